@@ -1,0 +1,324 @@
+"""The data that flows between stages: sources -> detect -> engine -> report.
+
+Every stage speaks in these dataclasses and nothing else; no module reaches back
+upstream.  Names follow ../shared/docs/taxonomy.md exactly.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+Category = Literal["osi-open", "open-weight", "source-available", "unknown"]
+# Most open first; a model's category is the max over everything that binds it.
+CATEGORY_ORDER: tuple[str, ...] = ("osi-open", "open-weight", "source-available", "unknown")
+
+TERM_FLAGS: tuple[str, ...] = (
+    "non-commercial",
+    "research-only",
+    "no-derivatives",
+    "output-training-ban",
+    "output-training-conditional",
+    "user-threshold",
+    "revenue-threshold",
+    "prominent-attribution",
+    "use-restrictions",
+    "copyleft",
+    "geo-restriction",
+)
+CONTEXT_FLAGS: tuple[str, ...] = (
+    "no-license",
+    "unrecognized-license",
+    "modified-license",
+    "license-mismatch",
+    "inherits-base-license",
+    "dataset-license",
+    "gated",
+    "pickle-weights",
+)
+FLAG_IDS: tuple[str, ...] = TERM_FLAGS + CONTEXT_FLAGS
+
+Severity = Literal["block", "warn", "info"]
+SEVERITIES: tuple[str, ...] = ("info", "warn", "block")  # weakest first
+VerdictName = Literal["pass", "warn", "fail", "error"]
+USES: tuple[str, ...] = ("commercial", "research", "distillation", "redistribution", "fine-tuning")
+SourceKind = Literal["hub", "local", "cache"]
+
+
+def strictest(categories: list[str]) -> str:
+    """The most restrictive category of those given ('unknown' when none)."""
+    if not categories:
+        return "unknown"
+    return max(categories, key=CATEGORY_ORDER.index)
+
+
+@dataclass(frozen=True)
+class Evidence:
+    """Where a claim comes from: `source` is e.g. 'LICENSE', 'card:license',
+    'rules/licenses/llama-3.1.yaml'; `lines` is a 1-based inclusive range or None."""
+
+    source: str
+    quote: str
+    lines: tuple[int, int] | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"source": self.source, "lines": list(self.lines) if self.lines else None,
+                "quote": self.quote}
+
+
+@dataclass
+class Flag:
+    """A clause-level or context finding.  `severity` is set by a policy."""
+
+    id: str
+    value: str | None = None
+    evidence: list[Evidence] = field(default_factory=list)
+    severity: str | None = None
+    note: str = ""  # why (human words), e.g. "base model meta-llama/X is llama-3"
+
+    def to_dict(self, with_severity: bool = True) -> dict[str, Any]:
+        d: dict[str, Any] = {"id": self.id}
+        if with_severity:
+            d["severity"] = self.severity
+        d["value"] = self.value
+        d["evidence"] = [e.to_dict() for e in self.evidence]
+        if self.note:
+            d["note"] = self.note
+        return d
+
+
+@dataclass
+class LicenseMatch:
+    """Identity of one text against the knowledge base (fingerprint similarity)."""
+
+    key: str | None  # knowledge-base key; None when nothing is close enough
+    name: str | None
+    score: float  # 0..1 similarity to the matched reference
+    modified: bool = False  # close to `key` but differs in substance
+    differences: list[Evidence] = field(default_factory=list)
+
+
+@dataclass
+class TextClassification:
+    """What `licscan classify` says of one text (contracts.md 'JSON: classify')."""
+
+    path: str
+    match: LicenseMatch
+    category: str
+    osi_approved: bool
+    flags: list[Flag] = field(default_factory=list)
+    kind: str = "license"  # "license" | "policy" (acceptable-use policy document)
+    error: str | None = None  # unreadable / binary / too large
+
+    def to_dict(self) -> dict[str, Any]:
+        d = {
+            "path": self.path,
+            "license": self.match.key,
+            "name": self.match.name,
+            "score": round(self.match.score, 4),
+            "category": self.category,
+            "osi_approved": self.osi_approved,
+            "flags": [f.to_dict(with_severity=False) for f in self.flags],
+        }
+        if self.kind != "license":
+            d["kind"] = self.kind
+        if self.error:
+            d["error"] = self.error
+        return d
+
+
+# --- sources --------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Target:
+    """One thing the user asked to scan, before it is fetched."""
+
+    ref: str  # as given: "org/name", "org/name@rev", a folder path
+    kind: SourceKind
+    repo_id: str | None = None
+    revision: str | None = None
+    path: str | None = None  # local folder
+    use: tuple[str, ...] = ()  # per-model use override from a manifest
+    location: tuple[str, int] | None = None  # (manifest file, line) that named it
+
+
+@dataclass
+class LicenseFile:
+    """A license-like file of a repository.  `text` is None when it could not be
+    read as text (too large, binary, fetch failed); `error` then says why."""
+
+    path: str
+    text: str | None
+    sha256: str | None = None
+    blob_id: str | None = None
+    size: int | None = None
+    error: str | None = None
+
+
+@dataclass
+class CardInfo:
+    """The licensing-relevant part of a model card's YAML front matter."""
+
+    licenses: list[str] = field(default_factory=list)  # `license:` (string or list)
+    license_name: str | None = None
+    license_link: str | None = None
+    base_models: list[str] = field(default_factory=list)
+    base_model_relation: str | None = None
+    datasets: list[str] = field(default_factory=list)
+    tags: list[str] = field(default_factory=list)
+    gated_prompt: str | None = None  # extra_gated_prompt (often holds license text)
+    raw: dict[str, Any] = field(default_factory=dict)
+    key_lines: dict[str, int] = field(default_factory=dict)  # key -> README line
+    problems: list[str] = field(default_factory=list)  # e.g. "YAML error at line 7: ..."
+
+
+@dataclass
+class ModelSnapshot:
+    """Everything a source learned about one model, at one revision."""
+
+    target: Target
+    repo_id: str | None = None  # canonical id (after Hub renames)
+    revision: str | None = None  # resolved 40-hex commit, when known
+    card: CardInfo | None = None
+    card_text: str | None = None
+    license_files: list[LicenseFile] = field(default_factory=list)
+    files: list[str] = field(default_factory=list)  # every file name in the repo
+    gated: str | bool = False  # Hub: False | "auto" | "manual"
+    hub_base_models: list[str] = field(default_factory=list)  # Hub-computed lineage
+    error: str | None = None  # one line: why it could not be fetched
+    notes: list[str] = field(default_factory=list)  # non-fatal: "README gated: ..."
+
+    @property
+    def source(self) -> str:
+        return self.target.kind
+
+
+# --- engine ---------------------------------------------------------------
+
+
+@dataclass
+class LicenseFinding:
+    """One license that binds a model, and where it was found."""
+
+    license: str | None  # knowledge-base key (None: unrecognised)
+    category: str
+    source: str  # "card:license", "card:license_name", "file:LICENSE", "base:org/name"
+    name: str | None = None
+    osi_approved: bool = False
+    score: float | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"license": self.license, "category": self.category, "source": self.source}
+
+
+@dataclass
+class WaiverUse:
+    """A waiver the policy holds for this model, and whether it applied."""
+
+    target: str  # model id or license key it names
+    flags: list[str]
+    reason: str
+    approver: str
+    expires: str | None
+    applied: bool  # False when expired
+    note: str = ""
+
+
+@dataclass
+class ModelResult:
+    """The engine's judgement of one model under one policy."""
+
+    ref: str
+    source: str
+    revision: str | None
+    repo_id: str | None
+    category: str
+    verdict: str
+    use: list[str] = field(default_factory=list)
+    licenses: list[LicenseFinding] = field(default_factory=list)
+    base_models: list[str] = field(default_factory=list)
+    lineage: list[dict[str, Any]] = field(default_factory=list)  # per ancestor: id, category, licenses, depth, error
+    flags: list[Flag] = field(default_factory=list)
+    error: str | None = None
+    reasons: list[str] = field(default_factory=list)  # explanation chain, in order
+    waivers: list[WaiverUse] = field(default_factory=list)
+    license_files: list[LicenseFile] = field(default_factory=list)
+    gated: str | bool = False
+    location: tuple[str, int] | None = None  # manifest line that named the model
+    policy: str | None = None  # policy name / file
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "ref": self.ref,
+            "source": self.source,
+            "revision": self.revision,
+            "category": self.category,
+            "licenses": [lic.to_dict() for lic in self.licenses],
+            "base_models": list(self.base_models),
+            "flags": [f.to_dict() for f in self.flags],
+            "verdict": self.verdict,
+            "error": self.error,
+        }
+
+
+@dataclass
+class ScanReport:
+    """All results of one scan: what every formatter renders."""
+
+    version: str
+    use: list[str]
+    models: list[ModelResult]
+    started_at: str  # ISO-8601 UTC
+    policy: str | None = None
+    manifest: str | None = None
+
+    @property
+    def summary(self) -> dict[str, int]:
+        counts = {"pass": 0, "warn": 0, "fail": 0, "error": 0}
+        for m in self.models:
+            counts[m.verdict] = counts.get(m.verdict, 0) + 1
+        return counts
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "licscan_version": self.version,
+            "use": list(self.use),
+            "models": [m.to_dict() for m in self.models],
+            "summary": self.summary,
+        }
+
+
+# --- knowledge base -------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ClauseFact:
+    """A flag a known license carries, in our own words, with where it sits."""
+
+    flag: str  # taxonomy flag id
+    clause: str  # short description in our words
+    where: str = ""  # section reference in the license, e.g. "§2 Additional Commercial Terms"
+    value: str | None = None  # thresholds as plain numbers: "700000000"
+
+
+@dataclass(frozen=True)
+class LicenseEntry:
+    """One license (or acceptable-use policy) of the knowledge base, rules/licenses/KEY.yaml."""
+
+    key: str
+    name: str
+    category: str
+    osi_approved: bool
+    kind: str = "license"  # "license" | "policy"
+    version: str | None = None
+    spdx: str | None = None
+    scancode: str | None = None
+    hub_ids: tuple[str, ...] = ()
+    aliases: tuple[str, ...] = ()  # other names/ids seen in the wild (license_name values)
+    flags: tuple[ClauseFact, ...] = ()
+    policies: tuple[str, ...] = ()  # keys of use policies this license incorporates
+    family: str | None = None  # e.g. "llama", "gemma", "cc"
+    url: str | None = None
+    notes: str = ""
+    file: str = ""  # rules/licenses/KEY.yaml, for evidence
