@@ -38,6 +38,57 @@ def classify(files: tuple[str, ...], fmt: str) -> None:
 
 
 @main.command()
+@click.argument("targets", nargs=-1)
+@click.option("--use", "uses", multiple=True, type=click.Choice(USE_CHOICES),
+              help="Use case to judge for (repeatable). Default: the manifest's, else commercial.")
+@click.option("--policy", "policy_file", metavar="FILE",
+              help="Policy file extending the presets (or a preset name).")
+@click.option("--format", "fmt", type=click.Choice(FORMAT_CHOICES), default="text",
+              show_default=True)
+@click.option("--output", "-o", metavar="FILE", type=click.Path(dir_okay=False),
+              help="Write the report to FILE instead of stdout.")
+@click.option("--offline", is_flag=True, help="Use only the local caches (no network).")
+@click.option("--jobs", "-j", type=click.IntRange(1, 64), default=8, show_default=True,
+              help="Models fetched in parallel.")
+@click.option("--hf-cache", is_flag=True, help="Also scan every model in the local HF cache.")
+@click.option("--quiet", "-q", is_flag=True, help="Only failures, errors and the summary.")
+@click.option("--allow-errors", is_flag=True,
+              help="Exit 0 instead of 3 when models could not be evaluated (still reported).")
+@click.option("--no-lock", is_flag=True,
+              help="Ignore a licscan.lock beside the manifest (judge every model afresh).")
+def scan(targets: tuple[str, ...], uses: tuple[str, ...], policy_file: str | None, fmt: str,
+         output: str | None, offline: bool, jobs: int, hf_cache: bool, quiet: bool,
+         allow_errors: bool, no_lock: bool) -> None:  # fmt: skip
+    """Judge models against a policy. TARGET: a Hub repo id (org/name[@REVISION]), a
+    model folder, or a manifest (*.yaml). Exit: 0 pass/warn, 1 fail, 2 usage, 3 error."""
+    from licscan.engine.run import execute, exit_code, plan_scan
+    from licscan.report import render
+    from licscan.report.progress import progress_bar
+    from licscan.sources import UsageError
+
+    if not targets and not hf_cache:
+        raise click.UsageError("give at least one TARGET (or --hf-cache)")
+    try:
+        plan = plan_scan(list(targets), list(uses), policy_file, hf_cache=hf_cache)
+    except UsageError as exc:
+        click.echo(f"licscan: {exc}", err=True)
+        sys.exit(EXIT_USAGE)
+    with progress_bar(len(plan.targets), quiet) as bar:
+        report = execute(plan, jobs, offline, lambda r: bar.advance(r.ref), use_lock=not no_lock)
+    text = render(fmt, report, quiet=quiet, output=output)
+    if output:
+        try:
+            with open(output, "w", encoding="utf-8") as fh:
+                fh.write(text)
+        except OSError as exc:
+            click.echo(f"licscan: cannot write {output}: {exc.strerror or exc}", err=True)
+            sys.exit(EXIT_USAGE)
+    else:
+        click.echo(text, nl=False)
+    sys.exit(exit_code(report, allow_errors or plan.policy.allow_errors))
+
+
+@main.command()
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text")
 def licenses(fmt: str) -> None:
     """List the license knowledge base."""
@@ -67,6 +118,113 @@ def explain(subject: str, uses: tuple[str, ...], policy_file: str | None, offlin
     code, text = explain_model(subject, list(uses), policy_file, offline)
     click.echo(text, nl=False)
     sys.exit(code)
+
+
+# --- workflows: lockfile, drift, pre-commit (H6) -----------------------------------------
+
+
+@main.command()
+@click.argument("manifest", default="licscan.yaml", type=click.Path(dir_okay=False))
+@click.option("--offline", is_flag=True, help="Use only the local caches (no network).")
+@click.option("--jobs", "-j", type=click.IntRange(1, 64), default=8, show_default=True,
+              help="Models fetched in parallel.")
+@click.option("--quiet", "-q", is_flag=True, help="No progress bar.")
+def lock(manifest: str, offline: bool, jobs: int, quiet: bool) -> None:
+    """Judge every model of MANIFEST and write licscan.lock beside it (commit, license
+    files, card license, category, flags, verdict per use). Exit as `scan`."""
+    from licscan.drift import build_lock
+    from licscan.lock import write_lock
+    from licscan.report.progress import progress_bar
+    from licscan.report.workflow import lock_summary
+    from licscan.sources.targets import UsageError
+
+    try:
+        with progress_bar(_count_models(manifest), quiet) as bar:
+            result = build_lock(manifest, jobs=jobs, offline=offline,
+                                progress=lambda r: bar.advance(r.ref))
+    except UsageError as exc:  # also PolicyError, LockError
+        _usage_error(exc)
+    changed = write_lock(result)
+    code, text = lock_summary(result, changed)
+    click.echo(text, nl=False)
+    sys.exit(code)
+
+
+@main.command()
+@click.argument("manifest", default="licscan.yaml", type=click.Path(dir_okay=False))
+@click.option("--jobs", "-j", type=click.IntRange(1, 64), default=8, show_default=True,
+              help="Models fetched in parallel.")
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text")
+@click.option("--quiet", "-q", is_flag=True, help="No progress bar.")
+def verify(manifest: str, jobs: int, fmt: str, quiet: bool) -> None:
+    """Re-check MANIFEST's models on the Hub against licscan.lock and report drift: a new
+    commit, a changed/added/removed license file, a changed card license, category,
+    flags or verdict. Exit: 0 no drift, 1 drift, 2 usage, 3 could not re-check."""
+    from licscan.drift import verify as verify_lock
+    from licscan.report.progress import progress_bar
+    from licscan.report.workflow import render_verification
+    from licscan.sources.targets import UsageError
+
+    try:
+        with progress_bar(_count_models(manifest), quiet) as bar:
+            found = verify_lock(manifest, jobs=jobs, progress=lambda r: bar.advance(r.ref))
+    except UsageError as exc:
+        _usage_error(exc)
+    click.echo(render_verification(found, fmt), nl=False)
+    sys.exit(found.exit_code)
+
+
+@main.command()
+@click.argument("files", nargs=-1, type=click.Path(dir_okay=False))
+def check(files: tuple[str, ...]) -> None:
+    """Offline, from the lock (the pre-commit hook): every model of each manifest (or the
+    manifest of each lock FILE; default ./licscan.yaml) is locked, unchanged, and its
+    locked verdict passes. Exit: 0 ok, 1 fail/unlocked/stale, 2 usage, 3 errors."""
+    from licscan.precommit import check_manifests
+    from licscan.report.workflow import render_check
+    from licscan.sources.targets import UsageError
+
+    try:
+        result = check_manifests(list(files))
+    except UsageError as exc:
+        _usage_error(exc)
+    click.echo(render_check(result, "models"), nl=False)
+    sys.exit(result.exit_code)
+
+
+@main.command("check-refs")
+@click.argument("files", nargs=-1, type=click.Path(dir_okay=False))
+@click.option("--manifest", "-m", default="licscan.yaml", show_default=True,
+              type=click.Path(dir_okay=False), help="The manifest (its licscan.lock beside it).")
+def check_refs(files: tuple[str, ...], manifest: str) -> None:
+    """Offline: every Hub model the Python FILES load (from_pretrained, pipeline,
+    snapshot_download, hf_hub_download, ...) is in the manifest and the lock and its
+    locked verdict passes. Exit: 0 ok, 1 fail/unlisted/stale, 2 usage, 3 errors."""
+    from licscan.precommit import check_refs as check_references
+    from licscan.report.workflow import render_check
+    from licscan.sources.targets import UsageError
+
+    try:
+        result = check_references(list(files), manifest)
+    except UsageError as exc:
+        _usage_error(exc)
+    click.echo(render_check(result, "model references"), nl=False)
+    sys.exit(result.exit_code)
+
+
+def _usage_error(exc: Exception) -> None:
+    click.echo(f"licscan: {exc}", err=True)
+    sys.exit(EXIT_USAGE)
+
+
+def _count_models(manifest: str) -> int:
+    """For the progress bar only; the real read reports any problem."""
+    try:
+        from licscan.sources.manifest import load_manifest
+
+        return len(load_manifest(manifest).targets)
+    except ValueError:
+        return 0
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -96,6 +96,10 @@ class LicenseMatch:
     score: float  # 0..1 similarity to the matched reference
     modified: bool = False  # close to `key` but differs in substance
     differences: list[Evidence] = field(default_factory=list)
+    includes: list[str] = field(default_factory=list)  # other keys found whole in the text
+    # (an appended use policy, a second license); they bind too
+    basis: str = ""  # "fingerprint" | "title" (named version marker) | "" (no match)
+    closest: str | None = None  # best candidate below the match threshold (for review)
 
 
 @dataclass
@@ -247,6 +251,12 @@ class ModelResult:
     gated: str | bool = False
     location: tuple[str, int] | None = None  # manifest line that named the model
     policy: str | None = None  # policy name / file
+    # For the CycloneDX modelCard (reports only): card `pipeline_tag` and `datasets`.
+    task: str | None = None
+    datasets: list[str] = field(default_factory=list)
+    # For `licscan explain` (engine): every policy decision, and non-fatal notes.
+    decisions: list[Decision] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -322,3 +332,262 @@ class LicenseEntry:
     url: str | None = None
     notes: str = ""
     file: str = ""  # rules/licenses/KEY.yaml, for evidence
+    markers: tuple[str, ...] = ()  # short title/version phrases that name this exact version
+
+
+# --- manifests (sources) ------------------------------------------------------
+
+
+@dataclass
+class Manifest:
+    """A project's list of models (contracts.md 'Manifest'), as parsed.
+
+    `use` is the manifest's default use (empty: not set); a model's own `use` is on its
+    Target.  `policy` is resolved relative to the manifest when it names a file."""
+
+    path: str
+    use: list[str] = field(default_factory=list)
+    policy: str | None = None
+    targets: list[Target] = field(default_factory=list)
+
+
+# --- engine: what one repository says, lineage, policy (licscan.engine) ---------------
+
+
+@dataclass
+class Assessment:
+    """What one repository's own evidence says, before lineage and policy.
+
+    `origins` maps a flag id to the license keys it came from ("" for a context flag or an
+    unrecognised text), so a policy can allow or waive one license's flags only."""
+
+    licenses: list[LicenseFinding] = field(default_factory=list)
+    flags: list[Flag] = field(default_factory=list)
+    origins: dict[str, set[str]] = field(default_factory=dict)
+    category: str = "unknown"
+    declared: list[str] = field(default_factory=list)  # keys the card declares
+    # finding.source -> where it was read (a card line, a file's title line)
+    license_evidence: dict[str, Evidence] = field(default_factory=dict)
+    notes: list[str] = field(default_factory=list)
+    unreadable: str | None = None  # nothing could be read: the model is an `error`
+
+
+@dataclass
+class LineageNode:
+    """One ancestor reached through `base_model`: its own assessment, or why none."""
+
+    id: str  # repo id, or a local folder
+    depth: int  # 1 = a direct base
+    parent: str  # the model that names it as a base
+    revision: str | None = None
+    relation: str | None = None  # adapter | finetune | merge | quantized (as the parent says)
+    assessment: Assessment | None = None
+    error: str | None = None  # could not be fetched / not followed: its terms are unchecked
+    note: str = ""  # e.g. "LICENSE gated: judged from the declared license"
+
+    @property
+    def category(self) -> str:
+        return self.assessment.category if self.assessment and not self.error else "unknown"
+
+    @property
+    def license_keys(self) -> list[str]:
+        if not self.assessment:
+            return []
+        return list(dict.fromkeys(lic.license for lic in self.assessment.licenses if lic.license))
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "id": self.id,
+            "revision": self.revision,
+            "depth": self.depth,
+            "parent": self.parent,
+            "relation": self.relation,
+            "category": self.category,
+            "licenses": self.license_keys,
+            "error": self.error,
+            "note": self.note or None,
+        }
+
+
+@dataclass
+class Lineage:
+    """The walk up `base_model` from one model: ancestors breadth first, each once."""
+
+    nodes: list[LineageNode] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)  # cycles, depth limit, unfollowable ids
+
+    @property
+    def resolved(self) -> list[LineageNode]:
+        return [n for n in self.nodes if n.assessment is not None and not n.error]
+
+    @property
+    def unresolved(self) -> list[LineageNode]:
+        return [n for n in self.nodes if n.error]
+
+
+@dataclass(frozen=True)
+class Rule:
+    """One policy decision: a severity, and the policy file and line that set it."""
+
+    severity: str  # block | warn | info
+    source: str  # "rules/policies/commercial.yaml:12"
+
+
+@dataclass(frozen=True)
+class PatternRule:
+    """An allow/deny entry of a policy: a glob over license keys or model ids."""
+
+    pattern: str
+    source: str
+
+
+@dataclass(frozen=True)
+class Waiver:
+    """An approved exception: one model (glob) or one license, some flags or all."""
+
+    reason: str
+    approver: str
+    expires: str  # YYYY-MM-DD, valid through that day
+    model: str | None = None
+    license: str | None = None
+    flags: tuple[str, ...] = ()  # empty: every flag, and the category judgement
+    source: str = ""  # policy file:line
+
+
+@dataclass
+class Policy:
+    """What each use case blocks, warns about or accepts, plus the organisation's own
+    lists, thresholds and waivers.  Every decision keeps the file:line that made it."""
+
+    name: str  # "commercial (preset)", "licscan-policy.yaml (extends commercial)"
+    uses: list[str]  # default uses when a model names none
+    file: str | None = None
+    categories: dict[str, dict[str, Rule]] = field(default_factory=dict)  # use -> category -> Rule
+    flags: dict[str, dict[str, Rule]] = field(default_factory=dict)  # use -> flag -> Rule
+    unresolved: dict[str, Rule] = field(default_factory=dict)  # use -> Rule for unfetchable bases
+    allow_licenses: list[PatternRule] = field(default_factory=list)
+    deny_licenses: list[PatternRule] = field(default_factory=list)
+    allow_models: list[PatternRule] = field(default_factory=list)
+    deny_models: list[PatternRule] = field(default_factory=list)
+    organisation: dict[str, tuple[int, str]] = field(default_factory=dict)  # figure -> (n, src)
+    waivers: list[Waiver] = field(default_factory=list)
+    allow_errors: bool = False
+    max_depth: int = 5
+    today: str | None = None  # YYYY-MM-DD the waivers are judged on (None: today)
+
+
+@dataclass(frozen=True)
+class Decision:
+    """One step of a verdict: what was judged, under which use, and the rule that said so."""
+
+    subject: str  # "flag:non-commercial", "category:open-weight", "base:org/x", "model"
+    severity: str  # block | warn | info
+    use: str | None
+    source: str  # the policy file:line, or what else decided (a waiver, an allow list)
+    note: str = ""
+
+    def __str__(self) -> str:
+        use = f"{self.use}: " if self.use else ""
+        note = f" ({self.note})" if self.note else ""
+        return f"{use}{self.subject} -> {self.severity} by {self.source}{note}"
+
+
+@dataclass
+class ScanPlan:
+    """A scan, ready to run: its targets (each with its uses) and the policy."""
+
+    targets: list[Target]
+    policy: Policy
+    manifests: list[Manifest] = field(default_factory=list)
+
+
+# --- workflows: lockfile, drift, model references in code (licscan.lock, H6) ---------------
+
+
+@dataclass
+class LockEntry:
+    """What `licscan lock` recorded about one model of a manifest (one block of licscan.lock).
+
+    `revision` is the commit the model was judged at; `requested` is the revision the
+    manifest asks for (None: the default branch), so `verify` knows which ref to follow.
+    `verdicts` holds the verdict under each use alone; `verdict` is under all of `use`."""
+
+    ref: str
+    source: str
+    repo_id: str | None = None
+    revision: str | None = None
+    requested: str | None = None
+    card_licenses: list[str] = field(default_factory=list)  # the card's `license:` values
+    card_license_name: str | None = None  # the card's `license_name` (with `license: other`)
+    license_files: dict[str, dict[str, str | None]] = field(default_factory=dict)  # path -> hashes
+    licenses: list[LicenseFinding] = field(default_factory=list)
+    category: str = "unknown"
+    flags: list[Flag] = field(default_factory=list)
+    base_models: list[str] = field(default_factory=list)  # direct bases, as the card names them
+    lineage: list[dict[str, Any]] = field(default_factory=list)  # every ancestor: id, revision, ...
+    use: list[str] = field(default_factory=list)
+    verdict: str = "error"
+    verdicts: dict[str, str] = field(default_factory=dict)
+    waivers: list[WaiverUse] = field(default_factory=list)
+    waived_until: str | None = None  # the first expiry of an applied waiver: then re-judge
+    gated: str | bool = False
+    error: str | None = None
+    task: str | None = None
+    datasets: list[str] = field(default_factory=list)
+    digest: str | None = None  # local folder: hash of its card and license files
+    checked_at: str = ""
+
+
+@dataclass
+class Lockfile:
+    """licscan.lock: the models of one manifest as judged at a point in time."""
+
+    path: str
+    lock_version: int = 1
+    licscan_version: str = ""
+    manifest: str | None = None  # the manifest's file name (it sits beside the lock)
+    policy: str | None = None  # the policy's name
+    policy_file: str | None = None  # relative to the lock's folder; None: presets only
+    policy_sha256: str | None = None
+    use: list[str] = field(default_factory=list)  # the default uses of the scan
+    manifest_use: list[str] = field(default_factory=list)  # the manifest's `use:` as written
+    allow_errors: bool = False
+    entries: dict[str, LockEntry] = field(default_factory=dict)  # ref -> entry
+
+
+@dataclass(frozen=True)
+class Drift:
+    """One way a model on the Hub (or on disk) no longer matches its lock entry.
+
+    kind: revision | files (a local folder) | license-file | card-license | category | flags
+    | gated | base-model | verdict | other | policy | unlocked | removed."""
+
+    ref: str
+    kind: str
+    message: str
+
+
+@dataclass(frozen=True)
+class ModelReference:
+    """A Hub model named in source code: `from_pretrained("org/name", revision="v1")`."""
+
+    repo_id: str
+    revision: str | None
+    file: str
+    line: int
+    call: str  # the function it is passed to: "from_pretrained", "pipeline", ...
+
+    @property
+    def ref(self) -> str:
+        return f"{self.repo_id}@{self.revision}" if self.revision else self.repo_id
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One reason an offline workflow check (pre-commit) does not pass.
+
+    kind: fail (a locked verdict fails the policy) | error (a locked verdict is `error`)
+    | unlocked (not in the manifest or the lock) | stale (the lock no longer matches)."""
+
+    kind: str
+    message: str  # starts with file:line

@@ -1,1 +1,37 @@
+"""Sources: where models come from (Hub, local folder, HF cache, manifest) -> ModelSnapshot.
 
+Importing this package is cheap: huggingface_hub is loaded only when a Hub or HF-cache
+target is actually fetched.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from licscan.sources.targets import UsageError, load_targets, parse_repo_ref, targets_from_args
+
+if TYPE_CHECKING:
+    from licscan.sources.card import parse_card
+    from licscan.sources.hub import Fetcher, base_model_ids
+
+__all__ = [
+    "Fetcher",
+    "UsageError",
+    "base_model_ids",
+    "load_targets",
+    "parse_card",
+    "parse_repo_ref",
+    "targets_from_args",
+]
+
+
+def __getattr__(name: str) -> Any:
+    if name in ("Fetcher", "base_model_ids"):
+        from licscan.sources import hub
+
+        return getattr(hub, name)
+    if name == "parse_card":
+        from licscan.sources.card import parse_card
+
+        return parse_card
+    raise AttributeError(f"module 'licscan.sources' has no attribute {name!r}")

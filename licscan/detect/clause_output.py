@@ -1,0 +1,193 @@
+"""Detectors of terms on outputs and scale: output-training ban / condition, user and
+revenue thresholds."""
+
+from __future__ import annotations
+
+import re
+
+from licscan.detect.clause_rules import Hit
+from licscan.detect.clause_rules import hit as _hit
+from licscan.detect.clause_rules import negated as _negated
+from licscan.detect.clause_text import DEFINED_TERM as _DEFINED_TERM
+from licscan.detect.clause_text import Document, Segment
+from licscan.detect.clause_vocab import (
+    MODEL_WORDS,
+    NEG_RE,
+    NUMBER_RE,
+    OPTIONAL_RE,
+    OUTPUT_WORDS,
+    TRAIN_VERBS,
+    currency_of,
+    parse_number,
+)
+
+_I = re.IGNORECASE
+
+
+# --- outputs used to train other models -------------------------------------------------
+
+_OUT_BAN = re.compile(
+    r"\b"
+    + OUTPUT_WORDS
+    + r"\b[^.;]{0,160}?\b(?:to|for|in\s+order\s+to)\s+(?:\w+\s+){0,2}?"
+    + TRAIN_VERBS
+    + r"\b[^.;]{0,120}?\b"
+    + MODEL_WORDS
+    + r"\b",
+    _I,
+)
+_OUT_BAN_LIST = re.compile(  # a list item under "You must not:" -- "Use Output to train models"
+    r"\b(?:to\s+)?" + TRAIN_VERBS + r"\b[^.;]{0,80}?\b" + MODEL_WORDS + r"\b", _I
+)
+_OUT_COND = re.compile(
+    r"\bif\s+you\b[^.]{0,300}?\b"
+    + OUTPUT_WORDS
+    + r"\b[^.]{0,100}?\bto\s+(?:create|train|fine[\s-]*"
+    r"tune|improve|distil\w*|develop|build)\w*\b[^.]{0,300}?\b(?:you|licensee)\s+(?:shall|must|will|"
+    r"agree\s+to|are\s+required\s+to)\b",
+    _I,
+)
+_USE_TO_TRAIN_NAMED = re.compile(  # "if you use the model to train an AI model, name it X-..."
+    r"\bif\s+you\s+use\b[^.]{0,200}?\bto\s+(?:create|train|fine[\s-]*tune|improve|distil\w*|develop|"
+    r"build)\w*\b[^.]{0,160}?\b(?:ai|ml|machine[\s-]+learning|language)?\s*models?\b[^.]{0,300}?\b"
+    r"(?:you|licensee)\s+(?:shall|must|will|should|agree\s+to)\b[^.]{0,160}?\b(?:names?|prefix\w*|"
+    r"beginning|built\s+with|attribut\w*)\b",
+    _I,
+)
+_DERIVATIVE_TERM = re.compile(r"deriv|modif|extract|distill|derived", _I)
+_DEF_FROM_OUTPUT = re.compile(
+    r"\b(?:outputs?|synthetic\s+data|distillation|distill\w*|transfer\w*\s+(?:of\s+)?(?:the\s+)?"
+    r"(?:weights|patterns|parameters)|output\s+patterns)\b",
+    _I,
+)
+
+
+_OUT_KEYS = (
+    "output", "result", "synthetic", "generated", "produced", "completion", "response", "train",
+    "distil",
+)  # fmt: skip
+
+
+def output_training(doc: Document) -> list[Hit]:
+    """A ban wins over a condition: "you may not use outputs to improve other models" makes
+    any naming condition on models trained with the materials moot."""
+    cond: Hit | None = None
+    for seg in doc.having(_OUT_KEYS):
+        if not seg.is_definition and (ban := _output_ban(seg)):
+            return [ban]
+        if cond is None:
+            cond = _output_condition(seg)
+    return [cond] if cond else []
+
+
+def _output_ban(seg: Segment) -> Hit | None:
+    for m in _OUT_BAN.finditer(seg.text):
+        if _negated(seg, m.start(), window=160) and not OPTIONAL_RE.search(seg.text[: m.start()]):
+            if re.search(r"\bif\s+you\b", seg.text[: m.start()], _I):
+                continue
+            return _hit("output-training-ban", seg, m)
+    if seg.lead and NEG_RE.search(seg.lead) and re.search(OUTPUT_WORDS, seg.text, _I):
+        m = _OUT_BAN_LIST.search(seg.text)
+        if m and re.search(r"\b" + OUTPUT_WORDS, seg.text[: m.start() + 1] + " " + seg.text, _I):
+            return _hit("output-training-ban", seg, m)
+    if seg.lead and NEG_RE.search(seg.lead) and re.search(r"\b" + OUTPUT_WORDS, seg.lead, _I):
+        m = _OUT_BAN_LIST.search(seg.text)
+        if m:
+            return _hit("output-training-ban", seg, m)
+    return None
+
+
+def _output_condition(seg: Segment) -> Hit | None:
+    m = _OUT_COND.search(seg.text) or _USE_TO_TRAIN_NAMED.search(seg.text)
+    if m:
+        return _hit("output-training-conditional", seg, m)
+    if seg.is_definition:
+        term = _DEFINED_TERM.match(seg.text)
+        if term and _DERIVATIVE_TERM.search(term.group(1)):
+            m = _DEF_FROM_OUTPUT.search(seg.text)
+            if m and not re.search(
+                r"\b(?:not|no|exclud\w*)\b[^.;]{0,50}$", seg.text[: m.start()], _I
+            ):
+                return _hit(
+                    "output-training-conditional",
+                    seg,
+                    m,
+                    note="models made from outputs are derivatives",
+                )
+    return None
+
+
+# --- user and revenue thresholds --------------------------------------------------------
+
+_USERS = re.compile(
+    r"^\s*(?:\)\s*)?(?:\(?[a-z]{1,4}\)?\s+)?(?:of\s+)?(?:(?:monthly|daily|weekly|annual|yearly)\s+)?"
+    r"(?:active\s+)?(?:end[\s-]+)?(?:users?|user\s+accounts|visits|visitors|subscribers|mau|dau|"
+    r"customers|downloads|installations|service\s+users|devices)\b|^\s*(?:月活|日活|用户)",
+    _I,
+)
+_REVENUE_AFTER = re.compile(
+    r"^[^.;]{0,60}?\b(?:revenue|revenues|turnover|sales|income|receipts)\b|^[^.;]{0,20}?(?:营收|收入|营业额)",
+    _I,
+)
+_REVENUE_BEFORE = re.compile(
+    r"\b(?:revenue|revenues|turnover|sales|income)\b[^.;]{0,60}$|(?:营收|收入|营业额)[^。；;]{0,20}$",
+    _I,
+)
+_COMPARE = re.compile(
+    r"\b(?:greater|more|higher|larger|less|fewer|lower)\s+than|\bexceed\w*|\babove\b|\bover\b|\bin\s+"
+    r"excess\s+of|\bat\s+least\b|\bup\s+to\b|\bunder\b|\bbelow\b|\breach\w*|\bsurpass\w*|\bbeyond\b"
+    r"|\bmaximum\b|\bmore\b|>|≥|超过|达到|以上",
+    _I,
+)
+_FUNDING = re.compile(r"^[^.;]{0,60}?\b(?:funding|raised|capital|valuation|equity|debt)\b", _I)
+_PERIOD_MONTHLY = re.compile(
+    r"\bmonthly\s+(?:revenue|income|turnover)|(?:revenue|income)\s+per\s+month", _I
+)
+
+
+_THRESHOLD_KEYS = (
+    "user", "visit", "revenue", "turnover", "sales", "income", "subscriber", "mau", "customer",
+    "download", "install", "device", "用户", "收入", "营收",
+)  # fmt: skip
+_BIG_NUMBER_HINT = re.compile(
+    r"\d[\d,. ]{3,}\d|\d\s*(?:thousand|million|billion|mio|mm|bn|[kmb]\b|万|亿)|illion|thousand", _I
+)
+
+
+def thresholds(doc: Document) -> list[Hit]:
+    found: dict[str, Hit] = {}
+    for seg in doc.having(_THRESHOLD_KEYS):
+        if not _BIG_NUMBER_HINT.search(seg.low):
+            continue
+        for m in NUMBER_RE.finditer(seg.text):
+            hit = _threshold_at(seg, m)
+            if hit and hit.flag not in found:
+                found[hit.flag] = hit
+    return [found[k] for k in ("user-threshold", "revenue-threshold") if k in found]
+
+
+def _threshold_at(seg: Segment, m: re.Match[str]) -> Hit | None:
+    text = seg.text
+    value = parse_number(m)
+    if value is None or value < 1000:
+        return None
+    after, before = text[m.end() :], text[: m.start()]
+    if not _COMPARE.search(before[-60:]) and not re.match(
+        r"^[^.;]{0,80}?\b(?:exceed|or\s+more|or\s+above)", after, _I
+    ):
+        return None
+    currency = currency_of(m)
+    if _USERS.search(after) and not currency:
+        return _hit("user-threshold", seg, m, value=str(value))
+    if (currency or _REVENUE_AFTER.search(after) or _REVENUE_BEFORE.search(before)) and (
+        _REVENUE_AFTER.search(after) or _REVENUE_BEFORE.search(before)
+    ):
+        if _FUNDING.search(after) and not _REVENUE_AFTER.search(after[:40]):
+            return None
+        notes = []
+        if currency and currency != "USD":
+            notes.append(f"currency {currency}")
+        if _PERIOD_MONTHLY.search(text):
+            notes.append("monthly revenue")
+        return _hit("revenue-threshold", seg, m, value=str(value), note="; ".join(notes))
+    return None

@@ -1,0 +1,315 @@
+"""Detectors of the obligations that ride along a grant: prominent attribution, use
+restrictions, copyleft, regions excluded."""
+
+from __future__ import annotations
+
+import re
+
+from licscan.detect.clause_rules import Hit, first, rule
+from licscan.detect.clause_rules import hit as _hit
+from licscan.detect.clause_rules import negated as _negated
+from licscan.detect.clause_text import Document, Segment
+from licscan.detect.clause_vocab import (
+    LICENSOR_PROMISE_RE,
+    NEG_KEYS,
+    NEG_RE,
+    OPTIONAL_RE,
+    Cue,
+    harms_in,
+)
+
+_I = re.IGNORECASE
+
+
+# --- prominent attribution --------------------------------------------------------------
+
+_PA_BRAND = re.compile(
+    r"[\"']\s*(?i:built|powered|improved|made|created|developed|enhanced|trained|based)\s+(?i:with|by|"
+    r"using|on|upon)\b|\b(?:built|powered|improved)\s+(?:with|by|using|on)\s+[\"']?[A-Z\[]",
+)
+_PA_DISPLAY = re.compile(
+    r"\b(?:display\w*|show\w*|state\w*|include\w*|mark\w*|label\w*|indicat\w*|identif\w*|present\w*|"
+    r"feature\w*|mention\w*|statement)\b",
+    _I,
+)
+_PA_PROMINENT = re.compile(
+    r"\b(?:prominent(?:ly)?|conspicuous(?:ly)?|clearly\s+visible|visibly)\b[^.;]{0,80}?\b(?:display\w*|"
+    r"show\w*|stat\w*|includ\w*|mark\w*)\b[^.;]{0,120}?\b(?:website|web\s+site|web\s+page|user\s+"
+    r"interface|ui|about\s+page|product|documentation|blog\w*|public\s+statement|app|application|"
+    r"service|interface|marketing)\b",
+    _I,
+)
+_PA_PROMINENT_AFTER = re.compile(
+    r"\b(?:display\w*|show\w*|stat\w*|includ\w*|mark\w*)\s+(?:\w+\s+){0,3}?(?:prominent(?:ly)?|"
+    r"conspicuous(?:ly)?)\b[^.;]{0,120}?\b(?:website|web\s+site|user\s+interface|about\s+page|product|"
+    r"documentation|blog\w*|public\s+statements?|app|application|service|marketing)\b",
+    _I,
+)
+_PA_NAME = re.compile(
+    r"\bat\s+the\s+(?:beginning|start)\s+of\s+(?:any\s+such|the|its|their|such|that|this|any|each)\s+"
+    r"(?:[\w'-]+\s+){0,3}"
+    r"names?\b|\bnames?\s+(?:must|shall|should)\s+(?:begin|start)\s+with\b|\bprefix\w*\b[^.;]{0,60}?\bnames?\b"
+    r"|\bnames?\b[^.;]{0,60}?\bprefix",
+    _I,
+)
+# Notices about the license, source availability or changes are not brand attribution.
+_PA_EXCLUDE = re.compile(
+    r"\b(?:notices?|statements?)\b[^.;]{0,80}?\b(?:stating|that)\b[^.;]{0,60}?\b(?:source|licen[cs]e|"
+    r"modif|changed|derived|terms|subject)|\bmodified\s+files\b|\bsource\s+(?:code|location)",
+    _I,
+)
+
+
+_PA_KEYS = ("built", "powered", "improved", "prominent", "conspicuous", "visib", "prefix", "name")
+
+
+def prominent_attribution(doc: Document) -> list[Hit]:
+    for seg in doc.having(_PA_KEYS):
+        if seg.is_definition:
+            continue
+        if OPTIONAL_RE.search(seg.text) or _PA_EXCLUDE.search(seg.text):
+            continue
+        m = _PA_BRAND.search(seg.text)
+        if m and _PA_DISPLAY.search(seg.text):
+            return [_hit("prominent-attribution", seg, m)]
+        m = (
+            _PA_PROMINENT.search(seg.text)
+            or _PA_PROMINENT_AFTER.search(seg.text)
+            or _PA_NAME.search(seg.text)
+        )
+        if m and not NEG_RE.search(seg.text[: m.start()][-60:]):
+            return [_hit("prominent-attribution", seg, m)]
+    return []
+
+
+# --- use restrictions -------------------------------------------------------------------
+
+_POLICY_REF = re.compile(
+    r"\b(?:acceptable|prohibited|responsible|permitted|fair)[\s-]+uses?[\s-]+polic(?:y|ies)|\baup\b|"
+    r"\buse[\s-]+polic(?:y|ies)\b|\buse[\s-]+based\s+restrictions|\buse\s+restrictions\b|"
+    r"\bprohibited\s+uses?\b|\brestricted\s+uses?\b|\btrustworthy\s+ai\b",
+    _I,
+)
+_BINDING = re.compile(
+    r"\bincorporat\w*|\bsubject\s+to\b|\bcompl(?:y|ies|iance)\s+with|\badhere|\babide|\bin\s+accordance\s+"
+    r"with|\bmust\b|\bshall\b|\bagree\w*|\bbound\b|\bgoverned\b|\bcannot\b|\bnot\s+use\b|\benforceable\b",
+    _I,
+)
+_POLICY_KEYS = ("polic", "aup", "restrict", "prohibited", "trustworthy")
+_NO_RESTRICTIONS = re.compile(
+    r"\bno\s+(?:use\s+)?restrictions|\bwithout\s+(?:any\s+)?restriction", _I
+)
+
+
+def use_restrictions(doc: Document) -> list[Hit]:
+    for seg in doc.having(_POLICY_KEYS):
+        m = _POLICY_REF.search(seg.text)
+        if m and _BINDING.search(seg.text) and not _NO_RESTRICTIONS.search(seg.text):
+            return [_hit("use-restrictions", seg, m)]
+    # Prohibitions first (cheap to find), then the harms they name; the first one decides.
+    for seg in _prohibitive(doc):
+        if seg.is_definition or seg.is_heading or _SANCTIONS.search(seg.text):
+            continue  # export-control compliance is law, not a use policy
+        if LICENSOR_PROMISE_RE.search(seg.text):
+            continue
+        for start, end, category in harms_in(seg.low):
+            if not _harm_in_context(seg.low, start, end, category):
+                continue
+            if _negated(seg, start, window=400):
+                note = f"prohibits {category}"
+                return [Hit("use-restrictions", seg, seg.start + start, seg.start + end, note=note)]
+    return []
+
+
+_TECHNICAL_OBJECT = re.compile(
+    r"^[^.;]{0,80}?\b(?:technical|technolog|measure|protection|security|safety|guardrail|filter|limit|"
+    r"tracking|check|usage|access\s+control|content|watermark|restriction)",
+    _I,
+)
+_HARM_VERB_BEFORE = re.compile(
+    r"(?:endanger|harm|undermin|threat|jeopardi|subver|damag|incit|disrupt|attack|against|violat|split|"
+    r"overthrow)\w*\b[^.;]{0,40}$"
+)
+
+
+def _harm_in_context(low: str, start: int, end: int, category: str) -> bool:
+    """Weed out harm words that name no prohibited use: "circumvent any obligations",
+    "military insignia", "the National Security Act"."""
+    word = low[start:end]
+    if category == "circumvention" and word.startswith(("circumvent", "bypass")):
+        return bool(_TECHNICAL_OBJECT.search(low[end:]))
+    if category == "military use" and low[end : end + 10].strip().startswith("insignia"):
+        return False
+    if category == "public order":
+        return bool(_HARM_VERB_BEFORE.search(low[max(0, start - 80) : start]))
+    return True
+
+
+def _prohibitive(doc: Document) -> list[Segment]:
+    """Segments holding a prohibition cue or governed by a lead-in, in text order."""
+    segs = {id(s): s for s in doc.having(NEG_KEYS)}
+    segs.update((id(s), s) for s in doc.segments if s.lead)
+    return sorted(segs.values(), key=lambda s: s.start)
+
+
+# --- copyleft ---------------------------------------------------------------------------
+
+_CL_STRONG = [
+    rule(
+        "copyleft",
+        r"(?<![\w-])(?<!\bno\s)(?<!\bnot\s)(?<!\bany\s)(?<!\bnon-)copyleft\b(?![\s-]*(?:type|style|licen))",
+    ),
+    rule(("alike", "elements"), r"\bshare[\s-]*alike\b|\bsame\s+license\s+elements\b"),
+    rule(
+        ("must under", "shall under", "will under"),
+        r"\b(?:must|shall|will)\s+(?:be\s+|cause\s+[^.;]{0,200}?\s+to\s+be\s+)?(?:licen[cs]ed?|released|"
+        r"distributed|made\s+available|conveyed?|done|be)\s+(?:[\w,()'-]+\s+){0,12}?under\s+(?:the\s+terms\s+"
+        r"of\s+)?(?:this|the\s+same|an\s+identical|a\s+compatible)\s+(?:licen[cs]e|agreement|terms)",
+    ),
+    rule(
+        "apply",
+        r"\bapply\s+this\s+licen[cs]e\b[^.;]{0,60}\b(?:copies|derivatives?|modifications|output)",
+    ),
+    rule(  # a notice putting the text under a copyleft license
+        ("public under", "gpl under", "share under", "by-sa under", "mpl under", "eupl under"),
+        r"\b(?:you\s+can\s+redistribute\s+it|(?:this|the)\s+(?:program|software|library|work|model|weights|"
+        r"files?|code|materials?|dataset)\s+(?:is|are)\s+(?:hereby\s+)?(?:licen[cs]ed|distributed|released|made\s+"
+        r"available))\b[^.;]{0,80}?\bunder\s+(?:the\s+)?"
+        r"(?:terms\s+of\s+(?:the\s+)?)?(?:GNU\s+(?:Affero\s+|Lesser\s+|Library\s+)?General\s+Public\s+Licen[cs]e|"
+        r"(?:A|L)?GPL|Mozilla\s+Public\s+License|MPL|European\s+Union\s+Public\s+Licen[cs]e|EUPL|Eclipse\s+"
+        r"Public\s+License|Creative\s+Commons\s+Attribution[\s-]+(?:Non[\s-]*Commercial[\s-]+)?Share[\s-]*Alike|"
+        r"CC[\s-]+BY[\s-]+(?:NC[\s-]+)?SA)\b",
+    ),
+    rule(
+        "same",
+        r"\b(?:licen[cs]e|distribute|release)\w*\s+(?:[\w,]+\s+){0,6}?under\s+the\s+same\s+licen[cs]e",
+    ),
+]
+_CL_WEAK = [
+    rule(
+        "subject",
+        r"\b(?:distribution|redistribution)s?\s+of\s+[^.;]{0,80}?(?:are|is|shall\s+be|must\s+be|will\s+be)"
+        r"\s+subject\s+to\s+(?:the\s+terms\s+of\s+)?(?:this|these|the)\s+(?:agreement|licen[cs]e|terms)",
+    ),
+    rule(
+        "only",
+        r"\bmay\s+only\s+do\s+so\s+under\s+(?:the\s+terms\s+of\s+)?this\s+(?:agreement|licen[cs]e)",
+    ),
+    rule(
+        "remain",
+        r"\b(?:derivative\s+works?|derivatives|modified\s+versions?|modifications|outputs?|copies)\b"
+        r"[^.;]{0,100}?\bremain\s+subject\s+to\b",
+    ),
+    rule(
+        "bound",
+        r"\b(?:recipients?|licensees?|part(?:y|ies))\b[^.;]{0,60}\b(?:are|is|shall\s+be|will\s+be)\s+bound\s+"
+        r"by\s+(?:the\s+terms\s+of\s+)?this",
+    ),
+    rule(
+        "subject",
+        r"\b(?:distributed|published|redistributed|shared)\s+(?:\w+\s+){0,3}?(?:is|are)\s+(?:provided\s+)?"
+        r"(?:under\s+and\s+)?subject\s+to\s+(?:these|this|the\s+same)\s+(?:terms|agreement|licen[cs]e)",
+    ),
+]
+_OWN_TERMS = rule(
+    ("different", "own", "other"),
+    r"\bmay\s+(?:add|provide|offer|apply|choose|use)\b[^.;]{0,80}?\b(?:additional\s+or\s+different|"
+    r"your\s+own)\s+(?:license\s+)?terms|\bunder\s+(?:additional\s+or\s+different|your\s+own|other)\s+"
+    r"(?:license\s+)?terms",
+)
+_GPL_TITLE = re.compile(
+    r"\W*(?:the\s+)?(?:GNU\s+(?:Affero\s+|Lesser\s+|Library\s+)?General\s+Public\s+Licen[cs]e|Mozilla\s+"
+    r"Public\s+License|European\s+Union\s+Public\s+Licen[cs]e)(?=\s*(?:$|\n|\(|,|version\b|v?\d))",
+    _I,
+)
+
+
+_CL_STRONG_KEYS = ("copyleft", "alike", "under", "apply this", "same licen")
+_CL_WEAK_KEYS = ("subject to", "only do so", "remain", "bound by")
+_OWN_KEYS = ("different", "own", "other")
+
+
+_CL_STRONG_KEYS = tuple({k for r in _CL_STRONG for k in r.keys})
+_CL_WEAK_KEYS = tuple({k for r in _CL_WEAK for k in r.keys})
+
+
+def copyleft(doc: Document) -> list[Hit]:
+    """Strong forms (GPL title, "copyleft", share-alike, "must be licensed under this
+    License") win; the weak form ("redistribution only under this agreement") counts
+    unless the text lets you put your own terms on derivatives (OpenRAIL, Llama-style)."""
+    for seg in doc.segments[:4]:  # the text is itself the GPL, LGPL, AGPL, MPL or EUPL
+        if "public licen" in seg.low and (m := _GPL_TITLE.match(seg.text.strip())):
+            return [_hit("copyleft", seg, None)]
+    for seg in doc.having(_CL_STRONG_KEYS):
+        if seg.is_definition:
+            continue
+        for r in _CL_STRONG:
+            m = r.search(seg)
+            if m and not re.search(r"\b(?:not|no)\b[^.;]{0,40}$", seg.text[: m.start()], _I):
+                return [_hit("copyleft", seg, m)]
+    for seg in doc.having(_CL_WEAK_KEYS):
+        if not seg.is_definition and (m := first(seg, _CL_WEAK)):
+            if any(_OWN_TERMS.search(s) for s in doc.having(_OWN_TERMS.keys)):
+                return []
+            return [_hit("copyleft", seg, m, note="redistribution only under this agreement")]
+    return []
+
+
+# --- geographic restriction -------------------------------------------------------------
+
+_REGIONS = (
+    r"(?:the\s+)?\b(?:european\s+union|eu|european\s+economic\s+area|eea|united\s+kingdom|uk|great\s+britain|"
+    r"(?:south|north)\s+korea|republic\s+of\s+korea|mainland\s+china|china|prc|hong\s+kong|macau|taiwan|"
+    r"russia(?:n\s+federation)?|belarus|india|japan|brazil|canada|california|united\s+states|usa?|"
+    r"switzerland|iran|cuba|syria|crimea|europe|asia|africa|the\s+americas)\b"
+)
+_GEO_EXCLUDE = re.compile(
+    r"\b(?:exclud\w*|except(?:\s+for)?|other\s+than)\b[^.;]{0,60}?"
+    + _REGIONS
+    + r"|\b(?:not|no)\b[^.;]{0,120}?\b(?:granted|licensed|available|permitted|authori[sz]ed|"
+    r"allowed|offered|provided|extend)\b[^.;]{0,200}?\b(?:domiciled|resident\w*|located|citizens?|"
+    r"principal\s+place\s+of\s+business|based|in)\b[^.;]{0,80}?"
+    + _REGIONS
+    + r"|\boutside\s+(?:of\s+)?the\s+territory\b"
+    + r"|\b(?:residents?|citizens?|entities|users|persons|individuals)\s+(?:of|in|from|located\s+"
+    r"in|based\s+in)\s+"
+    + _REGIONS
+    + r"[^.;]{0,80}?\b(?:may\s+not|are\s+not|cannot|shall\s+not|prohibited)",
+    _I,
+)
+_GEO_SCOPE = re.compile(
+    r"\bterritor|\blicen[cs]|\bgrant|\brights?\b|\bavailable\b|\buse\b|\baccess", _I
+)
+_LAW_SCOPE = Cue(
+    ("govern", "law", "jurisdiction"),
+    r"\bgovern\w*\b|\blaws\s+of\b|\bconflicts?\s+of\s+laws?|\bjurisdiction",
+)
+_SANCTIONS = Cue(
+    ("sanction", "embargo", "export", "trade", "ofac", "restricted", "itar"),
+    r"\bsanction\w*|\bembargo\w*|\bexport\s+(?:control|laws?|regulations?|administration)|\btrade\s+control"
+    r"|\bofac\b|\brestricted\s+part|\bitar\b",
+)
+
+
+_GEO_KEYS = (
+    "union", "eu", "eea", "kingdom", "uk", "britain", "korea", "china", "prc", "hong", "macau",
+    "taiwan", "russia", "belarus", "india", "japan", "brazil", "canada", "california", "states",
+    "usa", "switzerland", "iran", "cuba", "syria", "crimea", "europe", "asia", "africa",
+    "americas", "territor",
+)  # fmt: skip
+_GEO_CUES = ("exclud", "except", "outside", "resident", "domicil", "citizen", "not", "no", "than")
+
+
+def geo_restriction(doc: Document) -> list[Hit]:
+    for seg in doc.having(_GEO_KEYS):
+        if not any(k in seg.low for k in _GEO_CUES):
+            continue
+        m = _GEO_EXCLUDE.search(seg.text)
+        if (
+            m
+            and _GEO_SCOPE.search(seg.text)
+            and not _SANCTIONS.search(seg.text)
+            and not _LAW_SCOPE.search(seg.text)
+        ):
+            return [_hit("geo-restriction", seg, m)]
+    return []

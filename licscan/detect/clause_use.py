@@ -1,0 +1,383 @@
+"""Detectors of what a license withholds: non-commercial, research-only, no-derivatives."""
+
+from __future__ import annotations
+
+import re
+
+from licscan.detect.clause_rules import Hit, maybe_negated, rule
+from licscan.detect.clause_rules import hit as _hit
+from licscan.detect.clause_rules import negated as _negated
+from licscan.detect.clause_text import DEFINED_TERM as _DEFINED_TERM
+from licscan.detect.clause_text import Document, Segment
+from licscan.detect.clause_vocab import NEG_RE, NONCOM, NOT_NON, OUTPUT_WORDS
+
+_I = re.IGNORECASE
+
+
+# --- non-commercial ---------------------------------------------------------------------
+
+_LIMITER = (
+    r"\b(?:solely|only|exclusively|strictly|purely|limited\s+to|restricted\s+to)\s+"
+    r"(?:(?:be\s+)?(?:used|accessed|exercised)\s+|(?:use|access|run|deploy|exercise|copy|"
+    r"distribute|reproduce|modify)\b[^.;:]{0,160}?\s+)?(?:for|to|in)\s+(?:the\s+purposes?\s+of\s+)?"
+)
+_NON = ("non", "商业", "营利")
+_NC_RULES = [
+    rule(
+        ("only", "solely", "exclusively", "strictly", "purely", "limited", "restricted"),
+        _LIMITER
+        + r"(?:your\s+|the\s+|its\s+|their\s+)?(?:own\s+)?"
+        + r"(?:(?!not\b)[\w-]+,?\s+(?:and\s+|or\s+)?){0,5}?"  # "solely for personal, hobby and"
+        + NONCOM,
+    ),
+    rule(
+        "only",
+        NONCOM + r"(?:\s+[\w-]+){0,3}?\s+(?:purposes?|uses?|use\s+cases|activities|research|"
+        r"applications?|manner)\s+only\b|" + NONCOM + r"[\s-]+(?:use\s+)?only\b",
+    ),
+    rule(
+        "than", r"\b(?:purposes?|uses?)\s+other\s+than\s+(?:any\s+)?(?:commercial|" + NONCOM + ")"
+    ),
+    _NC_ORGS := rule(
+        "only",
+        r"\bonly\s+(?:be\s+(?:used|accessed)\s+by\s+)?(?:" + NONCOM + r"|academic|non[\s-]*profit|"
+        r"educational)\s+(?:organi[sz]ations?|institutions?|entities|users|researchers)",
+    ),
+    rule(
+        ("not", "prohibit", "forbid", "exclud", "no"),
+        NOT_NON + r"\bcommercial\s+(?:use|usage|purposes?|exploitation|deployment|activit\w+)\s+"
+        r"(?:of\s+[^.;]{0,60}?\s+)?(?:is|are)\s+(?:strictly\s+)?(?:not\s+(?:permitted|allowed|"
+        r"licensed|authori[sz]ed|granted)|prohibited|forbidden|excluded)|\bnot\s+for\s+commercial\s+"
+        r"(?:use|purposes)|\bno\s+commercial\s+(?:use|purposes|exploitation)\b",
+    ),
+    rule(
+        ("商业", "营利"),
+        r"非商业|非营利|不得[^。；;]{0,30}商业|禁止[^。；;]{0,15}商业|不可[^。；;]{0,15}商业",
+    ),
+    rule(  # "may not use ... except ... for non-commercial research"
+        "except",
+        r"\b(?:may|shall|will|must)\s+not\b[^.;]{0,100}?\bexcept\b[^.;]{0,100}?\bfor\s+(?:your\s+|the\s+)?"
+        r"(?:own\s+)?(?:[\w-]+\s+){0,2}?" + NONCOM,
+    ),
+]
+_NC_NEEDS_NON = {0, 1, 2, 6}  # rules that can only match with "non" in the segment
+# "commercial" as the purpose of a use that a prohibition governs.
+_COMMERCIAL_OBJ = re.compile(
+    NOT_NON
+    + r"\bcommercial(?:ly)?\b(?:\s+or\s+[\w-]+)?\s+(?:purposes?|uses?|usage|activit(?:y|ies)|"
+    r"exploitation|products?|services?|advantage|organi[sz]ations?|entit(?:y|ies)|applications?|"
+    r"deployment|settings?|environments?|operations?|gain|manner|context|ventures?)\b"
+    r"|\bin\s+the\s+course\s+of\s+(?:a\s+|any\s+)?commercial|" + NOT_NON + r"\bcommercially\b",
+    _I,
+)
+# Commercial use needs a separate license: "if you are commercially using ..., you shall
+# request a license", "for a commercial activity, you must request a license".
+_NEEDS_LICENSE = rule(
+    (
+        "request",
+        "obtain",
+        "get",
+        "apply",
+        "seek",
+        "contact",
+        "enter",
+        "purchase",
+        "acquire",
+        "negotiate",
+    ),
+    NOT_NON
+    + r"\bcommercial(?:ly)?\b[^.]{0,160}?\b(?:must|shall|should|need\s+to|will\s+need\s+to|have\s+"
+    r"to|are\s+required\s+to)\s+(?:first\s+)?(?:request|obtain|get|apply\s+for|seek|contact|enter\s+"
+    r"into|purchase|acquire|negotiate)\b",
+)
+_OUTPUT_OBJECT = re.compile(
+    r"(?:synthetic\s+data|outputs?)(?:\s+outputs?)?\s+(?:for|in)\s+(?:any\s+)?$", _I
+)
+_MODEL_OBJECT = re.compile(r"\b(?:models?|materials|software|weights|work|parameters)\b", _I)
+_THRESHOLD_HINT = re.compile(
+    r"\b(?:monthly|daily|annual|active\s+users|revenue|turnover|users)\b", _I
+)
+# Limits that are not about using the model: one distribution alternative (GPL-2.0 §3c),
+# names and trademarks, endorsement, "commercially reasonable efforts".
+_NOT_ABOUT_USE = re.compile(
+    r"\b(?:this|that|the|such)\s+(?:alternative|option)\b|\btrade\s*marks?\b|\btrade\s+names?\b|\blogos?\b"
+    r"|\bendorse|\bpublicity\b|\badvertis|\bcommercially\s+reasonable",
+    _I,
+)
+_EXCEPTION_BEFORE = re.compile(r"\b(?:except|other\s+than|excluding|unless)\b[^.;]{0,40}$", _I)
+# Commercial use explicitly allowed (cancels the flag).
+_COMMERCIAL_OK = [
+    rule(
+        "any",
+        r"\bfor\s+any\s+(?:lawful\s+)?purposes?\b[^.;]{0,40}?"
+        + NOT_NON
+        + r"\bcommercial(?!\s+damages)",
+    ),
+    rule(
+        ("permitted", "allowed", "authori", "granted"),
+        NOT_NON + r"\bcommercial\s+(?:use|usage|purposes?|activit\w+)\s+(?:is|are)\s+(?:\w+\s+)?"
+        r"(?:permitted|allowed|authori[sz]ed|granted)\b",
+    ),
+    rule(
+        ("may", "can", "free", "permitted", "allowed"),
+        r"\b(?:may|can|are\s+free\s+to|is\s+free\s+to|are\s+permitted\s+to|is\s+permitted\s+to|are\s+"
+        r"allowed\s+to|is\s+allowed\s+to)\s+(?:[\w-]+\s+){0,10}?(?:for|in)\s+(?:any\s+|a\s+)?"
+        + NOT_NON
+        + r"commercial\s+(?:use|usage|purposes?|activit\w+|products?|services?)",
+    ),
+    rule(
+        "purpose",
+        r"\b(?:licen[cs]e|grants?|rights?)\b[^.;]{0,200}?\bfor\s+(?:any\s+)?"
+        + NOT_NON
+        + r"commercial\s+purposes?\b",
+    ),
+    rule(
+        ("usable", "includ", "sold", "commercially"),
+        r"\bcommercially\s+usable\b|\binclud(?:ing|e)\s+(?:for\s+)?commercial\s+(?:use|purposes)"
+        r"|\bmay\s+be\s+(?:sold|used|exploited)\s+commercially",
+    ),
+    rule(
+        "商业",
+        r"(?:(?<![不仅许认])可以?|(?<!不)允许|准许)[^。；;非]{0,20}(?<!非)商业(?:用途|目的|使用|活动|化)",
+    ),
+]
+_COMMERCIAL_KEYS = ("commercial", "商业", "营利")
+
+
+def non_commercial(doc: Document) -> list[Hit]:
+    """Explicit limits first; a limit read through a definition, a prohibition of
+    commercial use and "commercial use needs a license from us" after.  An explicit
+    permission of commercial use (not of outputs only) cancels the flag."""
+    ranked: list[tuple[int, Hit]] = []
+    for seg in doc.having(_COMMERCIAL_KEYS):
+        if _commercial_allowed(seg):
+            return []
+        if seg.is_definition or seg.is_heading:
+            continue
+        found = _nc_in(seg)
+        if found:
+            ranked.append(found)
+    ranked.extend((1, h) for h in _nc_by_definition(doc))
+    if not ranked:
+        return []
+    best = min(rank for rank, _ in ranked)
+    return [next(h for rank, h in ranked if rank == best)]
+
+
+def _commercial_allowed(seg: Segment) -> bool:
+    for r in _COMMERCIAL_OK:
+        for m in r.finditer(seg):
+            before = seg.text[: m.start()]
+            if re.search(OUTPUT_WORDS, before, _I) or seg.is_definition:
+                continue
+            if NEG_RE.search(before) or NEG_RE.search(m.group()):
+                continue
+            return True
+    return False
+
+
+def _nc_in(seg: Segment) -> tuple[int, Hit] | None:
+    text, low = seg.text, seg.low
+    has_non = any(k in low for k in _NON)
+    if _NOT_ABOUT_USE.search(text):
+        return None
+    for i, r in enumerate(_NC_RULES):
+        if i in _NC_NEEDS_NON and not has_non:
+            continue
+        m = r.search(seg)
+        if m:
+            return 0, _hit("non-commercial", seg, m)
+    if maybe_negated(seg):
+        for m in _COMMERCIAL_OBJ.finditer(text):
+            before = text[: m.start()]
+            if not _negated(seg, m.start()):
+                continue
+            if _OUTPUT_OBJECT.search(before) and not _MODEL_OBJECT.search(before[-100:]):
+                continue  # about outputs only ("generating synthetic data for commercial use")
+            if _EXCEPTION_BEFORE.search(before):
+                continue
+            return 2, _hit("non-commercial", seg, m)
+    m = _NEEDS_LICENSE.search(seg)
+    if m and not _THRESHOLD_HINT.search(text) and not NEG_RE.search(text[: m.start()]):
+        return 3, _hit("non-commercial", seg, m, note="commercial use needs a separate license")
+    return None
+
+
+_DEF_NC = re.compile(
+    NONCOM
+    + r"|\bnot\s+(?:\w+\s+){0,4}(?:commercial|for\s+(?:commercial|profit))|\bno\s+(?:direct\s+"
+    r"or\s+indirect\s+)?commercial|\bdoes\s+not\s+include\s+(?:any\s+)?commercial",
+    _I,
+)
+
+
+def _nc_by_definition(doc: Document) -> list[Hit]:
+    """A grant limited to a defined purpose whose definition is non-commercial:
+    'only for Research Purposes' + '"Research Purposes" means non-commercial research'."""
+    terms = []
+    for seg in doc.having(_DEF_KEYS):
+        if seg.is_definition and (m := _DEFINED_TERM.match(seg.text)) and _DEF_NC.search(seg.text):
+            term = m.group(1).strip()
+            if "commercial" not in term.lower() or re.search(NONCOM, term, _I):
+                terms.append(term)
+    if not terms:
+        return []
+    alt = "|".join(re.escape(t) for t in sorted(set(terms), key=len, reverse=True))
+    rx = re.compile(_LIMITER + r"(?:your\s+|the\s+|its\s+)?(?:own\s+)?(?:" + alt + r")\b", _I)
+    for seg in doc.having(tuple({t.lower() for t in terms})):
+        if seg.is_definition or seg.is_heading:
+            continue
+        m = rx.search(seg.text)
+        if m:
+            return [_hit("non-commercial", seg, m, note="purpose defined as non-commercial")]
+    return []
+
+
+_DEF_KEYS = ("mean", "refer")
+
+
+# --- research-only ----------------------------------------------------------------------
+
+_PURPOSE_LIST = r"((?:[\w'()-]+[\s,/]+){0,8}?)"
+_RO_PATTERNS = [
+    re.compile(
+        _LIMITER + _PURPOSE_LIST + r"(?:purposes?|uses?|use\s+cases|activities|applications)\b", _I
+    ),
+    re.compile(r"\b(?:for|to)\s+" + _PURPOSE_LIST + r"(?:(?:purposes?|uses?|use)\s+)?only\b", _I),
+]
+_RO_OTHER = re.compile(
+    r"\b(?:uses?|purposes?)\s+other\s+than\s+" + _PURPOSE_LIST + r"(?:uses?|purposes?)\b", _I
+)
+_RO_ORGS = _NC_ORGS.rx
+_RO_CORE = {
+    "research",
+    "evaluation",
+    "evaluating",
+    "testing",
+    "academic",
+    "scientific",
+    "benchmarking",
+}
+_RO_OK = _RO_CORE | {
+    "noncommercial", "nonprofit", "nonrevenue", "generating", "nonproduction", "development",
+    "educational", "education", "study", "studies", "experiment", "experimentation", "experimental",
+    "teaching", "scholarly", "analysis", "assessment", "internal", "test", "and", "or", "your",
+    "the", "own", "its", "their", "a", "an", "any", "of", "for", "in", "non", "a)", "b)",
+}  # fmt: skip
+_NON_PRODUCTION = re.compile(
+    r"\bfor\s+non[\s-]*production\s+(?:use|uses|purposes)\b|\b(?:solely|only)\s+(?:in|for)\s+"
+    r"non[\s-]*production\b",
+    _I,
+)
+_RO_CJK = re.compile(r"仅(?:限|可|能|供)?[^。；;，,]{0,12}(?:研究|学术)(?:用途|目的|使用)?")
+
+
+def _overlapping(rx: re.Pattern[str], text: str) -> list[re.Match[str]]:
+    """Matches of `rx` starting at every possible place, overlaps included ("to run the
+    Model for research purposes only": the purpose list starts at "for", not at "to")."""
+    out = []
+    pos = 0
+    while (m := rx.search(text, pos)) is not None:
+        out.append(m)
+        pos = m.start() + 1
+    return out
+
+
+def _researchy(words: str) -> bool:
+    norm = re.sub(r"\bnon[\s-]+", "non", words.lower())
+    tokens = re.findall(r"[a-z]+\)?", norm)
+    return bool(tokens) and all(t in _RO_OK for t in tokens) and any(t in _RO_CORE for t in tokens)
+
+
+_RO_KEYS = ("research", "evaluat", "testing", "academic", "scientific", "研究", "only")
+
+
+def research_only(doc: Document, has_nc: bool) -> list[Hit]:
+    for seg in doc.having(_RO_KEYS):
+        low = seg.low
+        if seg.is_heading:
+            continue
+        if any(k in low for k in ("research", "evaluat", "testing", "academic", "scientific")):
+            for rx in _RO_PATTERNS:
+                for m in _overlapping(rx, seg.text):
+                    if _researchy(m.group(1)):
+                        return [_hit("research-only", seg, m)]
+            m = _RO_OTHER.search(seg.text)
+            if m and _researchy(m.group(1)) and _negated(seg, m.start()):
+                return [_hit("research-only", seg, m)]
+        if not seg.is_definition and "only" in low and (m := _RO_ORGS.search(seg.text)):
+            return [_hit("research-only", seg, m)]
+        if "研究" in low and (m := _RO_CJK.search(seg.text)):
+            return [_hit("research-only", seg, m)]
+    if not has_nc:  # free use limited to non-production: evaluation and testing only
+        for seg in doc.having(("production",)):
+            if not seg.is_definition and (m := _NON_PRODUCTION.search(seg.text)):
+                return [_hit("research-only", seg, m, note="use limited to non-production")]
+    return []
+
+
+# --- no-derivatives ---------------------------------------------------------------------
+
+_ND_PATTERNS = [
+    re.compile(
+        r"\b(?:may|shall|will|must|can)\s+not\s+(?:[\w,]+\s+){0,6}?(?:modify|alter|adapt|translate|"
+        r"fine[\s-]*tune|(?:create|make|prepare|produce)\s+(?:any\s+)?(?:derivative|modified|adapted)\w*)\b",
+        _I,
+    ),
+    re.compile(
+        r"\bnot\s+(?:share|distribute|redistribute|publish|make\s+available)\w*\s*,?\s+(?:any\s+|your\s+)?"
+        r"(?:adapted\s+material|derivatives?|derivative\s+works?|modified\s+(?:versions?|models?|"
+        r"materials?)|modifications|fine[\s-]*tuned)",
+        _I,
+    ),
+    re.compile(
+        r"\bno[\s-]*derivatives\b|\bno\s+(?:derivative\s+works|modifications|adaptations)\s+(?:are|may|of)",
+        _I,
+    ),
+    re.compile(
+        r"\b(?:derivative\s+works?|derivatives|modifications|modified\s+versions)\s+(?:of\s+[^.;]{0,40}\s+)?"
+        r"(?:are|is)\s+(?:not\s+(?:permitted|allowed)|prohibited|forbidden)",
+        _I,
+    ),
+    re.compile(
+        r"\b(?:may|shall|will|must|can)\s+not\s+(?:share|distribute|redistribute|publish|sublicense|lend)"
+        r"(?:\s*,?\s*(?:or\s+)?\w+){0,3}\s+(?:the\s+|any\s+|these\s+)?(?:models?|weights|materials|software"
+        r"|object\s+code|source\s+code)\b",
+        _I,
+    ),
+]
+_ND_ANY = re.compile("|".join(f"(?:{p.pattern})" for p in _ND_PATTERNS), _I)
+_ND_EXCUSE = re.compile(
+    r"^[^.;]{0,240}?\b(?:unless|except|other\s+than|outside|without|in\s+(?:violation|"
+    r"breach)|for\s+(?:any\s+|the\s+)?(?:\(i\)\s+)?(?:commercial|military|production|unlawful|illegal)|in\s+any\s+"
+    r"(?:way|manner)|to\s+(?:any\s+)?(?:person|party|entity|individual)s?\s+(?:who|that|in|on)|to\s+"
+    r"(?:circumvent|remove|avoid|conceal)|notices?|copyright|attribution|trademarks?|usage\s+tracking|"
+    r"license\s+checks|guardrails?|this\s+(?:license|agreement))",
+    _I,
+)
+
+
+_ND_KEYS = (
+    "modif",
+    "deriv",
+    "adapt",
+    "alter",
+    "translat",
+    "fine",
+    "distribut",
+    "share",
+    "publish",
+    "lend",
+)
+
+
+def no_derivatives(doc: Document) -> list[Hit]:
+    for seg in doc.having(_ND_KEYS):
+        if seg.is_definition or not re.search(r"\bno(?:t)?\b", seg.low):
+            continue
+        for m in _ND_ANY.finditer(seg.text):
+            if not _ND_EXCUSE.search(seg.text[m.end() :]) and not re.search(
+                OUTPUT_WORDS, m.group(), _I
+            ):
+                return [_hit("no-derivatives", seg, m)]
+    return []

@@ -1,0 +1,170 @@
+"""Clause detection: taxonomy term flags read from a license text, with quoted evidence.
+
+Independent of license identification: the detectors read what a text says, so a license
+published tomorrow still gets its flags and a category.  `detect_clauses` quotes the
+decisive words of each clause verbatim with their original line numbers;
+`category_from_clauses` turns the flags of an unrecognised text into a category (failing
+closed); `is_use_policy` tells an acceptable-use policy from a license.
+"""
+
+from __future__ import annotations
+
+import re
+
+from licscan.detect import clause_output, clause_terms, clause_use
+from licscan.detect.clause_rules import Hit
+from licscan.detect.clause_text import Document, prepare
+from licscan.model import TERM_FLAGS, Flag
+
+_SOURCE_AVAILABLE = {"non-commercial", "research-only", "no-derivatives"}
+_OPEN_WEIGHT = {
+    "output-training-ban",
+    "output-training-conditional",
+    "user-threshold",
+    "revenue-threshold",
+    "prominent-attribution",
+    "use-restrictions",
+    "geo-restriction",
+}
+
+
+def detect_clauses(text: str, source: str) -> list[Flag]:
+    """Taxonomy term flags found in `text`, in taxonomy order, each quoting its clause."""
+    doc = prepare(text)
+    return _flags(doc, source)
+
+
+def _flags(doc: Document, source: str) -> list[Flag]:
+    hits = clause_use.non_commercial(doc)
+    hits += clause_use.research_only(doc, has_nc=bool(hits))
+    hits += clause_use.no_derivatives(doc)
+    hits += clause_output.output_training(doc)
+    hits += clause_output.thresholds(doc)
+    hits += clause_terms.prominent_attribution(doc)
+    hits += clause_terms.use_restrictions(doc)
+    hits += clause_terms.copyleft(doc)
+    hits += clause_terms.geo_restriction(doc)
+    by_flag: dict[str, Hit] = {}
+    for hit in hits:
+        by_flag.setdefault(hit.flag, hit)
+    out = []
+    for flag in TERM_FLAGS:
+        hit = by_flag.get(flag)
+        if hit is None:
+            continue
+        start, end = doc.quote_span(hit.seg, hit.start, hit.end)
+        out.append(Flag(flag, hit.value, [doc.evidence(source, start, end)], note=hit.note))
+    return out
+
+
+# --- category of an unrecognised text ---------------------------------------------------
+
+_GRANT = re.compile(
+    r"\b(?:hereby\s+)?grants?\s+(?:to\s+)?(?:you|licensee|each\s+recipient|recipients?|any\s+person)\b"
+    r"|\bpermission\s+is\s+(?:hereby\s+)?granted\b|\b(?:you|licensee)\s+(?:are|is)\s+(?:hereby\s+)?granted\b|\bis\s+(?:hereby\s+)?licen[cs]ed\s+(?:to\s+you\s+)?under\b"
+    r"|\b(?:you|anyone|everyone|licensee|recipients?)\s+(?:\w+\s+)?(?:may|can|are\s+free\s+to|is\s+free\s+to|"
+    r"are\s+(?:permitted|allowed|entitled)\s+to)\s+(?:freely\s+)?(?:use|copy|modify|distribute|reproduce|"
+    r"share|run|download|redistribute|adapt|deal|access)\b|\b(?:may|can)\s+(?:freely\s+)?(?:be\s+)?(?:use|used|"
+    r"copied|modified|distributed|shared)\b[^.;]{0,60}\b(?:by\s+anyone|for\s+any\s+purpose|freely)"
+    r"|\bdedicat\w*\b[^.;]{0,60}\bpublic\s+domain|\bwaives?\b[^.;]{0,80}\b(?:copyright|rights)"
+    r"|\blicense\s+to\s+(?:use|reproduce|copy)\b|\bright\s+to\s+(?:use|copy|modify)\b"
+    r"|\b(?:use|redistribution|copying|modification)s?\b[^.;]{0,80}\b(?:is|are)\s+(?:hereby\s+)?"
+    r"(?:permitted|allowed|granted)\b|\bfree\s+(?:for|to)\s+(?:any|commercial|personal|use|copy|modify)"
+    r"|\bpermission\s+to\s+(?:use|copy|modify|distribute|reproduce)\b|\b(?:commercial\s+)?use\s+"
+    r"(?:is\s+)?(?:allowed|permitted|unrestricted)\b|\bmay\s+(?:be\s+)?(?:freely\s+)?(?:used|copied|"
+    r"modified|distributed|redistributed|reproduced|incorporated)\b|\bfreely\s+(?:available|"
+    r"redistributable|usable)|\bfree\s+to\s+be\s+used|\bmay\s+do\s+whatever|\bpublic\s+domain\b"
+    r"|授予您|许可您|您可以",
+    re.IGNORECASE,
+)
+# Rights that exist only under some other, unseen agreement: the text itself grants nothing.
+_EXTERNAL_GRANT = re.compile(
+    r"\b(?:may\s+only|only\s+if|no\s+licen[cs]e\b[^.;]{0,60}\bunless)\b[^.;]{0,320}?\b(?:separate|other|"
+    r"written)\s+(?:[\w-]+\s+){0,2}(?:agreement|plan|subscription|order\s+form|contract)",
+    re.IGNORECASE,
+)
+_OSI_TITLES = re.compile(
+    r"^\s*(?:apache\s+license|mit\s+license|the\s+mit\s+license|bsd\s+[23]-clause|gnu\s+(?:affero\s+|"
+    r"lesser\s+|library\s+)?general\s+public\s+license|mozilla\s+public\s+license|eclipse\s+public\s+"
+    r"license|isc\s+license|boost\s+software\s+license|european\s+union\s+public\s+licen[cs]e)\b",
+    re.IGNORECASE,
+)
+
+
+def category_from_clauses(text: str, flags: list[Flag]) -> tuple[str, bool]:
+    """Category and osi_approved of a text that matches no known license, from its clause
+    flags alone.  Fails closed: no grant found -> unknown; when in doubt, the stricter."""
+    ids = {f.id for f in flags}
+    doc = prepare(text)
+    if ids & _SOURCE_AVAILABLE:
+        return "source-available", False
+    policy = _is_policy(doc)
+    if not policy and (not _has_grant(doc) or _grant_elsewhere(doc)):
+        return "unknown", False
+    restrictive = ids & _OPEN_WEIGHT
+    if restrictive == {"output-training-conditional"} and "copyleft" in ids:
+        restrictive = set()  # share-alike extended to models made from outputs
+    if restrictive or policy:
+        return "open-weight", False
+    head = next((s.text for s in doc.segments if s.text.strip()), "")
+    return "osi-open", bool(_OSI_TITLES.match(head))
+
+
+def _has_grant(doc: Document) -> bool:
+    return any(_GRANT.search(seg.text) for seg in doc.segments if not seg.is_definition)
+
+
+def _grant_elsewhere(doc: Document) -> bool:
+    return any(_EXTERNAL_GRANT.search(seg.text) for seg in doc.segments[:40])
+
+
+# --- acceptable-use policies ------------------------------------------------------------
+
+_POLICY_TITLE = re.compile(
+    r"\b(?:acceptable|prohibited|permitted|responsible|fair)[\s-]+us(?:e|es|age)[\s-]+polic(?:y|ies)\b"
+    r"|\buse[\s-]+polic(?:y|ies)\b|\busage[\s-]+polic(?:y|ies)\b|\bacceptable[\s-]+use\b",
+    re.IGNORECASE,
+)
+_LICENSE_TITLE = re.compile(
+    r"\blicen[cs]e\b|\bterms\s+of\s+(?:use|service)\b|\bterms\s+and\s+conditions\b|\bagreement\b",
+    re.IGNORECASE,
+)
+_HEAD_SKIP = re.compile(
+    r"https?://|www\.|^\s*[\w-]+:\s*(?:\S+)?\s*$|^\s*[-=*_~]{3,}\s*$", re.IGNORECASE
+)
+_FRONT_MATTER_TITLE = re.compile(r"^\s*title:\s*", re.IGNORECASE)
+
+
+def is_use_policy(text: str) -> bool:
+    """An acceptable-use / prohibited-use policy document (as opposed to a license)."""
+    return _is_policy(prepare(text))
+
+
+def _is_policy(doc: Document) -> bool:
+    heads = _head_lines(doc)
+    if not heads:
+        return False
+    title = heads[0]
+    m = _POLICY_TITLE.search(title)
+    if m:
+        lic = _LICENSE_TITLE.search(title)
+        return lic is None or m.start() < lic.start()
+    # A policy headed by the name of the license it belongs to: a policy heading near the
+    # top, and no grant of rights anywhere.
+    return any(_POLICY_TITLE.search(h) for h in heads[1:6]) and not _has_grant(doc)
+
+
+def _head_lines(doc: Document) -> list[str]:
+    """The first lines of the document: source notes with a URL, separators and front-matter
+    keys are skipped; a front-matter `title:` counts as a line."""
+    out: list[str] = []
+    for line in doc.text.split("\n")[:80]:
+        if not line.strip():
+            continue
+        if _FRONT_MATTER_TITLE.match(line):
+            out.append(_FRONT_MATTER_TITLE.sub("", line))
+        elif not _HEAD_SKIP.search(line):
+            out.append(line)
+        if len(out) >= 6:
+            break
+    return out

@@ -1,0 +1,492 @@
+"""Identify a license text by similarity to reference fingerprints.
+
+A reference is never shipped as text.  rules/fingerprints.json holds, per reference:
+  * a *sample* of its hashed word 5-grams (only hashes whose top two bits are zero,
+    about one in four): enough to estimate containment both ways, too sparse to
+    chain the hashes back into text;
+  * the ordered 32-bit hashes of its normalised sentences (with their word counts),
+    so a close-but-changed text can be aligned with the reference and the changed,
+    added or missing sentences located in the input.
+
+Matching: containment of the reference in the text (is the whole license there?)
+and of the text in the reference (is there anything else?) are combined; the best
+candidate wins, ties broken by the larger exact overlap.  Versions of one license
+differ in enough 5-grams to be told apart; a version that has no reference text
+is recognised by its own title marker (see knowledge `markers`).
+"""
+
+from __future__ import annotations
+
+import base64
+import json
+import re
+import zlib
+from array import array
+from bisect import bisect_left
+from collections import Counter
+from dataclasses import dataclass, field
+from difflib import SequenceMatcher
+from functools import cache, cached_property
+from pathlib import Path
+from typing import Any
+
+from licscan.detect.normalize import Tokens, cjk_share, tokenize
+from licscan.model import Evidence, LicenseMatch
+
+FORMAT = 1
+K = 5  # words per shingle
+_MASK = 0xFFFFFFFF
+_BASE = 0x01000193
+_POW = pow(_BASE, K - 1, 1 << 32)
+MATCH_MIN = 0.70  # containment of the reference needed to call a text that license
+SAMPLES_MIN = 6  # and at least this many shared sampled shingles
+EXACT_MIN = 0.95
+POLICY_INCLUDED = 0.85  # a policy this much present is reported as included
+BLOCK_MIN = 8  # changed words that make a differing block substantive
+
+_word_ids: dict[str, int] = {}
+
+
+def _ids(words: list[str]) -> list[int]:
+    cache_ = _word_ids
+    if len(cache_) > 200_000:
+        cache_.clear()
+    out = []
+    for w in words:
+        v = cache_.get(w)
+        if v is None:
+            v = cache_[w] = zlib.crc32(w.encode("utf-8"))
+        out.append(v)
+    return out
+
+
+def shingle_hashes(words: list[str]) -> list[int]:
+    """32-bit hash of the K-word shingle starting at each position (rolling polynomial)."""
+    ids = _ids(words)
+    n = len(ids)
+    if n < K:
+        return [zlib.crc32(" ".join(words).encode("utf-8"))] if n else []
+    h = 0
+    for t in ids[:K]:
+        h = (h * _BASE + t) & _MASK
+    out = [h]
+    append = out.append
+    for i in range(K, n):
+        h = ((h - ids[i - K] * _POW) * _BASE + ids[i]) & _MASK
+        append(h)
+    return out
+
+
+def sampled(h: int) -> bool:
+    """The sampling rule shared by build and match: about one shingle in four."""
+    return h >> 30 == 0
+
+
+_MARKERISH = re.compile(r"^(?:\d{1,3}|[a-z]|[ivxlc]{1,4})$")
+_marker_words: dict[str, bool] = {}
+
+
+def skeleton(words: list[str]) -> tuple[list[str], list[int]]:
+    """Content words only (no numbering, single letters or roman numerals), with each
+    one's index in `words`: list markers that a re-wrap left inside a paragraph change
+    the word shingles, not the content, so changes are measured on this skeleton."""
+    marker = _marker_words
+    if len(marker) > 200_000:
+        marker.clear()
+    index = []
+    for i, w in enumerate(words):
+        m = marker.get(w)
+        if m is None:
+            m = marker[w] = _MARKERISH.match(w) is not None
+        if not m:
+            index.append(i)
+    return [words[i] for i in index], index
+
+
+def sentence_hashes(tokens: Tokens) -> list[int]:
+    return [zlib.crc32(" ".join(tokens.words[s:e]).encode("utf-8")) for s, e in tokens.sentences]
+
+
+# --- build ---------------------------------------------------------------------------
+
+
+def _pack(values: list[int], code: str) -> str:
+    return base64.b64encode(array(code, values).tobytes()).decode("ascii")
+
+
+def _unpack(text: str, code: str) -> array:
+    arr = array(code)
+    arr.frombytes(base64.b64decode(text))
+    return arr
+
+
+def _strip_policy(tokens: Tokens, policy: set[int]) -> Tokens:
+    """A copy of `tokens` without the sentences that belong to an embedded policy
+    (most of their shingles are shingles of the policy text)."""
+    hashes = shingle_hashes(tokens.words)
+    out = Tokens(line_count=tokens.line_count)
+    for s, e in tokens.sentences:
+        own = hashes[s : max(s + 1, e - K + 1)]
+        if own and sum(h in policy for h in own) >= 0.6 * len(own):
+            continue
+        start = len(out.words)
+        out.words.extend(tokens.words[s:e])
+        out.lines.extend(tokens.lines[s:e])
+        out.sentences.append((start, len(out.words)))
+    return out
+
+
+def build_reference(name: str, key: str, tokens: Tokens) -> dict[str, Any]:
+    hashes = sorted({h for h in shingle_hashes(tokens.words) if sampled(h)})
+    skel = sorted({h for h in shingle_hashes(skeleton(tokens.words)[0]) if sampled(h)})
+    sents = sentence_hashes(tokens)
+    lengths = [min(e - s, 65535) for s, e in tokens.sentences]
+    return {
+        "name": name,
+        "key": key,
+        "tokens": len(tokens.words),
+        "hashes": _pack(hashes, "I"),
+        "sentences": _pack(sents, "I"),
+        "sentence_tokens": _pack(lengths, "H"),
+        "skeleton": _pack(skel, "I"),
+    }
+
+
+def build_database(
+    sources: list[tuple[str, str, str, str]], policy_keys: set[str]
+) -> dict[str, Any]:
+    """Fingerprints of (name, key, origin, text) references, deterministic.
+
+    A license reference that also carries a whole use policy (Llama 3's file appends
+    its AUP) is stripped of that policy's sentences, so the license is matched on
+    its own terms and the policy is recognised separately."""
+    parsed = [(name, key, origin, tokenize(text)) for name, key, origin, text in sources]
+    policies = [
+        set(shingle_hashes(tokens.words)) for _, key, _, tokens in parsed if key in policy_keys
+    ]
+    refs: list[dict[str, Any]] = []
+    seen: set[tuple[str, str]] = set()
+    for name, key, origin, tokens in sorted(parsed, key=lambda p: (p[1], p[0])):
+        if key not in policy_keys:
+            own = set(shingle_hashes(tokens.words))
+            for pol in policies:
+                if pol and len(pol & own) >= 0.9 * len(pol) and len(own) > 1.25 * len(pol):
+                    tokens = _strip_policy(tokens, pol)
+                    own = set(shingle_hashes(tokens.words))
+        ref = build_reference(name, key, tokens)
+        ident = (key, ref["hashes"])
+        if ident in seen:  # a byte-different copy with identical fingerprints
+            continue
+        seen.add(ident)
+        ref["origin"] = origin
+        refs.append(ref)
+    return {"format": FORMAT, "k": K, "sampling": "top-2-bits-zero", "references": refs}
+
+
+def dump_database(db: dict[str, Any]) -> str:
+    return json.dumps(db, indent=1, sort_keys=True, ensure_ascii=True) + "\n"
+
+
+# --- match ---------------------------------------------------------------------------
+
+
+@dataclass
+class Reference:
+    name: str
+    key: str
+    tokens: int
+    hashes: frozenset[int]
+    sentences: list[int]
+    sentence_tokens: list[int]
+    skeleton: frozenset[int]
+
+
+@dataclass
+class Candidate:
+    ref: Reference
+    shared: int  # sampled shingles in common
+    c_ref: float  # share of the reference found in the text
+    c_text: float  # share of the text found in the reference
+
+    @property
+    def rank(self) -> tuple[float, int]:
+        s = self.c_ref + self.c_text
+        return (2 * self.c_ref * self.c_text / s if s else 0.0, self.shared)
+
+
+@dataclass
+class Block:
+    """A stretch where text and reference differ (sentence alignment)."""
+
+    tag: str  # "replace" | "insert" (text only) | "delete" (reference only)
+    start: int  # token range in the text
+    end: int
+    ref_tokens: int  # reference words on the reference side
+    changed: float  # estimated changed words
+    edge: bool = False  # an annotation at the very start/end
+    foreign: bool = False  # translation / included policy: not a change of the terms
+
+
+@dataclass
+class Analysis:
+    """Everything classify needs to know about one text's identity."""
+
+    tokens: Tokens
+    candidates: list[Candidate] = field(default_factory=list)
+    best: Candidate | None = None
+    blocks: list[Block] = field(default_factory=list)
+    includes: list[Candidate] = field(default_factory=list)
+    exact: bool = False
+
+    @property
+    def modified(self) -> bool:
+        return any(b.changed >= BLOCK_MIN and not (b.edge or b.foreign) for b in self.blocks)
+
+
+class FingerprintIndex:
+    def __init__(self, refs: list[Reference]) -> None:
+        self.refs = refs
+        postings: dict[int, list[int]] = {}
+        for i, ref in enumerate(refs):
+            for h in ref.hashes:
+                postings.setdefault(h, []).append(i)
+        self.postings = postings
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> FingerprintIndex:
+        if data.get("format") != FORMAT or data.get("k") != K:
+            raise ValueError(
+                "fingerprints: unsupported format; rebuild with scripts/build_fingerprints.py"
+            )
+        refs = [
+            Reference(
+                r["name"],
+                r["key"],
+                r["tokens"],
+                frozenset(_unpack(r["hashes"], "I")),
+                list(_unpack(r["sentences"], "I")),
+                list(_unpack(r["sentence_tokens"], "H")),
+                frozenset(_unpack(r["skeleton"], "I")),
+            )
+            for r in data["references"]
+        ]
+        return cls(refs)
+
+    def candidates(
+        self, hashes: list[int], policy_keys: frozenset[str] = frozenset()
+    ) -> list[Candidate]:
+        """Every reference sharing sampled shingles with the text, best first.  The
+        share of the text a license explains is counted without the parts that an
+        embedded use policy explains (a license file may append its policy)."""
+        qset = {h for h in hashes if not h >> 30}  # sampled()
+        if not qset:
+            return []
+        counts = self._count(qset)
+        by_ref = {
+            i: Candidate(self.refs[i], n, n / max(len(self.refs[i].hashes), 1), n / len(qset))
+            for i, n in counts.items()
+        }
+        out = list(by_ref.values())
+        embedded = [c for c in out if c.ref.key in policy_keys and c.c_ref >= POLICY_INCLUDED]
+        if embedded:
+            rest = qset.difference(*(c.ref.hashes for c in embedded))
+            if rest:
+                again = self._count(rest)
+                for i, c in by_ref.items():
+                    if c.ref.key not in policy_keys:
+                        c.c_text = again.get(i, 0) / len(rest)
+        out.sort(key=lambda c: c.rank, reverse=True)
+        return out
+
+    def _count(self, qset: set[int]) -> Counter[int]:
+        postings = self.postings
+        return Counter(i for h in qset if h in postings for i in postings[h])
+
+    def analyse(self, tokens: Tokens, policy_keys: frozenset[str] = frozenset()) -> Analysis:
+        hashes = shingle_hashes(tokens.words)
+        result = Analysis(tokens, self.candidates(hashes, policy_keys))
+        confident = [c for c in result.candidates if _confident(c)]
+        if not confident:
+            return result
+        best = result.best = _prefer_longer(confident)
+        skel = _Skeleton(tokens.words)
+        covered: set[int] = set(best.ref.hashes)
+        # Other documents in the same file (an appended use policy, a second license):
+        # nearly whole, and mostly text the best match does not already explain.
+        for c in result.candidates:
+            if (
+                c.ref.key != best.ref.key
+                and c.c_ref >= 0.5
+                and max(c.c_ref, skel.containment(c.ref)) >= POLICY_INCLUDED
+                and len(c.ref.hashes & covered) <= 0.5 * len(c.ref.hashes)
+                and all(c.ref.key != i.ref.key for i in result.includes)
+            ):
+                result.includes.append(c)
+                covered |= c.ref.hashes
+        if best.c_ref >= EXACT_MIN and sentence_hashes(tokens) == best.ref.sentences:
+            result.exact = True  # the reference itself, sentence for sentence
+            return result
+        result.blocks = _align(tokens, skel, best.ref, [c.ref for c in result.includes])
+        result.exact = best.c_ref >= EXACT_MIN and not any(
+            b.changed >= 3 and not b.foreign for b in result.blocks
+        )
+        return result
+
+
+def _confident(c: Candidate) -> bool:
+    """Most of the reference is in the text; or a good part of it is, and the text is
+    mostly that reference (short licenses whose holder names were filled in)."""
+    if c.shared < SAMPLES_MIN:
+        return False
+    return c.c_ref >= MATCH_MIN or (c.c_ref >= MATCH_MIN - 0.1 and c.c_text >= 0.75)
+
+
+def _prefer_longer(confident: list[Candidate]) -> Candidate:
+    """The best candidate, unless its reference is nested in a longer one (BSD-2 in
+    BSD-3, CC BY in CC BY-NC) of which the text holds the extra part too."""
+    best = confident[0]
+    for c in confident[1:4]:
+        if (
+            best.rank[0] - c.rank[0] <= 0.1
+            and len(c.ref.hashes) >= 1.1 * len(best.ref.hashes)
+            and c.shared >= best.shared + 2
+            and len(best.ref.hashes & c.ref.hashes) >= 0.9 * len(best.ref.hashes)
+        ):
+            return c
+    return best
+
+
+class _Skeleton:
+    """Sampled skeleton shingles of a text, addressable by token range (computed on
+    first use: an exact copy never needs them)."""
+
+    def __init__(self, words: list[str]) -> None:
+        self.words = words
+
+    @cached_property
+    def index(self) -> list[int]:
+        skel_words, index = skeleton(self.words)
+        self.__dict__["hashes"] = shingle_hashes(skel_words)
+        return index
+
+    @cached_property
+    def hashes(self) -> list[int]:
+        _ = self.index  # computes both
+        return self.__dict__["hashes"]
+
+    @cached_property
+    def sampled(self) -> set[int]:
+        return {h for h in self.hashes if not h >> 30}
+
+    def containment(self, ref: Reference) -> float:
+        return len(ref.skeleton & self.sampled) / max(len(ref.skeleton), 1)
+
+    def novelty(self, start: int, end: int, ref_skeleton: frozenset[int]) -> tuple[float, int]:
+        """Share of the sampled skeleton shingles inside a token range that the reference
+        lacks, and how many sampled shingles that share rests on."""
+        p0, p1 = bisect_left(self.index, start), bisect_left(self.index, end)
+        stop = max(p0, p1 - K + 1) if p1 - p0 >= K else min(p1, len(self.hashes))
+        seen = [h in ref_skeleton for h in self.hashes[p0:stop] if sampled(h)]
+        if not seen:
+            return (1.0 if end > start else 0.0), 0
+        return 1.0 - sum(seen) / len(seen), len(seen)
+
+
+def _align(tokens: Tokens, skel: _Skeleton, ref: Reference, extra: list[Reference]) -> list[Block]:
+    """Sentence-level alignment of text and reference, each differing block sized by
+    how much of its content the reference lacks."""
+    sents = sentence_hashes(tokens)
+    matcher = SequenceMatcher(None, ref.sentences, sents, autojunk=False)
+    n_tok = len(tokens.words)
+    blocks: list[Block] = []
+    for tag, r0, r1, q0, q1 in matcher.get_opcodes():
+        if tag == "equal":
+            continue
+        start = tokens.sentences[q0][0] if q0 < len(tokens.sentences) else n_tok
+        end = tokens.sentences[q1 - 1][1] if q1 > q0 else start
+        ref_tok = sum(ref.sentence_tokens[r0:r1])
+        novelty, samples = skel.novelty(start, end, ref.skeleton)
+        q_tok = end - start
+        # New words: only where most of the passage is new (a re-wrapped heading or a
+        # dropped list marker changes a sentence hash, not its content) and enough
+        # sampled shingles say so; removed words: what the reference side has beyond
+        # the text side.
+        if tag == "insert" or samples >= 3:
+            added = novelty * q_tok if novelty >= 0.5 else 0.0
+        else:
+            added = max(0, q_tok - ref_tok)
+        block = Block(tag, start, end, ref_tok, added + max(0, ref_tok - q_tok))
+        # Text only before or after the license (a preface, a filled-in notice, an
+        # appendix) is not a change of its terms unless a clause detector says so.
+        block.edge = tag == "insert" and (start == 0 or end == n_tok)
+        if q_tok and ref_tok == 0 and cjk_share(tokens.words[start:end]) > 0.5:
+            block.foreign = True  # a translation beside the English text
+        elif q_tok and any(skel.novelty(start, end, r.skeleton)[0] < 0.4 for r in extra):
+            block.foreign = True  # an embedded use policy or second license, reported apart
+        blocks.append(block)
+    return blocks
+
+
+def block_evidence(
+    block: Block, tokens: Tokens, raw_lines: list[str], source: str, ref_key: str
+) -> Evidence:
+    """Evidence for one differing block, quoting the input's own lines."""
+    if block.end > block.start:
+        first, last = tokens.lines[block.start], tokens.lines[block.end - 1]
+        quote = " ".join(raw_lines[i - 1].strip() for i in range(first, last + 1))
+        quote = " ".join(quote.split())
+        if len(quote) > 300:
+            quote = quote[:297] + "..."
+        return Evidence(source, quote, (first, last))
+    at = tokens.lines[block.start - 1] if block.start else (tokens.lines[0] if tokens.lines else 1)
+    return Evidence(
+        source,
+        f"[about {block.ref_tokens} words of the {ref_key} reference text are missing here]",
+        (at, at),
+    )
+
+
+@cache
+def load_index(path: str | None = None) -> FingerprintIndex:
+    from licscan.paths import rules_dir
+
+    file = Path(path) if path else rules_dir() / "fingerprints.json"
+    return FingerprintIndex.from_json(json.loads(file.read_text(encoding="utf-8")))
+
+
+def match_text(text: str) -> LicenseMatch:
+    """Identity of a license text against the knowledge base (no clause analysis)."""
+    from licscan.knowledge import load_knowledge
+
+    kb = load_knowledge()
+    policy_keys = frozenset(k for k, e in kb.entries.items() if e.kind == "policy")
+    tokens = tokenize(text)
+    analysis = load_index().analyse(tokens, policy_keys)
+    return to_match(analysis, text.splitlines(), "text")
+
+
+def to_match(analysis: Analysis, raw_lines: list[str], source: str) -> LicenseMatch:
+    from licscan.knowledge import load_knowledge
+
+    kb = load_knowledge()
+    best = analysis.best
+    if best is None:
+        top = analysis.candidates[0] if analysis.candidates else None
+        return LicenseMatch(
+            None, None, top.c_ref if top else 0.0, closest=top.ref.key if top else None
+        )
+    entry = kb.get(best.ref.key)
+    diffs = [
+        block_evidence(b, analysis.tokens, raw_lines, source, best.ref.key)
+        for b in sorted(analysis.blocks, key=lambda b: -b.changed)
+        if b.changed >= 3 and not b.foreign
+    ][:10]
+    return LicenseMatch(
+        key=best.ref.key,
+        name=entry.name if entry else best.ref.key,
+        score=min(best.c_ref, 1.0),
+        modified=analysis.modified,
+        differences=sorted(diffs, key=lambda e: e.lines or (0, 0)),
+        includes=[c.ref.key for c in analysis.includes],
+        basis="fingerprint",
+    )

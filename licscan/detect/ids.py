@@ -1,0 +1,112 @@
+"""License ids and names -> knowledge-base keys.
+
+Accepts what model cards and manifests carry: Hub ids (`llama3.1`, `bsl-1.0`),
+SPDX ids and expressions (`GPL-3.0-or-later`, `MIT OR Apache-2.0`), ScanCode keys,
+`LicenseRef-hf-*` references and free-form `license_name` values.  Direct lookups
+come first; only an unknown string is parsed with `license-expression`.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import cache
+
+from licscan.knowledge import load_knowledge
+from licscan.model import strictest
+
+_LICENSEREF_RE = re.compile(r"^licenseref-(?:hf-|scancode-)?", re.I)
+_NOASSERTION = {"", "other", "unknown", "noassertion", "none", "proprietary"}
+
+
+def resolve_license_id(value: str) -> str | None:
+    """The knowledge-base key a license id, expression or name stands for, or None.
+
+    For an expression, `A AND B` resolves to the stricter of the two (both bind),
+    `A OR B` to the more open one (the licensee may choose)."""
+    if not isinstance(value, str):
+        return None
+    text = value.strip().strip("\"'")
+    if text.lower() in _NOASSERTION:
+        return None
+    kb = load_knowledge()
+    for candidate in (text, _LICENSEREF_RE.sub("", text)):
+        entry = kb.lookup(candidate)
+        if entry:
+            return entry.key
+    if re.search(r"\s(?:and|or|with)\s|[()]", text, re.I):
+        return _resolve_expression(text)
+    return _resolve_spdx(text)
+
+
+def resolve_expression(value: str) -> list[str]:
+    """Every knowledge-base key named in an SPDX expression (unknown symbols skipped)."""
+    parsed = _parse(value)
+    if parsed is None:
+        key = resolve_license_id(value)
+        return [key] if key else []
+    keys = []
+    for symbol in parsed.symbols:
+        key = resolve_license_id(str(symbol.key))
+        if key and key not in keys:
+            keys.append(key)
+    return keys
+
+
+def _resolve_expression(text: str) -> str | None:
+    parsed = _parse(text)
+    if parsed is None:
+        return None
+    return _fold(parsed)
+
+
+def _fold(node) -> str | None:
+    from license_expression import AND, OR
+
+    if isinstance(node, AND | OR):
+        keys = [_fold(arg) for arg in node.args]
+        if isinstance(node, AND):
+            if any(k is None for k in keys):
+                return None  # an unknown part binds too: cannot say
+            return _by_category(keys, strictest_first=True)
+        known = [k for k in keys if k]
+        return _by_category(known, strictest_first=False) if known else None
+    key = getattr(node, "key", None)
+    if key is None:  # a WITH exception: the license part decides
+        key = getattr(getattr(node, "license_symbol", None), "key", None)
+    return resolve_license_id(str(key)) if key else None
+
+
+def _by_category(keys: list[str], strictest_first: bool) -> str | None:
+    if not keys:
+        return None
+    kb = load_knowledge()
+    cats = [kb.entries[k].category for k in keys]
+    target = (
+        strictest(cats)
+        if strictest_first
+        else min(cats, key=("osi-open", "open-weight", "source-available", "unknown").index)
+    )
+    return keys[cats.index(target)]
+
+
+def _resolve_spdx(text: str) -> str | None:
+    parsed = _parse(text)
+    if parsed is None or not hasattr(parsed, "key"):
+        return None
+    entry = load_knowledge().lookup(str(parsed.key))
+    return entry.key if entry else None
+
+
+def _parse(text: str):
+    licensing = _licensing()
+    try:
+        return licensing.parse(text, validate=False, strict=False)
+    except Exception:  # ExpressionError and friends: not an expression
+        return None
+
+
+@cache
+def _licensing():
+    from license_expression import get_spdx_licensing
+
+    return get_spdx_licensing()

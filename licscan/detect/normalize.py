@@ -1,0 +1,210 @@
+"""License text normalisation: bytes -> text -> word tokens with line numbers.
+
+The same function prepares reference texts (at fingerprint build time) and the
+texts we are asked to identify, so whatever it strips (markup, wraps, list
+numbering, page numbers, copyright lines, case, quote styles) cannot make two
+copies of one license look different.  Line numbers of the input are kept for
+every token so differences and evidence can point back at the original lines.
+"""
+
+from __future__ import annotations
+
+import codecs
+import html
+import re
+from dataclasses import dataclass, field
+
+MAX_TEXT_BYTES = 1_000_000  # a license is a few dozen KB; beyond this it is not one
+
+# Word tokens: Latin letters/digits (with accents); each CJK/kana/hangul character is
+# a token of its own, since those scripts do not separate words with spaces.
+_TOKEN_RE = re.compile(
+    r"[a-z0-9\u00df-\u024f]+|[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af]"
+)
+_CJK_RE = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af]")
+# Sentence ends: . ; : ! ? (and CJK forms) followed by closing marks then a space/EOL.
+_SENT_END_RE = re.compile(r"[.;:!?\u3002\uff1b\uff1a\uff01\uff1f]+[\"'\u201d\u2019)\]*_]*(?:\s|$)")
+_TAG_RE = re.compile(r"<[^<>]{0,400}>")
+# Markup that a re-wrap may have broken across lines (tags, Markdown links).
+_WRAPPED_TAG_RE = re.compile(r"<[a-zA-Z/!][^<>]{0,400}>")
+_WRAPPED_LINK_RE = re.compile(r"\[([^\[\]]{0,400})\]\(([^()\s]{0,400})\)")
+_MD_LINK_RE = re.compile(r"!?\[([^\]]{0,400})\]\([^)\s]{0,400}\)")
+_URL_SCHEME_RE = re.compile(r"\b(?:https?://|www\.)", re.I)
+# List markers at the start of a line: bullets, "1.", "1.2.3", "(a)", "a)", "iv." ...
+_MARKER_RE = re.compile(
+    r"^\s*(?:[-*+_\u2022\u00b7\u25aa\u25e6>#|]+|\(?\d{1,3}(?:\.\d{1,3})*[.)]|\(?[a-z][.)]"
+    r"|\([a-z]{1,2}\)|\(?[ivxlc]{1,6}[.)])(?=[\s*_])",
+    re.I,
+)
+# A numbering marker at the start of a sentence piece, wherever rewrapping put it.
+_PIECE_MARKER_RE = re.compile(
+    r"^\s*(?:(?:\(?(?:\d{1,3}|[a-z]|[ivxlc]{1,6})\)|(?:\d{1,3}|[a-z]|[ivxlc]{1,6})\.?"
+    r"|\d{1,3}(?:\.\d{1,3})+\.?)(?:\s+|$))+",
+)
+_PAGE_RE = re.compile(
+    r"^\s*(?:-\s*)?(?:page\s+)?\d{1,4}(?:\s*(?:of|/)\s*\d{1,4})?(?:\s*-)?\s*$", re.I
+)
+_COPYRIGHT_RE = re.compile(
+    r"^[\s*_#>|-]*(?:copyright\s*(?:\(c\)|\u00a9|\d{4})|\(c\)\s*\d{4}|\u00a9\s*\d{4}"
+    r"|all rights reserved\.?\s*$)",
+    re.I,
+)
+_TRANSLATE = str.maketrans(
+    {
+        "\u2018": "'",
+        "\u2019": "'",
+        "\u201c": '"',
+        "\u201d": '"',
+        "\u00ab": '"',
+        "\u00bb": '"',
+        "\u2013": "-",
+        "\u2014": "-",
+        "\u2212": "-",
+        "\u00a0": " ",
+        "\ufeff": "",
+        "\u200b": "",
+        "\u00ad": "",
+    }
+)
+
+
+class TextError(ValueError):
+    """The input is not a license text we can read (binary, too large)."""
+
+
+def decode(data: bytes) -> str:
+    """Decode license bytes of any common encoding; raise TextError for binary data."""
+    if len(data) > MAX_TEXT_BYTES:
+        raise TextError(f"too large for a license text ({len(data)} bytes > {MAX_TEXT_BYTES})")
+    for bom, enc in (
+        (codecs.BOM_UTF32_LE, "utf-32"),
+        (codecs.BOM_UTF32_BE, "utf-32"),
+        (codecs.BOM_UTF8, "utf-8-sig"),
+        (codecs.BOM_UTF16_LE, "utf-16"),
+        (codecs.BOM_UTF16_BE, "utf-16"),
+    ):
+        if data.startswith(bom):
+            try:
+                return data.decode(enc)
+            except UnicodeDecodeError as exc:
+                raise TextError(f"not valid {enc} text: {exc.reason}") from None
+    sample = data[:4096]
+    if sample and sample.count(0) * 4 > len(sample):  # BOM-less UTF-16?
+        for enc in ("utf-16-le", "utf-16-be"):
+            try:
+                text = data.decode(enc)
+            except UnicodeDecodeError:
+                continue
+            if _looks_textual(text):
+                return text
+        raise TextError("binary data (NUL bytes), not a license text")
+    if b"\x00" in sample:
+        raise TextError("binary data (NUL bytes), not a license text")
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError:
+        text = data.decode("cp1252", errors="replace")
+    if not _looks_textual(text):
+        raise TextError("binary data, not a license text")
+    return text
+
+
+def _looks_textual(text: str) -> bool:
+    sample = text[:4096]
+    if not sample:
+        return True
+    bad = sum(1 for ch in sample if (ord(ch) < 32 and ch not in "\t\n\r\f\v") or ch == "\ufffd")
+    return bad * 20 < len(sample)
+
+
+def clean_line(line: str) -> str:
+    """One line without markup, list markers, URL schemes and typographic variants."""
+    line = line.translate(_TRANSLATE)
+    if "&" in line:
+        line = html.unescape(line).translate(_TRANSLATE)
+    if "<" in line:
+        line = _TAG_RE.sub(" ", line)
+    if "](" in line:
+        line = _MD_LINK_RE.sub(r"\1", line)
+    line = _URL_SCHEME_RE.sub(" ", line)
+    for _ in range(3):  # "1. (a) - text": strip nested markers
+        stripped = _MARKER_RE.sub("", line, count=1)
+        if stripped == line:
+            break
+        line = stripped
+    if _PAGE_RE.match(line) or _COPYRIGHT_RE.match(line):
+        return ""
+    return line
+
+
+def _unwrap_markup(text: str) -> str:
+    """Delete HTML tags and Markdown link targets even where they span lines, keeping
+    the line breaks (so line numbers stay those of the input)."""
+
+    def keep_breaks(m: re.Match[str]) -> str:
+        return " " + "\n" * m.group(0).count("\n")
+
+    def link_text(m: re.Match[str]) -> str:
+        return m.group(1) + "\n" * m.group(2).count("\n")
+
+    text = _WRAPPED_TAG_RE.sub(keep_breaks, text)
+    return _WRAPPED_LINK_RE.sub(link_text, text)
+
+
+@dataclass
+class Tokens:
+    """Normalised word tokens of one text, each with its 1-based input line, and the
+    sentence structure (token index ranges) used to align a text with a reference."""
+
+    words: list[str] = field(default_factory=list)
+    lines: list[int] = field(default_factory=list)
+    sentences: list[tuple[int, int]] = field(default_factory=list)  # [start, end) token ranges
+    line_count: int = 0
+
+
+def tokenize(text: str) -> Tokens:
+    """Split a text into normalised tokens, keeping line numbers and sentence ranges."""
+    out = Tokens()
+    words, lines, sentences = out.words, out.lines, out.sentences
+    start = 0
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    if "<" in text or "](" in text:
+        text = _unwrap_markup(text)
+    raw_lines = text.split("\n")
+    out.line_count = len(raw_lines)
+    in_notice = False  # inside a copyright notice that wraps onto further lines
+    for lineno, raw in enumerate(raw_lines, 1):
+        if in_notice and raw.strip() and len(raw.split()) <= 6:
+            in_notice = not _SENT_END_RE.search(raw.rstrip() + " ")
+            continue
+        in_notice = False
+        line = clean_line(raw)
+        if not line.strip():
+            in_notice = (
+                bool(raw.strip())
+                and _COPYRIGHT_RE.match(raw.translate(_TRANSLATE)) is not None
+                and not _SENT_END_RE.search(raw.rstrip() + " ")
+            )
+            continue
+        pieces = _SENT_END_RE.split(line.lower())
+        last = len(pieces) - 1
+        for i, piece in enumerate(pieces):
+            if len(words) == start:  # a true sentence start, wherever the line breaks fall
+                piece = _PIECE_MARKER_RE.sub("", piece, count=1)
+            found = _TOKEN_RE.findall(piece)
+            if found:
+                words.extend(found)
+                lines.extend([lineno] * len(found))
+            if i < last and len(words) > start:
+                sentences.append((start, len(words)))
+                start = len(words)
+    if len(words) > start:
+        sentences.append((start, len(words)))
+    return out
+
+
+def cjk_share(words: list[str]) -> float:
+    """Fraction of tokens that are CJK characters (a translation, not the English text)."""
+    if not words:
+        return 0.0
+    return sum(1 for w in words if len(w) == 1 and _CJK_RE.match(w)) / len(words)

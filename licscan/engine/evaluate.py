@@ -1,0 +1,590 @@
+"""One model: its evidence, its lineage and a policy -> ModelResult (pure over data).
+
+`assess` reads one repository's own evidence: the card's declared license(s) (including
+`other` + `license_name`/`license_link`), every license file's identity and clause
+flags, use-policy documents, the acceptable-use policies a license incorporates by
+reference, and the repository's context (gated, pickle-only weights).  `evaluate` adds
+the base models' terms (each ancestor binds the model: its category and term flags carry
+over, with evidence naming the base), the declared data sets' licenses, and hands the
+lot to the policy (`licscan.engine.policy.judge`) for severities and the verdict.
+"""
+
+from __future__ import annotations
+
+import posixpath
+import re
+from functools import lru_cache
+
+from licscan.engine.lineage import base_refs, inherit, unresolved_flag
+from licscan.knowledge import LicenseEntry, load_knowledge
+from licscan.model import (
+    CATEGORY_ORDER,
+    FLAG_IDS,
+    TERM_FLAGS,
+    Assessment,
+    Evidence,
+    Flag,
+    LicenseFinding,
+    Lineage,
+    ModelResult,
+    ModelSnapshot,
+    Policy,
+    TextClassification,
+    strictest,
+)
+
+PICKLE_EXT = (".bin", ".pt", ".pth", ".ckpt", ".pkl", ".pickle", ".joblib")
+SAFE_EXT = (
+    ".safetensors", ".gguf", ".ggml", ".onnx", ".h5", ".keras", ".msgpack", ".tflite",
+    ".mlmodel", ".npz", ".pb", ".llamafile", ".pte",
+)  # fmt: skip
+# Trainer state saved next to weights: pickles too, but not the weights.
+_TRAINING_STATE = re.compile(
+    r"^(training_args\.bin|optimizer\.pt|scheduler\.pt|scaler\.pt|rng_state.*\.pth)$"
+)
+_POLICY_DOC = re.compile(
+    r"use[_-]?policy|acceptable[_-]?use|prohibited[_-]?use|(^|[_-])aup\b", re.I
+)
+_NOTICE = re.compile(r"^notice", re.I)
+# Terms of a data set that can reach a model trained on it.
+RESTRICTIVE_DATA = ("non-commercial", "no-derivatives", "research-only", "copyleft")
+_FATAL_CARD = ("YAML error", "nested too deeply", "front matter unreadable", "not a mapping")
+_NO_LICENSE_VALUES = {"other", "unknown", "noassertion", "none"}
+
+
+# --- flags with their origins -----------------------------------------------------------
+
+
+class FlagSet:
+    """Flags by id, merged across sources, with the license keys each came from."""
+
+    def __init__(self) -> None:
+        self.by_id: dict[str, Flag] = {}
+        self.origins: dict[str, set[str]] = {}
+
+    def add(self, flag: Flag, origins: str | set[str] = "") -> None:
+        cur = self.by_id.get(flag.id)
+        if cur is None:
+            cur = self.by_id[flag.id] = Flag(flag.id, flag.value, [], None, flag.note)
+        else:
+            cur.value = _merge_value(flag.id, cur.value, flag.value)
+            if flag.note and flag.note not in cur.note:
+                cur.note = f"{cur.note}; {flag.note}" if cur.note else flag.note
+        for ev in flag.evidence:
+            if ev not in cur.evidence:
+                cur.evidence.append(ev)
+        self.origins.setdefault(flag.id, set()).update(
+            {origins} if isinstance(origins, str) else origins
+        )
+
+    def ids(self) -> set[str]:
+        return set(self.by_id)
+
+    def ordered(self) -> list[Flag]:
+        order = {f: i for i, f in enumerate(FLAG_IDS)}
+        return sorted(self.by_id.values(), key=lambda f: order.get(f.id, len(order)))
+
+
+def _merge_value(flag_id: str, a: str | None, b: str | None) -> str | None:
+    """Two thresholds for one flag: the lower binds first."""
+    if a is None or b is None:
+        return a or b
+    if flag_id.endswith("-threshold") and a.isdigit() and b.isdigit():
+        return str(min(int(a), int(b)))
+    return a
+
+
+# --- one repository's own evidence ----------------------------------------------------------
+
+
+@lru_cache(maxsize=2048)
+def classify(text: str, source: str) -> TextClassification:
+    """classify_text, memoised: a scan of a thousand fine-tunes sharing one LICENSE text
+    classifies it once.  Callers must not mutate the result."""
+    from licscan.engine.classify import classify_text
+
+    try:
+        return classify_text(text, source)
+    except Exception as exc:  # fail closed: one bad text must not end a scan
+        from licscan.model import LicenseMatch
+
+        return TextClassification(
+            source, LicenseMatch(None, None, 0.0), "unknown", False,
+            error=f"could not be analysed ({type(exc).__name__}: {exc})",
+        )  # fmt: skip
+
+
+def assess(snap: ModelSnapshot) -> Assessment:
+    """What the repository itself says about its terms (no lineage, no policy)."""
+    a = Assessment()
+    flags = FlagSet()
+    unread: list[tuple[str, str]] = []
+    policy_docs = _files(snap, a, flags, unread)
+    _card(snap, a, flags, policy_docs)
+    for path, why in unread:
+        if a.declared and snap.error:  # a gated base read without a token: its card speaks
+            a.notes.append(f"{why}; judged from the license the card declares")
+        else:
+            _unreadable_file(path, why, a, flags)
+    _mismatch(snap, a, flags)
+    _context(snap, a, flags)
+    _incorporating_licenses(a, flags)
+    a.category = strictest([lic.category for lic in a.licenses]) if a.licenses else "unknown"
+    a.flags = flags.ordered()
+    a.origins = flags.origins
+    return a
+
+
+def _files(
+    snap: ModelSnapshot, a: Assessment, flags: FlagSet, unread: list[tuple[str, str]]
+) -> set[str]:
+    """License files -> findings and flags; returns the use-policy keys found as files.
+    Files that could not be fetched (access, network: not their content) go to `unread`."""
+    kb = load_knowledge()
+    policy_keys: set[str] = set()
+    identified: list[LicenseEntry] = []
+    for lf in snap.license_files:
+        name = posixpath.basename(lf.path)
+        if lf.text is None and lf.error and not _content_error(lf.error):
+            unread.append((lf.path, lf.error))
+            continue
+        tc = classify(lf.text, lf.path) if lf.text is not None else None
+        if tc is None or tc.error:
+            why = (lf.error or f"{lf.path}: could not be read") if tc is None else tc.error
+            why = why if why.startswith(lf.path) else f"{lf.path}: {why}"
+            _unreadable_file(lf.path, why, a, flags)
+            continue
+        if tc.kind == "policy" or _POLICY_DOC.search(name):
+            _policy_doc(lf.path, lf.text or "", tc, flags)
+            if tc.match.key:
+                policy_keys.add(tc.match.key)
+            a.notes.append(f"{lf.path}: use policy ({tc.match.name or 'unrecognised text'})")
+            continue
+        if tc.match.key is None and _NOTICE.match(name):
+            a.notes.append(f"{lf.path}: a notice that names no known license; not a license text")
+            continue
+        finding = LicenseFinding(
+            tc.match.key, tc.category, f"file:{lf.path}", tc.match.name, tc.osi_approved,
+            round(tc.match.score, 4),
+        )  # fmt: skip
+        a.licenses.append(finding)
+        a.license_evidence[finding.source] = _title(lf.path, lf.text or "")
+        for f in tc.flags:
+            flags.add(f, tc.match.key or "")
+        policy_keys.update(tc.match.includes)
+        if tc.match.key in kb.entries:
+            identified.append(kb.entries[tc.match.key])
+    for entry in identified:  # after every file: a policy shipped as a file quotes itself
+        _incorporated(entry, flags, policy_keys)
+    return policy_keys
+
+
+def _content_error(error: str) -> bool:
+    """Oversized or binary: the file itself is not a license text (fail closed)."""
+    return any(m in error for m in ("cap", "binary", "too large", "decode", "encoding"))
+
+
+def _unreadable_file(path: str, why: str, a: Assessment, flags: FlagSet) -> None:
+    """A license file we cannot read binds with unknown terms: fail closed."""
+    a.licenses.append(LicenseFinding(None, "unknown", f"file:{path}"))
+    a.license_evidence[f"file:{path}"] = Evidence(path, why)
+    a.notes.append(f"{why}: its terms are unknown")
+    flags.add(
+        Flag(
+            "unrecognized-license",
+            evidence=[Evidence(path, why)],
+            note="the file could not be read as a license text; a person must check it",
+        )
+    )
+
+
+def _policy_doc(path: str, text: str, tc: TextClassification, flags: FlagSet) -> None:
+    """An acceptable-use policy shipped with the model: its restrictions bind users."""
+    origin = tc.match.key or ""
+    quoted = False
+    for f in tc.flags:
+        if f.id in TERM_FLAGS:
+            flags.add(f, origin)
+            quoted = quoted or (f.id == "use-restrictions" and _cites(f, path))
+    if not quoted:  # name the document itself, whatever else is known about it
+        note = "an acceptable-use policy ships with the model"
+        flags.add(Flag("use-restrictions", evidence=[_title(path, text)], note=note), origin)
+
+
+def _cites(flag: Flag, path: str) -> bool:
+    return any(ev.source == path for ev in flag.evidence)
+
+
+def _incorporated(entry: LicenseEntry, flags: FlagSet, present: set[str]) -> None:
+    """Flags of the use policies a license incorporates by reference (even if absent)."""
+    kb = load_knowledge()
+    for key in entry.policies:
+        policy = kb.get(key)
+        if policy is None or key in present:
+            continue
+        for fact in policy.flags:
+            where = f" ({fact.where})" if fact.where else ""
+            flags.add(
+                Flag(
+                    fact.flag,
+                    fact.value,
+                    [Evidence(policy.file, fact.clause + where)],
+                    note=f"{entry.name} incorporates the {policy.name} by reference",
+                ),
+                entry.key,
+            )
+
+
+def _card(snap: ModelSnapshot, a: Assessment, flags: FlagSet, policy_keys: set[str]) -> None:
+    """The card's declared license(s): `license:`, and `license_name` for `other`."""
+    card = snap.card
+    if card is None:
+        return
+    from licscan.detect.ids import resolve_license_id
+
+    kb = load_knowledge()
+    file_keys = {lic.license for lic in a.licenses if lic.license}
+    has_files = any(lic.source.startswith("file:") for lic in a.licenses)
+    unnamed: list[tuple[str, str, str]] = []  # (card key, value, source)
+    declared_other = False
+    candidates = [("license", v) for v in card.licenses]
+    if card.license_name:
+        candidates.append(("license_name", card.license_name))
+    for key_name, value in candidates:
+        if value.strip().lower() in _NO_LICENSE_VALUES:
+            declared_other = True
+            continue
+        key = resolve_license_id(value)
+        source = f"card:{key_name}"
+        line = card.key_lines.get(key_name)
+        ev = Evidence(source, f"{key_name}: {value}", (line, line) if line else None)
+        if key is None:
+            unnamed.append((key_name, value, source))
+            continue
+        if key in a.declared:
+            continue
+        entry = kb.get(key)
+        assert entry is not None
+        a.declared.append(key)
+        a.licenses.append(
+            LicenseFinding(key, entry.category, source, entry.name, entry.osi_approved)
+        )
+        a.license_evidence[source] = ev
+        if key not in file_keys:  # the file's own quotes already carry these terms
+            _card_terms(entry, ev, flags)
+            _incorporated(entry, flags, policy_keys)
+    for key_name, value, source in unnamed:
+        if has_files:
+            a.notes.append(
+                f"card {key_name} '{value}' is not a known license id; the license file decides"
+            )
+            continue
+        line = card.key_lines.get(key_name)
+        ev = Evidence(source, f"{key_name}: {value}", (line, line) if line else None)
+        a.licenses.append(LicenseFinding(None, "unknown", source))
+        a.license_evidence[source] = ev
+        flags.add(
+            Flag(
+                "unrecognized-license",
+                evidence=[ev],
+                note=f"the card names '{value}', which is not a known license, and the "
+                "repository holds no license text to read",
+            )
+        )
+    if declared_other and not a.declared and not unnamed and not has_files:
+        a.notes.append("the card says 'other' but names no license and links no license file")
+
+
+def _card_terms(entry: LicenseEntry, card_ev: Evidence, flags: FlagSet) -> None:
+    """A declared license with no file to quote: its known terms, cited to the card line
+    and to the knowledge-base rule that states them."""
+    for fact in entry.flags:
+        where = f" ({fact.where})" if fact.where else ""
+        flags.add(
+            Flag(
+                fact.flag,
+                fact.value,
+                [card_ev, Evidence(entry.file, fact.clause + where)],
+                note=f"known term of {entry.name} (declared on the card)",
+            ),
+            entry.key,
+        )
+
+
+def _mismatch(snap: ModelSnapshot, a: Assessment, flags: FlagSet) -> None:
+    """The card declares one license, the license file(s) say another."""
+    kb = load_knowledge()
+    declared = [kb.entries[k] for k in a.declared]
+    files = [
+        (lic, kb.entries[lic.license])
+        for lic in a.licenses
+        if lic.source.startswith("file:") and lic.license in kb.entries
+    ]
+    if not declared or not files:
+        return
+    top = max(CATEGORY_ORDER.index(e.category) for e in declared)
+    disagree = [(lic, e) for lic, e in files if not any(agree(d, e) for d in declared)]
+    if not disagree:
+        return
+    stricter = [(lic, e) for lic, e in disagree if CATEGORY_ORDER.index(e.category) > top]
+    if len(disagree) < len(files) and not stricter:
+        return  # e.g. a code license beside the model license the card names
+    lic, entry = (stricter or disagree)[0]
+    said = ", ".join(d.key for d in declared)
+    same_family = any(d.family and d.family == entry.family for d in declared)
+    note = f"the card declares {said}; {lic.source[5:]} is {entry.key} ({entry.category})"
+    if same_family:
+        note += ": the same family, another version with other terms"
+    evidence = [a.license_evidence[f"card:{k}"] for k in ("license", "license_name")
+                if f"card:{k}" in a.license_evidence]  # fmt: skip
+    evidence.append(a.license_evidence[lic.source])
+    flags.add(Flag("license-mismatch", evidence=evidence, note=note))
+
+
+def agree(a: LicenseEntry, b: LicenseEntry) -> bool:
+    """Two entries name the same terms: one key, or a family entry and one of its versions."""
+    if a.key == b.key:
+        return True
+    return bool(a.family) and a.family == b.family and (a.key == a.family or b.key == b.family)
+
+
+def _context(snap: ModelSnapshot, a: Assessment, flags: FlagSet) -> None:
+    card = snap.card
+    problems = list(card.problems) if card else []
+    a.notes[:0] = [*snap.notes, *problems]
+    fatal = next((p for p in problems if any(m in p for m in _FATAL_CARD)), None)
+    if not a.licenses:
+        if fatal:
+            a.unreadable = f"unreadable card ({fatal}) and no license file to fall back on"
+        else:
+            flags.add(_no_license(snap))
+    gated = _gated(snap)
+    if gated is not None:
+        flags.add(gated)
+    pickle = _pickle(snap.files)
+    if pickle is not None:
+        flags.add(pickle)
+
+
+def _no_license(snap: ModelSnapshot) -> Flag:
+    card = snap.card
+    if card is None:
+        ev = Evidence("README.md", "no model card (README.md) in the repository")
+    else:
+        line = card.key_lines.get("license")
+        said = card.licenses[0] if card.licenses else None
+        quote = f"license: {said}" if said else "no license key in the card metadata"
+        ev = Evidence("card:license", quote, (line, line) if line else None)
+    n = len(snap.files)
+    return Flag(
+        "no-license",
+        evidence=[ev, Evidence("files", f"no license file among {n} file{'s' * (n != 1)}")],
+        note="no grant of rights could be established",
+    )
+
+
+def _gated(snap: ModelSnapshot) -> Flag | None:
+    card = snap.card
+    raw = card.raw if card else {}
+    gate_keys = [k for k in raw if str(k).startswith("extra_gated")]
+    evidence = []
+    for key in gate_keys[:1]:
+        line = card.key_lines.get(key) if card else None
+        value = " ".join(str(raw[key]).split())[:160]
+        evidence.append(Evidence(f"card:{key}", f"{key}: {value}", (line, line) if line else None))
+    if snap.gated:
+        value = snap.gated if isinstance(snap.gated, str) else None
+        evidence.insert(0, Evidence("hub:gated", f"gated: {value or 'true'}"))
+        return Flag("gated", value, evidence, note="the Hub asks for the terms to be accepted")
+    if snap.source != "hub" and evidence:
+        return Flag(
+            "gated",
+            None,
+            evidence,
+            note="the card carries Hub gating fields: the original repository asks users "
+            "to accept terms before download",
+        )
+    return None
+
+
+def _pickle(files: list[str]) -> Flag | None:
+    weights = [f for f in files if is_weight(f)]
+    if not weights or not all(is_pickle(f) for f in weights):
+        return None
+    shown = weights[:3]
+    more = f" (+{len(weights) - 3} more)" if len(weights) > 3 else ""
+    return Flag(
+        "pickle-weights",
+        evidence=[Evidence(f, "pickle-based weight file") for f in shown],
+        note=f"{len(weights)} weight file{'s' * (len(weights) != 1)}{more}, all pickle-based; "
+        "no safetensors, GGUF or ONNX copy",
+    )
+
+
+def is_weight(path: str) -> bool:
+    name = posixpath.basename(path).lower()
+    if _TRAINING_STATE.match(name):
+        return False
+    return name.endswith(PICKLE_EXT + SAFE_EXT)
+
+
+def is_pickle(path: str) -> bool:
+    name = posixpath.basename(path).lower()
+    return name.endswith(PICKLE_EXT) and "ggml" not in name  # old ggml files used .bin
+
+
+def _incorporating_licenses(a: Assessment, flags: FlagSet) -> None:
+    """A use policy's flags count as coming from the license that incorporates it, so
+    allowing or waiving 'llama-3.1' covers its acceptable-use policy too."""
+    kb = load_knowledge()
+    keys = [lic.license for lic in a.licenses if lic.license]
+    for origins in flags.origins.values():
+        for origin in list(origins):
+            entry = kb.get(origin) if origin else None
+            if entry is None or entry.kind != "policy":
+                continue
+            owners = {k for k in keys if origin in kb.entries[k].policies}
+            if owners:
+                origins.discard(origin)
+                origins.update(owners)
+
+
+def _title(path: str, text: str) -> Evidence:
+    """A text's first non-empty line: what it calls itself."""
+    for i, line in enumerate(text.splitlines(), 1):
+        if line.strip():
+            return Evidence(path, line.strip()[:200], (i, i))
+    return Evidence(path, "(empty)")
+
+
+# --- the model: lineage, data sets, policy ---------------------------------------------------
+
+
+def evaluate(
+    snapshot: ModelSnapshot,
+    policy: Policy,
+    lineage: Lineage | None = None,
+    datasets: dict[str, list[str] | None] | None = None,
+) -> ModelResult:
+    """Judge one model.  `datasets` maps each card dataset id to its declared licenses
+    (None: could not be learned); a dataset missing from it was not checked."""
+    from licscan.engine.policy import judge
+
+    lineage = lineage or Lineage()
+    result = _new_result(snapshot, policy, lineage)
+    if snapshot.error and snapshot.card is None and not snapshot.license_files:
+        result.error = snapshot.error
+        result.notes = list(snapshot.notes)
+        result.reasons = [f"could not be evaluated: {snapshot.error}"]
+        return result
+    own = assess(snapshot)
+    flags = FlagSet()
+    for f in own.flags:
+        flags.add(f, own.origins.get(f.id, {""}))
+    result.licenses = list(own.licenses)
+    reasons = _evidence_reasons(own) + _bind_lineage(snapshot, own, lineage, flags, result)
+    notes = [*own.notes, *lineage.notes, *_datasets(snapshot.card, datasets, flags)]
+    result.category = strictest([own.category] + [n.category for n in lineage.resolved])
+    reasons.append(f"category {result.category}" + _category_why(result))
+    result.flags = flags.ordered()
+    followed = [f"base_model '{n.id}' is not a Hub repo id" for n in lineage.nodes]
+    result.notes = [n for n in notes if not any(f in n for f in followed)]  # a local base
+    if snapshot.error or own.unreadable:
+        result.error = snapshot.error or f"{snapshot.target.ref}: {own.unreadable}"
+    judge(result, flags.origins, own, lineage, policy, reasons)
+    return result
+
+
+def _new_result(snapshot: ModelSnapshot, policy: Policy, lineage: Lineage) -> ModelResult:
+    card = snapshot.card
+    task = card.raw.get("pipeline_tag") if card else None
+    return ModelResult(
+        ref=snapshot.target.ref,
+        source=snapshot.source,
+        revision=snapshot.revision,
+        repo_id=snapshot.repo_id,
+        category="unknown",
+        verdict="error",
+        use=list(snapshot.target.use) or list(policy.uses),
+        base_models=_base_ids(snapshot),
+        lineage=[n.to_dict() for n in lineage.nodes],
+        license_files=list(snapshot.license_files),
+        gated=snapshot.gated,
+        location=snapshot.target.location,
+        policy=policy.name,
+        task=task if isinstance(task, str) else None,
+        datasets=list(card.datasets) if card else [],
+    )
+
+
+def _bind_lineage(
+    snapshot: ModelSnapshot, own: Assessment, lineage: Lineage, flags: FlagSet, r: ModelResult
+) -> list[str]:
+    """Every ancestor binds the model: resolved ones with their terms, unresolved ones
+    with unknown terms (`inherits-base-license`, judged by `lineage.unresolved`)."""
+    reasons = [inherit(snapshot, own, node, flags, r) for node in lineage.resolved]
+    for node in lineage.unresolved:
+        flags.add(unresolved_flag(snapshot, node), "")
+        reasons.append(f"base {node.id} unresolved ({node.error}): its terms are unchecked")
+    return reasons + [f"lineage: {n}" for n in lineage.notes]
+
+
+def _base_ids(snapshot: ModelSnapshot) -> list[str]:
+    return list(dict.fromkeys(ref for ref, _ in base_refs(snapshot)))
+
+
+def _evidence_reasons(own: Assessment) -> list[str]:
+    parts = []
+    for lic in own.licenses:
+        where = lic.source.split(":", 1)[1]
+        what = lic.license or "no known license"
+        score = f", {lic.score:.2f}" if lic.score is not None and lic.license else ""
+        if lic.source.startswith("card:"):
+            parts.append(f"card {where}: {what} ({lic.category})")
+        else:
+            parts.append(f"{where}: {what} ({lic.category}{score})")
+    return ["; ".join(parts)] if parts else ["no license named by the card or any file"]
+
+
+def _category_why(result: ModelResult) -> str:
+    cats = {lic.category for lic in result.licenses}
+    if len(result.licenses) > 1 and len(cats) > 1:
+        return ": the strictest of everything that binds the model"
+    return ""
+
+
+def _datasets(card, datasets: dict[str, list[str] | None] | None, flags: FlagSet) -> list[str]:
+    """`dataset-license` for declared training data under restrictive terms."""
+    if card is None or not card.datasets:
+        return []
+    from licscan.detect.ids import resolve_license_id
+
+    kb = load_knowledge()
+    notes: list[str] = []
+    unchecked = []
+    line = card.key_lines.get("datasets")
+    for ds in card.datasets:
+        licenses = (datasets or {}).get(ds)
+        if licenses is None:
+            unchecked.append(ds)
+            continue
+        for value in licenses:
+            key = resolve_license_id(value)
+            entry = kb.get(key) if key else None
+            if entry is None:
+                if value.strip().lower() not in _NO_LICENSE_VALUES:
+                    notes.append(f"dataset {ds} declares '{value}', not a known license")
+                continue
+            terms = sorted({f.flag for f in entry.flags} & set(RESTRICTIVE_DATA))
+            if entry.category == "source-available" and not terms:
+                terms = ["source-available"]
+            if terms:
+                ev = Evidence("card:datasets", f"datasets: {ds}", (line, line) if line else None)
+                note = f"dataset {ds} is {entry.key} ({', '.join(terms)})"
+                flags.add(Flag("dataset-license", evidence=[ev], note=note), "")
+    if unchecked:
+        notes.append(
+            "dataset licenses could not be checked (offline or unreachable): "
+            + ", ".join(unchecked)
+        )
+    return notes

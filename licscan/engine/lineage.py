@@ -1,0 +1,288 @@
+"""Base-model lineage: walk `base_model` up to a depth, each ancestor once, cycles noted.
+
+A fine-tune, adapter, quantisation or merge is bound by its bases' terms, so every
+ancestor is fetched and assessed on its own evidence (card + license files).  Hub ids
+go through the fetcher (memoised, so a thousand fine-tunes of one base fetch it once);
+a local model folder may name its base as a folder path (`base_model: ../base-model`),
+which keeps air-gapped lineage possible.  An ancestor that cannot be fetched, or lies
+deeper than the limit, is kept with an `error`: its terms are unchecked, and the policy
+decides what that costs (`lineage.unresolved`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from licscan.model import (
+    CATEGORY_ORDER,
+    TERM_FLAGS,
+    Assessment,
+    Evidence,
+    Flag,
+    LicenseFinding,
+    Lineage,
+    LineageNode,
+    ModelResult,
+    ModelSnapshot,
+)
+
+if TYPE_CHECKING:
+    from licscan.engine.evaluate import FlagSet
+
+DEFAULT_MAX_DEPTH = 5
+# Flags of a base model's license that bind a derivative (context flags stay with the base).
+INHERITED = (*TERM_FLAGS, "unrecognized-license", "modified-license")
+FetchRepo = Callable[[str], ModelSnapshot]
+
+
+def walk(
+    snapshot: ModelSnapshot,
+    fetch_repo: FetchRepo | None,
+    max_depth: int = DEFAULT_MAX_DEPTH,
+) -> Lineage:
+    """Ancestors of `snapshot`, breadth first.  `fetch_repo(id)` fetches a Hub model
+    (None: Hub bases are left unresolved, e.g. a caller with no fetcher)."""
+    from licscan.engine.evaluate import assess
+
+    lineage = Lineage()
+    root = _identity(snapshot.repo_id or snapshot.target.ref, _folder(snapshot))
+    seen = {root, *(_identity(i, None) for i in _ids(snapshot))}
+    _self_reference(snapshot, lineage)
+    frontier: list[tuple[ModelSnapshot, tuple[str, ...], tuple[str, ...]]] = [
+        (snapshot, (_label(snapshot),), (root,))
+    ]
+    depth = 0
+    while frontier:
+        depth += 1
+        nxt = []
+        for snap, names, keys in frontier:
+            for ref, folder in base_refs(snap):
+                key = _identity(ref, folder)
+                if key in keys:
+                    chain = " -> ".join((*names, ref))
+                    lineage.notes.append(f"base-model cycle {chain}: not followed again")
+                    continue
+                if key in seen:
+                    continue  # a diamond (two merges of one base): walked once
+                seen.add(key)
+                node = LineageNode(ref, depth, names[-1], relation=_relation(snap))
+                lineage.nodes.append(node)
+                if depth > max_depth:
+                    node.error = f"not followed: lineage deeper than {max_depth} levels"
+                    continue
+                child = _fetch(ref, folder, fetch_repo)
+                if child.repo_id and child.repo_id.lower() != ref.lower():
+                    canonical = _identity(child.repo_id, None)
+                    if canonical in seen:
+                        lineage.nodes.pop()  # an old name of a model already walked
+                        continue
+                    seen.add(canonical)
+                    node.note = f"{ref} is now {child.repo_id} on the Hub"
+                _fill(node, child, assess)
+                if node.error is None:
+                    nxt.append((child, (*names, node.id), (*keys, key)))
+        frontier = nxt
+    return lineage
+
+
+def base_refs(snapshot: ModelSnapshot) -> list[tuple[str, Path | None]]:
+    """(base, folder) pairs: Hub ids (folder None), and folder paths a local card names."""
+    from licscan.sources.hub import base_model_ids
+
+    out: list[tuple[str, Path | None]] = [(b, None) for b in base_model_ids(snapshot)]
+    here = _folder(snapshot)
+    if here is not None and snapshot.card is not None:
+        raw = snapshot.card.raw.get("base_model")
+        for value in [raw] if isinstance(raw, str) else raw if isinstance(raw, list) else []:
+            if isinstance(value, str) and _looks_like_path(value):
+                out.append((value, (here / value).expanduser().resolve()))
+    return out
+
+
+def _fill(node: LineageNode, child: ModelSnapshot, assess) -> None:
+    """The ancestor's own assessment; a fetch problem leaves it unresolved unless the
+    card still names a known license (a gated base read without a token)."""
+    node.revision = child.revision
+    if child.repo_id and "/" in child.repo_id:
+        node.id = child.repo_id
+    if child.error and child.card is None and not child.license_files:
+        node.error = child.error
+        return
+    assessment = assess(child)
+    known = [lic for lic in assessment.licenses if lic.license]
+    if assessment.unreadable:
+        node.error = assessment.unreadable
+    elif child.error and not known:
+        node.error = child.error
+    else:
+        node.assessment = assessment
+        if child.error:
+            node.note = f"{child.error}; judged from what could be read"
+
+
+def _fetch(ref: str, folder: Path | None, fetch_repo: FetchRepo | None) -> ModelSnapshot:
+    from licscan.model import Target
+
+    if folder is not None:
+        from licscan.sources.local import read_folder
+        from licscan.sources.targets import local_target
+
+        return read_folder(local_target(ref, folder))
+    if fetch_repo is None:
+        return ModelSnapshot(Target(ref, "hub", ref), repo_id=ref, error=f"{ref}: not fetched")
+    return fetch_repo(ref)
+
+
+def _self_reference(snapshot: ModelSnapshot, lineage: Lineage) -> None:
+    names = {n.lower() for n in _ids(snapshot)}
+    declared = (snapshot.card.base_models if snapshot.card else []) + snapshot.hub_base_models
+    for base in dict.fromkeys(declared):
+        if base.lower() in names:
+            lineage.notes.append(f"{base} names itself as its base model: not followed")
+
+
+def _relation(snapshot: ModelSnapshot) -> str | None:
+    return snapshot.card.base_model_relation if snapshot.card else None
+
+
+def _looks_like_path(value: str) -> bool:
+    return value.startswith(("./", "../", "/", "~", ".\\", "..\\"))
+
+
+def _folder(snapshot: ModelSnapshot) -> Path | None:
+    if snapshot.target.kind == "local" and snapshot.target.path:
+        return Path(snapshot.target.path)
+    return None
+
+
+def _ids(snapshot: ModelSnapshot) -> list[str]:
+    return [n for n in (snapshot.repo_id, snapshot.target.repo_id) if n]
+
+
+def _identity(ref: str, folder: Path | None) -> str:
+    return f"path:{folder}" if folder is not None else f"hub:{ref.lower()}"
+
+
+def _label(snapshot: ModelSnapshot) -> str:
+    return snapshot.repo_id or snapshot.target.ref
+
+
+# --- what the ancestors bring to the model ------------------------------------------------
+
+
+def inherit(
+    snapshot: ModelSnapshot, own: Assessment, node: LineageNode, flags: FlagSet, r: ModelResult
+) -> str:
+    """A resolved base binds the model: its licenses, its term flags, and
+    inherits-base-license (+ license-mismatch) when it is stricter than the declaration."""
+    from licscan.engine.evaluate import agree
+    from licscan.knowledge import load_knowledge
+
+    kb = load_knowledge()
+    base = node.assessment
+    assert base is not None
+    tag = f"base:{node.id}"
+    seen: set[str | None] = set()
+    for lic in base.licenses:
+        if lic.license in seen:
+            continue
+        seen.add(lic.license)
+        r.licenses.append(
+            LicenseFinding(lic.license, lic.category, tag, lic.name, lic.osi_approved, lic.score)
+        )
+    via = f" via {node.parent}" if node.depth > 1 else ""
+    for f in base.flags:
+        if f.id in INHERITED:
+            rebased = [_rebase(ev, node.id) for ev in f.evidence]
+            flags.add(
+                Flag(f.id, f.value, rebased, note=f"inherited from base {node.id}{via}"),
+                base.origins.get(f.id, {""}),
+            )
+    keys = node.license_keys or ["no known license"]
+    what = f"base {node.id}{via} is {', '.join(keys)} ({node.category})"
+    own_entries = [kb.entries[k] for k in dict.fromkeys(
+        lic.license for lic in own.licenses if lic.license in kb.entries)]  # fmt: skip
+    base_entries = [kb.entries[k] for k in node.license_keys if k in kb.entries]
+    agrees = any(agree(o, b) for o in own_entries for b in base_entries)
+    if agrees:
+        return what
+    declared = own.category if own.licenses else None
+    stricter = declared is None or CATEGORY_ORDER.index(node.category) > CATEGORY_ORDER.index(
+        declared
+    )
+    own_terms = {f.id for f in own.flags if f.id in TERM_FLAGS}
+    new_terms = sorted({f.id for f in base.flags if f.id in TERM_FLAGS} - own_terms)
+    if not (stricter or new_terms):
+        return what
+    evidence = _lineage_evidence(snapshot, node)
+    if declared is None:
+        note = f"the model declares no license; {what} binds it"
+    elif stricter:
+        note = f"{what}, stricter than the model's own {_own_desc(own)} ({declared})"
+    else:
+        note = f"{what} and adds {', '.join(new_terms)} to the model's own terms"
+    flags.add(Flag("inherits-base-license", evidence=evidence, note=note), set(node.license_keys))
+    if stricter and own.declared and base_entries:
+        card_ev = [own.license_evidence[s] for s in ("card:license", "card:license_name")
+                   if s in own.license_evidence]  # fmt: skip
+        flags.add(
+            Flag(
+                "license-mismatch",
+                evidence=card_ev + evidence[-1:],
+                note=f"the card declares {', '.join(own.declared)} but {what}",
+            )
+        )
+    return f"{note}: its terms bind the model"
+
+
+def unresolved_flag(snapshot: ModelSnapshot, node: LineageNode) -> Flag:
+    """A base that could not be fetched binds the model with terms nobody could check:
+    `inherits-base-license`, judged by the policy's `lineage.unresolved` (fail closed)."""
+    evidence = _lineage_evidence(snapshot, node)
+    evidence.append(Evidence(f"base:{node.id}", node.error or "could not be fetched"))
+    via = f" (via {node.parent})" if node.depth > 1 else ""
+    return Flag(
+        "inherits-base-license",
+        evidence=evidence,
+        note=f"base {node.id}{via} could not be checked ({node.error}); its terms bind "
+        "this model but are unknown",
+    )
+
+
+def _lineage_evidence(snapshot: ModelSnapshot, node: LineageNode) -> list[Evidence]:
+    evidence = []
+    card = snapshot.card
+    if node.depth == 1 and card is not None:
+        line = card.key_lines.get("base_model")
+        evidence.append(
+            Evidence("card:base_model", f"base_model: {node.id}", (line, line) if line else None)
+        )
+    base = node.assessment
+    if base is not None:
+        for lic in base.licenses:
+            ev = base.license_evidence.get(lic.source)
+            if ev is not None:
+                evidence.append(_rebase(ev, node.id))
+                break
+    return evidence
+
+
+def _rebase(ev: Evidence, base_id: str) -> Evidence:
+    """Evidence read in a base repository, renamed so a reader can find it there."""
+    src = ev.source
+    if src.startswith(("rules/", "base:")):
+        return ev
+    if src.startswith("card:") or src == "README.md":
+        src = "README.md"
+    elif src.startswith("file:"):
+        src = src[5:]
+    elif src.startswith("hub:") or src == "files":
+        return Evidence(f"base:{base_id}", ev.quote, ev.lines)
+    return Evidence(f"base:{base_id}:{src}", ev.quote, ev.lines)
+
+
+def _own_desc(own: Assessment) -> str:
+    keys = list(dict.fromkeys(lic.license for lic in own.licenses if lic.license))
+    return ", ".join(keys) if keys else "license"

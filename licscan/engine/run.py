@@ -1,0 +1,201 @@
+"""A scan: targets -> fetch -> lineage -> evaluate -> ScanReport, concurrently.
+
+Each model is fetched, its base models walked and its data sets looked up in one worker
+(`jobs` of them), so the network stays busy; the fetcher memoises repos, blobs and data
+sets across workers, so a thousand fine-tunes of one base fetch that base once.  An
+engine failure costs one model (an `error`), never the scan.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import logging
+from collections.abc import Callable, Sequence
+from concurrent.futures import ThreadPoolExecutor, as_completed
+from datetime import UTC, datetime
+from typing import Any
+
+from licscan.model import Lineage, Manifest, ModelResult, Policy, ScanPlan, ScanReport, Target
+
+log = logging.getLogger("licscan.engine")
+EXIT_OK, EXIT_FAIL, EXIT_USAGE, EXIT_ERROR = 0, 1, 2, 3
+DEFAULT_JOBS = 8
+
+
+def run_scan(
+    targets: Sequence[str | Target],
+    uses: Sequence[str] | None = None,
+    policy_file: str | None = None,
+    jobs: int = DEFAULT_JOBS,
+    offline: bool = False,
+    progress: Callable[[ModelResult], Any] | None = None,
+    *,
+    hf_cache: bool = False,
+    fetcher: Any = None,
+    today: str | None = None,
+) -> ScanReport:
+    """Scan targets (CLI strings: ids, id@rev, folders, manifests; or Targets) under a
+    policy.  `uses` and `policy_file` (the CLI's) win over a manifest's.  Raises
+    UsageError / PolicyError (exit 2) before anything is fetched."""
+    plan = plan_scan(targets, uses, policy_file, hf_cache=hf_cache, today=today)
+    return execute(plan, jobs, offline, progress, fetcher)
+
+
+def plan_scan(
+    targets: Sequence[str | Target],
+    uses: Sequence[str] | None = None,
+    policy_file: str | None = None,
+    *,
+    hf_cache: bool = False,
+    today: str | None = None,
+) -> ScanPlan:
+    """Resolve targets, manifests and the policy; nothing is fetched.  Raises UsageError."""
+    from licscan.engine.policy import load_policy
+
+    resolved, manifests = _targets(targets, hf_cache)
+    policy_file, default_uses = _settings(manifests, policy_file, list(uses or []))
+    policy = load_policy(policy_file, default_uses, today)
+    return ScanPlan(_manifest_uses(resolved, manifests, bool(uses)), policy, manifests)
+
+
+def execute(
+    plan: ScanPlan,
+    jobs: int = DEFAULT_JOBS,
+    offline: bool = False,
+    progress: Callable[[ModelResult], Any] | None = None,
+    fetcher: Any = None,
+    use_lock: bool = True,
+) -> ScanReport:
+    from licscan import __version__
+
+    started = datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+    if fetcher is None:
+        from licscan.sources import Fetcher
+
+        fetcher = Fetcher(offline=offline, jobs=jobs)
+    if use_lock and plan.manifests:  # H6: a licscan.lock beside a manifest (licscan/locked.py)
+        from licscan.locked import scan_with_lock
+
+        results = scan_with_lock(
+            plan, lambda ts: scan_targets(ts, plan.policy, fetcher, jobs, progress), progress
+        )
+    else:
+        results = scan_targets(plan.targets, plan.policy, fetcher, jobs, progress)
+    return ScanReport(
+        version=__version__,
+        use=list(plan.policy.uses),
+        models=results,
+        started_at=started,
+        policy=plan.policy.name,
+        manifest=plan.manifests[0].path if len(plan.manifests) == 1 else None,
+    )
+
+
+def scan_targets(
+    targets: list[Target],
+    policy: Policy,
+    fetcher: Any,
+    jobs: int = DEFAULT_JOBS,
+    progress: Callable[[ModelResult], Any] | None = None,
+) -> list[ModelResult]:
+    """Results in target order."""
+    if not targets:
+        return []
+    results: list[ModelResult | None] = [None] * len(targets)
+    workers = max(1, min(int(jobs), len(targets)))
+    with ThreadPoolExecutor(max_workers=workers) as pool:
+        futures = {pool.submit(scan_one, t, policy, fetcher): i for i, t in enumerate(targets)}
+        for future in as_completed(futures):
+            result = future.result()
+            results[futures[future]] = result
+            if progress is not None:
+                progress(result)
+    return [r for r in results if r is not None]
+
+
+def scan_one(target: Target, policy: Policy, fetcher: Any) -> ModelResult:
+    """Fetch, walk the lineage, look up the data sets, evaluate.  Never raises."""
+    from licscan.engine.evaluate import evaluate
+    from licscan.engine.lineage import walk
+
+    try:
+        snap = fetcher.fetch(target)
+        lineage = Lineage()
+        if snap.card is not None or snap.license_files or not snap.error:
+            lineage = walk(snap, fetcher.fetch_repo, policy.max_depth)
+        datasets = {}
+        for ds in snap.card.datasets if snap.card else []:
+            datasets[ds] = fetcher.dataset_licenses(ds)
+        return evaluate(snap, policy, lineage, datasets)
+    except Exception as exc:  # a bug must cost one model, not the scan
+        log.debug("evaluation failed", exc_info=True)
+        return ModelResult(
+            ref=target.ref,
+            source=target.kind,
+            revision=target.revision,
+            repo_id=target.repo_id,
+            category="unknown",
+            verdict="error",
+            use=list(target.use) or list(policy.uses),
+            error=f"{target.ref}: internal error: {type(exc).__name__}: {exc}",
+            location=target.location,
+            policy=policy.name,
+        )
+
+
+def exit_code(report: ScanReport, allow_errors: bool = False) -> int:
+    """contracts.md: 1 if any model fails; else 3 if any is an error (0 with
+    allow_errors); else 0 (every model pass or warn)."""
+    verdicts = {m.verdict for m in report.models}
+    if "fail" in verdicts:
+        return EXIT_FAIL
+    if "error" in verdicts and not allow_errors:
+        return EXIT_ERROR
+    return EXIT_OK
+
+
+def _targets(
+    targets: Sequence[str | Target], hf_cache: bool
+) -> tuple[list[Target], list[Manifest]]:
+    args = [t for t in targets if isinstance(t, str)]
+    given = [t for t in targets if isinstance(t, Target)]
+    if not args and not hf_cache:
+        return given, []
+    from licscan.sources import load_targets
+
+    found, manifests = load_targets(args, hf_cache)
+    return list(dict.fromkeys([*given, *found])), manifests
+
+
+def _settings(
+    manifests: list[Manifest], policy_file: str | None, uses: list[str]
+) -> tuple[str | None, list[str]]:
+    """The policy and default uses: the CLI's, else the manifests' (which must agree)."""
+    from licscan.engine.policy import PolicyError
+
+    if policy_file is None:
+        named = list(dict.fromkeys(m.policy for m in manifests if m.policy))
+        if len(named) > 1:
+            raise PolicyError(
+                f"the manifests name different policies ({', '.join(named)}); "
+                "choose one with --policy"
+            )
+        policy_file = named[0] if named else None
+    if not uses and len(manifests) == 1:
+        uses = list(manifests[0].use)
+    return policy_file, uses
+
+
+def _manifest_uses(
+    targets: list[Target], manifests: list[Manifest], cli_uses: bool
+) -> list[Target]:
+    """A manifest's default use applies to its own models (unless --use was given);
+    a model's own `use:` in the manifest always applies."""
+    if cli_uses or not manifests:
+        return targets
+    by_file = {m.path: m.use for m in manifests if m.use}
+    out = []
+    for t in targets:
+        default = by_file.get(t.location[0]) if t.location else None
+        out.append(dataclasses.replace(t, use=tuple(default)) if default and not t.use else t)
+    return out

@@ -1,0 +1,257 @@
+"""The offline checks behind the pre-commit hooks: a manifest against its lock, and the
+model references in Python sources against both.  No network, no huggingface_hub, no
+knowledge base: only the manifest, the lock, the policy file's hash and (for local model
+folders) their file names and license bytes.  A commit passes when every model is in the
+lock, the lock still stands for it, and its locked verdict passes the policy.
+
+    licscan check [MANIFEST|LOCK]...          # the `licscan` hook
+    licscan check-refs [--manifest M] FILE... # the `licscan-refs` hook
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from licscan.lock import LOCK_NAME, LockError, load_lock, lock_path_for, policy_ref
+from licscan.locked import locked_verdict, stale_reason, today_iso
+from licscan.model import LockEntry, Lockfile, Manifest, ModelReference, Problem, Target
+
+DEFAULT_MANIFEST = "licscan.yaml"
+EXIT_OK, EXIT_FAIL, EXIT_USAGE, EXIT_ERROR = 0, 1, 2, 3
+
+
+@dataclass
+class Check:
+    """The outcome of an offline check: problems (each `file:line: ...`), counts, notes."""
+
+    problems: list[Problem] = field(default_factory=list)
+    counts: dict[str, int] = field(default_factory=dict)  # verdict -> models
+    notes: list[str] = field(default_factory=list)
+
+    @property
+    def exit_code(self) -> int:
+        kinds = {p.kind for p in self.problems}
+        if kinds - {"error"}:
+            return EXIT_FAIL
+        return EXIT_ERROR if kinds else EXIT_OK
+
+    def add(self, kind: str, message: str) -> None:
+        self.problems.append(Problem(kind, message))
+
+
+@dataclass
+class _Locked:
+    """A manifest and its lock, read once; header problems already found."""
+
+    manifest: Manifest
+    lock: Lockfile | None
+    default_use: list[str] | None  # None: cannot be known without re-locking
+    today: str
+
+
+# --- manifests ------------------------------------------------------------------------------
+
+
+def manifests_for(paths: list[str]) -> list[str]:
+    """Manifests to check for the files pre-commit passes: a manifest as is; a lock ->
+    the manifest it names.  No files: ./licscan.yaml."""
+    out: list[str] = []
+    for p in paths or [DEFAULT_MANIFEST]:
+        p = os.path.normpath(p)
+        path = Path(p)
+        if path.name == LOCK_NAME or path.suffix == ".lock":
+            manifest = _manifest_of_lock(path)
+            out.append(os.path.normpath(manifest or path.parent / DEFAULT_MANIFEST))
+        else:
+            out.append(p)
+    return list(dict.fromkeys(out))
+
+
+def _manifest_of_lock(path: Path) -> Path | None:
+    try:
+        name = load_lock(path).manifest
+    except LockError:
+        return None
+    return path.parent / name if name else None
+
+
+def check_manifests(paths: list[str], today: str | None = None) -> Check:
+    """Every model of each manifest is locked, its entry still stands, and its locked
+    verdict passes.  Raises UsageError for an unreadable manifest or lock."""
+    check = Check()
+    for manifest in manifests_for(paths):
+        state = _read(manifest, check, today)
+        if state.lock is None:
+            continue
+        for target in state.manifest.targets:
+            _check_target(target, state, check, where=_where(target))
+        _extra_entries(state, check)
+    return check
+
+
+def _read(manifest_path: str, check: Check, today: str | None) -> _Locked:
+    from licscan.sources.manifest import load_manifest
+
+    manifest = load_manifest(manifest_path)
+    lock_path = lock_path_for(manifest_path)
+    day = today_iso(today)
+    if not lock_path.is_file():
+        check.add("stale", f"{manifest_path}:1: no {LOCK_NAME} beside it: run "
+                           f"`licscan lock {manifest_path}`")  # fmt: skip
+        return _Locked(manifest, None, None, day)
+    lock = load_lock(lock_path)
+    if lock.manifest and lock.manifest != Path(manifest_path).name:
+        check.add("stale", f"{lock_path}:1: locks {lock.manifest}, not {manifest_path}")
+        return _Locked(manifest, None, None, day)
+    policy = policy_ref(manifest.policy, lock_path.parent)
+    if policy != (lock.policy_file, lock.policy_sha256):
+        check.add("stale", f"{lock_path}:1: the policy changed since the lock "
+                           f"({lock.policy_file or 'presets'} -> {policy[0] or 'presets'}"
+                           f"{', new content' if policy[0] == lock.policy_file else ''}): "
+                           f"run `licscan lock {manifest_path}`")  # fmt: skip
+        return _Locked(manifest, None, None, day)
+    from licscan import __version__
+
+    if lock.licscan_version != __version__:
+        check.notes.append(
+            f"{lock_path}: written by licscan {lock.licscan_version}, this is {__version__}: "
+            "`licscan lock` judges again with this version's rules"
+        )
+    default: list[str] | None
+    if manifest.use:
+        default = list(manifest.use)
+    else:  # the policy's own default: known when the manifest named no use at lock time too
+        default = list(lock.use) if not lock.manifest_use else None
+    return _Locked(manifest, lock, default, day)
+
+
+def _check_target(target: Target, state: _Locked, check: Check, where: str) -> None:
+    """One manifest model against its lock entry; `where` is the place to report."""
+    lock = state.lock
+    assert lock is not None
+    entry = lock.entries.get(target.ref)
+    name = Path(lock.path).name
+    if entry is None:
+        check.add("unlocked", f"{where}: {target.ref}: not in {name}: run `licscan lock`")
+        return
+    uses = list(target.use) or state.default_use
+    if uses is None:
+        check.add("stale", f"{where}: {target.ref}: the manifest's use changed since the "
+                           "lock: run `licscan lock`")  # fmt: skip
+        return
+    if entry.verdict == "error":  # nothing was judged: no commit, no terms to go stale
+        if not lock.allow_errors:
+            check.add("error", f"{where}: {target.ref}: could not be evaluated when locked: "
+                               f"{entry.error or 'error'}")  # fmt: skip
+        check.counts["error"] = check.counts.get("error", 0) + 1
+        return
+    reason = stale_reason(target, entry, uses, state.today)
+    if reason:
+        check.add("stale", f"{where}: {target.ref}: {reason}: run `licscan lock`")
+        return
+    verdict = locked_verdict(entry, uses)
+    check.counts[verdict] = check.counts.get(verdict, 0) + 1
+    if verdict == "fail":
+        check.add("fail", f"{where}: {target.ref}: fails the policy ({', '.join(uses)}): "
+                          f"{_why(entry)} [{name}, checked {entry.checked_at or '?'}]")  # fmt: skip
+
+
+def _why(entry: LockEntry) -> str:
+    blocking = [f.id + (f"={f.value}" if f.value else "") for f in entry.flags
+                if f.severity == "block"]  # fmt: skip
+    parts = [entry.category]
+    if blocking:
+        parts.append("blocked by " + ", ".join(blocking))
+    return "; ".join(parts)
+
+
+def _extra_entries(state: _Locked, check: Check) -> None:
+    assert state.lock is not None
+    listed = {t.ref for t in state.manifest.targets}
+    for ref in sorted(set(state.lock.entries) - listed):
+        check.add("stale", f"{state.lock.path}:1: {ref} is locked but no longer in "
+                           f"{state.manifest.path}: run `licscan lock`")  # fmt: skip
+
+
+def _where(target: Target) -> str:
+    return f"{target.location[0]}:{target.location[1]}" if target.location else target.ref
+
+
+# --- model references in Python sources ---------------------------------------------------------
+
+
+def check_refs(
+    files: list[str], manifest: str = DEFAULT_MANIFEST, today: str | None = None
+) -> Check:
+    """Every Hub model the files name is in the manifest, locked, and passes."""
+    from licscan.sources.refs import find_in_files
+
+    check = Check()
+    refs, unreadable = find_in_files(files)
+    for message in unreadable:
+        check.add("error", f"{message} (model references cannot be checked)")
+    if not refs:
+        return check
+    if not Path(manifest).is_file():
+        for ref in refs:
+            check.add("unlocked", f"{ref.file}:{ref.line}: {ref.ref}: no manifest {manifest} "
+                                  "lists it (pass --manifest)")  # fmt: skip
+        return check
+    state = _read(manifest, check, today)
+    for ref in refs:
+        _check_ref(ref, state, check)
+    return check
+
+
+def _check_ref(ref: ModelReference, state: _Locked, check: Check) -> None:
+    where = f"{ref.file}:{ref.line}"
+    candidates = _matches(ref, state)
+    if not candidates:
+        listed = [t.ref for t in state.manifest.targets if _same_repo(ref, t, state)]
+        hint = f" (it lists {', '.join(listed)})" if listed else ""
+        check.add("unlocked", f"{where}: {ref.ref}: not in {state.manifest.path}{hint}")
+        return
+    if state.lock is None:
+        return  # the manifest's own problem (no lock, stale policy) is already reported
+    trial = [Check() for _ in candidates]
+    for target, sub in zip(candidates, trial, strict=True):
+        _check_target(target, state, sub, where)
+    best = min(trial, key=lambda c: (c.exit_code != EXIT_OK, c.exit_code))
+    check.problems.extend(best.problems)
+    for verdict, n in best.counts.items():
+        check.counts[verdict] = check.counts.get(verdict, 0) + n
+
+
+def _matches(ref: ModelReference, state: _Locked) -> list[Target]:
+    """Manifest models a reference can mean: same repo, and the same revision if it names
+    one (a branch/tag as written, or the locked commit, or a 7+ hex prefix of it)."""
+    same = [t for t in state.manifest.targets if _same_repo(ref, t, state)]
+    if ref.revision is None:
+        main = [t for t in same if t.revision is None]
+        return main or same
+    rev = ref.revision
+    out = []
+    for t in same:
+        entry = state.lock.entries.get(t.ref) if state.lock else None
+        locked = entry.revision if entry else None
+        if rev == t.revision or (
+            locked and (rev == locked or (len(rev) >= 7 and is_hex(rev) and locked.startswith(rev)))
+        ):
+            out.append(t)
+    return out
+
+
+def _same_repo(ref: ModelReference, target: Target, state: _Locked) -> bool:
+    if target.kind != "hub" or not target.repo_id:
+        return False
+    names = {target.repo_id.lower()}
+    entry = state.lock.entries.get(target.ref) if state.lock else None
+    if entry and entry.repo_id:
+        names.add(entry.repo_id.lower())  # a renamed repo: its new name counts too
+    return ref.repo_id.lower() in names
+
+
+def is_hex(value: str) -> bool:
+    return all(c in "0123456789abcdef" for c in value)

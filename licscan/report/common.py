@@ -1,0 +1,364 @@
+"""Small, dependency-free helpers every format shares: ordering, waivers, links.
+
+Each format is a view of one ScanReport; keeping the shared judgements here (what is
+blocking, what a waiver covers, where a piece of evidence lives on the Hub) makes
+sure the HTML, Markdown, SARIF and CycloneDX outputs never disagree.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from dataclasses import dataclass
+from urllib.parse import quote
+
+from licscan.model import Evidence, Flag, ModelResult, WaiverUse
+
+DEFAULT_HUB = "https://huggingface.co"
+# Most urgent first: what a reader must look at before anything else.
+VERDICT_ORDER: tuple[str, ...] = ("fail", "error", "warn", "pass")
+SEVERITY_ORDER: tuple[str | None, ...] = ("block", "warn", "info", None)
+_SHA_RE = re.compile(r"^[0-9a-f]{40}$")
+# "base:org/name", "org/name:LICENSE", "base:org/name@sha:LICENSE"
+_REPO_FILE_RE = re.compile(
+    r"^(?:base:)?(?P<repo>[\w.-]+/[\w.-]+)(?:@(?P<rev>[\w.-]+))?(?::(?P<path>[^:]+))?$"
+)
+
+
+def hub_url(options: dict | None = None) -> str:
+    """The Hub links point at: an explicit option, else HF_ENDPOINT (a mirror), else the Hub."""
+    value = (options or {}).get("hub_url") or os.environ.get("HF_ENDPOINT") or DEFAULT_HUB
+    return value.rstrip("/")
+
+
+def verdict_rank(model: ModelResult) -> int:
+    return VERDICT_ORDER.index(model.verdict) if model.verdict in VERDICT_ORDER else 0
+
+
+def severity_rank(flag: Flag) -> int:
+    return SEVERITY_ORDER.index(flag.severity) if flag.severity in SEVERITY_ORDER else 3
+
+
+def models_by_urgency(models: list[ModelResult]) -> list[ModelResult]:
+    """fail, error, warn, pass; input order kept within each group (stable sort)."""
+    return sorted(models, key=verdict_rank)
+
+
+def flags_by_severity(flags: list[Flag]) -> list[Flag]:
+    return sorted(flags, key=severity_rank)
+
+
+def waiver_for(model: ModelResult, flag: Flag) -> WaiverUse | None:
+    """The waiver that covers `flag` on this model (applied ones first), if any.
+
+    A waiver with an empty flag list covers every flag of the model it names."""
+    matching = [w for w in model.waivers if not w.flags or flag.id in w.flags]
+    matching.sort(key=lambda w: not w.applied)
+    return matching[0] if matching else None
+
+
+def is_waived(model: ModelResult, flag: Flag) -> bool:
+    waiver = waiver_for(model, flag)
+    return bool(waiver and waiver.applied)
+
+
+def active_flags(model: ModelResult) -> list[Flag]:
+    """Flags no applied waiver covers, most severe first."""
+    return [f for f in flags_by_severity(model.flags) if not is_waived(model, f)]
+
+
+def flags_for_display(model: ModelResult) -> list[Flag]:
+    """Active flags, most severe first, then the waived ones."""
+    waived = [f for f in flags_by_severity(model.flags) if is_waived(model, f)]
+    return active_flags(model) + waived
+
+
+def display_name(model: ModelResult) -> str:
+    """The repo id for Hub models (the revision is shown on its own), else the ref."""
+    if model.source != "local" and model.repo_id:
+        return model.repo_id
+    return model.ref
+
+
+def short_rev(revision: str | None) -> str:
+    if not revision:
+        return "-"
+    return revision[:10] if _SHA_RE.match(revision) else revision
+
+
+def lines_text(ev: Evidence) -> str:
+    if not ev.lines:
+        return ""
+    a, b = ev.lines
+    return f"{a}" if a == b else f"{a}-{b}"
+
+
+def evidence_where(ev: Evidence) -> str:
+    """'LICENSE:31-33' or 'card:license'."""
+    span = lines_text(ev)
+    return f"{ev.source}:{span}" if span else ev.source
+
+
+@dataclass(frozen=True)
+class FileRef:
+    """A file of some Hub repository at some revision (or main)."""
+
+    repo_id: str
+    revision: str | None
+    path: str | None  # None: the repository page itself
+
+
+def evidence_file(model: ModelResult, ev: Evidence) -> FileRef | None:
+    """Which repository file an evidence points into, when that can be known.
+
+    Sources are either plain paths inside the model repo ('LICENSE'), card keys
+    ('card:license', found in README.md), or base-model references
+    ('base:org/name', 'org/name:LICENSE').  Knowledge-base facts ('rules/...') and
+    anything else have no repository file."""
+    src = ev.source
+    if src.startswith("rules/") or src.startswith("policy"):
+        return None
+    if src.startswith("card:"):
+        return FileRef(model.repo_id or model.ref, model.revision, "README.md")
+    if src.startswith("file:"):
+        src = src[len("file:") :]
+    if ":" not in src:
+        return FileRef(model.repo_id or model.ref, model.revision, src)
+    m = _REPO_FILE_RE.match(src)
+    if m:
+        return FileRef(m["repo"], m["rev"] or _lineage_revision(model, m["repo"]), m["path"])
+    return None
+
+
+def _lineage_revision(model: ModelResult, repo_id: str) -> str | None:
+    """The revision the lineage walk resolved for a base model, so links stay pinned."""
+    for entry in model.lineage:
+        if str(entry.get("id") or "").partition("@")[0] == repo_id and entry.get("revision"):
+            return str(entry["revision"])
+    return None
+
+
+def hub_link(ref: FileRef, base: str, lines: tuple[int, int] | None = None) -> str:
+    """https://huggingface.co/org/name/blob/<rev>/LICENSE#L31-L33"""
+    repo = quote(ref.repo_id, safe="/")
+    if ref.path is None:
+        return f"{base}/{repo}"
+    rev = quote(ref.revision or "main", safe="")
+    url = f"{base}/{repo}/blob/{rev}/{quote(ref.path, safe='/')}"
+    if lines:
+        a, b = lines
+        url += f"#L{a}" if a == b else f"#L{a}-L{b}"
+    return url
+
+
+def evidence_link(model: ModelResult, ev: Evidence, base: str) -> str | None:
+    """A link a reviewer can click to check the quote; only for Hub models."""
+    if model.source != "hub" and not ev.source.startswith("base:"):
+        return None
+    ref = evidence_file(model, ev)
+    if ref is None:
+        return None
+    return hub_link(ref, base, ev.lines)
+
+
+def model_link(model: ModelResult, base: str) -> str | None:
+    if model.source != "hub" or not (model.repo_id or model.ref):
+        return None
+    repo = model.repo_id or model.ref.split("@", 1)[0]
+    if model.revision:
+        return f"{base}/{quote(repo, safe='/')}/tree/{quote(model.revision, safe='')}"
+    return f"{base}/{quote(repo, safe='/')}"
+
+
+def license_label(key: str | None, name: str | None = None) -> str:
+    """A human name for a knowledge-base key, from the knowledge base when it loads."""
+    if not key:
+        return name or "unrecognised license"
+    entry = kb_entry(key)
+    return entry.name if entry is not None else (name or key)
+
+
+def kb_entry(key: str | None):  # -> LicenseEntry | None
+    """The knowledge-base entry for `key`; None when unknown or the KB cannot load.
+
+    A report must render even when the knowledge base is broken: the scan already
+    happened, and its result is what the reader needs."""
+    if not key:
+        return None
+    try:
+        from licscan.knowledge import load_knowledge
+
+        return load_knowledge().get(key)
+    except Exception:
+        return None
+
+
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+
+
+def clean(text: str) -> str:
+    """Text from a repository, minus control characters (a terminal escape sequence in a
+    LICENSE file must not reach the reader's terminal)."""
+    return _CONTROL.sub("\ufffd", text)
+
+
+def one_line(text: str, limit: int = 0) -> str:
+    """Collapse whitespace (quotes often span wrapped lines); cut to `limit` chars."""
+    flat = " ".join(clean(text).split())
+    if limit and len(flat) > limit:
+        return flat[: max(limit - 1, 1)].rstrip() + "…"
+    return flat
+
+
+def flag_summary(flag: Flag) -> str:
+    """'user-threshold=700000000' or 'non-commercial'."""
+    return f"{flag.id}={flag.value}" if flag.value else flag.id
+
+
+def project_url() -> str | None:
+    """The project's home page from the installed package metadata (Project-URL), if any.
+
+    Never invented: formats that have a slot for it leave it out when it is unknown."""
+    try:
+        from importlib.metadata import metadata
+
+        urls = metadata("licscan").get_all("Project-URL") or []
+    except Exception:  # not installed (running from a checkout), or broken metadata
+        return None
+    for item in urls:
+        label, _, url = item.partition(",")
+        if label.strip().lower() in ("homepage", "home", "source", "repository"):
+            return url.strip()
+    return None
+
+
+@dataclass(frozen=True)
+class FlagInfo:
+    title: str
+    description: str  # what the flag means, one sentence
+    help: str  # what a reviewer should do about it
+
+
+# In our own words, after ../shared/docs/taxonomy.md.  Two report-only findings close
+# the table: a model that could not be evaluated, and a category the policy rejects.
+FLAG_INFO: dict[str, FlagInfo] = {
+    "non-commercial": FlagInfo(
+        "Non-commercial",
+        "The terms forbid commercial use of the model.",
+        "Keep the model out of products and paid services, or obtain a commercial license "
+        "from the licensor.",
+    ),
+    "research-only": FlagInfo(
+        "Research only",
+        "The terms limit use to research, evaluation, testing or other non-production work.",
+        "Use the model for internal research only; production use needs another license.",
+    ),
+    "no-derivatives": FlagInfo(
+        "No derivatives",
+        "The terms forbid modifying the model or sharing modified versions, fine-tunes included.",
+        "Do not fine-tune, merge or quantise the model for distribution.",
+    ),
+    "output-training-ban": FlagInfo(
+        "Output training ban",
+        "The terms forbid using the model's outputs to train or improve other models.",
+        "Keep outputs out of training and distillation data sets.",
+    ),
+    "output-training-conditional": FlagInfo(
+        "Conditional output training",
+        "Training other models on the outputs is allowed only under conditions, such as "
+        "naming the new model after the original or licensing it the same way.",
+        "Check the condition before using outputs as training data.",
+    ),
+    "user-threshold": FlagInfo(
+        "User threshold",
+        "The grant stops at a number of users (for example monthly active users); "
+        "the value holds the number.",
+        "Confirm the product stays below the threshold, or negotiate a license.",
+    ),
+    "revenue-threshold": FlagInfo(
+        "Revenue threshold",
+        "The grant stops at an annual revenue; the value holds the amount.",
+        "Confirm the organisation stays below the threshold, or negotiate a license.",
+    ),
+    "prominent-attribution": FlagInfo(
+        "Prominent attribution",
+        "The terms require a visible notice beyond keeping the license text, such as a "
+        "'Built with' label, a name prefix or a notice on a web site.",
+        "Plan the required notice in the product and its documentation.",
+    ),
+    "use-restrictions": FlagInfo(
+        "Use restrictions",
+        "The terms carry behavioural restrictions (an acceptable-use policy or RAIL-style "
+        "restrictions) that must be passed on to downstream users.",
+        "Check the intended use against the restrictions and pass them on to users.",
+    ),
+    "copyleft": FlagInfo(
+        "Copyleft",
+        "Derivatives or redistributions must carry the same license.",
+        "Redistribute derivatives only under the same license.",
+    ),
+    "geo-restriction": FlagInfo(
+        "Geographic restriction",
+        "The terms exclude some regions or the residents of some regions.",
+        "Check where the model will be used and by whom.",
+    ),
+    "no-license": FlagInfo(
+        "No license",
+        "Neither the model card nor any license file names a license, so no grant of rights "
+        "could be established.",
+        "Ask the publisher for a license; without one, assume no rights are granted.",
+    ),
+    "unrecognized-license": FlagInfo(
+        "Unrecognised license",
+        "A license text was found but matches no known license; its category rests on "
+        "clause detection alone.",
+        "Have a person read the license text before relying on the model.",
+    ),
+    "modified-license": FlagInfo(
+        "Modified license",
+        "The license text is close to a known license but differs in substance.",
+        "Review the differences against the known license.",
+    ),
+    "license-mismatch": FlagInfo(
+        "License mismatch",
+        "The license declared on the model card and the license file(s) disagree.",
+        "Find out which terms apply; until then the stricter ones are assumed.",
+    ),
+    "inherits-base-license": FlagInfo(
+        "Inherits base license",
+        "A base model's license binds this model and is stricter than what the model declares.",
+        "Judge the model under its base model's license.",
+    ),
+    "dataset-license": FlagInfo(
+        "Dataset license",
+        "A declared training data set carries a restrictive license (non-commercial, "
+        "no-derivatives, share-alike or research-only).",
+        "Check whether the data set's terms reach the model.",
+    ),
+    "gated": FlagInfo(
+        "Gated model",
+        "The Hub requires accepting terms before download; someone must accept them on the "
+        "organisation's behalf.",
+        "Have the terms accepted by someone entitled to do so.",
+    ),
+    "pickle-weights": FlagInfo(
+        "Pickle weights",
+        "Weights are shipped only in pickle-based formats that can run code when loaded.",
+        "Prefer a safetensors or GGUF copy, or load the weights in a sandbox.",
+    ),
+    "model-error": FlagInfo(
+        "Model not evaluated",
+        "The model could not be evaluated (not found, gated without a token, network "
+        "failure, unreadable card). An error never counts as a pass.",
+        "Fix the cause named in the message and scan again.",
+    ),
+    "category-not-allowed": FlagInfo(
+        "Category not allowed",
+        "The model's license category is not allowed by the policy for this use.",
+        "Choose another model or obtain an exception from the policy owner.",
+    ),
+}
+
+
+def flag_info(flag_id: str) -> FlagInfo:
+    return FLAG_INFO.get(flag_id) or FlagInfo(flag_id, flag_id, "Review the finding.")

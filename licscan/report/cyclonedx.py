@@ -1,0 +1,453 @@
+"""CycloneDX 1.6 JSON ML-BOM: one `machine-learning-model` component per model.
+
+Built with cyclonedx-python-lib (components, purls, licenses with acknowledgement,
+hashes, external references, dependencies, properties); the library has no
+`modelCard` yet (CycloneDX/cyclonedx-python-lib#912), so that one object is added to
+the serialised JSON afterwards.  Licenses are always a list of `license` objects,
+never an expression: 1.6 forbids mixing the two, and the library silently drops the
+list when both are present.
+
+Output is deterministic for a given report: timestamp from the scan's start, serial
+number derived from the content, components and properties sorted by the library.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import uuid
+from datetime import UTC, datetime
+from pathlib import PurePath
+from typing import Any
+from urllib.parse import quote
+
+from cyclonedx.model import (
+    ExternalReference,
+    ExternalReferenceType,
+    HashAlgorithm,
+    HashType,
+    Property,
+    XsUri,
+)
+from cyclonedx.model.bom import Bom, BomMetaData
+from cyclonedx.model.component import Component, ComponentType
+from cyclonedx.model.component_evidence import ComponentEvidence, Occurrence
+from cyclonedx.model.contact import OrganizationalEntity
+from cyclonedx.model.license import DisjunctiveLicense, LicenseAcknowledgement
+from cyclonedx.model.tool import ToolRepository
+from cyclonedx.output.json import JsonV1Dot6
+from cyclonedx.spdx import fixup_id, is_supported_id
+from packageurl import PackageURL
+
+from licscan.model import LicenseFinding, ModelResult, ScanReport
+from licscan.report.common import (
+    FileRef,
+    evidence_where,
+    hub_link,
+    hub_url,
+    is_waived,
+    kb_entry,
+    one_line,
+    project_url,
+)
+
+NS = "licscan"
+_PLACEHOLDER_SERIAL = uuid.UUID(int=0)
+_SERIAL_NS = uuid.UUID("6f1c5a52-0c4e-4a39-9d0e-3b7f1de0c7a1")  # licscan's own namespace
+
+
+def render(report: ScanReport, **options: Any) -> str:
+    builder = _BomBuilder(report, hub_url(options))
+    bom = builder.build()
+    data = json.loads(JsonV1Dot6(bom).output_as_string())
+    _add_model_cards(data, builder.model_cards)
+    data = _ordered(data)
+    text = json.dumps(data, indent=2, ensure_ascii=False)
+    serial = uuid.uuid5(_SERIAL_NS, text)
+    return text.replace(str(_PLACEHOLDER_SERIAL), str(serial), 1) + "\n"
+
+
+def spdx_or_ref(key: str) -> tuple[str | None, str | None]:
+    """(SPDX id, None) when the license has one CycloneDX 1.6 accepts, else (None, LicenseRef)."""
+    entry = kb_entry(key)
+    candidate = entry.spdx if entry is not None and entry.spdx else fixup_id(key)
+    if candidate and is_supported_id(candidate):
+        return candidate, None
+    return None, f"LicenseRef-{NS}-{key}"
+
+
+def purl_for(repo_id: str, revision: str | None) -> str:
+    """pkg:huggingface/org/name@sha (purl spec: type huggingface, version = commit)."""
+    namespace, _, name = repo_id.rpartition("/")
+    return str(
+        PackageURL("huggingface", namespace or None, name, revision.lower() if revision else None)
+    )
+
+
+class _BomBuilder:
+    def __init__(self, report: ScanReport, hub: str) -> None:
+        self.report = report
+        self.hub = hub
+        self.bom = Bom(serial_number=_PLACEHOLDER_SERIAL, metadata=self._metadata())
+        self.by_ref: dict[str, Component] = {}
+        self.model_cards: dict[str, dict[str, Any]] = {}
+
+    # --- top level ---------------------------------------------------------
+
+    def _metadata(self) -> BomMetaData:
+        r = self.report
+        home = project_url()
+        tool = Component(
+            type=ComponentType.APPLICATION,
+            name="licscan",
+            version=r.version,
+            bom_ref=f"{NS}-tool",
+            external_references=[
+                ExternalReference(type=ExternalReferenceType.WEBSITE, url=XsUri(home))
+            ]
+            if home
+            else None,
+        )
+        props = [Property(name=f"{NS}:use", value=u) for u in r.use]
+        if r.policy:
+            props.append(Property(name=f"{NS}:policy", value=r.policy))
+        if r.manifest:
+            props.append(Property(name=f"{NS}:manifest", value=r.manifest))
+        props += [Property(name=f"{NS}:summary:{k}", value=str(v)) for k, v in r.summary.items()]
+        return BomMetaData(
+            timestamp=_parse_time(r.started_at),
+            tools=ToolRepository(components=[tool]),
+            properties=props,
+        )
+
+    def build(self) -> Bom:
+        deps: list[tuple[Component, list[str]]] = []
+        for model in self.report.models:
+            comp = self._model_component(model)
+            deps.append((comp, list(model.base_models)))
+            for entry in model.lineage:
+                self._base_component(entry)
+        for model in self.report.models:
+            for entry in model.lineage:
+                parent = self._find(entry.get("id"), entry.get("revision"))
+                parents = entry.get("base_models") or (
+                    [entry["parent"]] if entry.get("parent") else []
+                )
+                if parent is not None and parents:
+                    deps.append((parent, parents))
+            self._lineage_by_depth(model)
+        for comp, bases in deps:
+            targets = [self._find(b, None) or self._base_component({"id": b}) for b in bases]
+            self.bom.register_dependency(comp, [t for t in targets if t is not comp])
+        for comp in self.by_ref.values():
+            self.bom.components.add(comp)
+        return self.bom
+
+    def _lineage_by_depth(self, model: ModelResult) -> None:
+        """Without explicit parent links, a chain (one ancestor per depth) is unambiguous."""
+        if any(e.get("base_models") or e.get("parent") for e in model.lineage):
+            return
+        depths: dict[int, list[dict[str, Any]]] = {}
+        for entry in model.lineage:
+            depths.setdefault(int(entry.get("depth") or 0), []).append(entry)
+        for depth, entries in depths.items():
+            parents = depths.get(depth - 1, [])
+            if depth > 1 and len(parents) == 1:
+                parent = self._find(parents[0].get("id"), parents[0].get("revision"))
+                children = [self._find(e.get("id"), e.get("revision")) for e in entries]
+                if parent is not None:
+                    self.bom.register_dependency(parent, [c for c in children if c is not None])
+
+    # --- components --------------------------------------------------------
+
+    def _unique(self, ref: str) -> str:
+        n, candidate = 1, ref
+        while candidate in self.by_ref:
+            n += 1
+            candidate = f"{ref}#{n}"
+        return candidate
+
+    def _find(self, repo_id: str | None, revision: str | None) -> Component | None:
+        if not repo_id:
+            return None
+        repo_id, _, at = repo_id.partition("@")
+        revision = revision or at or None
+        exact = self.by_ref.get(purl_for(repo_id, revision))
+        if exact is not None:
+            return exact
+        if revision is None:  # any revision of that repo that we scanned
+            prefix = purl_for(repo_id, None)
+            for ref, comp in self.by_ref.items():
+                if ref.split("@", 1)[0] == prefix:
+                    return comp
+        return None
+
+    def _model_component(self, m: ModelResult) -> Component:
+        repo_id = m.repo_id if m.source != "local" else None
+        if repo_id:
+            pinned = m.revision or (m.ref.partition("@")[2] or None)
+            purl = purl_for(repo_id, pinned)
+            group, _, name = repo_id.rpartition("/")
+        else:  # a local folder, or a Hub id that could not be resolved
+            purl, group = None, ""
+            name = PurePath(os.path.abspath(m.ref)).name if m.source == "local" else m.ref
+        ref = self._unique(purl or f"{m.source}:{m.ref}")
+        comp = Component(
+            type=ComponentType.MACHINE_LEARNING_MODEL,
+            bom_ref=ref,
+            name=name,
+            group=group or None,
+            version=m.revision,
+            purl=PackageURL.from_string(purl) if purl else None,
+            supplier=(
+                OrganizationalEntity(name=group, urls=[self._hub_uri(group)]) if group else None
+            ),
+            licenses=self._licenses(m.licenses),
+            external_references=self._external_refs(m, repo_id),
+            properties=self._properties(m),
+            evidence=self._evidence(m),
+        )
+        self.by_ref[ref] = comp
+        card = self._model_card(m)
+        if card:
+            self.model_cards[ref] = card
+        return comp
+
+    def _base_component(self, entry: dict[str, Any]) -> Component | None:
+        repo_id = str(entry.get("id") or "")
+        if not repo_id:
+            return None
+        repo_id, _, at = repo_id.partition("@")
+        revision = entry.get("revision") or at or None
+        found = self._find(repo_id, revision)
+        if found is not None:
+            return found
+        ref = purl_for(repo_id, revision)
+        group, _, name = repo_id.rpartition("/")
+        keys = [
+            lic if isinstance(lic, str) else lic.get("license")
+            for lic in entry.get("licenses") or []
+        ]
+        findings = [LicenseFinding(k, "", "base") for k in keys if k]
+        props = [Property(name=f"{NS}:role", value="base-model")]
+        if entry.get("category"):
+            props.append(Property(name=f"{NS}:category", value=str(entry["category"])))
+        if entry.get("error"):
+            props.append(Property(name=f"{NS}:error", value=str(entry["error"])))
+        comp = Component(
+            type=ComponentType.MACHINE_LEARNING_MODEL,
+            bom_ref=ref,
+            name=name,
+            group=group or None,
+            version=revision,
+            purl=PackageURL.from_string(ref),
+            licenses=self._licenses(findings, LicenseAcknowledgement.DECLARED),
+            external_references=[
+                ExternalReference(type=ExternalReferenceType.WEBSITE, url=self._hub_uri(repo_id))
+            ],
+            properties=props,
+        )
+        self.by_ref[ref] = comp
+        return comp
+
+    def _dataset_component(self, dataset_id: str) -> str:
+        ref = f"dataset:{dataset_id}"
+        if ref not in self.by_ref:
+            group, _, name = dataset_id.rpartition("/")
+            self.by_ref[ref] = Component(
+                type=ComponentType.DATA,
+                bom_ref=ref,
+                name=name,
+                group=group or None,
+                external_references=[
+                    ExternalReference(
+                        type=ExternalReferenceType.WEBSITE,
+                        url=self._hub_uri(f"datasets/{dataset_id}"),
+                    )
+                ],
+            )
+        return ref
+
+    # --- parts -------------------------------------------------------------
+
+    def _hub_uri(self, path: str) -> XsUri:
+        return XsUri(f"{self.hub}/{quote(path, safe='/')}")
+
+    def _licenses(
+        self, findings: list[LicenseFinding], ack: LicenseAcknowledgement | None = None
+    ) -> list[DisjunctiveLicense]:
+        """One entry per (license, acknowledgement): declared by the model's own card and
+        files, concluded when licscan inferred it (base-model lineage)."""
+        grouped: dict[tuple[str | None, LicenseAcknowledgement], list[str]] = {}
+        for f in findings:
+            kind = ack or (
+                LicenseAcknowledgement.CONCLUDED
+                if f.source.startswith("base")
+                else LicenseAcknowledgement.DECLARED
+            )
+            grouped.setdefault((f.license, kind), []).append(f.source)
+        out = []
+        for (key, kind), sources in grouped.items():
+            spdx, ref = spdx_or_ref(key) if key else (None, f"LicenseRef-{NS}-unrecognized")
+            entry = kb_entry(key)
+            props = [Property(name=f"{NS}:source", value=s) for s in sources if s != "base"]
+            if entry is not None:
+                props.append(Property(name=f"{NS}:license-name", value=entry.name))
+                props.append(Property(name=f"{NS}:category", value=entry.category))
+            url = XsUri(entry.url) if entry is not None and entry.url else None
+            out.append(
+                DisjunctiveLicense(
+                    id=spdx, name=ref, acknowledgement=kind, url=url, properties=props
+                )
+            )
+        return out
+
+    def _external_refs(self, m: ModelResult, repo_id: str | None) -> list[ExternalReference]:
+        refs: list[ExternalReference] = []
+        if repo_id:
+            refs += [
+                ExternalReference(type=ExternalReferenceType.WEBSITE, url=self._hub_uri(repo_id)),
+                ExternalReference(
+                    type=ExternalReferenceType.VCS, url=self._hub_uri(f"{repo_id}.git")
+                ),
+                ExternalReference(
+                    type=ExternalReferenceType.MODEL_CARD,
+                    url=XsUri(hub_link(FileRef(repo_id, m.revision, "README.md"), self.hub)),
+                ),
+            ]
+        for lf in m.license_files:
+            url = (
+                hub_link(FileRef(repo_id, m.revision, lf.path), self.hub)
+                if repo_id
+                else quote(f"{m.ref.rstrip('/')}/{lf.path}", safe="/:")
+            )
+            hashes = [HashType(alg=HashAlgorithm.SHA_256, content=lf.sha256)] if lf.sha256 else []
+            refs.append(
+                ExternalReference(
+                    type=ExternalReferenceType.LICENSE,
+                    url=XsUri(url),
+                    comment=lf.path,
+                    hashes=hashes,
+                )
+            )
+        return refs
+
+    def _properties(self, m: ModelResult) -> list[Property]:
+        p = [
+            Property(name=f"{NS}:category", value=m.category),
+            Property(name=f"{NS}:verdict", value=m.verdict),
+            Property(name=f"{NS}:source", value=m.source),
+            Property(name=f"{NS}:ref", value=m.ref),
+        ]
+        p += [Property(name=f"{NS}:use", value=u) for u in m.use]
+        if m.policy:
+            p.append(Property(name=f"{NS}:policy", value=m.policy))
+        if m.error:
+            p.append(Property(name=f"{NS}:error", value=m.error))
+        if m.gated:
+            p.append(Property(name=f"{NS}:gated", value=str(m.gated)))
+        for f in m.flags:
+            base = f"{NS}:flag:{f.id}"
+            p.append(Property(name=base, value=f.severity or "unjudged"))
+            if f.value:
+                p.append(Property(name=f"{base}:value", value=f.value))
+            for ev in f.evidence:
+                p.append(Property(name=f"{base}:evidence", value=evidence_where(ev)))
+                p.append(Property(name=f"{base}:quote", value=one_line(ev.quote)))
+            if is_waived(m, f):
+                p.append(Property(name=f"{base}:waived", value="true"))
+        for w in m.waivers:
+            state = "applied" if w.applied else "expired"
+            p.append(
+                Property(
+                    name=f"{NS}:waiver",
+                    value=(
+                        f"{state}; flags={','.join(w.flags) or '*'}; approver={w.approver}; "
+                        f"expires={w.expires or 'never'}; reason={w.reason}"
+                    ),
+                )
+            )
+        # Properties are sorted by the library: number the reasons to keep their order.
+        width = len(str(len(m.reasons)))
+        p += [
+            Property(name=f"{NS}:reason", value=f"{i:0{width}d}. {r}")
+            for i, r in enumerate(m.reasons, 1)
+        ]
+        return p
+
+    @staticmethod
+    def _evidence(m: ModelResult) -> ComponentEvidence | None:
+        if m.location:
+            path, line = m.location
+            return ComponentEvidence(occurrences=[Occurrence(location=path, line=line)])
+        if m.source == "local":
+            return ComponentEvidence(occurrences=[Occurrence(location=m.ref)])
+        return None
+
+    def _model_card(self, m: ModelResult) -> dict[str, Any]:
+        if m.verdict == "error":
+            return {}
+        params: dict[str, Any] = {}
+        if m.task:
+            params["task"] = m.task
+        if m.datasets:
+            params["datasets"] = [{"ref": self._dataset_component(d)} for d in m.datasets]
+        considerations: dict[str, Any] = {}
+        if m.use:
+            considerations["useCases"] = [
+                f"{use}: licscan verdict '{m.verdict}' under "
+                f"{'policy ' + m.policy if m.policy else 'the default policy'}"
+                for use in m.use
+            ]
+        ethical = [
+            {
+                "name": one_line(ev.quote, 500),
+                "mitigationStrategy": "The license requires passing these use restrictions on "
+                "to downstream users.",
+            }
+            for f in m.flags
+            if f.id == "use-restrictions"
+            for ev in f.evidence
+        ]
+        if ethical:
+            considerations["ethicalConsiderations"] = ethical
+        card: dict[str, Any] = {}
+        if params:
+            card["modelParameters"] = params
+        if considerations:
+            card["considerations"] = considerations
+        return card
+
+
+def _parse_time(value: str) -> datetime:
+    try:
+        dt = datetime.fromisoformat(value.replace("Z", "+00:00"))
+    except (ValueError, AttributeError):
+        return datetime(1970, 1, 1, tzinfo=UTC)
+    return dt if dt.tzinfo else dt.replace(tzinfo=UTC)
+
+
+def _add_model_cards(data: dict[str, Any], cards: dict[str, dict[str, Any]]) -> None:
+    for comp in data.get("components", []):
+        card = cards.get(comp.get("bom-ref"))
+        if card:
+            comp["modelCard"] = card
+
+
+_TOP = (
+    "$schema",
+    "bomFormat",
+    "specVersion",
+    "serialNumber",
+    "version",
+    "metadata",
+    "components",
+    "dependencies",
+)
+
+
+def _ordered(data: dict[str, Any]) -> dict[str, Any]:
+    """Header keys first, the way CycloneDX documents are usually read."""
+    out = {k: data[k] for k in _TOP if k in data}
+    out.update({k: v for k, v in data.items() if k not in out})
+    return out

@@ -1,0 +1,248 @@
+"""SARIF 2.1.0 for GitHub code scanning: one run, one stable rule per flag.
+
+GitHub rejects results without a physical location, so every result points at a
+file: the manifest line that names the model, else (local folder) the file the
+evidence quotes or the folder's README.md, else the evidence file on the Hub.
+Waived flags stay in the log as results with an accepted external suppression, so
+the waiver itself is on record.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+from pathlib import Path, PurePosixPath
+from typing import Any
+
+from licscan.model import FLAG_IDS, TERM_FLAGS, Evidence, Flag, ModelResult, ScanReport
+from licscan.report.common import (
+    active_flags,
+    evidence_file,
+    evidence_where,
+    flag_info,
+    flags_for_display,
+    hub_link,
+    hub_url,
+    one_line,
+    project_url,
+    waiver_for,
+)
+
+SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
+RULE_IDS: tuple[str, ...] = (*FLAG_IDS, "model-error", "category-not-allowed")
+LEVELS = {"block": "error", "warn": "warning", "info": "note"}
+FINGERPRINT_KEY = "licscanFinding/v1"
+
+
+def render(report: ScanReport, **options: Any) -> str:
+    ctx = _Context(hub_url(options), Path(options.get("base_dir") or os.getcwd()))
+    results = [r for m in report.models for r in _model_results(m, ctx)]
+    driver: dict[str, Any] = {
+        "name": "licscan",
+        "version": report.version,
+        "semanticVersion": report.version,
+        "rules": [_rule(rule_id) for rule_id in RULE_IDS],
+    }
+    home = project_url()
+    if home:
+        driver["informationUri"] = home
+    run: dict[str, Any] = {
+        "tool": {"driver": driver},
+        "automationDetails": {"id": f"licscan/{'+'.join(report.use) or 'default'}/"},
+        "invocations": [{"executionSuccessful": True, "startTimeUtc": report.started_at}],
+        "columnKind": "unicodeCodePoints",
+        "results": results,
+        "properties": {
+            "use": list(report.use),
+            "policy": report.policy,
+            "manifest": report.manifest,
+            "summary": report.summary,
+        },
+    }
+    log = {"$schema": SCHEMA, "version": "2.1.0", "runs": [run]}
+    return json.dumps(log, indent=2, ensure_ascii=False) + "\n"
+
+
+def _rule(rule_id: str) -> dict[str, Any]:
+    info = flag_info(rule_id)
+    kind = "term" if rule_id in TERM_FLAGS else "context"
+    return {
+        "id": rule_id,
+        "name": "".join(w.capitalize() for w in rule_id.split("-")),
+        "shortDescription": {"text": info.title},
+        "fullDescription": {"text": info.description},
+        "help": {
+            "text": f"{info.description} {info.help}",
+            "markdown": f"**{info.title}.** {info.description}\n\n{info.help}",
+        },
+        "defaultConfiguration": {"level": "error" if rule_id == "model-error" else "warning"},
+        "properties": {"tags": ["license", "compliance", kind]},
+    }
+
+
+class _Context:
+    def __init__(self, hub: str, base_dir: Path) -> None:
+        self.hub = hub
+        self.base_dir = base_dir.resolve()
+
+    def uri(self, path: str) -> str:
+        """A repository-relative POSIX path when `path` is under base_dir."""
+        p = Path(path)
+        if p.is_absolute():
+            try:
+                return p.resolve().relative_to(self.base_dir).as_posix()
+            except ValueError:
+                return p.resolve().as_uri()
+        return PurePosixPath(*p.parts).as_posix()
+
+
+def _model_results(m: ModelResult, ctx: _Context) -> list[dict[str, Any]]:
+    out: list[dict[str, Any]] = []
+    if m.verdict == "error" or m.error:
+        why = f"{m.ref}: could not be evaluated: {m.error or 'unknown error'}"
+        out.append(_result(m, "model-error", "error", why, ctx, None, ""))
+    for flag in flags_for_display(m):
+        out.append(_flag_result(m, flag, ctx))
+    judged = {f.severity for f in active_flags(m)}
+    if m.verdict == "fail" and "block" not in judged:
+        out.append(_category_result(m, "error", ctx))
+    elif m.verdict == "warn" and not judged & {"block", "warn"}:
+        out.append(_category_result(m, "warning", ctx))
+    return out
+
+
+def _flag_result(m: ModelResult, flag: Flag, ctx: _Context) -> dict[str, Any]:
+    info = flag_info(flag.id)
+    head = f"{m.ref}: {info.title}"
+    if flag.value:
+        head += f" ({flag.value})"
+    parts = [head + "."]
+    for ev in flag.evidence:
+        parts.append(f"{evidence_where(ev)}: “{one_line(ev.quote)}”")
+    if flag.note:
+        parts.append(f"Note: {flag.note}.")
+    waiver = waiver_for(m, flag)
+    if waiver is not None and not waiver.applied:
+        parts.append(f"Waiver expired ({waiver.expires}): {waiver.reason}.")
+    level = LEVELS.get(flag.severity or "", "note")
+    result = _result(
+        m, flag.id, level, " ".join(parts), ctx, flag.evidence[:1] or None, flag.value or ""
+    )
+    related = [loc for ev in flag.evidence if (loc := _evidence_location(m, ev, ctx))]
+    if related:
+        for i, loc in enumerate(related):
+            loc["id"] = i
+        result["relatedLocations"] = related
+    if waiver is not None and waiver.applied:
+        result["suppressions"] = [
+            {
+                "kind": "external",
+                "status": "accepted",
+                "justification": (
+                    f"{waiver.reason} (approved by {waiver.approver}"
+                    f"{', expires ' + waiver.expires if waiver.expires else ''})"
+                ),
+            }
+        ]
+    result["properties"]["severity"] = flag.severity
+    return result
+
+
+def _category_result(m: ModelResult, level: str, ctx: _Context) -> dict[str, Any]:
+    why = "; ".join(m.reasons) if m.reasons else f"category {m.category}"
+    text = f"{m.ref}: license category '{m.category}' is not allowed by the policy: {why}."
+    return _result(m, "category-not-allowed", level, text, ctx, None, m.category)
+
+
+def _result(
+    m: ModelResult,
+    rule_id: str,
+    level: str,
+    text: str,
+    ctx: _Context,
+    evidence: list[Evidence] | None,
+    value: str,
+) -> dict[str, Any]:
+    identity = f"{m.repo_id or m.ref}|{rule_id}|{value}"
+    return {
+        "ruleId": rule_id,
+        "ruleIndex": RULE_IDS.index(rule_id),
+        "level": level,
+        "message": {"text": text},
+        "locations": [_primary_location(m, ctx, evidence[0] if evidence else None)],
+        "partialFingerprints": {
+            FINGERPRINT_KEY: hashlib.sha256(identity.encode()).hexdigest()[:32]
+        },
+        "properties": {
+            "model": m.ref,
+            "revision": m.revision,
+            "category": m.category,
+            "verdict": m.verdict,
+        },
+    }
+
+
+def _physical(uri: str, lines: tuple[int, int] | None, whole: bool = False) -> dict[str, Any]:
+    """A file location; a result's own location always has a region (line 1 at least),
+    a related one only when the evidence names lines."""
+    loc: dict[str, Any] = {"artifactLocation": {"uri": uri}}
+    if lines:
+        loc["region"] = {"startLine": max(lines[0], 1), "endLine": max(lines[1], lines[0], 1)}
+    elif not whole:
+        loc["region"] = {"startLine": 1}
+    return loc
+
+
+def _primary_location(m: ModelResult, ctx: _Context, ev: Evidence | None) -> dict[str, Any]:
+    logical = [
+        {
+            "name": m.ref,
+            "fullyQualifiedName": f"{m.ref}@{m.revision or 'unknown'}",
+            "kind": "module",
+        }
+    ]
+    if m.location:
+        path, line = m.location
+        physical = _physical(ctx.uri(path), (line, line))
+    elif m.source == "local":
+        physical = _local_evidence(m, ctx, ev) or _physical(
+            ctx.uri(str(Path(m.ref) / "README.md")), None
+        )
+    else:
+        ref = evidence_file(m, ev) if ev is not None else None
+        url = (
+            hub_link(ref, ctx.hub)
+            if ref is not None
+            else f"{ctx.hub}/{m.repo_id or m.ref.split('@', 1)[0]}"
+        )
+        physical = _physical(url.split("#", 1)[0], ev.lines if ev is not None and ref else None)
+    return {"physicalLocation": physical, "logicalLocations": logical}
+
+
+def _local_evidence(
+    m: ModelResult, ctx: _Context, ev: Evidence | None, related: bool = False
+) -> dict[str, Any] | None:
+    if ev is None or ":" in ev.source.removeprefix("file:"):
+        return None
+    path = Path(m.ref) / ev.source.removeprefix("file:")
+    return _physical(ctx.uri(str(path)), ev.lines, whole=related)
+
+
+def _evidence_location(m: ModelResult, ev: Evidence, ctx: _Context) -> dict[str, Any] | None:
+    """Where a quote can be checked: the local file, or the file on the Hub."""
+    if m.source == "local":
+        loc = _local_evidence(m, ctx, ev, related=True)
+    else:
+        ref = evidence_file(m, ev)
+        loc = (
+            _physical(hub_link(ref, ctx.hub).split("#", 1)[0], ev.lines, whole=True)
+            if ref is not None and ref.path
+            else None
+        )
+    if loc is None:
+        return None
+    out: dict[str, Any] = {"physicalLocation": loc, "message": {"text": f"{evidence_where(ev)}"}}
+    if "region" in loc:
+        loc["region"]["snippet"] = {"text": ev.quote}
+    return out

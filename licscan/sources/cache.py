@@ -1,0 +1,120 @@
+"""licscan's on-disk cache: Hub metadata by (repo, commit), file bytes by blob id.
+
+Layout under `$LICSCAN_CACHE_DIR` (default `~/.cache/licscan`), version-prefixed:
+
+    v1/meta/<org>--<name>/<commit>.json    what model_info said about that commit
+    v1/refs/<org>--<name>/<rev>.json        last commit seen for a branch/tag (for --offline)
+    v1/blobs/<id[:2]>/<id>                  README / license bytes, by git blob id
+    v1/datasets/<org>--<name>.json          a dataset's declared licenses (+ fetch time)
+
+Every write is a temp file in the same folder then os.replace, so concurrent scans
+sharing a cache never see half a file.  Nothing here ever holds a token or a header:
+callers store Hub payloads and file bytes only.  Unreadable entries are misses.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+from urllib.parse import quote
+
+VERSION = "v1"
+
+
+def default_cache_dir() -> Path:
+    env = os.environ.get("LICSCAN_CACHE_DIR")
+    if env:
+        return Path(env).expanduser()
+    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
+    return Path(base) / "licscan"
+
+
+def _repo_dir(repo_id: str) -> str:
+    # Repo ids never contain "--" (the Hub forbids it), so this is reversible, as in HF's cache.
+    return repo_id.replace("/", "--")
+
+
+def _safe(name: str) -> str:
+    return quote(name, safe="") or "_"
+
+
+class DiskCache:
+    """A small content cache; all methods are safe to call from many threads/processes."""
+
+    def __init__(self, root: str | os.PathLike | None = None) -> None:
+        self.root = Path(root).expanduser() if root else default_cache_dir()
+        self.base = self.root / VERSION
+
+    # --- model metadata ----------------------------------------------------------
+    def get_meta(self, repo_id: str, commit: str) -> dict[str, Any] | None:
+        return self._read_json(self.base / "meta" / _repo_dir(repo_id) / f"{_safe(commit)}.json")
+
+    def put_meta(self, repo_id: str, commit: str, meta: dict[str, Any]) -> None:
+        path = self.base / "meta" / _repo_dir(repo_id) / f"{_safe(commit)}.json"
+        if self._read_json(path) is None:  # a commit's metadata never changes: write once
+            self._write_json(path, meta)
+
+    def get_ref(self, repo_id: str, rev: str) -> dict[str, Any] | None:
+        return self._read_json(self.base / "refs" / _repo_dir(repo_id) / f"{_safe(rev)}.json")
+
+    def put_ref(self, repo_id: str, rev: str, repo: str, commit: str) -> None:
+        path = self.base / "refs" / _repo_dir(repo_id) / f"{_safe(rev)}.json"
+        old = self._read_json(path)
+        if not old or (old.get("id"), old.get("sha")) != (repo, commit):
+            self._write_json(path, {"id": repo, "sha": commit, "at": time.time()})
+
+    # --- file bytes ----------------------------------------------------------------
+    def get_blob(self, key: str) -> bytes | None:
+        try:
+            return self._blob_path(key).read_bytes()
+        except OSError:
+            return None
+
+    def put_blob(self, key: str, data: bytes) -> None:
+        self._write(self._blob_path(key), data)
+
+    def _blob_path(self, key: str) -> Path:
+        key = _safe(key)
+        return self.base / "blobs" / key[:2] / key
+
+    # --- datasets --------------------------------------------------------------------
+    def get_dataset(self, dataset_id: str, max_age: float | None) -> dict[str, Any] | None:
+        entry = self._read_json(self.base / "datasets" / f"{_repo_dir(dataset_id)}.json")
+        if entry and max_age is not None and time.time() - entry.get("at", 0) > max_age:
+            return None
+        return entry
+
+    def put_dataset(self, dataset_id: str, licenses: list[str] | None) -> None:
+        path = self.base / "datasets" / f"{_repo_dir(dataset_id)}.json"
+        self._write_json(path, {"licenses": licenses, "at": time.time()})
+
+    # --- plumbing ----------------------------------------------------------------------
+    def _read_json(self, path: Path) -> dict[str, Any] | None:
+        try:
+            data = json.loads(path.read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            return None
+        return data if isinstance(data, dict) else None
+
+    def _write_json(self, path: Path, data: dict[str, Any]) -> None:
+        text = json.dumps(data, sort_keys=True, default=str, ensure_ascii=False)
+        self._write(path, text.encode("utf-8"))
+
+    def _write(self, path: Path, data: bytes) -> None:
+        """Atomic: a reader sees the old file, the new file, or none; never a torn one."""
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-", suffix=".part")
+            try:
+                with os.fdopen(fd, "wb") as fh:
+                    fh.write(data)
+                os.replace(tmp, path)
+            except BaseException:
+                os.unlink(tmp)
+                raise
+        except OSError:
+            pass  # a read-only or full cache only costs speed, never correctness

@@ -1,0 +1,254 @@
+"""Model card (README.md) metadata -> CardInfo, tolerant of what real cards do.
+
+Compatible with huggingface_hub's repocard parsing (same front-matter regex, same
+YAML safe loader) but never raises: a YAML error, a block that is not at the top, the
+TRL `licence:` typo or a placeholder value each become a `problems` entry, so the
+engine can report them.  huggingface_hub itself is not imported here (it costs
+~200 ms), which keeps local-folder scans and pre-commit checks fast; a test asserts
+the regex below is the client's own.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+import yaml
+
+from licscan.model import CardInfo
+
+# huggingface_hub.repocard.REGEX_YAML_BLOCK (2.4.0), used with re.search and no flags:
+# the block must open the file (only leading whitespace allowed).
+REGEX_YAML_BLOCK = re.compile(
+    r"^(\s*---(?:\r\n|\r|\n))([\S\s]*?)((?:\r\n|\r|\n)---[ \t]*(\r\n|\n|$))"
+)
+# A `---` block anywhere (for front matter that authors put below some prose).
+_LATER_BLOCK = re.compile(r"^---[ \t]*\n(.*?)\n---[ \t]*$", re.M | re.S)
+_KEYISH = re.compile(r"^([A-Za-z_][\w.-]*)[ \t]*:")
+
+# Keys that make a `---` block a model card's metadata rather than a Markdown rule.
+CARD_KEYS = frozenset(
+    {
+        "license", "licence", "license_name", "license_link", "base_model",
+        "base_model_relation", "datasets", "tags", "language", "library_name",
+        "pipeline_tag", "model-index", "inference", "widget", "metrics", "model_name",
+        "extra_gated_prompt", "extra_gated_fields", "thumbnail", "new_version",
+    }
+)  # fmt: skip
+# Values that say "no license given" rather than naming one (TRL writes `licence: license`).
+PLACEHOLDERS = frozenset(
+    {"license", "licence", "[more information needed]", "more information needed", "tbd", ""}
+)
+RELATIONS = ("adapter", "finetune", "merge", "quantized")
+_REPO_ID = re.compile(r"^(?:[\w.-]+/)?[\w.-]{1,96}$")
+_HUB_URL = re.compile(r"^https?://(?:www\.)?(?:huggingface\.co|hf\.co)/", re.I)
+# The pure-Python loader, as huggingface_hub's yaml.safe_load: libyaml is faster but accepts
+# cards (e.g. TAB indentation) that the client rejects.
+_Loader = yaml.SafeLoader
+
+
+def parse_card(text: str, source: str = "README.md") -> CardInfo:
+    """Parse a model card's front matter; never raises (problems are recorded)."""
+    text = text.lstrip("\ufeff").replace("\r\n", "\n").replace("\r", "\n")
+    card = CardInfo()
+    match = REGEX_YAML_BLOCK.search(text)
+    if match:
+        offset = text.count("\n", 0, match.start(2))
+        _load_block(card, match.group(2), offset, source)
+        return card
+    later = _later_block(text)
+    if later is None:
+        card.problems.append(f"{source}: no metadata block (YAML front matter) found")
+        return card
+    block, offset = later
+    card.problems.append(
+        f"{source}: front matter found at line {offset}, not at the top of the file "
+        "(the Hub ignores it; licscan reads it)"
+    )
+    _load_block(card, block, offset, source)
+    return card
+
+
+def card_from_data(data: Any, source: str = "card data (Hub API)") -> CardInfo:
+    """CardInfo from already-parsed metadata (the Hub API's `cardData`); no line numbers."""
+    card = CardInfo()
+    if data is None:
+        return card
+    if not isinstance(data, dict):
+        card.problems.append(f"{source}: metadata is a {type(data).__name__}, not a mapping")
+        return card
+    _extract(card, data, {}, source)
+    return card
+
+
+def _later_block(text: str) -> tuple[str, int] | None:
+    """The first `---` block below the top that looks like card metadata."""
+    for m in _LATER_BLOCK.finditer(text):
+        body = m.group(1)
+        first = next((ln for ln in body.split("\n") if ln.strip() and not ln.startswith("#")), "")
+        key = _KEYISH.match(first)
+        if key and key.group(1) in CARD_KEYS:
+            return body, text.count("\n", 0, m.start(1))
+    return None
+
+
+def _load_block(card: CardInfo, block: str, offset: int, source: str) -> None:
+    """YAML -> mapping with the README line of every top-level key."""
+    loader = _Loader(block)
+    try:
+        node = loader.get_single_node()
+        data = loader.construct_document(node) if node is not None else {}
+    except yaml.YAMLError as exc:
+        card.problems.append(f"{source}: YAML error {_where(exc, offset)}: {_reason(exc)}")
+        return
+    except (RecursionError, MemoryError, ValueError, TypeError) as exc:
+        # e.g. thousands of nested "[" (RecursionError), an unhashable key (TypeError)
+        kind = "nested too deeply" if isinstance(exc, RecursionError) else "unreadable"
+        card.problems.append(f"{source}: front matter {kind} ({type(exc).__name__})")
+        return
+    finally:
+        loader.dispose()
+    if data is None:
+        data = {}
+    if not isinstance(data, dict):
+        card.problems.append(f"{source}: front matter is a {type(data).__name__}, not a mapping")
+        return
+    lines: dict[str, int] = {}
+    if isinstance(node, yaml.MappingNode):
+        for key_node, value_node in node.value:
+            key = str(key_node.value)
+            line = offset + key_node.start_mark.line + 1
+            if key in lines:
+                card.problems.append(
+                    f"{source}: '{key}' appears twice (lines {lines[key]} and {line}); "
+                    "the last one counts"
+                )
+            lines[key] = line
+            if key == "tags" and isinstance(value_node, yaml.SequenceNode):
+                for item in value_node.value:
+                    lines.setdefault(f"tags:{item.value}", offset + item.start_mark.line + 1)
+    _extract(card, data, lines, source)
+
+
+def _where(exc: yaml.YAMLError, offset: int) -> str:
+    mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
+    return f"at line {offset + mark.line + 1}" if mark is not None else "in front matter"
+
+
+def _reason(exc: yaml.YAMLError) -> str:
+    parts = [getattr(exc, "context", None), getattr(exc, "problem", None)]
+    text = ", ".join(p for p in parts if p) or str(exc).splitlines()[0]
+    return " ".join(text.split())
+
+
+def _extract(card: CardInfo, data: dict, lines: dict[str, int], source: str) -> None:
+    card.raw = data
+    card.key_lines = dict(lines)
+    note = card.problems.append
+    card.tags = _strings(data.get("tags"), "tags", source, note)
+    card.licenses = _licenses(card, data, source)
+    card.license_name = _scalar(data.get("license_name"), "license_name", source, note)
+    card.license_link = _scalar(data.get("license_link"), "license_link", source, note)
+    card.base_models = _base_models(data.get("base_model"), source, note)
+    card.base_model_relation = _scalar(
+        data.get("base_model_relation"), "base_model_relation", source, note
+    )
+    card.datasets = _strings(data.get("datasets"), "datasets", source, note)
+    card.gated_prompt = _scalar(data.get("extra_gated_prompt"), "extra_gated_prompt", source, note)
+    _from_tags(card, source)
+
+
+def _licenses(card: CardInfo, data: dict, source: str) -> list[str]:
+    note = card.problems.append
+    key = "license"
+    if "license" not in data and "licence" in data:
+        key = "licence"
+        note(f"{source}: 'licence:' (British spelling) used instead of 'license:'")
+        if "licence" in card.key_lines:
+            card.key_lines.setdefault("license", card.key_lines["licence"])
+    values = _strings(data.get(key), key, source, note)
+    kept = [v for v in values if v.strip().lower() not in PLACEHOLDERS]
+    for v in values:
+        if v.strip().lower() in PLACEHOLDERS:
+            note(f"{source}: '{key}: {v}' is a template placeholder, not a license")
+    return kept
+
+
+def _from_tags(card: CardInfo, source: str) -> None:
+    """Card tags such as `license:mit` or `base_model:adapter:org/x` fill missing keys."""
+    tag_licenses, tag_bases, relation = [], [], None
+    for tag in card.tags:
+        kind, _, rest = tag.partition(":")
+        if kind == "license" and rest:
+            tag_licenses.append(rest)
+        elif kind == "base_model" and rest:
+            rel, _, model = rest.partition(":")
+            if rel in RELATIONS and model:
+                relation = relation or rel
+                rest = model
+            tag_bases.append(rest)
+    if not card.licenses and tag_licenses:
+        card.licenses = tag_licenses
+        card.problems.append(f"{source}: license taken from tags ({', '.join(tag_licenses)})")
+        line = card.key_lines.get(f"tags:license:{tag_licenses[0]}")
+        if line:
+            card.key_lines.setdefault("license", line)
+    if not card.base_models and tag_bases:
+        card.base_models = _dedupe(tag_bases)
+    if card.base_model_relation is None and relation:
+        card.base_model_relation = relation
+
+
+def normalize_repo_ref(value: str) -> str | None:
+    """'org/name' from a base_model value (plain id or Hub URL); None if it is not one."""
+    value = _HUB_URL.sub("", value.strip()).strip("/")
+    return value if _REPO_ID.match(value) and ".." not in value and "--" not in value else None
+
+
+def _base_models(value: Any, source: str, note) -> list[str]:
+    out = []
+    for item in _strings(value, "base_model", source, note):
+        ref = normalize_repo_ref(item)
+        if ref is None:
+            note(f"{source}: base_model '{item}' is not a Hub repo id; not followed")
+        else:
+            out.append(ref)
+    return _dedupe(out)
+
+
+def _strings(value: Any, key: str, source: str, note) -> list[str]:
+    if value is None:
+        return []
+    if isinstance(value, str):
+        return [value.strip()] if value.strip() else []
+    if isinstance(value, (list, tuple)):
+        out = []
+        for item in value:
+            if item is None:
+                continue
+            if not isinstance(item, str):
+                note(f"{source}: '{key}' item {item!r} is not a string")
+            if str(item).strip():
+                out.append(str(item).strip())
+        return out
+    if isinstance(value, (int, float, bool)):
+        note(f"{source}: '{key}' is a {type(value).__name__}, expected a string or list")
+        return [str(value)]
+    note(f"{source}: '{key}' is a {type(value).__name__}, expected a string or list; ignored")
+    return []
+
+
+def _scalar(value: Any, key: str, source: str, note) -> str | None:
+    if value is None:
+        return None
+    if isinstance(value, str):
+        return value.strip() or None
+    if isinstance(value, list) and value and all(isinstance(v, str) for v in value):
+        note(f"{source}: '{key}' is a list; using its first item")
+        return value[0].strip() or None
+    note(f"{source}: '{key}' is a {type(value).__name__}, expected a string")
+    return str(value)
+
+
+def _dedupe(items: list[str]) -> list[str]:
+    return list(dict.fromkeys(items))

@@ -1,0 +1,116 @@
+"""Which repository files matter, and how their bytes become a LicenseFile.
+
+Shared by every source (Hub, local folder, HF cache) so a LICENSE reads the same
+whichever way it arrived.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import posixpath
+import re
+
+from licscan.model import LicenseFile
+
+LICENSE_CAP = 1 << 20  # 1 MiB: a license text is a few dozen KB; beyond this it is not one
+README_CAP = 4 << 20  # a model card with long tables can be large, but not 4 MiB
+MAX_LICENSE_FILES = 24  # a repo with hundreds of NOTICE files gets the first 24 (sorted)
+
+_LICENSE_NAME = re.compile(
+    r"^(?:licen[cs]e|copying|notice|use[_-]?policy|acceptable[_-]use[_-]policy)(?:$|[._-])"
+    r"|licen[cs]e.*\.(?:md|txt|rst)$|use[_-]?policy.*\.(?:md|txt)$",
+    re.I,
+)
+# Never license texts, whatever they are called (weights, archives, images).
+_NOT_TEXT = re.compile(
+    r"\.(?:bin|pt|pth|ckpt|pkl|pickle|safetensors|gguf|onnx|h5|msgpack|npz|npy|zip|gz|tar"
+    r"|png|jpe?g|gif|webp|pdf|py|json|ya?ml)$",
+    re.I,
+)
+README_NAMES = ("README.md", "readme.md", "README.MD", "Readme.md")
+
+
+def is_license_file(path: str) -> bool:
+    """LICENSE*, LICENCE*, COPYING*, NOTICE*, USE_POLICY*, *license*.md/txt, LICENSES/*."""
+    base = posixpath.basename(path)
+    if _NOT_TEXT.search(base):
+        return False
+    parent = posixpath.basename(posixpath.dirname(path)).lower()
+    return bool(_LICENSE_NAME.search(base)) or parent in ("licenses", "licences")
+
+
+def license_paths(files: list[str], license_link: str | None = None) -> list[str]:
+    """The license-like files of a repo, top level first; plus an in-repo license_link."""
+    chosen = [f for f in files if is_license_file(f)]
+    link = _in_repo_link(license_link, files)
+    if link and link not in chosen:
+        chosen.append(link)
+    chosen.sort(key=lambda p: (p.count("/"), p.lower()))
+    return chosen[:MAX_LICENSE_FILES]
+
+
+def _in_repo_link(link: str | None, files: list[str]) -> str | None:
+    """`license_link: LICENSE.md`, `./LICENSE` or a blob URL pointing into the repo."""
+    if not link:
+        return None
+    link = link.strip()
+    for marker in ("/blob/", "/resolve/", "/raw/"):
+        if marker in link and link.startswith("http"):
+            # .../org/name/blob/<rev>/<path>: the path after the revision segment
+            link = link.split(marker, 1)[1].partition("/")[2]
+            break
+    link = link.removeprefix("./").lstrip("/")
+    return link if link in files else None
+
+
+def readme_path(files: list[str]) -> str | None:
+    for name in README_NAMES:
+        if name in files:
+            return name
+    return None
+
+
+def git_blob_id(data: bytes) -> str:
+    """The git object id of a file's bytes (what the Hub reports as a sibling's blobId)."""
+    return hashlib.sha1(b"blob %d\0" % len(data) + data).hexdigest()
+
+
+def oversize_error(path: str, size: int, cap: int = LICENSE_CAP) -> str:
+    return f"{path}: {size} bytes exceeds the {_human(cap)} cap for a license text"
+
+
+def _human(n: int) -> str:
+    return f"{n >> 20} MiB" if n % (1 << 20) == 0 else f"{n} bytes"
+
+
+def license_file(
+    path: str, data: bytes, blob_id: str | None = None, size: int | None = None
+) -> LicenseFile:
+    """Bytes -> LicenseFile: decoded text, or `error` for binary / oversized content."""
+    sha = hashlib.sha256(data).hexdigest()
+    size = len(data) if size is None else size
+    if len(data) > LICENSE_CAP or size > LICENSE_CAP:
+        return LicenseFile(path, None, sha, blob_id, size, oversize_error(path, size))
+    try:
+        text = decode_text(data)
+    except ValueError as exc:
+        return LicenseFile(path, None, sha, blob_id, size, f"{path}: {exc}")
+    return LicenseFile(path, text, sha, blob_id or git_blob_id(data), size)
+
+
+def decode_text(data: bytes) -> str:
+    """Any common encoding -> str; ValueError('binary content ...') for non-text bytes."""
+    from licscan.detect.normalize import TextError, decode
+
+    try:
+        return decode(data)
+    except TextError as exc:
+        reason = str(exc)
+        if "binary" in reason:
+            raise ValueError("binary content, not a license text") from None
+        raise ValueError(reason) from None
+
+
+def readme_text(data: bytes) -> str:
+    """README bytes -> text (UTF-8 with BOM tolerated; bad bytes replaced, not fatal)."""
+    return data.decode("utf-8-sig", errors="replace")

@@ -1,0 +1,586 @@
+"""Fetcher: every target -> ModelSnapshot, with the fewest Hub requests we can manage.
+
+Per Hub model, cold: one `model_info(files_metadata=True)` request (card data, gated,
+commit sha, Hub tags with the computed base models, and every file with its size and
+blob id), then one GET for README.md (for line evidence, the card body and YAML errors;
+`readme=False` skips it when the API's card data is present), then license texts -
+each distinct blob id downloaded once per scan and once ever (disk cache).  A pinned
+re-scan (`org/name@<sha>`) makes no request; an unpinned one makes the model_info call
+only.  Files already in the HF cache are never downloaded again.
+
+`fetch` never raises: failures become `snapshot.error` (one line naming the model and
+the cause) or a LicenseFile `error`, so no failed model can look like a passing one.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import hashlib
+import logging
+import os
+import re
+import threading
+from collections.abc import Callable, Iterable
+from concurrent.futures import Future, ThreadPoolExecutor, as_completed
+from pathlib import Path
+from typing import Any
+
+from licscan.model import CardInfo, LicenseFile, ModelSnapshot, Target
+from licscan.sources import hfcache
+from licscan.sources.cache import DiskCache
+from licscan.sources.card import card_from_data, normalize_repo_ref, parse_card
+from licscan.sources.files import (
+    LICENSE_CAP,
+    README_CAP,
+    git_blob_id,
+    license_file,
+    license_paths,
+    oversize_error,
+    readme_path,
+    readme_text,
+)
+
+log = logging.getLogger("licscan.sources")
+_SHA = re.compile(r"^[0-9a-f]{40}$")
+DEFAULT_JOBS = 8
+
+
+class FetchError(Exception):
+    """A model could not be resolved; the message is the snapshot's one-line error."""
+
+
+class _Blocked(Exception):
+    """A file could not be read: message is the cause; `gated` when access is the reason."""
+
+    def __init__(
+        self, cause: str, gated: bool = False, oversize: int | None = None, own: bool = False
+    ) -> None:
+        super().__init__(cause)
+        self.gated = gated
+        self.oversize = oversize  # bytes, when the file is over the cap
+        self.own = own or gated  # about this repo (access, 404), not about the blob
+
+
+def _repo_specific(exc: BaseException) -> bool:
+    return isinstance(exc, _Blocked) and exc.own
+
+
+class _Once:
+    """Run fn once per key across threads; concurrent callers share the result."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._futures: dict[Any, Future] = {}
+
+    def get(
+        self,
+        key: Any,
+        fn: Callable[[], Any],
+        redo: Callable[[BaseException], bool] | None = None,
+    ) -> Any:
+        """`redo(exc)`: a failure that belongs to the caller who hit it (e.g. no access to
+        *that* repo), so every other caller waiting on the key tries for itself."""
+        while True:
+            with self._lock:
+                future = self._futures.get(key)
+                owner = future is None
+                if owner:
+                    future = self._futures[key] = Future()
+            if owner:
+                try:
+                    future.set_result(fn())
+                except BaseException as exc:
+                    if redo is not None and redo(exc):
+                        with self._lock:
+                            self._futures.pop(key, None)
+                    future.set_exception(exc)
+            try:
+                return future.result()
+            except BaseException as exc:
+                if owner or redo is None or not redo(exc):
+                    raise
+
+
+class Fetcher:
+    """Turns targets into snapshots (Hub, local folder, HF cache); one per scan.
+
+    token: None uses huggingface_hub's own lookup (HF_TOKEN, `hf auth login`).
+    endpoint: None uses HF_ENDPOINT as set now (huggingface_hub reads it at import).
+    readme: download README.md for every Hub model (line evidence, card body); False
+        reads the card from the API's card data unless it is missing (~1 request/model).
+    retries / max_retry_wait / retry_base_wait: attempts per call, total seconds asleep
+        (429 Retry-After included), first back-off; timeout: seconds per request
+        (default HF_HUB_DOWNLOAD_TIMEOUT).
+
+    `stats`: http_requests (= api_requests + file_requests, retries included, redirect
+    hops not), retries, cache_hits (licscan cache), hf_cache_hits, blobs_fetched, bytes,
+    models (fetch calls).
+    """
+
+    def __init__(
+        self,
+        offline: bool = False,
+        jobs: int = DEFAULT_JOBS,
+        cache_dir: str | os.PathLike | None = None,
+        token: str | None = None,
+        endpoint: str | None = None,
+        *,
+        readme: bool = True,
+        timeout: float | None = None,
+        retries: int = 4,
+        max_retry_wait: float = 30.0,
+        retry_base_wait: float = 0.5,
+        hf_cache_dir: str | os.PathLike | None = None,
+        dataset_max_age: float = 7 * 86400,
+    ) -> None:
+        self.offline = offline or hfcache.offline_env()
+        self.jobs = max(1, int(jobs))
+        self.cache = DiskCache(cache_dir)
+        self.readme = readme
+        self.endpoint = (endpoint or os.environ.get("HF_ENDPOINT") or "").rstrip("/") or None
+        self.hf_cache_dir = Path(hf_cache_dir) if hf_cache_dir else hfcache.default_hf_cache()
+        self.dataset_max_age = dataset_max_age
+        self._token = token
+        self._token_found: bool | None = None
+        self._timeout = timeout
+        self._retry_args = (retries, max_retry_wait, retry_base_wait)
+        self._api_obj = None
+        self._api_lock = threading.Lock()
+        self._stats_lock = threading.Lock()
+        self.stats: dict[str, int] = dict.fromkeys(
+            ("http_requests", "api_requests", "file_requests", "retries", "cache_hits",
+             "hf_cache_hits", "blobs_fetched", "bytes", "models"), 0,
+        )  # fmt: skip
+        self._hf_caches: tuple[Path, ...] = ()  # caches --hf-cache targets came from
+        self._texts: dict[str, str] = {}  # blob id -> decoded text, shared by all copies
+        self._models = _Once()
+        self._blobs = _Once()
+        self._datasets = _Once()
+
+    # --- public API -----------------------------------------------------------------
+    def fetch(self, target: Target) -> ModelSnapshot:
+        """Never raises: a failure is `error` on the snapshot."""
+        self._bump("models")
+        try:
+            if target.kind == "local":
+                from licscan.sources.local import read_folder
+
+                return read_folder(target)
+            if target.kind == "cache":
+                return self._fetch_cached(target)
+            return self._with_target(self._hub_snapshot(target.repo_id, target.revision), target)
+        except Exception as exc:  # a bug must cost one model, not the scan
+            log.debug("fetch failed", exc_info=True)
+            cause = self._redact(f"{type(exc).__name__}: {exc}")
+            return ModelSnapshot(
+                target=target,
+                repo_id=target.repo_id,
+                error=f"{target.ref}: internal error: {cause}",
+            )
+
+    def fetch_all(
+        self,
+        targets: Iterable[Target],
+        progress: Callable[[ModelSnapshot], None] | None = None,
+    ) -> list[ModelSnapshot]:
+        """Fetch concurrently (`jobs` threads); results in target order."""
+        targets = list(targets)
+        if not targets:
+            return []
+        results: list[ModelSnapshot | None] = [None] * len(targets)
+        with ThreadPoolExecutor(max_workers=min(self.jobs, len(targets))) as pool:
+            futures = {pool.submit(self.fetch, t): i for i, t in enumerate(targets)}
+            for future in as_completed(futures):
+                snap = future.result()
+                results[futures[future]] = snap
+                if progress is not None:
+                    progress(snap)
+        return [r for r in results if r is not None]
+
+    def fetch_repo(self, repo_id: str, revision: str | None = None) -> ModelSnapshot:
+        """A Hub repo by id (for base-model lineage); memoised for this Fetcher."""
+        ref = f"{repo_id}@{revision}" if revision else repo_id
+        target = Target(ref, "hub", repo_id, revision)
+        if normalize_repo_ref(repo_id) != repo_id:
+            return ModelSnapshot(target=target, error=f"{ref}: not a Hub repo id")
+        return self.fetch(target)
+
+    def ancestors(
+        self, snapshot: ModelSnapshot, max_depth: int = 8
+    ) -> list[tuple[int, ModelSnapshot]]:
+        """Base models, breadth first, each once: [(depth, snapshot)], depth 1 = parents.
+        Cycles (A -> B -> A) and chains deeper than max_depth stop the walk."""
+        seen = {snapshot.repo_id or snapshot.target.ref}
+        frontier, out = [snapshot], []
+        for depth in range(1, max_depth + 1):
+            next_frontier = []
+            for snap in frontier:
+                for base in base_model_ids(snap):
+                    if base in seen:
+                        continue
+                    seen.add(base)
+                    parent = self.fetch_repo(base)
+                    if parent.repo_id and parent.repo_id != base:
+                        if parent.repo_id in seen:
+                            continue  # an old name of a model already walked
+                        seen.add(parent.repo_id)
+                    out.append((depth, parent))
+                    next_frontier.append(parent)
+            frontier = next_frontier
+            if not frontier:
+                break
+        return out
+
+    def dataset_licenses(self, dataset_id: str) -> list[str] | None:
+        """Licenses a Hub dataset declares ([] if none); None if it cannot be learned."""
+        ref = normalize_repo_ref(dataset_id or "")
+        if ref is None:
+            return None
+        return self._datasets.get(ref, lambda: self._dataset_licenses(ref))
+
+    # --- Hub models -----------------------------------------------------------------
+    def _hub_snapshot(self, repo_id: str, revision: str | None) -> ModelSnapshot:
+        key = (repo_id, revision)
+        return self._models.get(key, lambda: self._build_hub(repo_id, revision))
+
+    def _with_target(self, template: ModelSnapshot, target: Target) -> ModelSnapshot:
+        snap = dataclasses.replace(
+            template,
+            target=target,
+            notes=list(template.notes),
+            license_files=list(template.license_files),
+            files=list(template.files),
+        )
+        if snap.error and template.target.ref != target.ref:
+            snap.error = snap.error.replace(template.target.ref, target.ref, 1)
+        return snap
+
+    def _build_hub(self, repo_id: str, revision: str | None) -> ModelSnapshot:
+        target = Target(f"{repo_id}@{revision}" if revision else repo_id, "hub", repo_id, revision)
+        snap = ModelSnapshot(target=target, repo_id=repo_id)
+        try:
+            meta = self._resolve(repo_id, revision)
+        except FetchError as exc:
+            snap.error = str(exc)
+            if self.offline:
+                return self._offline_hf_cache(snap, repo_id, revision) or snap
+            return snap
+        self._fill(snap, meta, requested=repo_id)
+        return snap
+
+    def _resolve(self, repo_id: str, revision: str | None) -> dict[str, Any]:
+        """Metadata for repo@revision: licscan cache (pinned, or offline) or one request."""
+        label = f"{repo_id}@{revision}" if revision else repo_id
+        if revision and _SHA.match(revision):
+            meta = self.cache.get_meta(repo_id, revision)
+            if meta is not None:
+                self._bump("cache_hits")
+                return meta
+        if self.offline:
+            ref = self.cache.get_ref(repo_id, revision or "main")
+            meta = ref and self.cache.get_meta(ref.get("id", repo_id), ref.get("sha", ""))
+            if meta:
+                self._bump("cache_hits")
+                return meta
+            raise FetchError(f"{label}: not in the local cache (offline)")
+        api = self._api()
+        try:
+            meta = api.model_meta(repo_id, revision)
+        except Exception as exc:
+            raise FetchError(f"{label}: {api.describe(exc, self._has_token())}") from None
+        if not meta.get("sha") or not _SHA.match(str(meta["sha"])):
+            raise FetchError(f"{label}: the Hub returned no commit sha for this revision")
+        self.cache.put_meta(meta["id"], meta["sha"], meta)
+        if meta["id"] != repo_id:
+            self.cache.put_meta(repo_id, meta["sha"], meta)
+        if not (revision and _SHA.match(revision)):
+            self.cache.put_ref(repo_id, revision or "main", meta["id"], meta["sha"])
+        return meta
+
+    def _fill(self, snap: ModelSnapshot, meta: dict[str, Any], requested: str) -> None:
+        snap.repo_id = meta["id"]
+        snap.revision = meta["sha"]
+        snap.gated = meta.get("gated") or False
+        snap.hub_base_models = list(meta.get("base_models") or [])
+        siblings = {s["path"]: s for s in meta.get("siblings") or []}
+        snap.files = list(siblings)
+        if meta["id"] != requested:
+            snap.notes.append(f"{requested} is now {meta['id']} on the Hub (renamed)")
+        if meta.get("disabled"):
+            snap.notes.append("the repository is disabled on the Hub")
+        blocked: list[str] = []
+        self._card(snap, meta, siblings, blocked)
+        link = snap.card.license_link if snap.card else None
+        for path in license_paths(snap.files, link):
+            snap.license_files.append(self._license(snap, siblings[path], blocked))
+        self._conclude(snap, blocked)
+
+    def _card(self, snap: ModelSnapshot, meta: dict, siblings: dict, blocked: list[str]) -> None:
+        api_card = meta.get("card_data")
+        name = readme_path(snap.files)
+        if name is None:
+            snap.card = card_from_data(api_card)
+            snap.notes.append("no README.md in the repository")
+            return
+        wanted = self.readme or not api_card
+        if not wanted:
+            cached = self._cached_bytes(snap, siblings[name])
+            if cached is None:
+                snap.card = card_from_data(api_card)
+                snap.notes.append("card data read from the Hub API (README.md not downloaded)")
+                return
+        try:
+            data = self._file_bytes(snap, siblings[name], README_CAP)
+        except _Blocked as exc:
+            if exc.gated:
+                blocked.append(name)
+            snap.card = card_from_data(api_card)
+            snap.notes.append(f"{name}: {exc}; card data read from the Hub API")
+            return
+        snap.card_text = readme_text(data)
+        snap.card = _merge_api_card(parse_card(snap.card_text, name), api_card)
+
+    def _license(self, snap: ModelSnapshot, sib: dict, blocked: list[str]) -> LicenseFile:
+        path, size, blob = sib["path"], sib.get("size"), sib.get("blob_id")
+        if size is not None and size > LICENSE_CAP:
+            return LicenseFile(path, None, None, blob, size, oversize_error(path, size))
+        try:
+            data = self._file_bytes(snap, sib, LICENSE_CAP)
+        except _Blocked as exc:
+            if exc.gated:
+                blocked.append(path)
+            error = oversize_error(path, exc.oversize) if exc.oversize else f"{path}: {exc}"
+            return LicenseFile(path, None, None, blob, size or exc.oversize, error)
+        lf = license_file(path, data, blob, size)
+        if lf.text is not None and blob:  # thousands of fine-tunes: one str per text
+            lf.text = self._texts.setdefault(blob, lf.text)
+        return lf
+
+    def _conclude(self, snap: ModelSnapshot, blocked: list[str]) -> None:
+        """Errors for what could not be read: a gate, or a failed license download."""
+        license_blocked = [p for p in blocked if any(p == lf.path for lf in snap.license_files)]
+        if license_blocked:
+            who = "this token has no access" if self._has_token() else "no token given"
+            snap.error = (
+                f"{snap.target.ref}: gated repo, {_and(blocked)} need accepted access "
+                f"({who}; card data read from the API)"
+            )
+        elif blocked:
+            snap.notes.append(f"gated repo: {_and(blocked)} not readable without accepted access")
+        for lf in snap.license_files:
+            if lf.error and lf.path not in blocked:
+                snap.notes.append(lf.error)
+                if snap.error is None and not _content_error(lf):
+                    snap.error = f"{snap.target.ref}: {lf.error}"
+
+    # --- files ------------------------------------------------------------------------
+    def _cached_bytes(self, snap: ModelSnapshot, sib: dict) -> bytes | None:
+        """From licscan's blob cache or the HF cache, verified; no network."""
+        key = _blob_key(snap, sib)
+        data = self.cache.get_blob(key)
+        if data is not None and _matches(data, sib):
+            self._bump("cache_hits")
+            return data
+        data = self._from_hf_cache(snap, sib)
+        if data is not None:
+            self._bump("hf_cache_hits")
+            self.cache.put_blob(key, data)
+        return data
+
+    def _file_bytes(self, snap: ModelSnapshot, sib: dict, cap: int) -> bytes:
+        data = self._cached_bytes(snap, sib)
+        if data is not None:
+            if len(data) > cap:
+                raise _Blocked(f"{len(data)} bytes, over the cap", oversize=len(data))
+            return data
+        if self.offline:
+            raise _Blocked("not in the local cache (offline)")
+        if snap.gated and not self._has_token():
+            raise _Blocked("gated repo, no token given", gated=True)
+        key = _blob_key(snap, sib)
+        return self._blobs.get(
+            key, lambda: self._download(snap, sib, cap, key), redo=_repo_specific
+        )
+
+    def _download(self, snap: ModelSnapshot, sib: dict, cap: int, key: str) -> bytes:
+        from huggingface_hub.errors import GatedRepoError, RepositoryNotFoundError
+
+        from licscan.sources.hubapi import Oversize
+
+        api = self._api()
+        try:
+            data = api.download(
+                snap.repo_id, sib["path"], snap.revision, cap=cap, size=sib.get("size"),
+                blob_id=sib.get("blob_id"), lfs_sha256=sib.get("lfs_sha256"),
+            )  # fmt: skip
+        except Oversize as exc:
+            size = exc.size or cap + 1
+            raise _Blocked(f"larger than the {cap >> 20} MiB cap", oversize=size) from None
+        except Exception as exc:
+            gated = isinstance(exc, GatedRepoError)
+            status = getattr(getattr(exc, "response", None), "status_code", None)
+            own = isinstance(exc, RepositoryNotFoundError) or status in (401, 403, 404)
+            raise _Blocked(api.describe(exc, self._has_token()), gated, own=own) from None
+        self._bump("blobs_fetched")
+        self.cache.put_blob(key, data)
+        return data
+
+    def _from_hf_cache(self, snap: ModelSnapshot, sib: dict) -> bytes | None:
+        from huggingface_hub import try_to_load_from_cache
+
+        names = dict.fromkeys(n for n in (snap.repo_id, snap.target.repo_id) if n)
+        caches = dict.fromkeys((self.hf_cache_dir, *self._hf_caches))
+        for name, cache in ((n, c) for c in caches for n in names):
+            try:
+                path = try_to_load_from_cache(
+                    name, sib["path"], cache_dir=cache, revision=snap.revision
+                )
+                if not isinstance(path, str) or os.path.getsize(path) > README_CAP:
+                    continue  # a huge file is left to the size checks, never read whole
+                data = Path(path).read_bytes()
+            except Exception:  # a malformed cache folder is a miss, not a failure
+                continue
+            if _matches(data, sib):
+                return data
+        return None
+
+    # --- other sources ------------------------------------------------------------------
+    def _fetch_cached(self, target: Target) -> ModelSnapshot:
+        """An HF-cache revision: completed from the Hub at the same commit when online."""
+        if self.offline or not target.repo_id:
+            return hfcache.read_cached(target)
+        if target.path:  # <cache>/models--org--name/snapshots/<commit>
+            cache = Path(target.path).parents[2]
+            if cache not in self._hf_caches:  # replaced whole: readers see a consistent tuple
+                self._hf_caches = (*self._hf_caches, cache)
+        snap = self._with_target(self._hub_snapshot(target.repo_id, target.revision), target)
+        if snap.revision is None:  # the Hub did not answer: what the cache holds is all we have
+            local = hfcache.read_cached(target)
+            local.notes.append(f"the Hub could not complete it: {snap.error}")
+            return local
+        snap.notes.insert(0, "cached revision completed from the Hub at the same commit")
+        return snap
+
+    def _offline_hf_cache(self, snap: ModelSnapshot, repo_id: str, revision: str | None):
+        folder = hfcache.find_snapshot(repo_id, revision, self.hf_cache_dir)
+        if folder is None:
+            return None
+        target = Target(snap.target.ref, "hub", repo_id, revision, path=str(folder))
+        local = hfcache.read_cached(target)
+        local.revision = folder.name
+        return local
+
+    def _dataset_licenses(self, dataset_id: str) -> list[str] | None:
+        entry = self.cache.get_dataset(dataset_id, None if self.offline else self.dataset_max_age)
+        if entry is not None:
+            self._bump("cache_hits")
+            return entry.get("licenses")
+        if self.offline:
+            return None
+        try:
+            licenses = self._api().dataset_licenses(dataset_id)
+        except Exception:
+            log.debug("dataset_info %s failed", dataset_id, exc_info=True)
+            return None
+        self.cache.put_dataset(dataset_id, licenses)
+        return licenses
+
+    # --- plumbing ---------------------------------------------------------------------
+    def _api(self):
+        with self._api_lock:
+            if self._api_obj is None:
+                from huggingface_hub import constants
+
+                from licscan.sources.hubapi import HubAPI, Retry
+
+                endpoint = self.endpoint or constants.ENDPOINT
+                timeout = self._timeout or float(constants.HF_HUB_DOWNLOAD_TIMEOUT)
+                self._api_obj = HubAPI(endpoint, self._token, timeout,
+                                       Retry(*self._retry_args), self._count)  # fmt: skip
+            return self._api_obj
+
+    def _has_token(self) -> bool:
+        """Whether requests carry a token (given, or found by huggingface_hub)."""
+        if self._token_found is None:
+            from huggingface_hub import get_token
+
+            self._token_found = bool(self._token or get_token())
+        return self._token_found
+
+    def _redact(self, text: str) -> str:
+        from licscan.sources.hubapi import redact
+
+        return redact(text, (self._token,) if self._token else ())
+
+    def _count(self, what: str, n: int) -> None:
+        with self._stats_lock:
+            if what == "api":
+                self.stats["api_requests"] += n
+                self.stats["http_requests"] += n
+            elif what == "files":
+                self.stats["file_requests"] += n
+                self.stats["http_requests"] += n
+            else:
+                self.stats[what] = self.stats.get(what, 0) + n
+
+    def _bump(self, what: str) -> None:
+        self._count(what, 1)
+
+
+def base_model_ids(snapshot: ModelSnapshot) -> list[str]:
+    """The base models to follow: the Hub's computed lineage when it has one (canonical
+    ids, stale card names already resolved), else the card's `base_model`."""
+    ids = snapshot.hub_base_models or (snapshot.card.base_models if snapshot.card else [])
+    own = {snapshot.repo_id, snapshot.target.repo_id}
+    return [b for b in dict.fromkeys(ids) if b not in own]
+
+
+def _merge_api_card(card: CardInfo, api_card: dict | None) -> CardInfo:
+    """README front matter unreadable (YAML error...) but the Hub parsed one: keep its
+    license facts, and say where they came from."""
+    if card.licenses or card.license_name or not api_card:
+        return card
+    fallback = card_from_data(api_card)
+    if fallback.licenses or fallback.license_name:
+        card.licenses, card.license_name = fallback.licenses, fallback.license_name
+        card.license_link = card.license_link or fallback.license_link
+        card.problems.append(
+            "license read from the Hub's card data (README.md front matter unusable)"
+        )
+    if not card.base_models and fallback.base_models:
+        card.base_models = fallback.base_models
+        card.base_model_relation = card.base_model_relation or fallback.base_model_relation
+    return card
+
+
+def _blob_key(snap: ModelSnapshot, sib: dict) -> str:
+    if sib.get("blob_id"):
+        return str(sib["blob_id"])
+    # No blob id (an API answer without blobs=true): key by commit + path instead.
+    raw = f"{snap.repo_id}@{snap.revision}:{sib['path']}".encode()
+    return "p" + hashlib.sha1(raw).hexdigest()
+
+
+def _matches(data: bytes, sib: dict) -> bool:
+    """Cached bytes are trusted only if they hash to what the Hub listed."""
+    if sib.get("lfs_sha256"):
+        return hashlib.sha256(data).hexdigest() == sib["lfs_sha256"]
+    if sib.get("blob_id"):
+        return git_blob_id(data) == sib["blob_id"]
+    return sib.get("size") is None or len(data) == sib["size"]
+
+
+def _content_error(lf: LicenseFile) -> bool:
+    """Oversized or binary: a finding about the file, not a failure to fetch it."""
+    return (
+        lf.text is None
+        and lf.error is not None
+        and ("cap" in lf.error or "binary" in lf.error or "too large" in lf.error)
+    )
+
+
+def _and(items: list[str]) -> str:
+    items = list(dict.fromkeys(items))
+    if len(items) > 3:
+        return f"{', '.join(items[:2])} and {len(items) - 2} more files"
+    return items[0] if len(items) == 1 else f"{', '.join(items[:-1])} and {items[-1]}"

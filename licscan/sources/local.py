@@ -1,0 +1,131 @@
+"""A model folder on disk (the air-gapped path): README.md, LICENSE*, config, weights.
+
+Weights are listed (for `pickle-weights`), never opened.  License files are read up to
+the cap, so a 50 MB "LICENSE" costs one stat() and a clear error, not 50 MB of memory.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from licscan.model import LicenseFile, ModelSnapshot, Target
+from licscan.sources.card import parse_card
+from licscan.sources.files import (
+    LICENSE_CAP,
+    README_CAP,
+    license_file,
+    license_paths,
+    oversize_error,
+    readme_path,
+    readme_text,
+)
+
+MAX_FILES = 50_000  # a checkout with more files than this is not a model folder
+
+
+def read_folder(
+    target: Target,
+    folder: str | os.PathLike | None = None,
+    revision: str | None = None,
+    repo_id: str | None = None,
+) -> ModelSnapshot:
+    """Snapshot of a folder; never raises (an unreadable folder gets `error`)."""
+    root = Path(folder or target.path or target.ref)
+    snap = ModelSnapshot(target=target, repo_id=repo_id or target.repo_id, revision=revision)
+    if not root.is_dir():
+        snap.error = f"{target.ref}: folder not found ({root})"
+        return snap
+    try:
+        snap.files = list_files(root)
+    except OSError as exc:
+        snap.error = f"{target.ref}: cannot list folder: {exc.strerror or exc}"
+        return snap
+    if len(snap.files) >= MAX_FILES:
+        snap.notes.append(f"more than {MAX_FILES} files: only the first {MAX_FILES} listed")
+    if snap.revision is None and target.kind == "local":
+        snap.revision = git_head(root)
+        if snap.revision:
+            snap.notes.append("revision is the folder's git HEAD (uncommitted changes not pinned)")
+    _read_card(snap, root)
+    lic_link = snap.card.license_link if snap.card else None
+    snap.license_files = [read_license(root, p) for p in license_paths(snap.files, lic_link)]
+    for lf in snap.license_files:
+        if lf.error:
+            snap.notes.append(lf.error)
+    return snap
+
+
+def list_files(root: Path) -> list[str]:
+    """Relative POSIX paths of all files, hidden folders (.git, .cache) skipped."""
+    out: list[str] = []
+    for dirpath, dirnames, filenames in os.walk(root, followlinks=False):
+        dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
+        rel = os.path.relpath(dirpath, root)
+        for name in sorted(filenames):
+            out.append(name if rel == "." else f"{rel}/{name}".replace(os.sep, "/"))
+            if len(out) >= MAX_FILES:
+                return out
+    return out
+
+
+def _read_card(snap: ModelSnapshot, root: Path) -> None:
+    name = readme_path(snap.files)
+    if name is None:
+        snap.notes.append("no README.md: no model card metadata")
+        return
+    try:
+        data = _read_capped(root / name, README_CAP)
+    except OSError as exc:
+        snap.notes.append(f"{name}: cannot read: {exc.strerror or exc}")
+        return
+    if data is None:
+        snap.notes.append(f"{name}: larger than {README_CAP >> 20} MiB; card not read")
+        return
+    snap.card_text = readme_text(data)
+    snap.card = parse_card(snap.card_text, name)
+
+
+def read_license(root: Path, rel: str) -> LicenseFile:
+    path = root / rel
+    try:
+        size = path.stat().st_size
+        if size > LICENSE_CAP:
+            return LicenseFile(rel, None, size=size, error=oversize_error(rel, size))
+        data = _read_capped(path, LICENSE_CAP)
+    except OSError as exc:
+        return LicenseFile(rel, None, error=f"{rel}: cannot read: {exc.strerror or exc}")
+    if data is None:  # grew past the cap between stat() and read()
+        return LicenseFile(rel, None, error=oversize_error(rel, LICENSE_CAP + 1))
+    return license_file(rel, data)
+
+
+def _read_capped(path: Path, cap: int) -> bytes | None:
+    with open(path, "rb") as fh:
+        data = fh.read(cap + 1)
+    return None if len(data) > cap else data
+
+
+def git_head(root: Path) -> str | None:
+    """The commit a git checkout's HEAD points at (no git binary needed), else None."""
+    git = root / ".git"
+    try:
+        head = (git / "HEAD").read_text().strip()
+        if not head.startswith("ref:"):
+            return head if _is_sha(head) else None
+        ref = head[4:].strip()
+        ref_file = git / ref
+        if ref_file.is_file():
+            sha = ref_file.read_text().strip()
+            return sha if _is_sha(sha) else None
+        for line in (git / "packed-refs").read_text().splitlines():
+            sha, _, name = line.partition(" ")
+            if name.strip() == ref and _is_sha(sha):
+                return sha
+    except OSError:
+        return None
+    return None
+
+
+def _is_sha(value: str) -> bool:
+    return len(value) == 40 and all(c in "0123456789abcdef" for c in value)

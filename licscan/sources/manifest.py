@@ -1,0 +1,202 @@
+"""The model manifest (contracts.md): parsed with a line for every error.
+
+    use: [commercial]                  # default use for every model
+    policy: licscan-policy.yaml        # optional, relative to the manifest
+    models:
+      - org/name@<revision>            # a Hub repo id, optionally pinned
+      - id: org/other                  # the same as a mapping...
+        revision: v1.0                 # ...with an optional revision
+        use: [research]                # per-model use
+      - path: models/our-finetune      # a local folder, relative to the manifest
+
+Every problem is reported as `file:line: message`, all of them at once.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from licscan.model import USES, Manifest, Target
+from licscan.sources.targets import UsageError, hub_target, local_target, parse_repo_ref
+
+TOP_KEYS = ("use", "policy", "models")
+ENTRY_KEYS = ("id", "path", "revision", "use", "note")
+
+
+def load_manifest(path: str | Path) -> Manifest:
+    """Read and validate a manifest; raise UsageError naming file:line for each problem."""
+    path = Path(path)
+    try:
+        text = path.read_text(encoding="utf-8-sig")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise UsageError(f"{path}: cannot read manifest: {exc}") from None
+    return _Parser(path).parse(text)
+
+
+class _Parser:
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self.base = path.resolve().parent
+        self.errors: list[str] = []
+
+    def error(self, node: yaml.Node | int, message: str) -> None:
+        line = node if isinstance(node, int) else node.start_mark.line + 1
+        self.errors.append(f"{self.path}:{line}: {message}")
+
+    def parse(self, text: str) -> Manifest:
+        try:
+            root = yaml.compose(text, Loader=yaml.SafeLoader)
+        except yaml.YAMLError as exc:
+            mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
+            line = mark.line + 1 if mark else 1
+            reason = " ".join(str(getattr(exc, "problem", None) or exc).split())
+            raise UsageError(f"{self.path}:{line}: YAML error: {reason}") from None
+        except RecursionError:
+            raise UsageError(f"{self.path}:1: YAML nested too deeply") from None
+        manifest = Manifest(path=str(self.path))
+        if root is None:
+            self.error(1, "empty manifest (expected 'models:')")
+        elif not isinstance(root, yaml.MappingNode):
+            self.error(root, "a manifest is a mapping with a 'models:' list")
+        else:
+            self._top(root, manifest)
+        if self.errors:
+            raise UsageError("\n".join(self.errors), self.errors)
+        return manifest
+
+    def _top(self, root: yaml.MappingNode, manifest: Manifest) -> None:
+        fields = self._mapping(root, TOP_KEYS, "manifest")
+        if "use" in fields:
+            manifest.use = self._uses(fields["use"])
+        if "policy" in fields:
+            manifest.policy = self._policy(fields["policy"])
+        models = fields.get("models")
+        if models is None:
+            self.error(root, "no 'models:' list")
+        elif not isinstance(models, yaml.SequenceNode):
+            self.error(models, "'models' must be a list of models")
+        else:
+            for item in models.value:
+                target = self._entry(item)
+                if target is not None:
+                    manifest.targets.append(target)
+
+    def _mapping(self, node: yaml.MappingNode, allowed: tuple[str, ...], what: str) -> dict:
+        fields: dict[str, yaml.Node] = {}
+        for key_node, value_node in node.value:
+            key = key_node.value if isinstance(key_node, yaml.ScalarNode) else None
+            if key not in allowed:
+                self.error(
+                    key_node, f"unknown key '{key}' in {what} (expected {', '.join(allowed)})"
+                )
+            elif key in fields:
+                self.error(key_node, f"duplicate key '{key}' in {what}")
+            else:
+                fields[key] = value_node
+        return fields
+
+    def _entry(self, node: yaml.Node) -> Target | None:
+        loc = (str(self.path), node.start_mark.line + 1)
+        if isinstance(node, yaml.ScalarNode):
+            return self._hub(node, _scalar(node), None, (), loc)
+        if not isinstance(node, yaml.MappingNode):
+            self.error(node, "a model is a repo id string or a mapping with 'id' or 'path'")
+            return None
+        fields = self._mapping(node, ENTRY_KEYS, "model entry")
+        use = self._uses(fields["use"]) if "use" in fields else []
+        if ("id" in fields) == ("path" in fields):
+            self.error(node, "a model entry needs exactly one of 'id' or 'path'")
+            return None
+        if "path" in fields:
+            if "revision" in fields:
+                self.error(
+                    fields["revision"], "'revision' applies to Hub models ('id'), not 'path'"
+                )
+            return self._local(fields["path"], use, loc)
+        revision = self._string(fields["revision"], "revision") if "revision" in fields else None
+        return self._hub(fields["id"], self._string(fields["id"], "id"), revision, use, loc)
+
+    def _hub(self, node, ref, revision, use, loc) -> Target | None:
+        if not isinstance(ref, str) or not ref.strip():
+            self.error(node, f"a model must be a repo id (org/name[@revision]), got {_kind(node)}")
+            return None
+        try:
+            parse_repo_ref(ref)
+            if revision:
+                if "@" in ref:
+                    self.error(node, f"'{ref}' has an @revision and a 'revision' key; use one")
+                    return None
+                ref = f"{ref}@{revision}"
+                parse_repo_ref(ref)
+            return hub_target(ref, location=loc, use=use)
+        except ValueError as exc:
+            self.error(node, str(exc))
+            return None
+
+    def _local(self, node: yaml.Node, use, loc) -> Target | None:
+        rel = self._string(node, "path")
+        if rel is None:
+            return None
+        folder = (self.base / Path(rel).expanduser()).resolve()
+        if not folder.is_dir():
+            what = "is not a folder" if folder.exists() else "not found"
+            self.error(node, f"path '{rel}' {what} (resolved to {folder})")
+            return None
+        return local_target(rel, folder, location=loc, use=use)
+
+    def _uses(self, node: yaml.Node) -> list[str]:
+        if isinstance(node, yaml.ScalarNode):
+            items = [node]
+        elif isinstance(node, yaml.SequenceNode):
+            items = node.value
+        else:
+            self.error(node, "'use' must be a use case or a list of them")
+            return []
+        uses = []
+        for item in items:
+            value = _scalar(item)
+            if value not in USES:
+                self.error(item, f"unknown use {value!r} (expected one of {', '.join(USES)})")
+            else:
+                uses.append(value)
+        return uses
+
+    def _policy(self, node: yaml.Node) -> str | None:
+        value = self._string(node, "policy")
+        if value is None:
+            return None
+        looks_like_file = value.endswith((".yaml", ".yml")) or "/" in value or "\\" in value
+        if not looks_like_file:
+            return value  # a preset name, resolved by the policy loader
+        path = (self.base / Path(value).expanduser()).resolve()
+        if not path.is_file():
+            self.error(node, f"policy file '{value}' not found (resolved to {path})")
+        return str(path)
+
+    def _string(self, node: yaml.Node, key: str) -> str | None:
+        value = _scalar(node)
+        if not isinstance(value, str) or not value.strip():
+            self.error(node, f"'{key}' must be a non-empty string, got {_kind(node)}")
+            return None
+        return value.strip()
+
+
+def _scalar(node: yaml.Node) -> Any:
+    """A scalar node's value, typed as YAML would (so `use: 3` is an int), else None."""
+    if not isinstance(node, yaml.ScalarNode):
+        return None
+    if node.tag == "tag:yaml.org,2002:str":
+        return node.value
+    return yaml.SafeLoader("").construct_object(node)
+
+
+def _kind(node: yaml.Node) -> str:
+    if isinstance(node, yaml.MappingNode):
+        return "a mapping"
+    if isinstance(node, yaml.SequenceNode):
+        return "a list"
+    value = _scalar(node)
+    return "nothing" if value is None else f"{type(value).__name__} {node.value!r}"

@@ -1,0 +1,320 @@
+"""classify: identity + clauses -> category and flags with evidence, over the whole
+corpus, modified and unknown texts, unreadable files, and the CLI."""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+import pytest
+import yaml
+from click.testing import CliRunner
+
+from licscan.cli import main
+from licscan.detect.normalize import decode
+from licscan.engine.classify import category_of, classify_path, classify_text
+
+ROOT = Path(__file__).resolve().parents[1]
+CORPUS = ROOT.parent / "shared" / "corpus"
+TEXTS = CORPUS / "texts"
+FACTS = {
+    e["file"].removeprefix("texts/"): e
+    for e in yaml.safe_load((CORPUS / "facts.yaml").read_text(encoding="utf-8"))
+}
+LABELS_FILE = ROOT / "tests" / "data" / "corpus_labels.yaml"
+
+
+def read(name: str) -> str:
+    return decode((TEXTS / name).read_bytes())
+
+
+def ids(result) -> set[str]:
+    return {f.id for f in result.flags}
+
+
+def implied(entry: dict) -> tuple[set[str], set[str]]:
+    """Flags the corpus facts clearly imply (must) and clearly rule out (must_not)."""
+    f = {k: v["normalized"] for k, v in entry["facts"].items()}
+    value = {k: str(v.get("value", "")) for k, v in entry["facts"].items()}
+    must, must_not = set(), set()
+    if f["commercial_use"] == "prohibited":
+        must.add("non-commercial")
+    elif f["commercial_use"] in ("allowed", "allowed-with-cap"):
+        must_not.add("non-commercial")
+    if f["research_only"] == "yes":
+        must.add("research-only")
+    if f["derivatives_allowed"] == "no":
+        must.add("no-derivatives")
+    elif f["derivatives_allowed"] in ("yes", "conditional"):
+        must_not.add("no-derivatives")
+    ot = f["output_training"]
+    if ot == "banned":
+        must.add("output-training-ban")
+    elif ot == "conditional":
+        must.add("output-training-conditional")
+    elif ot == "allowed":
+        must_not |= {"output-training-ban", "output-training-conditional"}
+    if f["user_or_revenue_threshold"] == "stated" and re.search(
+        r"\d", value["user_or_revenue_threshold"]
+    ):
+        must.add("threshold")
+    # A "yes" is not always behavioural (a field-of-use limit is no AUP): the labels
+    # file judges those; no use restriction stated means no flag.
+    if f["use_restrictions"] in ("no", "not-stated"):
+        must_not.add("use-restrictions")
+    if f["geographic_restriction"] == "region-excluded":
+        must.add("geo-restriction")
+    else:
+        must_not.add("geo-restriction")
+    if f["share_alike_or_copyleft"] == "yes":
+        must.add("copyleft")
+    elif f["share_alike_or_copyleft"] in ("no", "flow-down"):
+        must_not.add("copyleft")
+    return must, must_not
+
+
+@pytest.mark.parametrize("name", sorted(FACTS))
+def test_corpus_text_flags_follow_the_facts(name: str) -> None:
+    result = classify_text(read(name), name)
+    found = ids(result)
+    must, must_not = implied(FACTS[name])
+    if "threshold" in must:
+        must.remove("threshold")
+        assert found & {"user-threshold", "revenue-threshold"}, found
+    assert must <= found, f"missing {must - found}"
+    assert not (must_not & found), f"unexpected {must_not & found}"
+    if found & {"non-commercial", "research-only", "no-derivatives"}:
+        assert result.category == "source-available"
+    is_policy = re.search(r"(acceptable|prohibited) use policy", FACTS[name]["license_name"], re.I)
+    assert (result.kind == "policy") == bool(is_policy)
+    assert "unrecognized-license" not in found and "modified-license" not in found
+
+
+def labels() -> dict:
+    if not LABELS_FILE.exists():
+        return {}
+    data = yaml.safe_load(LABELS_FILE.read_text(encoding="utf-8"))
+    return data.get("texts", data) if isinstance(data, dict) else {}
+
+
+@pytest.mark.skipif(not LABELS_FILE.exists(), reason="corpus labels not written yet")
+@pytest.mark.parametrize("name", sorted(FACTS))
+def test_corpus_text_matches_its_label(name: str) -> None:
+    label = labels()[name]
+    result = classify_text(read(name), name)
+    assert result.category == label["category"]
+    assert result.osi_approved == label.get("osi_approved", False)
+    assert result.kind == label.get("kind", "license")
+    assert ids(result) == set(label["flags"])  # and no modified/unrecognized flag
+    values = {f.id: f.value for f in result.flags}
+    for flag, value in (label.get("values") or {}).items():
+        assert values[flag] == str(value)
+
+
+def test_thresholds_carry_numbers() -> None:
+    values = {f.id: f.value for f in classify_text(read("llama-3.1-community.txt"), "L").flags}
+    assert values["user-threshold"] == "700000000"
+    values = {
+        f.id: f.value
+        for f in classify_text(read("stability-ai-community-license-2024-07-05.txt"), "L").flags
+    }
+    assert values["revenue-threshold"] == "1000000"
+
+
+def test_every_flag_has_evidence_with_a_source() -> None:
+    for name in (
+        "llama-3.1-community.txt",
+        "flux1-dev-noncommercial-v1.1.1.txt",
+        "tencent-hunyuan-community-hunyuanvideo-2024-12-03.txt",
+    ):
+        for flag in classify_text(read(name), name).flags:
+            assert flag.evidence and all(e.source and e.quote for e in flag.evidence)
+
+
+def test_appended_policy_adds_its_flags() -> None:
+    text = read("llama-3.2-community.txt") + "\n\n" + read("llama-3.2-acceptable-use-policy.txt")
+    result = classify_text(text, "LICENSE")
+    assert result.match.key == "llama-3.2" and result.match.includes == ["llama-3.2-aup"]
+    assert "geo-restriction" in ids(result) and "modified-license" not in ids(result)
+
+
+def test_unseen_version_is_named_by_its_title_line() -> None:
+    text = (
+        read("llama-3.2-community.txt")
+        .replace("3.2", "3.3")
+        .replace("September 25, 2024", "December 6, 2024")
+    )
+    result = classify_text(text, "LICENSE")
+    assert result.match.key == "llama-3.3" and result.match.basis == "title"
+    assert result.category == "open-weight" and "modified-license" not in ids(result)
+
+
+def test_short_notice_naming_a_license() -> None:
+    result = classify_text(
+        "This model is licensed under the Llama 3.3 Community License Agreement.\n", "NOTICE"
+    )
+    assert result.match.key == "llama-3.3" and result.category == "open-weight"
+
+
+# --- needs the clause detectors --------------------------------------------------------
+
+
+@pytest.fixture
+def detectors():
+    return pytest.importorskip("licscan.detect.clauses")
+
+
+def test_added_non_commercial_clause_makes_a_modified_license(detectors) -> None:
+    text = read("apache-2.0-allenai-olmo.txt")
+    cut = text.index("   5. Submission of Contributions")
+    extra = (
+        "   4a. Field of use. Commercial use of the Work and of any Derivative Works is "
+        "prohibited.\n\n"
+    )
+    result = classify_text(text[:cut] + extra + text[cut:], "LICENSE")
+    assert result.match.key == "apache-2.0"
+    assert {"modified-license", "non-commercial"} <= ids(result)
+    assert result.category == "source-available" and not result.osi_approved
+
+
+def test_removed_user_threshold_makes_a_modified_license(detectors) -> None:
+    text = read("llama-3.1-community.txt")
+    start, end = text.index("2. Additional Commercial Terms"), text.index("3. Disclaimer")
+    result = classify_text(text[:start] + text[end:], "LICENSE")
+    assert result.match.key == "llama-3.1" and "modified-license" in ids(result)
+    note = next(f.note for f in result.flags if f.id == "modified-license")
+    assert "user-threshold" in note
+
+
+def test_removed_non_commercial_clause_changes_the_result(detectors) -> None:
+    text = read("flux1-dev-noncommercial-v1.1.1.txt")
+    original = classify_text(text, "LICENSE")
+    start = text.index("- b. Non-Commercial Use Only.")
+    end = text.index("\n", start)
+    changed = classify_text(text[:start] + text[end:], "LICENSE")
+    assert changed.match.key == "flux-1-dev-nc-1.1.1"
+    assert "modified-license" in ids(changed) and "modified-license" not in ids(original)
+
+
+OWN_PERMISSIVE = """Open Weights Permission Notice
+
+Anyone may use, copy, change, merge, publish, give away or sell these model weights,
+for any purpose at all, commercial or not, without paying anything. The only condition
+is that this notice stays attached to every copy. The weights come as they are, with no
+promise that they work, and the authors owe nobody anything for what happens when they
+are used.
+"""
+
+OWN_NONCOMMERCIAL = """Lab Model Research Terms
+
+1. You may download and run this model only for non-commercial research and teaching.
+Any commercial use, including use in a paid product or service, is not permitted.
+2. You may publish papers about results obtained with the model.
+3. You may not redistribute the weights or any modified version of them.
+4. These terms end automatically if you break them.
+"""
+
+
+def test_unknown_permissive_text_is_unrecognized_but_open(detectors) -> None:
+    result = classify_text(OWN_PERMISSIVE, "LICENSE")
+    assert result.match.key is None and "unrecognized-license" in ids(result)
+    assert result.category == "osi-open"
+
+
+def test_unknown_research_text_is_unrecognized_and_source_available(detectors) -> None:
+    result = classify_text(OWN_NONCOMMERCIAL, "LICENSE")
+    assert result.match.key is None and "unrecognized-license" in ids(result)
+    assert result.category == "source-available" and "non-commercial" in ids(result)
+
+
+# --- files and errors -----------------------------------------------------------------
+
+
+def test_unreadable_inputs_set_error(tmp_path: Path) -> None:
+    binary = tmp_path / "model.bin"
+    binary.write_bytes(bytes(range(256)) * 50)
+    huge = tmp_path / "HUGE"
+    with open(huge, "wb") as fh:
+        fh.truncate(50 * 1024 * 1024)
+    empty = tmp_path / "EMPTY"
+    empty.write_bytes(b"")
+    for path in (binary, huge, empty, tmp_path / "missing"):
+        result = classify_path(str(path))
+        assert result.error and result.category == "unknown" and result.match.key is None
+
+
+def test_utf16_file_is_read(tmp_path: Path) -> None:
+    path = tmp_path / "LICENSE"
+    path.write_bytes(read("deepseek-r1-mit.txt").encode("utf-16"))
+    result = classify_path(str(path))
+    assert result.match.key == "mit" and result.category == "osi-open" and result.osi_approved
+
+
+def test_category_of() -> None:
+    assert category_of("llama3.1") == "open-weight"
+    assert category_of("cc-by-nc-4.0") == "source-available"
+    assert category_of("no-such-thing") == "unknown"
+
+
+# --- CLI ------------------------------------------------------------------------------
+
+
+def test_cli_classify_json_follows_the_contract(tmp_path: Path) -> None:
+    files = [str(TEXTS / "llama-3.1-community.txt"), str(TEXTS / "deepseek-r1-mit.txt")]
+    res = CliRunner().invoke(main, ["classify", "--format", "json", *files])
+    assert res.exit_code == 0, res.output
+    data = json.loads(res.output)
+    assert [d["path"] for d in data] == files
+    first = data[0]
+    assert list(first) == ["path", "license", "name", "score", "category", "osi_approved", "flags"]
+    assert (first["license"], first["category"], first["osi_approved"]) == (
+        "llama-3.1",
+        "open-weight",
+        False,
+    )
+    assert 0.97 <= first["score"] <= 1
+    threshold = next(f for f in first["flags"] if f["id"] == "user-threshold")
+    assert threshold["value"] == "700000000"
+    for ev in threshold["evidence"]:
+        assert set(ev) == {"source", "lines", "quote"}
+
+
+def test_cli_classify_text_and_error_exit(tmp_path: Path) -> None:
+    bad = tmp_path / "weights.bin"
+    bad.write_bytes(b"\x00\x01\x02" * 1000)
+    res = CliRunner().invoke(
+        main, ["classify", str(TEXTS / "cc-by-nc-4.0-audiocraft-weights.txt"), str(bad)]
+    )
+    assert res.exit_code == 3
+    assert "cc-by-nc-4.0" in res.output and "source-available" in res.output
+    assert "non-commercial" in res.output and "error" in res.output
+
+
+def test_cli_licenses_lists_the_knowledge_base() -> None:
+    res = CliRunner().invoke(main, ["licenses"])
+    assert res.exit_code == 0 and "llama-3.1" in res.output and "bsl-1.0" in res.output
+    res = CliRunner().invoke(main, ["licenses", "--format", "json"])
+    keys = {e["key"] for e in json.loads(res.output)}
+    assert {"apache-2.0", "gemma-2024-02-21", "llama-3.2-aup"} <= keys
+
+
+def test_cli_explain_key_and_hub_id() -> None:
+    res = CliRunner().invoke(main, ["explain", "llama3.2"])
+    assert res.exit_code == 0
+    assert "open-weight" in res.output and "user-threshold = 700000000" in res.output
+    assert "llama-3.2-aup" in res.output and "why:" in res.output
+    res = CliRunner().invoke(main, ["explain", "cc-by-nc-4.0"])
+    assert "source-available" in res.output and "non-commercial" in res.output
+
+
+def test_second_license_in_one_file_binds_too() -> None:
+    text = (
+        read("deepseek-r1-mit.txt")
+        + "\n\nThe model weights are licensed as follows.\n\n"
+        + read("cc-by-nc-4.0-audiocraft-weights.txt")
+    )
+    result = classify_text(text, "LICENSE")
+    assert {result.match.key, *result.match.includes} == {"mit", "cc-by-nc-4.0"}
+    assert result.category == "source-available" and "non-commercial" in ids(result)
+    assert "modified-license" not in ids(result)

@@ -1,0 +1,228 @@
+"""HTML sign-off report: self-contained, escaped, complete — and checked in a real
+headless Chromium (rendered, screenshotted, key content visible, printable)."""
+
+from __future__ import annotations
+
+import html
+import json
+import os
+import re
+import shutil
+import struct
+import subprocess
+from pathlib import Path
+
+import pytest
+from report_samples import (
+    BASE_SHA,
+    FT_SHA,
+    Q_AUP,
+    Q_NC,
+    Q_USERS,
+    errored,
+    finetune,
+    noncommercial,
+    sample_report,
+)
+
+from licscan.model import Evidence, Flag, ModelResult
+from licscan.report import render
+
+
+def test_self_contained_no_external_assets() -> None:
+    page = render("html", sample_report())
+    assert not re.search(r"<(script|link|img|iframe|object|embed)\b", page, re.I)
+    assert "@import" not in page and not re.search(r"url\(", page)
+    assert re.search(r"<style>.*@media print", page, re.S)
+
+
+def test_header_has_scan_time_version_use_and_policy() -> None:
+    page = render("html", sample_report())
+    assert '<time datetime="2026-11-20T09:30:00Z">2026-11-20 09:30 UTC</time>' in page
+    assert "licscan 0.1.0" in page
+    assert "commercial (preset)" in page and "models.yaml" in page
+
+
+def test_each_model_has_category_verdict_flags_quotes_and_links() -> None:
+    page = render("html", sample_report(finetune(), noncommercial()))
+    text = html.unescape(page)
+    assert 'class="badge big cat-open-weight"' in page
+    assert 'class="badge big verdict-warn"' in page and 'class="badge big verdict-fail"' in page
+    for quote in (Q_USERS, Q_AUP, Q_NC):
+        assert f"<blockquote>{quote}</blockquote>" in text
+    assert (
+        f'href="https://huggingface.co/acme-labs/llama-3.1-8b-support-ft/blob/{FT_SHA}/'
+        f'LICENSE#L31-L33"'
+    ) in page
+    # a base-model quote links to the base model's file at the lineage's revision
+    assert f"meta-llama/Llama-3.1-8B-Instruct/blob/{BASE_SHA}/LICENSE#L27" in page
+    assert "Llama 3.1 Community License Agreement" in text  # license names from the KB
+    assert "Lineage" in page and "meta-llama/Llama-3.1-8B" in page
+    assert "Legal accepted the gate terms for the organisation" in text
+    assert "j.doe@acme.example" in text and "2027-06-30" in text
+    assert "Waiver expired" in text and "2024-01-31" in text
+    assert "card declares llama-3.1" in text  # reasoning
+    assert "ab" * 32 in page  # license file hashes
+    assert "Reviewer name" in page and "Signature" in page
+
+
+def test_waived_flag_is_not_listed_as_blocking() -> None:
+    page = render("html", sample_report(finetune()))
+    overview = page[page.index('<section class="overview">') : page.index("</section>")]
+    assert "gated" not in overview
+
+
+def test_error_model_fails_closed_in_the_report() -> None:
+    page = render("html", sample_report(errored()))
+    assert "Could not be evaluated." in page and "HF_TOKEN" in page
+    assert "has not been cleared" in page
+
+
+def test_content_from_repositories_is_escaped() -> None:
+    model = ModelResult(
+        ref="org/m",
+        source="hub",
+        revision="c" * 40,
+        repo_id="org/m",
+        category="unknown",
+        verdict="fail",
+        error=None,
+        flags=[
+            Flag(
+                "unrecognized-license",
+                '"><img src=x onerror=alert(1)>',
+                [Evidence("LICENSE", "<script>alert('x')</script>", (1, 2))],
+                severity="block",
+            )
+        ],
+        reasons=["<b>bold</b>"],
+    )
+    page = render("html", sample_report(model))
+    assert "<script>alert" not in page and "<img" not in page and "<b>bold" not in page
+    assert "&lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt;" in page
+
+
+# --- a real browser ----------------------------------------------------------------
+
+# Appended to a copy of the page in the test only: the report itself has no script.
+PROBE = """
+<script>
+(function () {
+  function shown(el) {
+    if (!el) return false;
+    var r = el.getBoundingClientRect(), s = getComputedStyle(el);
+    return r.width > 0 && r.height > 0 && s.visibility !== "hidden" && s.display !== "none"
+      && parseFloat(s.opacity) > 0;
+  }
+  var out = {
+    text: document.body.innerText,
+    title: document.title,
+    models: Array.from(document.querySelectorAll("section.model h2")).map(function (h) {
+      return {name: h.textContent, shown: shown(h)}; }),
+    verdicts: Array.from(document.querySelectorAll(".model-head .badge")).map(function (b) {
+      return {text: b.textContent, shown: shown(b), color: getComputedStyle(b).color}; }),
+    quotes: Array.from(document.querySelectorAll("blockquote")).map(function (q) {
+      return {text: q.innerText, shown: shown(q)}; }),
+    signoff: shown(document.querySelector(".signoff"))
+  };
+  var pre = document.createElement("pre");
+  pre.id = "probe";
+  pre.textContent = JSON.stringify(out);
+  document.body.appendChild(pre);
+})();
+</script>
+"""
+
+
+def chromium() -> str:
+    exe = next(
+        (
+            shutil.which(n)
+            for n in ("chromium", "chromium-browser", "google-chrome")
+            if shutil.which(n)
+        ),
+        None,
+    )
+    if exe is None:
+        if os.environ.get("CI"):
+            pytest.fail("chromium is required in CI (.ci/run installs it) but was not found")
+        pytest.skip("chromium not installed (apt-get install chromium)")
+    return exe
+
+
+def run_chromium(exe: str, profile: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    cmd = [
+        exe,
+        "--headless",
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-quic",
+        "--no-first-run",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-sync",
+        "--disable-dev-shm-usage",
+        f"--user-data-dir={profile}",
+        *args,
+    ]
+    return subprocess.run(cmd, capture_output=True, text=True, timeout=120, check=False)
+
+
+@pytest.mark.browser
+def test_html_report_in_headless_chromium(tmp_path: Path) -> None:
+    exe = chromium()
+    report = sample_report()
+    page = render("html", report)
+    report_file = tmp_path / "report.html"
+    report_file.write_text(page, encoding="utf-8")
+    probe_file = tmp_path / "probe.html"
+    probe_file.write_text(page.replace("</body>", PROBE + "</body>"), encoding="utf-8")
+
+    # 1. The DOM after layout: key content present and visible.
+    dom = run_chromium(exe, tmp_path / "p1", "--dump-dom", probe_file.as_uri())
+    match = re.search(r'<pre id="probe">(.*?)</pre>', dom.stdout, re.S)
+    assert match, f"no probe output; stderr: {dom.stderr[-2000:]}"
+    seen = json.loads(html.unescape(match.group(1)))
+    assert seen["title"].startswith("Model license sign-off: 6 models")
+    names = [m["name"] for m in seen["models"]]
+    assert names[:3] == ["someuser/nc-summarizer", "models/consortium-model", "gpt-tiny"]
+    assert "acme-labs/llama-3.1-8b-support-ft" in names
+    assert all(m["shown"] for m in seen["models"])
+    verdicts = {v["text"]: v for v in seen["verdicts"]}
+    assert {"fail", "error", "warn", "pass"} <= set(verdicts)
+    assert all(v["shown"] for v in seen["verdicts"])
+    assert verdicts["fail"]["color"] != verdicts["pass"]["color"]  # colour carries meaning
+    quotes = [q["text"] for q in seen["quotes"] if q["shown"]]
+    for quote in (Q_USERS, Q_NC, Q_AUP):
+        assert quote in quotes
+    assert "Could not be evaluated." in seen["text"]
+    assert "Reviewer name" in seen["text"] and seen["signoff"]
+
+    # 2. A screenshot (for people; the test checks it is a real full-width picture).
+    shot = tmp_path / "report.png"
+    res = run_chromium(
+        exe,
+        tmp_path / "p2",
+        f"--screenshot={shot}",
+        "--window-size=1280,2000",
+        "--hide-scrollbars",
+        report_file.as_uri(),
+    )
+    assert shot.exists(), res.stderr[-2000:]
+    data = shot.read_bytes()
+    assert data[:8] == b"\x89PNG\r\n\x1a\n"
+    width, height = struct.unpack(">II", data[16:24])
+    assert (width, height) == (1280, 2000) and len(data) > 50_000
+
+    # 3. Printing: one page per model plus the sign-off page.
+    pdf = tmp_path / "report.pdf"
+    res = run_chromium(
+        exe,
+        tmp_path / "p3",
+        f"--print-to-pdf={pdf}",
+        "--no-pdf-header-footer",
+        report_file.as_uri(),
+    )
+    assert pdf.exists(), res.stderr[-2000:]
+    pages = len(re.findall(rb"/Type\s*/Page\b", pdf.read_bytes()))
+    assert pages >= len(report.models) + 2  # overview, each model, sign-off
