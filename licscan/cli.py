@@ -39,23 +39,50 @@ def classify(files: tuple[str, ...], fmt: str) -> None:
 
 @main.command()
 @click.argument("targets", nargs=-1)
-@click.option("--use", "uses", multiple=True, type=click.Choice(USE_CHOICES),
-              help="Use case to judge for (repeatable). Default: the manifest's, else commercial.")
-@click.option("--policy", "policy_file", metavar="FILE",
-              help="Policy file extending the presets (or a preset name).")
-@click.option("--format", "fmt", type=click.Choice(FORMAT_CHOICES), default="text",
-              show_default=True)
-@click.option("--output", "-o", metavar="FILE", type=click.Path(dir_okay=False),
-              help="Write the report to FILE instead of stdout.")
+@click.option(
+    "--use",
+    "uses",
+    multiple=True,
+    type=click.Choice(USE_CHOICES),
+    help="Use case to judge for (repeatable). Default: the manifest's, else commercial.",
+)
+@click.option(
+    "--policy",
+    "policy_file",
+    metavar="FILE",
+    help="Policy file extending the presets (or a preset name).",
+)
+@click.option(
+    "--format", "fmt", type=click.Choice(FORMAT_CHOICES), default="text", show_default=True
+)
+@click.option(
+    "--output",
+    "-o",
+    metavar="FILE",
+    type=click.Path(dir_okay=False),
+    help="Write the report to FILE instead of stdout.",
+)
 @click.option("--offline", is_flag=True, help="Use only the local caches (no network).")
-@click.option("--jobs", "-j", type=click.IntRange(1, 64), default=8, show_default=True,
-              help="Models fetched in parallel.")
+@click.option(
+    "--jobs",
+    "-j",
+    type=click.IntRange(1, 64),
+    default=8,
+    show_default=True,
+    help="Models fetched in parallel.",
+)
 @click.option("--hf-cache", is_flag=True, help="Also scan every model in the local HF cache.")
 @click.option("--quiet", "-q", is_flag=True, help="Only failures, errors and the summary.")
-@click.option("--allow-errors", is_flag=True,
-              help="Exit 0 instead of 3 when models could not be evaluated (still reported).")
-@click.option("--no-lock", is_flag=True,
-              help="Ignore a licscan.lock beside the manifest (judge every model afresh).")
+@click.option(
+    "--allow-errors",
+    is_flag=True,
+    help="Exit 0 instead of 3 when models could not be evaluated (still reported).",
+)
+@click.option(
+    "--no-lock",
+    is_flag=True,
+    help="Ignore a licscan.lock beside the manifest (judge every model afresh).",
+)
 def scan(targets: tuple[str, ...], uses: tuple[str, ...], policy_file: str | None, fmt: str,
          output: str | None, offline: bool, jobs: int, hf_cache: bool, quiet: bool,
          allow_errors: bool, no_lock: bool) -> None:  # fmt: skip
@@ -126,8 +153,14 @@ def explain(subject: str, uses: tuple[str, ...], policy_file: str | None, offlin
 @main.command()
 @click.argument("manifest", default="licscan.yaml", type=click.Path(dir_okay=False))
 @click.option("--offline", is_flag=True, help="Use only the local caches (no network).")
-@click.option("--jobs", "-j", type=click.IntRange(1, 64), default=8, show_default=True,
-              help="Models fetched in parallel.")
+@click.option(
+    "--jobs",
+    "-j",
+    type=click.IntRange(1, 64),
+    default=8,
+    show_default=True,
+    help="Models fetched in parallel.",
+)
 @click.option("--quiet", "-q", is_flag=True, help="No progress bar.")
 def lock(manifest: str, offline: bool, jobs: int, quiet: bool) -> None:
     """Judge every model of MANIFEST and write licscan.lock beside it (commit, license
@@ -140,8 +173,9 @@ def lock(manifest: str, offline: bool, jobs: int, quiet: bool) -> None:
 
     try:
         with progress_bar(_count_models(manifest), quiet) as bar:
-            result = build_lock(manifest, jobs=jobs, offline=offline,
-                                progress=lambda r: bar.advance(r.ref))
+            result = build_lock(
+                manifest, jobs=jobs, offline=offline, progress=lambda r: bar.advance(r.ref)
+            )
     except UsageError as exc:  # also PolicyError, LockError
         _usage_error(exc)
     changed = write_lock(result)
@@ -152,8 +186,14 @@ def lock(manifest: str, offline: bool, jobs: int, quiet: bool) -> None:
 
 @main.command()
 @click.argument("manifest", default="licscan.yaml", type=click.Path(dir_okay=False))
-@click.option("--jobs", "-j", type=click.IntRange(1, 64), default=8, show_default=True,
-              help="Models fetched in parallel.")
+@click.option(
+    "--jobs",
+    "-j",
+    type=click.IntRange(1, 64),
+    default=8,
+    show_default=True,
+    help="Models fetched in parallel.",
+)
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text")
 @click.option("--quiet", "-q", is_flag=True, help="No progress bar.")
 def verify(manifest: str, jobs: int, fmt: str, quiet: bool) -> None:
@@ -194,8 +234,14 @@ def check(files: tuple[str, ...]) -> None:
 
 @main.command("check-refs")
 @click.argument("files", nargs=-1, type=click.Path(dir_okay=False))
-@click.option("--manifest", "-m", default="licscan.yaml", show_default=True,
-              type=click.Path(dir_okay=False), help="The manifest (its licscan.lock beside it).")
+@click.option(
+    "--manifest",
+    "-m",
+    default="licscan.yaml",
+    show_default=True,
+    type=click.Path(dir_okay=False),
+    help="The manifest (its licscan.lock beside it).",
+)
 def check_refs(files: tuple[str, ...], manifest: str) -> None:
     """Offline: every Hub model the Python FILES load (from_pretrained, pipeline,
     snapshot_download, hf_hub_download, ...) is in the manifest and the lock and its

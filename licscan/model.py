@@ -62,8 +62,11 @@ class Evidence:
     lines: tuple[int, int] | None = None
 
     def to_dict(self) -> dict[str, Any]:
-        return {"source": self.source, "lines": list(self.lines) if self.lines else None,
-                "quote": self.quote}
+        return {
+            "source": self.source,
+            "lines": list(self.lines) if self.lines else None,
+            "quote": self.quote,
+        }
 
 
 @dataclass
@@ -242,7 +245,8 @@ class ModelResult:
     use: list[str] = field(default_factory=list)
     licenses: list[LicenseFinding] = field(default_factory=list)
     base_models: list[str] = field(default_factory=list)
-    lineage: list[dict[str, Any]] = field(default_factory=list)  # per ancestor: id, category, licenses, depth, error
+    # per ancestor: id, category, licenses, depth, error
+    lineage: list[dict[str, Any]] = field(default_factory=list)
     flags: list[Flag] = field(default_factory=list)
     error: str | None = None
     reasons: list[str] = field(default_factory=list)  # explanation chain, in order
