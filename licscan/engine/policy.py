@@ -144,8 +144,7 @@ class _Reader:
         try:
             return yaml.compose(text, Loader=yaml.SafeLoader)
         except yaml.YAMLError as exc:
-            mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
-            line = mark.line + 1 if mark else 1
+            line = _error_line(exc, text)
             reason = " ".join(str(getattr(exc, "problem", None) or exc).split())
             raise PolicyError(f"{self.label}:{line}: YAML error: {reason}") from None
         except RecursionError:
@@ -514,6 +513,15 @@ def _iso(value: str | date) -> str:
     return date.fromisoformat(value.strip()).isoformat()
 
 
+def _error_line(exc: yaml.YAMLError, text: str) -> int:
+    """The 1-based line of a YAML error (a bad character has a position, not a mark)."""
+    mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
+    if mark is not None:
+        return mark.line + 1
+    position = getattr(exc, "position", None)
+    return text.count("\n", 0, position) + 1 if isinstance(position, int) else 1
+
+
 def _scalar(node: yaml.Node | None) -> Any:
     """A scalar node's value typed as YAML would (2026-01-31 is a date), else None."""
     if not isinstance(node, yaml.ScalarNode):
@@ -522,7 +530,7 @@ def _scalar(node: yaml.Node | None) -> Any:
         return node.value
     try:
         return yaml.SafeLoader("").construct_object(node)
-    except (yaml.YAMLError, ValueError):
+    except Exception:  # PyYAML's constructors raise ValueError, AttributeError (!!timestamp x)...
         return node.value
 
 
@@ -702,7 +710,8 @@ class _Judge:
         if not kept:
             self.decide(f"category:{self.r.category}", "info", None, "allow/waive", note)
             return
-        judged = strictest(kept)
+        # Nothing set aside: never judge a laxer category than the model's own (fail closed).
+        judged = strictest(kept if note else [*kept, self.r.category])
         use, rule = self.strongest_rule(self.policy.categories, judged)
         covering = [w for w in self.waivers if self.covers(w, None)]
         sev, src = self.exception(rule.severity, rule.source, covering, note)

@@ -94,15 +94,21 @@ def _later_block(text: str) -> tuple[str, int] | None:
 
 def _load_block(card: CardInfo, block: str, offset: int, source: str) -> None:
     """YAML -> mapping with the README line of every top-level key."""
-    loader = _Loader(block)
+    try:
+        loader = _Loader(block)  # checks the characters first: ReaderError
+    except yaml.reader.ReaderError as exc:
+        line = offset + block.count("\n", 0, exc.position) + 1
+        card.problems.append(f"{source}: YAML error at line {line}: {_reason(exc)}")
+        return
     try:
         node = loader.get_single_node()
         data = loader.construct_document(node) if node is not None else {}
     except yaml.YAMLError as exc:
         card.problems.append(f"{source}: YAML error {_where(exc, offset)}: {_reason(exc)}")
         return
-    except (RecursionError, MemoryError, ValueError, TypeError) as exc:
-        # e.g. thousands of nested "[" (RecursionError), an unhashable key (TypeError)
+    except Exception as exc:
+        # e.g. thousands of nested "[" (RecursionError), an unhashable key (TypeError),
+        # `!!timestamp foo` (AttributeError inside PyYAML)
         kind = "nested too deeply" if isinstance(exc, RecursionError) else "unreadable"
         card.problems.append(f"{source}: front matter {kind} ({type(exc).__name__})")
         return

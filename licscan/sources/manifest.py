@@ -50,8 +50,7 @@ class _Parser:
         try:
             root = yaml.compose(text, Loader=yaml.SafeLoader)
         except yaml.YAMLError as exc:
-            mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
-            line = mark.line + 1 if mark else 1
+            line = _error_line(exc, text)
             reason = " ".join(str(getattr(exc, "problem", None) or exc).split())
             raise UsageError(f"{self.path}:{line}: YAML error: {reason}") from None
         except RecursionError:
@@ -117,7 +116,8 @@ class _Parser:
                 )
             return self._local(fields["path"], use, loc)
         revision = self._string(fields["revision"], "revision") if "revision" in fields else None
-        return self._hub(fields["id"], self._string(fields["id"], "id"), revision, use, loc)
+        ref = self._string(fields["id"], "id")
+        return self._hub(fields["id"], ref, revision, use, loc) if ref else None
 
     def _hub(self, node, ref, revision, use, loc) -> Target | None:
         if not isinstance(ref, str) or not ref.strip():
@@ -184,13 +184,35 @@ class _Parser:
         return value.strip()
 
 
+def _error_line(exc: yaml.YAMLError, text: str) -> int:
+    """The 1-based line of a YAML error (a bad character has a position, not a mark)."""
+    mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
+    if mark is not None:
+        return mark.line + 1
+    position = getattr(exc, "position", None)
+    return text.count("\n", 0, position) + 1 if isinstance(position, int) else 1
+
+
+class _Invalid:
+    """A scalar whose explicit tag does not fit its text (`!!int x`, `!!timestamp foo`)."""
+
+    def __init__(self, node: yaml.ScalarNode) -> None:
+        self.text = f"!!{node.tag.rsplit(':', 1)[-1]} {node.value!r}"
+
+    def __repr__(self) -> str:
+        return f"invalid {self.text}"
+
+
 def _scalar(node: yaml.Node) -> Any:
     """A scalar node's value, typed as YAML would (so `use: 3` is an int), else None."""
     if not isinstance(node, yaml.ScalarNode):
         return None
     if node.tag == "tag:yaml.org,2002:str":
         return node.value
-    return yaml.SafeLoader("").construct_object(node)
+    try:
+        return yaml.SafeLoader("").construct_object(node)
+    except Exception:  # PyYAML's constructors raise ValueError, AttributeError, ...
+        return _Invalid(node)
 
 
 def _kind(node: yaml.Node) -> str:
@@ -199,4 +221,6 @@ def _kind(node: yaml.Node) -> str:
     if isinstance(node, yaml.SequenceNode):
         return "a list"
     value = _scalar(node)
+    if isinstance(value, _Invalid):
+        return f"an invalid value {value.text}"
     return "nothing" if value is None else f"{type(value).__name__} {node.value!r}"

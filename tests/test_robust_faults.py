@@ -1,0 +1,278 @@
+"""Fault injection in one mixed scan (issue #7): 200 models on the loopback Hub, 20% of
+them broken in every way the Hub or a repository can break.  The real scan path runs
+(manifest -> run_scan -> the real huggingface_hub client -> report), and:
+
+- no faulted model passes, and each has a one-line error (or finding) naming it and
+  the cause;
+- every healthy model gets the verdict, category and flags of a clean run of the same
+  healthy models (faults elsewhere, transient faults on itself, change nothing);
+- the exit code is never 0 while errors exist.
+
+The per-fault unit tests live in test_hub_fetch.py; this file checks they hold together,
+under concurrency, through the engine and the reports.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import random
+import re
+import subprocess
+import sys
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pytest
+from conftest import CORPUS
+from loopback_hub import Content, LoopbackHub
+
+from licscan.engine.run import EXIT_ERROR, EXIT_FAIL, exit_code, run_scan
+from licscan.report import render
+from licscan.sources import Fetcher
+
+# (card license, extra card keys, corpus text for LICENSE or None): a spread of verdicts
+HEALTHY = [
+    ("cc-by-4.0", "", "cc-by-4.0"),
+    ("apache-2.0", "", "apache-2.0-allenai-olmo"),
+    ("cc-by-nc-4.0", "", "cc-by-nc-4.0-audiocraft-weights"),
+    ("llama3.1", "", "llama-3.1-community"),
+    ("openrail", "", "bigscience-openrail-m-2022-08-18"),
+    ("other", "license_name: mrl\n", "mistral-ai-research-license-mrl-0.1"),
+    ("mit", "", "deepseek-r1-mit"),
+    ("cc-by-sa-4.0", "", "cc-by-sa-4.0"),
+    ("mit", "", None),  # card only
+    (None, "", None),  # no license anywhere
+]
+BROKEN_YAML = "---\nlicense: mit\nwidget:\n  - text: [\n\t\t'tab indented'\n\t]\n---\n# Card\n"
+TIMEOUT = 2.5  # the fetcher's per-request timeout (generous: CI machines are slow)
+
+# fault class -> (models, cause as it must appear in the model's one-line message)
+FAULTS = {
+    "repo-404": (4, r"repository not found"),
+    "revision-404": (4, r"revision not found"),
+    "gated-no-token": (4, r"gated repo, .*need accepted access \(no token given"),
+    "http-401": (3, r"authentication required \(HTTP 401\)"),
+    "429-over-budget": (3, r"rate limited by the Hub \(HTTP 429\); gave up: the server asked"),
+    "429-persistent": (2, r"rate limited by the Hub \(HTTP 429\); gave up after 2 attempts"),
+    "5xx-api": (3, r"Hub server error \(HTTP 503\); gave up after 2 attempts"),
+    "5xx-license": (2, r"LICENSE: Hub server error \(HTTP 500\)"),
+    "timeout": (3, rf"timed out after {TIMEOUT:g} s"),
+    "truncated": (3, r"LICENSE: .*truncated"),
+    "50mb-license": (3, r"LICENSE: 52428800 bytes exceeds the 1 MiB cap"),
+    "binary-license": (3, r"LICENSE: binary content, not a license text"),
+    "broken-yaml": (3, r"unreadable card \(README\.md: YAML error at line 5"),
+}
+# faults that are findings about the content (the model is judged, and fails closed)
+FINDINGS = {"50mb-license", "binary-license"}
+# transient faults on healthy models: they must recover and change nothing
+TRANSIENT = ["429-once", "500-once-license", "truncated-once", "503-once-api"]
+
+
+@dataclass
+class Scenario:
+    healthy: list[str] = field(default_factory=list)
+    faulted: dict[str, str] = field(default_factory=dict)  # ref -> fault class
+    transient: list[tuple[str, str]] = field(default_factory=list)  # (repo, kind)
+
+
+def _text(name: str) -> str:
+    return (CORPUS / "texts" / f"{name}.txt").read_text(encoding="utf-8")
+
+
+def _files(i: int, kind: tuple, unique: str = "", base: str | None = None) -> dict:
+    license_id, extra, text = kind
+    meta = f"license: {license_id}\n{extra}" if license_id else "tags: [demo]\n"
+    if base:
+        meta += f"base_model: {base}\n"
+    weights = "pytorch_model.bin" if i % 5 == 0 else "model.safetensors"
+    files: dict = {"README.md": f"---\n{meta}---\n# Model {i}\n", weights: Content(size=64)}
+    if text:
+        # a unique suffix gives a faulted LICENSE its own blob id: no copy can be reused
+        files["LICENSE"] = _text(text) + (f"\n{unique}\n" if unique else "")
+    return files
+
+
+def build(hub: LoopbackHub, n_healthy: int = 160) -> Scenario:
+    """Add the repositories (no faults yet: `inject` adds them after the clean run)."""
+    sc = Scenario()
+    for i in range(n_healthy):
+        repo = f"good/m{i:03d}"
+        base = f"good/m{i - 1:03d}" if i % 7 == 3 else None  # a little lineage
+        unique = f"Copy {i}." if i < len(TRANSIENT) else ""
+        hub.add_model(repo, _files(i, HEALTHY[i % len(HEALTHY)], unique, base))
+        sc.healthy.append(repo)
+        if i < len(TRANSIENT):
+            sc.transient.append((repo, TRANSIENT[i]))
+    n = 0
+    for kind, (count, _) in FAULTS.items():
+        for _ in range(count):
+            n += 1
+            sc.faulted[_add_faulted(hub, kind, n)] = kind
+    return sc
+
+
+def _add_faulted(hub: LoopbackHub, kind: str, n: int) -> str:
+    repo = f"bad/{kind}-{n:02d}"
+    files = _files(n, HEALTHY[0], unique=f"Fault copy {n}.")
+    if kind == "repo-404":
+        return repo  # never added
+    if kind == "50mb-license":
+        files["LICENSE"] = Content(size=50 << 20)
+    elif kind == "binary-license":
+        files["LICENSE"] = Content(size=4096, fill=bytes(range(256)))
+    elif kind == "broken-yaml":
+        files = {"README.md": BROKEN_YAML}
+    hub.add_model(repo, files, gated="manual" if kind == "gated-no-token" else False)
+    return f"{repo}@no-such-branch" if kind == "revision-404" else repo
+
+
+def inject(hub: LoopbackHub, sc: Scenario) -> None:
+    for ref, kind in sc.faulted.items():
+        repo = ref.split("@")[0]
+        if kind == "http-401":
+            hub.fault(repo, "api", status=401)
+        elif kind == "429-over-budget":
+            hub.fault(repo, "api", status=429, retry_after="120")
+        elif kind == "429-persistent":
+            hub.fault(repo, "api", status=429, retry_after="0")
+        elif kind == "5xx-api":
+            hub.fault(repo, "api", status=503)
+        elif kind == "5xx-license":
+            hub.fault(repo, "LICENSE", status=500)
+        elif kind == "timeout":
+            hub.fault(repo, "api", hang=TIMEOUT + 1)
+        elif kind == "truncated":
+            hub.fault(repo, "LICENSE", truncate=True)
+    for repo, kind in sc.transient:
+        if kind == "429-once":
+            hub.fault(repo, "api", status=429, retry_after="0", times=1)
+        elif kind == "500-once-license":
+            hub.fault(repo, "LICENSE", status=500, times=1)
+        elif kind == "truncated-once":
+            hub.fault(repo, "LICENSE", truncate=True, times=1)
+        elif kind == "503-once-api":
+            hub.fault(repo, "api", status=503, times=1)
+
+
+def manifest(path: Path, refs: list[str]) -> Path:
+    path.write_text("use: [commercial]\nmodels:\n" + "".join(f"  - {r}\n" for r in refs))
+    return path
+
+
+def scan(hub: LoopbackHub, root: Path, refs: list[str]):
+    """The real scan path, with small retry settings so the faults cost little time."""
+    fetcher = Fetcher(
+        endpoint=hub.url, cache_dir=root / "cache", hf_cache_dir=root / "hf", jobs=16,
+        timeout=TIMEOUT, retries=2, max_retry_wait=1.0, retry_base_wait=0.01,
+    )  # fmt: skip
+    root.mkdir(parents=True, exist_ok=True)
+    return run_scan([str(manifest(root / "licscan.yaml", refs))], fetcher=fetcher, jobs=16)
+
+
+def one_line(result, cause: str) -> str:
+    """The model's message for a fault: its error, or the finding that carries the cause."""
+    if result.error:
+        return result.error
+    quotes = [e.quote for f in result.flags for e in f.evidence]
+    return next((q for q in quotes if re.search(cause, q)), "")
+
+
+def verdicts(report) -> dict[str, tuple]:
+    return {m.ref: (m.verdict, m.category, sorted(f.id for f in m.flags)) for m in report.models}
+
+
+@pytest.fixture(scope="module")
+def mixed(tmp_path_factory):
+    """One hub, a clean run of the healthy models, then the mixed run with faults."""
+    from huggingface_hub import constants
+
+    root = tmp_path_factory.mktemp("mixed")
+    with pytest.MonkeyPatch.context() as mp, LoopbackHub() as hub:
+        for var in ("HF_TOKEN", "HUGGING_FACE_HUB_TOKEN", "HF_HUB_OFFLINE", "HF_ENDPOINT"):
+            mp.delenv(var, raising=False)
+        mp.setenv("HF_HOME", str(root / "hf-home"))
+        mp.setattr(constants, "HF_TOKEN_PATH", str(root / "hf-home" / "token"))
+        mp.setattr(constants, "HF_STORED_TOKENS_PATH", str(root / "hf-home" / "tokens"))
+        sc = build(hub)
+        clean = scan(hub, root / "clean", sc.healthy)
+        inject(hub, sc)
+        refs = sc.healthy + list(sc.faulted)
+        random.Random(7).shuffle(refs)
+        yield sc, clean, scan(hub, root / "run", refs)
+
+
+def test_the_mix_is_what_the_issue_asks_for(mixed):
+    sc, clean, report = mixed
+    assert len(report.models) == 200 and len(sc.faulted) == 40
+    assert set(sc.faulted.values()) == set(FAULTS)
+    assert {m.verdict for m in clean.models} >= {"pass", "warn", "fail"}  # a real spread
+
+
+def test_no_faulted_model_passes_and_each_says_why_in_one_line(mixed):
+    sc, _, report = mixed
+    by_ref = {m.ref: m for m in report.models}
+    problems = []
+    for ref, kind in sc.faulted.items():
+        r, cause = by_ref[ref], FAULTS[kind][1]
+        line = one_line(r, cause)
+        expected = "fail" if kind in FINDINGS else "error"
+        if r.verdict != expected or "\n" in line or not re.search(cause, line):
+            problems.append((ref, kind, r.verdict, line))
+        elif kind not in FINDINGS and not line.startswith(f"{ref}: "):
+            problems.append((ref, kind, "message does not name the model", line))
+    assert not problems
+
+
+def test_healthy_models_judged_as_in_a_clean_run(mixed):
+    sc, clean, report = mixed
+    before, after = verdicts(clean), verdicts(report)
+    assert set(before) == set(sc.healthy)
+    assert {ref: after[ref] for ref in sc.healthy} == before
+    assert all(m.error is None for m in report.models if m.ref in before)
+
+
+def test_exit_code_and_reports_carry_every_error(mixed):
+    sc, _, report = mixed
+    assert exit_code(report) == EXIT_FAIL  # healthy models fail too: fail wins over error
+    assert exit_code(report) != 0 and exit_code(report, allow_errors=True) == EXIT_FAIL
+    data = json.loads(render("json", report))
+    errors = {m["ref"]: m["error"] for m in data["models"] if m["verdict"] == "error"}
+    assert set(errors) == {r for r, k in sc.faulted.items() if k not in FINDINGS}
+    assert data["summary"]["error"] == len(errors)
+    text = render("text", report)
+    assert all(e in text for e in errors.values())  # the text report prints each one
+
+
+# --- the CLI: a manifest, HF_ENDPOINT, exit code 3 --------------------------------------------
+
+
+def test_cli_scan_with_errors_and_no_failure_exits_3(loopback_hub, isolated_hf):
+    """Through `licscan scan` in a fresh process: errors only (no model fails) -> 3,
+    each error one line on the report, nothing on stderr but what licscan says."""
+    hub = loopback_hub
+    ok = [f"good/m{i}" for i in range(6)]
+    for i, repo in enumerate(ok):
+        hub.add_model(repo, _files(i, HEALTHY[i % 2]))  # cc-by-4.0 / apache-2.0: pass
+    hub.add_model("bad/gated", _files(0, HEALTHY[0], "Gated copy."), gated="auto")
+    hub.add_model("bad/limited", _files(1, HEALTHY[0]))
+    hub.fault("bad/limited", "api", status=429, retry_after="3600")  # over any budget
+    hub.add_model("bad/yaml", {"README.md": BROKEN_YAML})
+    hub.add_model("bad/auth", _files(2, HEALTHY[0]))
+    hub.fault("bad/auth", "api", status=401)
+    bad = ["bad/missing", "good/m0@no-such-branch", "bad/gated", "bad/limited", "bad/yaml",
+           "bad/auth"]  # fmt: skip
+    path = manifest(isolated_hf / "licscan.yaml", ok + bad)
+    env = {**os.environ, "HF_ENDPOINT": hub.url}
+    out = subprocess.run(
+        [sys.executable, "-m", "licscan", "scan", str(path), "--format", "json"],
+        capture_output=True, text=True, env=env, timeout=120,
+    )  # fmt: skip
+    assert out.returncode == EXIT_ERROR, out.stderr
+    assert "Traceback" not in out.stderr
+    models = {m["ref"]: m for m in json.loads(out.stdout)["models"]}
+    assert {models[r]["verdict"] for r in ok} == {"pass", "warn"}  # warn: pickle weights
+    for ref in bad:
+        error = models[ref]["error"]
+        assert models[ref]["verdict"] == "error" and error.startswith(f"{ref}: ")
+        assert "\n" not in error
