@@ -55,7 +55,9 @@ _PA_NAME = re.compile(
 # Notices about the license, source availability or changes are not brand attribution.
 _PA_EXCLUDE = re.compile(
     r"\b(?:notices?|statements?)\b[^.;]{0,80}?\b(?:stating|that)\b[^.;]{0,60}?\b(?:source|licen[cs]e|"
-    r"modif|changed|derived|terms|subject)|\bmodified\s+files\b|\bsource\s+(?:code|location)",
+    r"modif|changed|derived|terms|subject)|\bmodified\s+files\b|\bsource\s+(?:code|location)"
+    r"|\bcopyright\s+(?:statement|notice)|\brecipients?'?\s+rights|\bnot\s+part\s+of\s+the\s+original"
+    r"|\bmark\w*\s+(?:\w+\s+){0,2}as\s+(?:modified|changed|altered)",
     _I,
 )
 
@@ -110,6 +112,8 @@ def use_restrictions(doc: Document) -> list[Hit]:
     for seg in _prohibitive(doc):
         if seg.is_definition or seg.is_heading or _SANCTIONS.search(seg.text):
             continue  # export-control compliance is law, not a use policy
+        if _DISCLAIMER.search(seg.text) and not _YOU_NOT.search(seg.text):
+            continue  # "not designed or intended for use in nuclear facilities"
         if LICENSOR_PROMISE_RE.search(seg.text):
             continue
         for start, end, category in harms_in(seg.low):
@@ -121,6 +125,12 @@ def use_restrictions(doc: Document) -> list[Hit]:
     return []
 
 
+_DISCLAIMER = re.compile(
+    r"\b(?:not|neither|nor)\s+(?:\w+\s+){0,2}?(?:designed|intended|suitable|fit)\b", _I
+)
+_YOU_NOT = re.compile(
+    r"\b(?:you|licensee|users?)\s+(?:\w+\s+){0,2}?(?:may|shall|will|must|agrees?)\s+not\b", _I
+)
 _TECHNICAL_OBJECT = re.compile(
     r"^[^.;]{0,80}?\b(?:technical|technolog|measure|protection|security|safety|guardrail|filter|limit|"
     r"tracking|check|usage|access\s+control|content|watermark|restriction)",
@@ -154,6 +164,13 @@ def _prohibitive(doc: Document) -> list[Segment]:
 
 # --- copyleft ---------------------------------------------------------------------------
 
+# "this License", "the same license", "the terms set forth in this Open Software License",
+# "the same version of the Agreement": the text's own terms, not "terms of your choice".
+_THIS_LICENSE = (
+    r"(?:the\s+)?(?:terms\s+(?:and\s+conditions\s+)?(?:set\s+(?:forth|out)\s+in|of)\s+)?(?:(?:this|the\s+same|an\s+"
+    r"identical|a\s+compatible)\s+(?:version\s+of\s+(?:this|the)\s+)?(?:[A-Z][\w-]*\s+){0,4}(?:licen[cs]e|"
+    r"agreement|terms)|(?:these|the\s+same)\s+terms|(?:sections?|paragraphs?)\s+\d)(?!\s+as\b)"
+)
 _CL_STRONG = [
     rule(
         "copyleft",
@@ -163,8 +180,34 @@ _CL_STRONG = [
     rule(
         ("must under", "shall under", "will under"),
         r"\b(?:must|shall|will)\s+(?:be\s+|cause\s+[^.;]{0,200}?\s+to\s+be\s+)?(?:licen[cs]ed?|released|"
-        r"distributed|made\s+available|conveyed?|done|be)\s+(?:[\w,()'-]+\s+){0,12}?under\s+(?:the\s+terms\s+"
-        r"of\s+)?(?:this|the\s+same|an\s+identical|a\s+compatible)\s+(?:licen[cs]e|agreement|terms)",
+        r"distributed|made\s+available|conveyed?|done|be)\s+(?:[\w,()'-]+\s+){0,12}?under\s+"
+        + _THIS_LICENSE,
+    ),
+    rule(  # "you may only do so under this License", "must do so only under the terms of ..."
+        ("do so under", "only under"),
+        r"\b(?:may|must|shall|can)\s+(?:only\s+)?do\s+so\s+(?:only\s+)?under\s+"
+        + _THIS_LICENSE
+        + r"|\b(?:may|must|shall|can)\s+(?:only\s+)?(?:be\s+)?(?:subsequently\s+)?(?:distributed|"
+        r"licen[cs]ed|released|conveyed|redistributed)\s+only\s+under\s+"
+        + _THIS_LICENSE
+        + r"|\b(?:may|must|shall|can)\s+only\s+(?:be\s+)?(?:subsequently\s+)?(?:distributed|"
+        r"licen[cs]ed|released|conveyed|redistributed)\s+under\s+" + _THIS_LICENSE,
+    ),
+    rule(  # "You may distribute a Derivative Work only under the terms of this License"
+        ("only under", "terms identical"),
+        r"\b(?:may|can)\s+(?:[\w,]+\s+){0,12}?(?:derivative\s+works?|adaptations?|derivatives|modified\s+"
+        r"(?:versions?|works?|files?)|modifications)\s+(?:[\w,]+\s+){0,6}?only\s+under\s+"
+        + _THIS_LICENSE
+        + r"|\bon\s+terms\s+identical\s+to\s+(?:those\s+)?(?:contained\s+)?(?:in\s+)?this",
+    ),
+    rule(  # "you must make the source code of the modifications available under this License"
+        ("must available", "shall available", "must provide", "ensure available", "must under"),
+        r"\b(?:must|shall|will|agree\s+to|ensure\s+that)\b[^.;]{0,160}?\b(?:modifications?|derivative|"
+        r"derived|source\s+code|covered\s+code|changes|larger\s+work|adaptations?)\b[^.;]{0,120}?\b"
+        r"(?:available|provided|licen[cs]ed|released|distributed)\s+(?:to\s+[^.;]{0,40}?\s+)?under\s+"
+        + _THIS_LICENSE
+        + r"|\b(?:must|shall)\s+(?:provide|make\s+available|release|distribute|publish)\s+"
+        r"[^.;]{0,120}?\bsource\s+code\b[^.;]{0,60}?\bunder\s+" + _THIS_LICENSE,
     ),
     rule(
         "apply",
@@ -182,7 +225,8 @@ _CL_STRONG = [
     ),
     rule(
         "same",
-        r"\b(?:licen[cs]e|distribute|release)\w*\s+(?:[\w,]+\s+){0,6}?under\s+the\s+same\s+licen[cs]e",
+        r"\b(?:licen[cs]e|distribute|release)\w*\s+(?:[\w,]+\s+){0,6}?under\s+the\s+same\s+(?:version\s+"
+        r"of\s+the\s+)?(?:licen[cs]e|agreement)(?!\s+as\b)",
     ),
 ]
 _CL_WEAK = [
@@ -218,16 +262,19 @@ _OWN_TERMS = rule(
     r"(?:license\s+)?terms",
 )
 _GPL_TITLE = re.compile(
-    r"\W*(?:the\s+)?(?:GNU\s+(?:Affero\s+|Lesser\s+|Library\s+)?General\s+Public\s+Licen[cs]e|Mozilla\s+"
+    r"\W*(?:the\s+)?(?:(?:GNU\s+|Affero\s+|[\w-]+\s+)?(?:Affero\s+|Lesser\s+|Library\s+)?General\s+Public\s+"
+    r"Licen[cs]e|Mozilla\s+"
     r"Public\s+License|European\s+Union\s+Public\s+Licen[cs]e)(?=\s*(?:$|\n|\(|,|version\b|v?\d))",
     _I,
 )
 
 
-_CL_STRONG_KEYS = ("copyleft", "alike", "under", "apply this", "same licen")
-_CL_WEAK_KEYS = ("subject to", "only do so", "remain", "bound by")
-_OWN_KEYS = ("different", "own", "other")
-
+# Terms on what others send the licensor (Apache-2.0 section 5), not on what you pass on.
+_INBOUND = re.compile(
+    r"(?i:\bsubmitted\s+(?:for\s+inclusion|to\s+(?:the\s+)?licensor)|\b(?:your|code|such(?:\s+code)?)\s+"
+    r"contributions?\b|\boriginally\s+licen[cs]ed|\bfeedback\b)|\b(?i:licen[cs]ed)\s+to\s+(?:the\s+)?"
+    r"(?:[Ll]icensor|us\b|[A-Z][\w.-]+\s+under)"
+)
 
 _CL_STRONG_KEYS = tuple({k for r in _CL_STRONG for k in r.keys})
 _CL_WEAK_KEYS = tuple({k for r in _CL_WEAK for k in r.keys})
@@ -241,7 +288,7 @@ def copyleft(doc: Document) -> list[Hit]:
         if "public licen" in seg.low and (m := _GPL_TITLE.match(seg.text.strip())):
             return [_hit("copyleft", seg, None)]
     for seg in doc.having(_CL_STRONG_KEYS):
-        if seg.is_definition:
+        if seg.is_definition or _INBOUND.search(seg.text):
             continue
         for r in _CL_STRONG:
             m = r.search(seg)

@@ -76,11 +76,14 @@ _SENTENCE_RE = re.compile(
     r"(?:shall|may|must|will|agrees?|can|cannot|are|is|grants?)\b",
     re.I,
 )
-DEFINED_TERM = re.compile(r"^[\s\"']*(?:the\s+)?[\"']([^\"']{2,60})[\"']")  # '"Term" means'
+DEFINED_TERM = re.compile(
+    r"^(?:\d{1,3}(?:\.\d{1,3})+\s+)?[\s\"']*(?:the\s+)?[\"']([^\"']{2,60})[\"']"
+)  # '"Term" means'
 _DEFINITION_RE = re.compile(
     r"^(?!(?:This|That|It|Which|Such|These|Those|Here|There|Use)\b)(?:[A-Z][\w'-]*\s+){1,5}"
     r"(?:means|shall\s+mean|refers\s+to)\b"
-    r"|^[\s\"']*(?:the\s+)?(?:term\s+)?[\"'][^\"']{1,80}[\"']"
+    r"|^(?:\d{1,3}(?:\.\d{1,3})+\s+)?"  # a section number the list-marker rule left ("1.8")
+    r"[\s\"']*(?:the\s+)?(?:term\s+)?[\"'][^\"']{1,80}[\"']"
     r"(?:\s*(?:,|or|and|\(|\))\s*(?:[\"'][^\"']{1,60}[\"']|\w+)?)*\s*"
     r"(?::\s*)?(?:shall\s+)?(?:means?|refers?\s+to|include[sd]?|shall\s+have|has\s+the\s+meaning)\b",
     re.I,

@@ -59,16 +59,59 @@ _NC_RULES = [
         r"\b(?:may|shall|will|must)\s+not\b[^.;]{0,100}?\bexcept\b[^.;]{0,100}?\bfor\s+(?:your\s+|the\s+)?"
         r"(?:own\s+)?(?:[\w-]+\s+){0,2}?" + NONCOM,
     ),
+    rule(  # a grant whose purpose is non-commercial: "permission to use ... for non-commercial use"
+        ("use", "copy", "modif", "distribut", "reproduc", "run", "grant", "permi", "licens"),
+        r"\b(?:use|copy|modify|distribute|reproduce|run|deploy|access|share|granted|permitted|licen[cs]ed)"
+        r"\b[^.;]{0,160}?\bfor\s+(?:your\s+|the\s+|its\s+|their\s+)?(?:own\s+)?"
+        r"(?:(?!not\b)[\w-]+,?\s+(?:and\s+|or\s+)?){0,4}?"
+        + NONCOM
+        + r"\s+(?:[\w-]+\s+){0,2}?(?:purposes?|uses?|usage|research|activit(?:y|ies)|applications?|"
+        r"projects?)\b",
+    ),
+    rule(  # "any non-commercial purpose is a permitted purpose", "... use is permissible"
+        ("permi", "allowed", "authori"),
+        NONCOM + r"\s+(?:[\w-]+\s+){0,2}?(?:purposes?|uses?|usage)\b[^.;]{0,80}?\b(?:is|are)\s+"
+        r"(?:a\s+|an?\s+)?(?:permitted|permissible|allowed|authori[sz]ed)",
+    ),
 ]
-_NC_NEEDS_NON = {0, 1, 2, 6}  # rules that can only match with "non" in the segment
+_NC_NEEDS_NON = {0, 1, 2, 6, 7, 8}  # rules that can only match with "non" in the segment
+# "commercial and non-commercial", "commercial or not": both are allowed, nothing withheld.
+_BOTH = re.compile(
+    NOT_NON
+    + r"\bcommercial(?:ly)?\s+(?:and|or|as\s+well\s+as|and/or)\s+"
+    + NONCOM
+    + r"|"
+    + NONCOM
+    + r"\s+(?:and|or|as\s+well\s+as|and/or)\s+commercial"
+    r"|" + NOT_NON + r"\bcommercial(?:ly)?\s+or\s+not\b",
+    _I,
+)
+# Use limited to the user's own person: "for personal use only", "solely for your private use".
+_PERSONAL = rule(
+    ("personal", "private", "hobby"),
+    _LIMITER + r"(?:your\s+|the\s+|their\s+)?(?:own\s+)?(?:personal|private|individual|hobby)"
+    r"(?:,?\s+(?:and\s+|or\s+)?(?:personal|private|individual|hobby|home|educational|"
+    r"non[\s-]*commercial))*\s+(?:use|uses|purposes?|projects?)\b"
+    r"|\b(?:personal|private)\s+(?:use|uses|purposes)\s+only\b",
+)
 # "commercial" as the purpose of a use that a prohibition governs.
 _COMMERCIAL_OBJ = re.compile(
     NOT_NON
     + r"\bcommercial(?:ly)?\b(?:\s+or\s+[\w-]+)?\s+(?:purposes?|uses?|usage|activit(?:y|ies)|"
     r"exploitation|products?|services?|advantage|organi[sz]ations?|entit(?:y|ies)|applications?|"
     r"deployment|settings?|environments?|operations?|gain|manner|context|ventures?)\b"
-    r"|\bin\s+the\s+course\s+of\s+(?:a\s+|any\s+)?commercial|" + NOT_NON + r"\bcommercially\b",
+    r"|\bin\s+the\s+course\s+of\s+(?:a\s+|any\s+)?commercial|" + NOT_NON + r"\bcommercially\b"
+    r"|(?<![nN]ot[\s-])\bfor[\s-]profit\b|\bmonetary\s+gain\b"
+    r"|\b(?:generate|earn|make)\s+(?:any\s+)?(?:revenue|income|profits?|money)\b",
     _I,
+)
+# The governed use, named after the word: "use ... by a commercial entity is not permitted".
+_COMMERCIAL_PASSIVE = rule(
+    ("permitted", "allowed", "prohibited", "forbidden", "authori", "licensed", "granted"),
+    r"\b(?:use|usage|deployment|exploitation|distribution)\b[^.;]{0,80}?"
+    + NOT_NON
+    + r"\b(?:commercial(?:ly)?|for[\s-]profit)\b[^.;]{0,60}?\b(?:is|are)\s+(?:strictly\s+)?"
+    r"(?:not\s+(?:permitted|allowed|authori[sz]ed|licensed|granted)|prohibited|forbidden)",
 )
 # Commercial use needs a separate license: "if you are commercially using ..., you shall
 # request a license", "for a commercial activity, you must request a license".
@@ -84,11 +127,21 @@ _NEEDS_LICENSE = rule(
         "purchase",
         "acquire",
         "negotiate",
+        "requir",
+        "need",
+        "subject to",
+        "only",
     ),
     NOT_NON
     + r"\bcommercial(?:ly)?\b[^.]{0,160}?\b(?:must|shall|should|need\s+to|will\s+need\s+to|have\s+"
     r"to|are\s+required\s+to)\s+(?:first\s+)?(?:request|obtain|get|apply\s+for|seek|contact|enter\s+"
-    r"into|purchase|acquire|negotiate)\b",
+    r"into|purchase|acquire|negotiate)\b"
+    r"|" + NOT_NON + r"\bcommercial(?:ly)?\b[^.]{0,120}?\b(?:requires?|needs?|is\s+subject\s+to|"
+    r"(?:is|are)\s+only\s+(?:permitted|allowed)\s+(?:with|under))\s+(?:a\s+|an\s+|the\s+)?"
+    r"(?:separate|commercial|written|additional|paid|prior\s+written|express\s+written|distinct)\s+"
+    r"(?:licen[cs]e|agreement|permission|consent|authori[sz]ation)"
+    r"|\b(?:separate|commercial|written|additional|paid)\s+(?:licen[cs]e|agreement)\s+(?:is\s+)?"
+    r"(?:required|needed|necessary)\s+for\s+(?:any\s+)?" + NOT_NON + r"commercial",
 )
 _OUTPUT_OBJECT = re.compile(
     r"(?:synthetic\s+data|outputs?)(?:\s+outputs?)?\s+(?:for|in)\s+(?:any\s+)?$", _I
@@ -141,7 +194,7 @@ _COMMERCIAL_OK = [
         r"(?:(?<![不仅许认])可以?|(?<!不)允许|准许)[^。；;非]{0,20}(?<!非)商业(?:用途|目的|使用|活动|化)",
     ),
 ]
-_COMMERCIAL_KEYS = ("commercial", "商业", "营利")
+_COMMERCIAL_KEYS = ("commercial", "商业", "营利", "profit", "revenue", "personal", "private")
 
 
 def non_commercial(doc: Document) -> list[Hit]:
@@ -170,10 +223,29 @@ def _commercial_allowed(seg: Segment) -> bool:
             before = seg.text[: m.start()]
             if re.search(OUTPUT_WORDS, before, _I) or seg.is_definition:
                 continue
-            if NEG_RE.search(before) or NEG_RE.search(m.group()):
+            if NEG_RE.search(_clause_before(before)) or NEG_RE.search(m.group()):
                 continue
             return True
     return False
+
+
+_CLAUSE_CUT = re.compile(
+    r".*(?:;|\bbut\b|,\s+(?:and|or)\b|\band\s+(?=(?:may|can|will|shall)\b))", _I | re.S
+)
+
+
+def _clause_before(before: str) -> str:
+    """The words before a match back to the start of its clause: a negation in an earlier
+    clause ("... do not fall under the copyright, and may be sold commercially") does not
+    govern it."""
+    m = _CLAUSE_CUT.match(before[-160:])
+    return before[-160:][m.end() :] if m else before[-160:]
+
+
+_RESTRICTION_ON = re.compile(
+    r"\b(?:restrict\w*|limit\w*|condition\w*)\s+(?:on|to)\s+(?:any\s+)?$", _I
+)
+_REVENUE_CAP = re.compile(r"\d|\bexceed|\bmore\s+than\b|\bthreshold|\babove\b|\bover\b", _I)
 
 
 def _nc_in(seg: Segment) -> tuple[int, Hit] | None:
@@ -185,18 +257,27 @@ def _nc_in(seg: Segment) -> tuple[int, Hit] | None:
         if i in _NC_NEEDS_NON and not has_non:
             continue
         m = r.search(seg)
-        if m:
+        if m and not _BOTH.search(text[max(0, m.start() - 60) : m.end() + 40]):
             return 0, _hit("non-commercial", seg, m)
+    if m := _PERSONAL.search(seg):
+        return 0, _hit("non-commercial", seg, m, note="use limited to personal use")
     if maybe_negated(seg):
         for m in _COMMERCIAL_OBJ.finditer(text):
             before = text[: m.start()]
             if not _negated(seg, m.start()):
                 continue
+            if not seg.lead and not NEG_RE.search(_clause_before(before)):
+                continue  # the negation governs an earlier clause
             if _OUTPUT_OBJECT.search(before) and not _MODEL_OBJECT.search(before[-100:]):
                 continue  # about outputs only ("generating synthetic data for commercial use")
-            if _EXCEPTION_BEFORE.search(before):
-                continue
+            if _EXCEPTION_BEFORE.search(before) or _RESTRICTION_ON.search(before):
+                continue  # "except for commercial use"; "no restrictions on commercial use"
+            if m.group()[:1].lower() in "gem" and _REVENUE_CAP.search(text):
+                continue  # "generate revenue above $X": a revenue threshold, not a ban
             return 2, _hit("non-commercial", seg, m)
+    m = _COMMERCIAL_PASSIVE.search(seg)
+    if m and not _BOTH.search(text) and not _OUTPUT_OBJECT.search(text[: m.start()]):
+        return 2, _hit("non-commercial", seg, m)
     m = _NEEDS_LICENSE.search(seg)
     if m and not _THRESHOLD_HINT.search(text) and not NEG_RE.search(text[: m.start()]):
         return 3, _hit("non-commercial", seg, m, note="commercial use needs a separate license")
@@ -269,6 +350,8 @@ _NON_PRODUCTION = re.compile(
     r"non[\s-]*production\b",
     _I,
 )
+# "was designed for research purposes only": a disclaimer of fitness, not a limit on use.
+_RO_DESIGNED = re.compile(r"\b(?:designed|developed|written|created)\s+(?:\w+\s+){0,2}$", _I)
 _RO_CJK = re.compile(r"仅(?:限|可|能|供)?[^。；;，,]{0,12}(?:研究|学术)(?:用途|目的|使用)?")
 
 
@@ -300,7 +383,7 @@ def research_only(doc: Document, has_nc: bool) -> list[Hit]:
         if any(k in low for k in ("research", "evaluat", "testing", "academic", "scientific")):
             for rx in _RO_PATTERNS:
                 for m in _overlapping(rx, seg.text):
-                    if _researchy(m.group(1)):
+                    if _researchy(m.group(1)) and not _RO_DESIGNED.search(seg.text[: m.start()]):
                         return [_hit("research-only", seg, m)]
             m = _RO_OTHER.search(seg.text)
             if m and _researchy(m.group(1)) and _negated(seg, m.start()):
@@ -352,7 +435,8 @@ _ND_EXCUSE = re.compile(
     r"breach)|for\s+(?:any\s+|the\s+)?(?:\(i\)\s+)?(?:commercial|military|production|unlawful|illegal)|in\s+any\s+"
     r"(?:way|manner)|to\s+(?:any\s+)?(?:person|party|entity|individual)s?\s+(?:who|that|in|on)|to\s+"
     r"(?:circumvent|remove|avoid|conceal)|notices?|copyright|attribution|trademarks?|usage\s+tracking|"
-    r"license\s+checks|guardrails?|this\s+(?:license|agreement))",
+    r"license\s+checks|guardrails?|this\s+(?:license|agreement)|the\s+licen[cs]e\s+itself|derogatory|"
+    r"prejudicial|recipients?'?\s+rights)",
     _I,
 )
 
@@ -371,10 +455,19 @@ _ND_KEYS = (
 )
 
 
+_ND_IF_NOT_ACCEPT = re.compile(
+    r"\bif\s+(?:you|licensee)\s+(?:do|does)\s+not\s+(?:accept|agree)|\bunless\s+(?:you|licensee)\s+"
+    r"(?:accept|agree)",
+    _I,
+)
+
+
 def no_derivatives(doc: Document) -> list[Hit]:
     for seg in doc.having(_ND_KEYS):
         if seg.is_definition or not re.search(r"\bno(?:t)?\b", seg.low):
             continue
+        if _ND_IF_NOT_ACCEPT.search(seg.text):
+            continue  # "if you do not accept, you may not use, copy or modify": no grant yet
         for m in _ND_ANY.finditer(seg.text):
             if not _ND_EXCUSE.search(seg.text[m.end() :]) and not re.search(
                 OUTPUT_WORDS, m.group(), _I

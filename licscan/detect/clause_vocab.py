@@ -65,6 +65,8 @@ LICENSOR_PROMISE_RE = Cue(
         "transfer",
         "warrant",
         "represent",
+        "infring",
+        "constitut",
     ),
     r"\bnot\s+(?:to\s+)?(?:assert|sue|bring\s+(?:a\s+)?claim|assign|transfer|delegate)\b"
     r"|\b(?:does|do)\s+not\s+(?:infringe|violate|contain|constitute)|\bwarrant|\brepresents?\s+that|"

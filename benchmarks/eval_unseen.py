@@ -1,0 +1,195 @@
+#!/usr/bin/env python3
+"""Accuracy of license identification and clause detection on texts licscan never saw.
+
+    python benchmarks/eval_unseen.py [--show-errors N] [--only FLAG]
+
+Two unseen sets:
+  * ScanCode's license texts (the pinned `licensedcode-data` package, installed with the
+    `test` extra).  The labels come from ScanCode's own metadata, never from licscan:
+    `Copyleft` / `Copyleft Limited` -> copyleft expected; `Permissive` / `Public Domain` /
+    copyleft -> free licenses, so no withholding or model-license flag is expected and the
+    category is osi-open; a name saying "non-commercial" -> non-commercial expected and
+    category source-available.  Exceptions, generic, unknown and deprecated entries are
+    skipped.  Two views: the clause detectors alone (the text taken as unrecognised) and the
+    whole `classify_text` on the texts that are not fingerprint references.
+  * tests/data/unseen/*.txt: invented licenses written for licscan, labelled in
+    tests/data/unseen/labels.yaml.
+
+Prints per-flag precision / recall / false positives and category accuracy.  Asserts
+nothing: the numbers are for the README and closing notes.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib.util
+import re
+import statistics
+import sys
+import time
+from collections import Counter
+from pathlib import Path
+
+import yaml
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from licscan.detect.clauses import category_from_clauses, detect_clauses  # noqa: E402
+from licscan.engine.classify import classify_text  # noqa: E402
+from licscan.model import TERM_FLAGS  # noqa: E402
+
+FREE = {"Permissive", "Public Domain", "Copyleft", "Copyleft Limited"}
+COPYLEFT = {"Copyleft", "Copyleft Limited"}
+_NC_NAME = re.compile(r"non[\s-]?commercial", re.I)
+
+
+def scancode_licenses() -> list[dict]:
+    spec = importlib.util.find_spec("licensedcode")
+    if spec is None:
+        sys.exit("licensedcode-data is not installed (pip install -e '.[test]')")
+    folder = Path(next(iter(spec.submodule_search_locations))) / "data" / "licenses"
+    out = []
+    for path in sorted(folder.glob("*.LICENSE")):
+        raw = path.read_text(encoding="utf-8", errors="replace")
+        if not raw.startswith("---\n"):
+            continue
+        parts = raw[4:].split("\n---\n", 1)
+        if len(parts) != 2:
+            continue
+        head, text = parts
+        meta = yaml.safe_load(head) or {}
+        if any(meta.get(k) for k in ("is_exception", "is_generic", "is_unknown", "is_deprecated")):
+            continue
+        if len(text.split()) < 20:
+            continue
+        out.append({"key": meta["key"], "meta": meta, "text": text})
+    return out
+
+
+def expected(meta: dict) -> tuple[dict[str, bool], str | None]:
+    """Flag -> expected (True/False; absent = no label) and the expected category."""
+    cat = meta.get("category")
+    nc_name = bool(_NC_NAME.search(meta.get("name", "")))
+    want: dict[str, bool] = {}
+    category = None
+    if cat in FREE:
+        want = {f: False for f in TERM_FLAGS}
+        want["copyleft"] = cat in COPYLEFT
+        category = "osi-open"
+    if nc_name and cat not in FREE:
+        want["non-commercial"] = True
+        category = "source-available"
+    if cat in COPYLEFT and "copyleft" not in want:
+        want["copyleft"] = True
+    return want, category
+
+
+def reference_keys() -> set[str]:
+    mapping = yaml.safe_load((ROOT / "rules" / "fingerprint-sources.yaml").read_text("utf-8"))
+    return set((mapping.get("scancode") or {}).values())
+
+
+class Score:
+    def __init__(self) -> None:
+        self.tp: Counter[str] = Counter()
+        self.fp: Counter[str] = Counter()
+        self.fn: Counter[str] = Counter()
+        self.cat_ok = 0
+        self.cat_n = 0
+        self.errors: list[str] = []
+
+    def add(self, name: str, want: dict[str, bool], found: set[str], cat: str | None, got: str):
+        for flag, exp in want.items():
+            if exp and flag in found:
+                self.tp[flag] += 1
+            elif exp:
+                self.fn[flag] += 1
+                self.errors.append(f"{name}: missed {flag}")
+            elif flag in found:
+                self.fp[flag] += 1
+                self.errors.append(f"{name}: false {flag}")
+        if cat:
+            self.cat_n += 1
+            if cat == got:
+                self.cat_ok += 1
+            else:
+                self.errors.append(f"{name}: category {got}, expected {cat}")
+
+    def table(self, title: str) -> None:
+        print(f"\n{title}")
+        print(f"  {'flag':30} {'tp':>5} {'fp':>5} {'fn':>5} {'precision':>10} {'recall':>8}")
+        for flag in TERM_FLAGS:
+            tp, fp, fn = self.tp[flag], self.fp[flag], self.fn[flag]
+            if not (tp or fp or fn):
+                continue
+            prec = f"{tp / (tp + fp):.2f}" if tp + fp else "-"
+            rec = f"{tp / (tp + fn):.2f}" if tp + fn else "-"
+            print(f"  {flag:30} {tp:5} {fp:5} {fn:5} {prec:>10} {rec:>8}")
+        if self.cat_n:
+            acc = self.cat_ok / self.cat_n
+            print(f"  category accuracy: {self.cat_ok}/{self.cat_n} = {acc:.2f}")
+
+
+def eval_scancode(show: int, only: str | None) -> None:
+    lic = scancode_licenses()
+    refs = reference_keys()
+    clauses, whole = Score(), Score()
+    times: list[float] = []
+    for item in lic:
+        want, cat = expected(item["meta"])
+        if not want and not cat:
+            continue
+        text, key = item["text"], item["key"]
+        flags = detect_clauses(text, key)
+        found = {f.id for f in flags}
+        clauses.add(key, want, found, cat, category_from_clauses(text, flags)[0])
+        if key in refs:
+            continue
+        t = time.perf_counter()
+        result = classify_text(text, key)
+        times.append((time.perf_counter() - t) * 1000)
+        whole.add(key, want, {f.id for f in result.flags}, cat, result.category)
+    n = sum(1 for i in lic if any(expected(i["meta"])))
+    print(f"ScanCode licensedcode-data: {n} labelled texts ({len(refs)} are fingerprint refs)")
+    clauses.table("clause detectors alone (text taken as unrecognised)")
+    whole.table("classify_text on texts that are not fingerprint references")
+    print(f"  classify median {statistics.median(times):.2f} ms/text over {len(times)} texts")
+    _show(clauses.errors + whole.errors, show, only)
+
+
+def eval_own(show: int, only: str | None) -> None:
+    folder = ROOT / "tests" / "data" / "unseen"
+    labels_file = folder / "labels.yaml"
+    if not labels_file.is_file():
+        return
+    labels = yaml.safe_load(labels_file.read_text("utf-8"))["texts"]
+    score = Score()
+    for name, label in sorted(labels.items()):
+        text = (folder / name).read_text("utf-8")
+        result = classify_text(text, name)
+        want = {f: f in label["flags"] for f in TERM_FLAGS}
+        score.add(name, want, {f.id for f in result.flags}, label["category"], result.category)
+    print(f"\ntests/data/unseen: {len(labels)} invented texts")
+    score.table("classify_text")
+    _show(score.errors, show, only)
+
+
+def _show(errors: list[str], n: int, only: str | None) -> None:
+    picked = [e for e in errors if not only or only in e]
+    for line in picked[:n]:
+        print("   ", line)
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--show-errors", type=int, default=0)
+    ap.add_argument("--only", help="show only errors mentioning this")
+    args = ap.parse_args()
+    eval_scancode(args.show_errors, args.only)
+    eval_own(args.show_errors, args.only)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
