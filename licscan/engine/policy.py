@@ -710,8 +710,7 @@ class _Judge:
         if not kept:
             self.decide(f"category:{self.r.category}", "info", None, "allow/waive", note)
             return
-        # Nothing set aside: never judge a laxer category than the model's own (fail closed).
-        judged = strictest(kept if note else [*kept, self.r.category])
+        judged = strictest(kept)
         use, rule = self.strongest_rule(self.policy.categories, judged)
         covering = [w for w in self.waivers if self.covers(w, None)]
         sev, src = self.exception(rule.severity, rule.source, covering, note)
