@@ -214,6 +214,9 @@ class LicenseFinding:
     name: str | None = None
     osi_approved: bool = False
     score: float | None = None
+    # Where it was read (a card line, a file's title line): reports cite it when the policy
+    # judges the category these findings make.  Not part of the JSON contract.
+    evidence: Evidence | None = None
 
     def to_dict(self) -> dict[str, Any]:
         return {"license": self.license, "category": self.category, "source": self.source}
@@ -388,6 +391,7 @@ class LineageNode:
     assessment: Assessment | None = None
     error: str | None = None  # could not be fetched / not followed: its terms are unchecked
     note: str = ""  # e.g. "LICENSE gated: judged from the declared license"
+    link: Evidence | None = None  # the parent's `base_model` entry that names this node
 
     @property
     def category(self) -> str:

@@ -262,3 +262,37 @@ def test_real_cards_declaring_another_license_than_their_gated_base(
 def readme_of(text: str) -> str:
     return readme({"llama-3-community": "llama3", "llama-2-community": "llama2",
                    "llama-3.1-community": "llama3.1"}[text])  # fmt: skip
+
+
+@pytest.mark.parametrize("use", ["commercial", "research", "distillation", "redistribution",
+                                 "fine-tuning"])  # fmt: skip
+def test_a_base_naming_no_license_makes_the_chain_unknown_under_every_use(hub, fetcher, use):
+    """top (MIT) -> middle (Apache) -> bare (no license) -> root (CC-BY): the bare base
+    grants nothing, so the model is `unknown` and fails for every use (it used to pass
+    research: the policy judged only the categories of licenses it had found)."""
+    hub.add_model("acme/root", {"README.md": readme("cc-by-4.0")})
+    hub.add_model("acme/bare", {"README.md": readme(None, "acme/root")})
+    hub.add_model("acme/middle", {"README.md": readme("apache-2.0", "acme/bare")})
+    hub.add_model("acme/top", {"README.md": readme("mit", "acme/middle")})
+    r = scan(fetcher, "acme/top", use)
+    assert r.category == "unknown"
+    assert r.verdict == "fail"
+    assert any(d.subject == "category:unknown" and d.severity == "block" for d in r.decisions)
+    bare = [lic for lic in r.licenses if lic.source == "base:acme/bare"]
+    assert [(lic.license, lic.category) for lic in bare] == [(None, "unknown")]
+    assert r.to_dict()["licenses"][2] == {
+        "license": None, "category": "unknown", "source": "base:acme/bare"}  # fmt: skip
+
+
+def test_a_deeper_base_is_linked_by_its_parents_card(hub, fetcher):
+    """The evidence for a base two levels up names the card that links it, and what
+    shows the base's own terms (here: that it names none)."""
+    hub.add_model("acme/bare", {"README.md": readme(None)})
+    hub.add_model("acme/middle", {"README.md": readme("apache-2.0", "acme/bare")})
+    hub.add_model("acme/top", {"README.md": readme("mit", "acme/middle")})
+    r = scan(fetcher, "acme/top")
+    ev = flags(r)["inherits-base-license"].evidence
+    pairs = [(e.source, e.quote) for e in ev]
+    assert ("base:acme/middle:README.md", "base_model: acme/bare") in pairs
+    assert any(src.startswith("base:acme/bare") and "no license" in q for src, q in pairs)
+    assert "no license at all" in flags(r)["inherits-base-license"].note

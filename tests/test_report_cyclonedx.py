@@ -175,7 +175,7 @@ def test_category_flags_verdict_waivers_as_properties() -> None:
     assert props(ft, "licscan:verdict") == ["warn"]
     assert props(ft, "licscan:flag:user-threshold") == ["warn"]
     assert props(ft, "licscan:flag:user-threshold:value") == ["700000000"]
-    assert props(ft, "licscan:flag:user-threshold:evidence") == ["LICENSE:31-33"]
+    assert props(ft, "licscan:flag:user-threshold:evidence:1") == ["LICENSE:31-33"]
     assert props(ft, "licscan:flag:gated:waived") == ["true"]
     assert props(ft, "licscan:reason")[0].startswith("1. card declares llama-3.1")
     nc = component(data, "nc-summarizer")

@@ -130,6 +130,8 @@ def assess(snap: ModelSnapshot) -> Assessment:
     _context(snap, a, flags)
     _incorporating_licenses(a, flags)
     a.category = strictest([lic.category for lic in a.licenses]) if a.licenses else "unknown"
+    for lic in a.licenses:
+        lic.evidence = lic.evidence or a.license_evidence.get(lic.source)
     a.flags = flags.ordered()
     a.origins = flags.origins
     return a
@@ -152,7 +154,9 @@ def _files(
         if tc is None or tc.error:
             why = (lf.error or f"{lf.path}: could not be read") if tc is None else tc.error
             why = why if why.startswith(lf.path) else f"{lf.path}: {why}"
-            _unreadable_file(lf.path, why, a, flags)
+            empty = tc is not None and (tc.error or "").startswith("empty")
+            notice = _notice_only(lf.path, lf.text) if empty else None
+            _unreadable_file(lf.path, why, a, flags, notice)
             continue
         if tc.kind == "policy" or _POLICY_DOC.search(name):
             _policy_doc(lf.path, lf.text or "", tc, flags)
@@ -184,18 +188,27 @@ def _content_error(error: str) -> bool:
     return any(m in error for m in ("cap", "binary", "too large", "decode", "encoding"))
 
 
-def _unreadable_file(path: str, why: str, a: Assessment, flags: FlagSet) -> None:
-    """A license file we cannot read binds with unknown terms: fail closed."""
+def _unreadable_file(
+    path: str, why: str, a: Assessment, flags: FlagSet, notice: Evidence | None = None
+) -> None:
+    """A license file we cannot read binds with unknown terms: fail closed.  A file
+    holding only a copyright line ("All rights reserved") grants nothing: it is quoted."""
+    ev = notice or Evidence(path, why)
     a.licenses.append(LicenseFinding(None, "unknown", f"file:{path}"))
-    a.license_evidence[f"file:{path}"] = Evidence(path, why)
+    a.license_evidence[f"file:{path}"] = ev
     a.notes.append(f"{why}: its terms are unknown")
-    flags.add(
-        Flag(
-            "unrecognized-license",
-            evidence=[Evidence(path, why)],
-            note="the file could not be read as a license text; a person must check it",
-        )
-    )
+    note = "the file could not be read as a license text; a person must check it"
+    if notice is not None:
+        note = "the file holds only a copyright notice and grants no rights"
+    flags.add(Flag("unrecognized-license", evidence=[ev], note=note))
+
+
+def _notice_only(path: str, text: str | None) -> Evidence | None:
+    """A 'license' that is nothing but copyright lines (its words normalise away)."""
+    if not text or not text.strip() or "\x00" in text:
+        return None
+    first = _title(path, text)
+    return first if first.lines else None
 
 
 def _policy_doc(path: str, text: str, tc: TextClassification, flags: FlagSet) -> None:
@@ -580,8 +593,10 @@ def _datasets(card, datasets: dict[str, list[str] | None] | None, flags: FlagSet
                 terms = ["source-available"]
             if terms:
                 ev = Evidence("card:datasets", f"datasets: {ds}", (line, line) if line else None)
+                # the data set's own card on the Hub: what it declares
+                theirs = Evidence(f"dataset:{ds}", f"license: {value}")
                 note = f"dataset {ds} is {entry.key} ({', '.join(terms)})"
-                flags.add(Flag("dataset-license", evidence=[ev], note=note), "")
+                flags.add(Flag("dataset-license", evidence=[ev, theirs], note=note), "")
     if unchecked:
         notes.append(
             "dataset licenses could not be checked (offline or unreachable): "

@@ -68,6 +68,7 @@ def walk(
                     continue  # a diamond (two merges of one base): walked once
                 seen.add(key)
                 node = LineageNode(ref, depth, names[-1], relation=_relation(snap))
+                node.link = _link(snap, ref, depth)
                 lineage.nodes.append(node)
                 if depth > max_depth:
                     node.error = f"not followed: lineage deeper than {max_depth} levels"
@@ -143,6 +144,16 @@ def _self_reference(snapshot: ModelSnapshot, lineage: Lineage) -> None:
             lineage.notes.append(f"{base} names itself as its base model: not followed")
 
 
+def _link(parent: ModelSnapshot, ref: str, depth: int) -> Evidence:
+    """The parent's card entry that names `ref` as its base: the evidence of the link."""
+    card = parent.card
+    line = card.key_lines.get("base_model") if card is not None else None
+    lines = (line, line) if line else None
+    if depth == 1:
+        return Evidence("card:base_model", f"base_model: {ref}", lines)
+    return Evidence(f"base:{_label(parent)}:README.md", f"base_model: {ref}", lines)
+
+
 def _relation(snapshot: ModelSnapshot) -> str | None:
     return snapshot.card.base_model_relation if snapshot.card else None
 
@@ -189,8 +200,22 @@ def inherit(
         if lic.license in seen:
             continue
         seen.add(lic.license)
+        ev = base.license_evidence.get(lic.source)
         r.licenses.append(
-            LicenseFinding(lic.license, lic.category, tag, lic.name, lic.osi_approved, lic.score)
+            LicenseFinding(
+                lic.license,
+                lic.category,
+                tag,
+                lic.name,
+                lic.osi_approved,
+                lic.score,
+                _rebase(ev, node.id) if ev else None,
+            )
+        )
+    if not base.licenses:  # a base that names no license binds with unknown terms
+        ev = _no_license_evidence(base)
+        r.licenses.append(
+            LicenseFinding(None, "unknown", tag, evidence=_rebase(ev, node.id) if ev else None)
         )
     via = f" via {node.parent}" if node.depth > 1 else ""
     for f in base.flags:
@@ -200,7 +225,7 @@ def inherit(
                 Flag(f.id, f.value, rebased, note=f"inherited from base {node.id}{via}"),
                 base.origins.get(f.id, {""}),
             )
-    keys = node.license_keys or ["no known license"]
+    keys = node.license_keys or ["no known license" if base.licenses else "no license at all"]
     what = f"base {node.id}{via} is {', '.join(keys)} ({node.category})"
     own_entries = [kb.entries[k] for k in dict.fromkeys(
         lic.license for lic in own.licenses if lic.license in kb.entries)]  # fmt: skip
@@ -252,21 +277,22 @@ def unresolved_flag(snapshot: ModelSnapshot, node: LineageNode) -> Flag:
 
 
 def _lineage_evidence(snapshot: ModelSnapshot, node: LineageNode) -> list[Evidence]:
-    evidence = []
-    card = snapshot.card
-    if node.depth == 1 and card is not None:
-        line = card.key_lines.get("base_model")
-        evidence.append(
-            Evidence("card:base_model", f"base_model: {node.id}", (line, line) if line else None)
-        )
+    """The entry naming the base (the model's card, or its parent's for a deeper base),
+    then what the base's terms are read from (or what shows it names none)."""
+    evidence = [node.link] if node.link is not None else []
     base = node.assessment
     if base is not None:
-        for lic in base.licenses:
-            ev = base.license_evidence.get(lic.source)
-            if ev is not None:
-                evidence.append(_rebase(ev, node.id))
-                break
+        found = [base.license_evidence[lic.source] for lic in base.licenses
+                 if lic.source in base.license_evidence]  # fmt: skip
+        first = found[0] if found else _no_license_evidence(base)
+        if first is not None:
+            evidence.append(_rebase(first, node.id))
     return evidence
+
+
+def _no_license_evidence(base: Assessment) -> Evidence | None:
+    flag = next((f for f in base.flags if f.id == "no-license" and f.evidence), None)
+    return flag.evidence[0] if flag is not None else None
 
 
 def _rebase(ev: Evidence, base_id: str) -> Evidence:

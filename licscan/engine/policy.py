@@ -710,7 +710,8 @@ class _Judge:
         if not kept:
             self.decide(f"category:{self.r.category}", "info", None, "allow/waive", note)
             return
-        judged = strictest(kept)
+        # Nothing set aside: never judge a laxer category than the model's own (fail closed).
+        judged = strictest(kept if note else [*kept, self.r.category])
         use, rule = self.strongest_rule(self.policy.categories, judged)
         covering = [w for w in self.waivers if self.covers(w, None)]
         sev, src = self.exception(rule.severity, rule.source, covering, note)

@@ -80,6 +80,89 @@ def display_name(model: ModelResult) -> str:
     return model.ref
 
 
+@dataclass(frozen=True)
+class PolicyFinding:
+    """A judgement of the policy that is not about one flag: the model's category, a
+    denied license, a denied model.  Reports show it beside the flags, with its rule."""
+
+    rule_id: str  # "category-not-allowed" | "policy-denied" (SARIF rule ids)
+    subject: str  # "category unknown", "license agpl-3.0 denied", "model denied"
+    severity: str  # block | warn
+    rule: str  # the policy file:line that decided, with the use: "rules/...:10 (commercial)"
+    note: str
+    evidence: tuple[Evidence, ...]
+
+
+def policy_findings(model: ModelResult) -> list[PolicyFinding]:
+    """The model's non-flag judgements that block or warn, most severe first.
+
+    A result read back from a lock has no decisions: when its verdict is not explained by
+    an active flag, the category is named as the reason (fail closed, never silent)."""
+    out = [_policy_finding(model, d) for d in model.decisions if not d.subject.startswith("flag:")]
+    found = [f for f in out if f is not None]
+    if not model.decisions and model.verdict in ("fail", "warn") and not model.error:
+        severity = "block" if model.verdict == "fail" else "warn"
+        if not any(f.severity == severity for f in active_flags(model)):
+            reason = model.reasons[0] if model.reasons else "recorded verdict"
+            found.append(_category_finding(model, model.category, severity, reason, ""))
+    return sorted(found, key=lambda f: SEVERITY_ORDER.index(f.severity))
+
+
+def policy_title(p: PolicyFinding) -> str:
+    if p.rule_id == "category-not-allowed" and p.severity != "block":
+        return "Category needs review"
+    return flag_info(p.rule_id).title
+
+
+def _policy_finding(model: ModelResult, d) -> PolicyFinding | None:  # d: Decision
+    if d.severity not in ("block", "warn"):
+        return None
+    rule = f"{d.source} ({d.use})" if d.use else d.source
+    kind, _, name = d.subject.partition(":")
+    if kind == "category":
+        return _category_finding(model, name, d.severity, rule, d.note)
+    if kind == "license":
+        ev = [_license_evidence(lic) for lic in model.licenses if lic.license == name]
+        return PolicyFinding(
+            "policy-denied", f"license {name} denied", d.severity, rule, d.note, tuple(ev)
+        )
+    names = display_name(model)
+    ev = (Evidence(d.source, f"{d.note or 'model named by the policy'}: {names}"),)
+    return PolicyFinding("policy-denied", "model denied", d.severity, rule, d.note, ev)
+
+
+def _category_finding(
+    model: ModelResult, category: str, severity: str, rule: str, note: str
+) -> PolicyFinding:
+    """The category, with the licenses that make it as evidence (or what shows none)."""
+    ev = [_license_evidence(lic) for lic in model.licenses if lic.category == category]
+    if not ev:
+        ev = [e for f in model.flags if f.id == "no-license" for e in f.evidence[:1]]
+    if not ev:
+        ev = [Evidence(model.ref, "no license found that grants rights for this use")]
+    subject = f"category {category}"
+    return PolicyFinding("category-not-allowed", subject, severity, rule, note, tuple(ev))
+
+
+def _license_evidence(lic) -> Evidence:  # lic: LicenseFinding
+    """Where a license was read; its own quote when the engine kept one."""
+    what = lic.license or "unrecognised license"
+    if lic.evidence is not None:
+        src = lic.evidence.source
+        if lic.source.startswith("base:") and not src.startswith("base:"):
+            src = f"{lic.source}:{src}"
+        return Evidence(src, lic.evidence.quote, lic.evidence.lines)
+    return Evidence(lic.source, f"{what} ({lic.category})")
+
+
+def rule_of(model: ModelResult, flag: Flag) -> str | None:
+    """The policy file:line (and use) that set this flag's severity, when known."""
+    for d in model.decisions:
+        if d.subject == f"flag:{flag.id}":
+            return f"{d.source} ({d.use})" if d.use else d.source
+    return None
+
+
 def short_rev(revision: str | None) -> str:
     if not revision:
         return "-"
@@ -125,6 +208,8 @@ def evidence_file(model: ModelResult, ev: Evidence) -> FileRef | None:
     if ":" not in src:
         return FileRef(model.repo_id or model.ref, model.revision, src)
     m = _REPO_FILE_RE.match(src)
+    if m and m["repo"].startswith((".", "/", "~")):
+        return None  # a local folder named as a base: no Hub page to link
     if m:
         return FileRef(m["repo"], m["rev"] or _lineage_revision(model, m["repo"]), m["path"])
     return None
@@ -208,6 +293,54 @@ def one_line(text: str, limit: int = 0) -> str:
     if limit and len(flat) > limit:
         return flat[: max(limit - 1, 1)].rstrip() + "…"
     return flat
+
+
+# Words that carry a flag's meaning: a cut quote is centred on the first one, so a long
+# grant sentence still shows "…for non-commercial research purposes only."
+DECISIVE: dict[str, tuple[str, ...]] = {
+    "non-commercial": ("non-commercial", "noncommercial", "commercial"),
+    "research-only": ("research", "evaluation", "non-production", "testing"),
+    "no-derivatives": ("derivative", "modif", "adapt"),
+    "output-training-ban": ("output", "train", "improve"),
+    "output-training-conditional": ("output", "train", "improve"),
+    "user-threshold": ("active users", "users"),
+    "revenue-threshold": ("revenue", "turnover"),
+    "prominent-attribution": ("prominent", "display", "built with", "attribution"),
+    "use-restrictions": ("restrict", "policy", "not use", "prohibit"),
+    "copyleft": ("same license", "same terms", "share", "copyleft"),
+    "geo-restriction": ("european union", "region", "resident", "territor", "country"),
+}
+
+
+def excerpt(text: str, limit: int, words: tuple[str, ...] = ()) -> str:
+    """`text` on one line, cut to `limit` characters around the first decisive word
+    (from the start when that word is already in view)."""
+    flat = one_line(text)
+    if len(flat) <= limit:
+        return flat
+    low = flat.lower()
+    hits = [i for w in words if (i := low.find(w)) >= 0]
+    at = min(hits) if hits else 0
+    if at + 20 <= limit - 1:  # the decisive words are already in view
+        return one_line(flat, limit)
+    start = max(0, min(at - limit // 3, len(flat) - limit + 1))
+    start = flat.find(" ", start) + 1 if flat.find(" ", start) >= 0 else start
+    return "…" + one_line(flat[start:], limit - 1)
+
+
+def decisive_evidence(flag: Flag) -> Evidence | None:
+    """The evidence to show first when there is room for one: a quote from the license
+    text itself, else the knowledge-base clause, else a card line or anything else."""
+
+    def rank(ev: Evidence) -> int:
+        src = ev.source
+        if src.startswith(("rules/", "dataset:")):
+            return 1
+        if src.startswith(("card:", "hub:")) or src.endswith("README.md"):
+            return 2
+        return 0 if ev.lines else 3
+
+    return min(flag.evidence, key=rank) if flag.evidence else None
 
 
 def flag_summary(flag: Flag) -> str:
@@ -354,8 +487,14 @@ FLAG_INFO: dict[str, FlagInfo] = {
     ),
     "category-not-allowed": FlagInfo(
         "Category not allowed",
-        "The model's license category is not allowed by the policy for this use.",
+        "The model's license category is not allowed by the policy for this use "
+        "(or, as a warning, needs a person to read the terms).",
         "Choose another model or obtain an exception from the policy owner.",
+    ),
+    "policy-denied": FlagInfo(
+        "Denied by the policy",
+        "The organisation's policy denies this license or this model.",
+        "Choose another model or ask the policy owner for a waiver.",
     ),
 }
 

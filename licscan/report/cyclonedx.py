@@ -48,7 +48,9 @@ from licscan.report.common import (
     is_waived,
     kb_entry,
     one_line,
+    policy_findings,
     project_url,
+    rule_of,
 )
 
 NS = "licscan"
@@ -351,9 +353,15 @@ class _BomBuilder:
             p.append(Property(name=base, value=f.severity or "unjudged"))
             if f.value:
                 p.append(Property(name=f"{base}:value", value=f.value))
-            for ev in f.evidence:
-                p.append(Property(name=f"{base}:evidence", value=evidence_where(ev)))
-                p.append(Property(name=f"{base}:quote", value=one_line(ev.quote)))
+            # Numbered: the library sorts properties, and a place must stay with its quote.
+            width = len(str(len(f.evidence)))
+            for i, ev in enumerate(f.evidence, 1):
+                n = f"{i:0{width}d}"
+                p.append(Property(name=f"{base}:evidence:{n}", value=evidence_where(ev)))
+                p.append(Property(name=f"{base}:quote:{n}", value=one_line(ev.quote)))
+            rule = rule_of(m, f)
+            if rule:
+                p.append(Property(name=f"{base}:rule", value=rule))
             if is_waived(m, f):
                 p.append(Property(name=f"{base}:waived", value="true"))
         for w in m.waivers:
@@ -366,6 +374,10 @@ class _BomBuilder:
                         f"expires={w.expires or 'never'}; reason={w.reason}"
                     ),
                 )
+            )
+        for pf in policy_findings(m):  # the category or a list decided, not a flag
+            p.append(
+                Property(name=f"{NS}:decision", value=f"{pf.severity} {pf.subject} by {pf.rule}")
             )
         # Properties are sorted by the library: number the reasons to keep their order.
         width = len(str(len(m.reasons)))

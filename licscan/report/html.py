@@ -12,6 +12,7 @@ from typing import Any
 
 from licscan.model import ModelResult, ScanReport
 from licscan.report.common import (
+    PolicyFinding,
     active_flags,
     display_name,
     evidence_link,
@@ -23,6 +24,9 @@ from licscan.report.common import (
     license_label,
     model_link,
     models_by_urgency,
+    policy_findings,
+    policy_title,
+    rule_of,
     short_rev,
     waiver_for,
 )
@@ -76,8 +80,20 @@ def model_view(m: ModelResult, hub: str, index: int) -> dict[str, Any]:
         "policy": m.policy,
         "gated": m.gated if isinstance(m.gated, str) else ("yes" if m.gated else ""),
         "licenses": [_license_view(lic) for lic in m.licenses],
-        "flags": [_flag_view(m, f, hub) for f in flags_for_display(m)],
-        "blocking": [f.id for f in active_flags(m) if f.severity == "block"],
+        "flags": [_policy_view(m, p, hub) for p in policy_findings(m)]
+        + [_flag_view(m, f, hub) for f in flags_for_display(m)],
+        "blocking": [p.subject for p in policy_findings(m) if p.severity == "block"]
+        + [f.id for f in active_flags(m) if f.severity == "block"],
+        "decisions": [
+            {
+                "subject": d.subject,
+                "use": d.use or "all",
+                "severity": d.severity,
+                "rule": d.source,
+                "note": d.note,
+            }
+            for d in m.decisions
+        ],
         "lineage": [_lineage_view(e, hub) for e in m.lineage],
         "base_models": m.base_models,
         "waivers": [
@@ -111,6 +127,31 @@ def _license_view(lic: Any) -> dict[str, Any]:
     }
 
 
+def _evidence_view(m: ModelResult, evidence: Any, hub: str) -> list[dict[str, Any]]:
+    return [
+        {"where": evidence_where(ev), "url": evidence_link(m, ev, hub), "quote": ev.quote.strip()}
+        for ev in evidence
+    ]
+
+
+def _policy_view(m: ModelResult, p: PolicyFinding, hub: str) -> dict[str, Any]:
+    """A judgement of the category or the lists, laid out like a flag."""
+    info = flag_info(p.rule_id)
+    return {
+        "id": p.subject,
+        "title": policy_title(p),
+        "description": info.description,
+        "help": info.help,
+        "severity": p.severity,
+        "value": None,
+        "note": p.note,
+        "rule": p.rule,
+        "waived": False,
+        "waiver": None,
+        "evidence": _evidence_view(m, p.evidence, hub),
+    }
+
+
 def _flag_view(m: ModelResult, f: Any, hub: str) -> dict[str, Any]:
     info = flag_info(f.id)
     waiver = waiver_for(m, f)
@@ -122,6 +163,7 @@ def _flag_view(m: ModelResult, f: Any, hub: str) -> dict[str, Any]:
         "severity": f.severity or "unjudged",
         "value": f.value,
         "note": f.note,
+        "rule": rule_of(m, f),
         "waived": bool(waiver and waiver.applied),
         "waiver": (
             {
@@ -133,14 +175,7 @@ def _flag_view(m: ModelResult, f: Any, hub: str) -> dict[str, Any]:
             if waiver
             else None
         ),
-        "evidence": [
-            {
-                "where": evidence_where(ev),
-                "url": evidence_link(m, ev, hub),
-                "quote": ev.quote.strip(),
-            }
-            for ev in f.evidence
-        ],
+        "evidence": _evidence_view(m, f.evidence, hub),
     }
 
 

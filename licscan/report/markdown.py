@@ -13,6 +13,7 @@ from typing import Any
 
 from licscan.model import Flag, ModelResult, ScanReport
 from licscan.report.common import (
+    PolicyFinding,
     display_name,
     evidence_link,
     evidence_where,
@@ -25,6 +26,9 @@ from licscan.report.common import (
     model_link,
     models_by_urgency,
     one_line,
+    policy_findings,
+    policy_title,
+    rule_of,
     short_rev,
     waiver_for,
 )
@@ -94,8 +98,8 @@ def _blocks(report: ScanReport, hub: str, include_passing: bool) -> list[str]:
     blocks += _table(models, hub, include_passing)
     # Driven by the flags as well as the verdicts, so no finding is ever left out.
     failing = [m for m in models if m.verdict in ("fail", "error") or _flags_of(m, {"block"})]
-    warning = [m for m in models if m.verdict == "warn" or _flags_of(m, {"warn"})]
-    warning = [m for m in warning if _flags_of(m, {"warn"}) or m not in failing]
+    warning = [m for m in models if m.verdict == "warn" or _has_warnings(m)]
+    warning = [m for m in warning if _has_warnings(m) or m not in failing]
     blocks.append("")
     if failing:
         blocks += ["#### Blocking findings", ""]
@@ -152,14 +156,21 @@ def _flags_of(m: ModelResult, severities: set, waived: bool = False) -> list[Fla
     return out
 
 
+def _has_warnings(m: ModelResult) -> bool:
+    return bool(_flags_of(m, {"warn"})) or any(p.severity == "warn" for p in policy_findings(m))
+
+
 def _model_section(m: ModelResult, hub: str, severities: set, waived: bool = False) -> list[str]:
     lines = [f"**{ICONS.get(m.verdict, '')} {_name(m, hub)}** — {m.verdict}, {m.category}", ""]
     if m.error and "block" in severities:
         lines.append(f"- could not be evaluated: {escape_inline(m.error)}")
+    judged = [p for p in policy_findings(m) if p.severity in severities]
+    for p in judged:
+        lines += _policy_lines(m, p, hub)
     flags = _flags_of(m, severities, waived)
     for f in flags:
         lines += _flag_lines(m, f, hub)
-    if not flags and not m.error and severities & {"block", "warn"}:
+    if not flags and not judged and not m.error and severities & {"block", "warn"}:
         # the policy judged the category itself: say why
         why = "; ".join(m.reasons) or f"category {m.category}"
         lines.append(f"- policy: {escape_inline(why)}")
@@ -185,8 +196,24 @@ def _flag_lines(m: ModelResult, f: Flag, hub: str) -> list[str]:
         )
     if f.note:
         head += f" — {escape_inline(f.note)}"
-    out = [head]
-    for ev in f.evidence:
+    rule = rule_of(m, f)
+    if rule and not is_waived(m, f):
+        head += f" — rule {escape_inline(rule)}"
+    return [head, *_evidence_lines(m, f.evidence, hub)]
+
+
+def _policy_lines(m: ModelResult, p: PolicyFinding, hub: str) -> list[str]:
+    """A judgement of the category or the allow/deny lists, with its rule and evidence."""
+    head = f"- **{escape_inline(p.subject)}** ({p.severity}) {policy_title(p)}"
+    head += f" — rule {escape_inline(p.rule)}"
+    if p.note:
+        head += f" — {escape_inline(p.note)}"
+    return [head, *_evidence_lines(m, list(p.evidence), hub)]
+
+
+def _evidence_lines(m: ModelResult, evidence: list, hub: str) -> list[str]:
+    out = []
+    for ev in evidence:
         where = escape_inline(evidence_where(ev))
         url = evidence_link(m, ev, hub)
         out.append(f"  [{where}]({url})" if url else f"  {where}")

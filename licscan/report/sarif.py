@@ -17,6 +17,7 @@ from typing import Any
 
 from licscan.model import FLAG_IDS, TERM_FLAGS, Evidence, Flag, ModelResult, ScanReport
 from licscan.report.common import (
+    PolicyFinding,
     active_flags,
     evidence_file,
     evidence_where,
@@ -25,12 +26,14 @@ from licscan.report.common import (
     hub_link,
     hub_url,
     one_line,
+    policy_findings,
     project_url,
+    rule_of,
     waiver_for,
 )
 
 SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
-RULE_IDS: tuple[str, ...] = (*FLAG_IDS, "model-error", "category-not-allowed")
+RULE_IDS: tuple[str, ...] = (*FLAG_IDS, "model-error", "category-not-allowed", "policy-denied")
 LEVELS = {"block": "error", "warn": "warning", "info": "note"}
 FINGERPRINT_KEY = "licscanFinding/v1"
 
@@ -105,10 +108,10 @@ def _model_results(m: ModelResult, ctx: _Context) -> list[dict[str, Any]]:
     for flag in flags_for_display(m):
         out.append(_flag_result(m, flag, ctx))
     judged = {f.severity for f in active_flags(m)}
-    if m.verdict == "fail" and "block" not in judged:
-        out.append(_category_result(m, "error", ctx))
-    elif m.verdict == "warn" and not judged & {"block", "warn"}:
-        out.append(_category_result(m, "warning", ctx))
+    for p in policy_findings(m):
+        # a warning about the category alone is worth a result only when nothing else warns
+        if p.severity == "block" or not judged & {"block", "warn"}:
+            out.append(_policy_result(m, p, ctx))
     return out
 
 
@@ -125,6 +128,9 @@ def _flag_result(m: ModelResult, flag: Flag, ctx: _Context) -> dict[str, Any]:
     waiver = waiver_for(m, flag)
     if waiver is not None and not waiver.applied:
         parts.append(f"Waiver expired ({waiver.expires}): {waiver.reason}.")
+    rule = rule_of(m, flag)
+    if rule and flag.severity in ("block", "warn") and not (waiver and waiver.applied):
+        parts.append(f"Judged {flag.severity} by {rule}.")
     level = LEVELS.get(flag.severity or "", "note")
     result = _result(
         m, flag.id, level, " ".join(parts), ctx, flag.evidence[:1] or None, flag.value or ""
@@ -146,13 +152,35 @@ def _flag_result(m: ModelResult, flag: Flag, ctx: _Context) -> dict[str, Any]:
             }
         ]
     result["properties"]["severity"] = flag.severity
+    if rule:
+        result["properties"]["rule"] = rule
     return result
 
 
-def _category_result(m: ModelResult, level: str, ctx: _Context) -> dict[str, Any]:
-    why = "; ".join(m.reasons) if m.reasons else f"category {m.category}"
-    text = f"{m.ref}: license category '{m.category}' is not allowed by the policy: {why}."
-    return _result(m, "category-not-allowed", level, text, ctx, None, m.category)
+def _policy_result(m: ModelResult, p: PolicyFinding, ctx: _Context) -> dict[str, Any]:
+    """The category or an allow/deny list decided: say which rule, and quote what the
+    category rests on."""
+    what = (
+        f"license category '{m.category}' is not allowed by the policy"
+        if p.rule_id == "category-not-allowed" and p.severity == "block"
+        else f"{p.subject} ({p.severity})"
+    )
+    parts = [f"{m.ref}: {what}, by {p.rule}."]
+    parts += [f"{evidence_where(ev)}: “{one_line(ev.quote)}”" for ev in p.evidence]
+    if p.note:
+        parts.append(f"Note: {p.note}.")
+    evidence = list(p.evidence)
+    value = p.subject.split(" ", 1)[-1]
+    level = LEVELS[p.severity]
+    result = _result(m, p.rule_id, level, " ".join(parts), ctx, evidence or None, value)
+    related = [loc for ev in evidence if (loc := _evidence_location(m, ev, ctx))]
+    if related:
+        for i, loc in enumerate(related):
+            loc["id"] = i
+        result["relatedLocations"] = related
+    result["properties"]["severity"] = p.severity
+    result["properties"]["rule"] = p.rule
+    return result
 
 
 def _result(

@@ -13,12 +13,18 @@ from typing import Any
 
 from licscan.model import Flag, ModelResult, ScanReport
 from licscan.report.common import (
+    DECISIVE,
+    PolicyFinding,
     active_flags,
+    decisive_evidence,
     display_name,
     evidence_where,
+    excerpt,
     flag_summary,
     is_waived,
     one_line,
+    policy_findings,
+    rule_of,
     short_rev,
     waiver_for,
 )
@@ -75,13 +81,22 @@ def _finding_lines(m: ModelResult, quiet: bool) -> list[tuple[str | None, str, s
 
 
 def _findings(m: ModelResult, quiet: bool) -> list[tuple[str | None, str, str]]:
-    """The error, then judged flags, then the rest."""
+    """The error, then what decided the verdict (the policy's judgements of the category
+    or lists, and flags, each with its evidence and rule), then the rest."""
     rows: list[tuple[str | None, str, str]] = []
     if m.error:
         rows.append(("block", "error", one_line(m.error)))
-    for f in active_flags(m):
-        if f.severity in ("block", "warn") or (not quiet and f.severity is None):
-            rows.append((f.severity, flag_summary(f), _evidence_line(f)))
+    judged = policy_findings(m)
+    for sev in ("block", "warn"):
+        for p in judged:
+            if p.severity == sev:
+                rows.append((sev, p.subject, _policy_line(p)))
+        for f in active_flags(m):
+            if f.severity == sev:
+                rows.append((sev, flag_summary(f), _evidence_line(f, rule_of(m, f))))
+    if not quiet:
+        rows += [(None, flag_summary(f), _evidence_line(f)) for f in active_flags(m)
+                 if f.severity is None]  # fmt: skip
     if quiet:
         return rows
     info = [flag_summary(f) for f in active_flags(m) if f.severity == "info"]
@@ -98,16 +113,34 @@ def _findings(m: ModelResult, quiet: bool) -> list[tuple[str | None, str, str]]:
                 )
             )
         elif waiver is not None:
-            rows.append(("warn", f"expired waiver {f.id}", f"expired {waiver.expires}"))
+            rows.append(
+                (
+                    "warn",
+                    f"expired waiver {f.id}",
+                    f"expired {waiver.expires}, no longer applies: {waiver.reason} "
+                    f"({waiver.approver})",
+                )
+            )
     return rows
 
 
-def _evidence_line(f: Flag) -> str:
-    if not f.evidence:
-        return f.note
-    ev = f.evidence[0]
+def _evidence_line(f: Flag, rule: str | None = None) -> str:
+    """The most telling quote (cut around its decisive words), then the policy rule."""
+    ev = decisive_evidence(f)
+    by = f"  [{rule}]" if rule else ""
+    if ev is None:
+        return f"{f.note}{by}"
     more = f" (+{len(f.evidence) - 1} more)" if len(f.evidence) > 1 else ""
-    return f"{evidence_where(ev)}: “{one_line(ev.quote, QUOTE_CHARS)}”{more}"
+    quote = excerpt(ev.quote, QUOTE_CHARS, DECISIVE.get(f.id, ()))
+    return f"{evidence_where(ev)}: “{quote}”{more}{by}"
+
+
+def _policy_line(p: PolicyFinding) -> str:
+    """'card:license_name:3: “license_name: foo” [rules/policies/x.yaml:10 (commercial)]'."""
+    ev = p.evidence[0] if p.evidence else None
+    more = f" (+{len(p.evidence) - 1} more)" if len(p.evidence) > 1 else ""
+    said = f"{evidence_where(ev)}: “{excerpt(ev.quote, QUOTE_CHARS)}”{more}" if ev else p.note
+    return f"{said} [{p.rule}]"
 
 
 # --- plain -------------------------------------------------------------------------
