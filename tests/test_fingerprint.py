@@ -255,6 +255,8 @@ def test_shipped_fingerprints_hold_no_text() -> None:
         "sentences",
         "sentence_tokens",
         "skeleton",
+        "skeleton_sentences",  # hashes of whole sentences' content words
+        "fillable",  # indexes of template sentences
         "origin",
     }
     for ref in data["references"]:

@@ -107,6 +107,30 @@ def sentence_hashes(tokens: Tokens) -> list[int]:
     return [zlib.crc32(" ".join(tokens.words[s:e]).encode("utf-8")) for s, e in tokens.sentences]
 
 
+def skeleton_sentence_hashes(tokens: Tokens) -> list[int]:
+    """Sentence hashes over content words only: a list marker a re-wrap moved into a
+    sentence changes its hash above, not this one."""
+    return [
+        zlib.crc32(" ".join(skeleton(tokens.words[s:e])[0]).encode("utf-8"))
+        for s, e in tokens.sentences
+    ]
+
+
+# Words of a template sentence a user fills in ("Neither the name of the copyright holder
+# nor ...", "Copyright [yyyy] [name of copyright owner]"): a different word there is the
+# holder's name, not a change of the terms.
+_FILLABLE = frozenset(
+    {
+        "holder", "holders", "owner", "owners", "author", "authors", "organization",
+        "organisation", "yyyy", "year", "name", "names", "fullname", "copyright",
+    }
+)  # fmt: skip
+
+
+def fillable_sentences(tokens: Tokens) -> list[int]:
+    return [i for i, (s, e) in enumerate(tokens.sentences) if _FILLABLE & set(tokens.words[s:e])]
+
+
 # --- build ---------------------------------------------------------------------------
 
 
@@ -149,6 +173,8 @@ def build_reference(name: str, key: str, tokens: Tokens) -> dict[str, Any]:
         "sentences": _pack(sents, "I"),
         "sentence_tokens": _pack(lengths, "H"),
         "skeleton": _pack(skel, "I"),
+        "skeleton_sentences": _pack(skeleton_sentence_hashes(tokens), "I"),
+        "fillable": _pack(fillable_sentences(tokens), "H"),
     }
 
 
@@ -199,6 +225,8 @@ class Reference:
     sentences: list[int]
     sentence_tokens: list[int]
     skeleton: frozenset[int]
+    skeleton_sentences: list[int] = field(default_factory=list)
+    fillable: frozenset[int] = frozenset()  # template sentences (holder names filled in)
 
 
 @dataclass
@@ -267,6 +295,8 @@ class FingerprintIndex:
                 list(_unpack(r["sentences"], "I")),
                 list(_unpack(r["sentence_tokens"], "H")),
                 frozenset(_unpack(r["skeleton"], "I")),
+                list(_unpack(r.get("skeleton_sentences", ""), "I")),
+                frozenset(_unpack(r.get("fillable", ""), "H")),
             )
             for r in data["references"]
         ]
@@ -415,7 +445,10 @@ def _align(tokens: Tokens, skel: _Skeleton, ref: Reference, extra: list[Referenc
             added = novelty * q_tok if novelty >= 0.5 else 0.0
         else:
             added = max(0, q_tok - ref_tok)
-        block = Block(tag, start, end, ref_tok, added + max(0, ref_tok - q_tok))
+        changed = added + max(0, ref_tok - q_tok)
+        if tag == "replace" and changed < BLOCK_MIN and _edited(tokens, ref, r0, r1, q0, q1):
+            changed = BLOCK_MIN  # a word or number changed in place: "700 million" -> "7 million"
+        block = Block(tag, start, end, ref_tok, changed)
         # Text only before or after the license (a preface, a filled-in notice, an
         # appendix) is not a change of its terms unless a clause detector says so.
         block.edge = tag == "insert" and (start == 0 or end == n_tok)
@@ -425,6 +458,29 @@ def _align(tokens: Tokens, skel: _Skeleton, ref: Reference, extra: list[Referenc
             block.foreign = True  # an embedded use policy or second license, reported apart
         blocks.append(block)
     return blocks
+
+
+SMALL_EDIT = 4  # words a sentence may gain or lose and still be "the same sentence, edited"
+
+
+def _edited(tokens: Tokens, ref: Reference, r0: int, r1: int, q0: int, q1: int) -> bool:
+    """Sentences replaced one for one, about as long as the reference's, whose content
+    words differ: an in-place edit of the terms (a number, a name, "not" removed).  Not a
+    re-wrap (same content words) and not a template sentence with a holder's name."""
+    if r1 - r0 != q1 - q0 or not ref.skeleton_sentences:
+        return False
+    sents = tokens.sentences
+    deltas = [(e - s) - ref.sentence_tokens[r0 + i] for i, (s, e) in enumerate(sents[q0:q1])]
+    if sum(1 for d in deltas if d) > 1 and sum(deltas) == 0:
+        return False  # a sentence boundary moved (a heading re-wrapped into the next line)
+    for i in range(r1 - r0):
+        r, (s, e) = r0 + i, sents[q0 + i]
+        if r in ref.fillable or abs((e - s) - ref.sentence_tokens[r]) > SMALL_EDIT:
+            continue
+        skel = zlib.crc32(" ".join(skeleton(tokens.words[s:e])[0]).encode("utf-8"))
+        if skel != ref.skeleton_sentences[r]:
+            return True
+    return False
 
 
 def block_evidence(

@@ -162,6 +162,16 @@ class Tokens:
     line_count: int = 0
 
 
+_BARE_NUMBER_RE = re.compile(r"^\s*\d{1,4}\s*$")
+
+
+def _wrapped_number(raw: str, prev: str) -> bool:
+    """A lone number continuing an unfinished line is part of the sentence (a page number
+    stands apart: after a blank line or a finished sentence)."""
+    tail = prev.rstrip()
+    return bool(tail) and tail[-1] not in ".;:!?" and bool(_BARE_NUMBER_RE.match(raw))
+
+
 def tokenize(text: str) -> Tokens:
     """Split a text into normalised tokens, keeping line numbers and sentence ranges."""
     out = Tokens()
@@ -173,12 +183,16 @@ def tokenize(text: str) -> Tokens:
     raw_lines = text.split("\n")
     out.line_count = len(raw_lines)
     in_notice = False  # inside a copyright notice that wraps onto further lines
+    prev = ""
     for lineno, raw in enumerate(raw_lines, 1):
         if in_notice and raw.strip() and len(raw.split()) <= 6:
             in_notice = not _SENT_END_RE.search(raw.rstrip() + " ")
             continue
         in_notice = False
         line = clean_line(raw)
+        if not line.strip() and _wrapped_number(raw, prev):
+            line = raw.strip()  # "... dated August 22," / "2022": a wrap, not a page number
+        prev = raw
         if not line.strip():
             in_notice = (
                 bool(raw.strip())

@@ -201,6 +201,11 @@ def classify_text(text: str, source: str) -> TextClassification:
             category = strictest([category, other.category])
     flags = _known_flags(facts, detected)
     reasons, extra = _disagreement(analysis, basis, entry, facts, detected, tokens)
+    changed_values = _changed_values(entry, facts, detected)
+    reasons = [r for r, _ in changed_values] + reasons
+    for _, flag in changed_values:  # the text's own number, located, beats the known one
+        match.differences = _merge_evidence(match.differences, flag.evidence)
+        flags = [flag if f.id == flag.id else f for f in flags]
     if match.modified or reasons:
         match.modified = True
         flags.extend(extra)
@@ -257,6 +262,33 @@ def _known_flags(facts: list[tuple[LicenseEntry, ClauseFact]], detected: list[Fl
     return list(out.values())
 
 
+def _changed_values(
+    entry: LicenseEntry, facts: list[tuple[LicenseEntry, ClauseFact]], detected: list[Flag]
+) -> list[tuple[str, Flag]]:
+    """Thresholds the text states differently from the known license ("7 million" where
+    the license says 700 million): each a reason and the flag with the text's value.
+
+    Checked even when the text matches the reference almost word for word: a changed
+    number is one word, too small for the fingerprint to notice, and the one that
+    matters most."""
+    known = {f.flag: f for _, f in facts}
+    out = []
+    for flag in detected:
+        fact = known.get(flag.id)
+        if not (fact and fact.value and flag.value) or flag.value == fact.value:
+            continue
+        reason = f"'{flag.id}' value {flag.value} differs from {entry.key} ({fact.value})"
+        note = f"{fact.clause}; the text says {flag.value}, {entry.key} says {fact.value}"
+        out.append((reason, Flag(flag.id, flag.value, list(flag.evidence), note=note)))
+    return out
+
+
+def _merge_evidence(first: list[Evidence], more: list[Evidence]) -> list[Evidence]:
+    out = list(first)
+    out.extend(e for e in more if e not in out)
+    return sorted(out, key=lambda e: e.lines or (0, 0))
+
+
 def _disagreement(
     analysis: Analysis,
     basis: str,
@@ -292,16 +324,12 @@ def _disagreement(
         if fact is None and all(f.id != flag.id for f in extra):
             extra.append(flag)
             reasons.append(f"adds a '{flag.id}' clause that {entry.key} does not have")
-        elif fact and fact.value and flag.value and flag.value != fact.value:
-            reasons.append(
-                f"'{flag.id}' value {flag.value} differs from {entry.key} ({fact.value})"
-            )
     removed = sum(  # reference words with no counterpart in the text
         max(0, b.ref_tokens - (b.end - b.start))
         for b in analysis.blocks
         if b.tag != "insert" and not b.foreign
     )
-    if basis == "fingerprint" and removed >= BLOCK_MIN:
+    if basis == "fingerprint" and (removed >= BLOCK_MIN or analysis.modified):
         found = {f.id for f in detected}
         for _, fact in facts:
             if fact.flag not in found and _clauses() is not None:
