@@ -114,6 +114,12 @@ def policy_title(p: PolicyFinding) -> str:
     return flag_info(p.rule_id).title
 
 
+def policy_description(p: PolicyFinding) -> str:
+    if p.rule_id == "category-not-allowed" and p.severity != "block":
+        return "The policy wants a person to read the terms of this license category before use."
+    return flag_info(p.rule_id).description
+
+
 def _policy_finding(model: ModelResult, d) -> PolicyFinding | None:  # d: Decision
     if d.severity not in ("block", "warn"):
         return None
@@ -487,8 +493,7 @@ FLAG_INFO: dict[str, FlagInfo] = {
     ),
     "category-not-allowed": FlagInfo(
         "Category not allowed",
-        "The model's license category is not allowed by the policy for this use "
-        "(or, as a warning, needs a person to read the terms).",
+        "The model's license category is not allowed by the policy for this use.",
         "Choose another model or obtain an exception from the policy owner.",
     ),
     "policy-denied": FlagInfo(

@@ -93,6 +93,8 @@ class _BomBuilder:
         self.bom = Bom(serial_number=_PLACEHOLDER_SERIAL, metadata=self._metadata())
         self.by_ref: dict[str, Component] = {}
         self.model_cards: dict[str, dict[str, Any]] = {}
+        self._model_refs: dict[str, str] = {}  # model ref -> its component's bom-ref
+        self._local: dict[tuple[str, str], str] = {}  # (model ref, base path) -> local:ABS
 
     # --- top level ---------------------------------------------------------
 
@@ -123,27 +125,77 @@ class _BomBuilder:
         )
 
     def build(self) -> Bom:
-        deps: list[tuple[Component, list[str]]] = []
+        deps: list[tuple[Component, list[str | Component]]] = []
         for model in self.report.models:
             comp = self._model_component(model)
-            deps.append((comp, list(model.base_models)))
+            self._local_bases(model)
+            bases = [self._local.get((model.ref, b), b) for b in model.base_models]
+            deps.append((comp, [self._find_id(b) or b for b in bases]))
             for entry in model.lineage:
-                self._base_component(entry)
+                self._base_component(self._located(model, entry))
         for model in self.report.models:
             for entry in model.lineage:
-                parent = self._find(entry.get("id"), entry.get("revision"))
-                parents = entry.get("base_models") or (
-                    [entry["parent"]] if entry.get("parent") else []
-                )
-                if parent is not None and parents:
-                    deps.append((parent, parents))
+                entry = self._located(model, entry)
+                comp = self._find(entry.get("id"), entry.get("revision"))
+                if comp is None:
+                    continue
+                if entry.get("base_models"):  # the entry's own bases (a lock may list them)
+                    deps.append((comp, list(entry["base_models"])))
+                # `parent` is the model that names this entry as its base: it depends on it
+                parent = self._parent(model, entry)
+                if parent is not None and parent is not comp:
+                    deps.append((parent, [comp]))
             self._lineage_by_depth(model)
         for comp, bases in deps:
-            targets = [self._find(b, None) or self._base_component({"id": b}) for b in bases]
-            self.bom.register_dependency(comp, [t for t in targets if t is not comp])
+            targets = [
+                b
+                if isinstance(b, Component)
+                else self._find_id(b) or self._base_component({"id": b})
+                for b in bases
+            ]
+            self.bom.register_dependency(
+                comp, [t for t in targets if t is not None and t is not comp]
+            )
         for comp in self.by_ref.values():
             self.bom.components.add(comp)
         return self.bom
+
+    def _find_id(self, ref: str) -> Component | None:
+        return self._find(ref, None)
+
+    def _parent(self, model: ModelResult, entry: dict[str, Any]) -> Component | None:
+        """The component of the model that names `entry` as its base."""
+        name = entry.get("parent")
+        if not name:
+            return None
+        if int(entry.get("depth") or 0) <= 1:
+            return self.by_ref.get(self._model_refs.get(model.ref, ""))
+        for other in model.lineage:
+            other = self._located(model, other)
+            if other.get("id") == name or other.get("source_id") == name:
+                return self._find(other.get("id"), other.get("revision"))
+        return self._find(name, None)
+
+    # A local folder named as a base (`base_model: ../base`): its path, resolved from the
+    # folder that names it, stands in for a Hub id (no purl: it is not on the Hub).
+    def _local_bases(self, model: ModelResult) -> None:
+        if model.source != "local":
+            return
+        folder = {model.ref: _folder_of(model)}
+        for entry in model.lineage:
+            ref = str(entry.get("id") or "")
+            if not ref.startswith((".", "/", "~")):
+                continue
+            parent_dir = folder.get(str(entry.get("parent") or ""), folder[model.ref])
+            if int(entry.get("depth") or 0) <= 1:
+                parent_dir = folder[model.ref]
+            path = os.path.normpath(os.path.join(parent_dir, os.path.expanduser(ref)))
+            folder.setdefault(ref, path)
+            self._local[(model.ref, ref)] = f"local:{_shown(path, model)}"
+
+    def _located(self, model: ModelResult, entry: dict[str, Any]) -> dict[str, Any]:
+        local = self._local.get((model.ref, str(entry.get("id") or "")))
+        return {**entry, "id": local, "source_id": entry.get("id")} if local else entry
 
     def _lineage_by_depth(self, model: ModelResult) -> None:
         """Without explicit parent links, a chain (one ancestor per depth) is unambiguous."""
@@ -172,6 +224,8 @@ class _BomBuilder:
     def _find(self, repo_id: str | None, revision: str | None) -> Component | None:
         if not repo_id:
             return None
+        if repo_id.startswith("local:"):
+            return self.by_ref.get(repo_id)
         repo_id, _, at = repo_id.partition("@")
         revision = revision or at or None
         exact = self.by_ref.get(purl_for(repo_id, revision))
@@ -210,6 +264,9 @@ class _BomBuilder:
             evidence=self._evidence(m),
         )
         self.by_ref[ref] = comp
+        self._model_refs.setdefault(m.ref, ref)
+        if m.source == "local":  # a scanned folder is also a base another folder may name
+            self.by_ref.setdefault(f"local:{_shown(_folder_of(m), m)}", comp)
         card = self._model_card(m)
         if card:
             self.model_cards[ref] = card
@@ -219,11 +276,13 @@ class _BomBuilder:
         repo_id = str(entry.get("id") or "")
         if not repo_id:
             return None
-        repo_id, _, at = repo_id.partition("@")
-        revision = entry.get("revision") or at or None
-        found = self._find(repo_id, revision)
+        found = self._find(repo_id, entry.get("revision"))
         if found is not None:
             return found
+        if repo_id.startswith("local:"):
+            return self._local_base_component(repo_id, entry)
+        repo_id, _, at = repo_id.partition("@")
+        revision = entry.get("revision") or at or None
         ref = purl_for(repo_id, revision)
         group, _, name = repo_id.rpartition("/")
         keys = [
@@ -248,6 +307,29 @@ class _BomBuilder:
                 ExternalReference(type=ExternalReferenceType.WEBSITE, url=self._hub_uri(repo_id))
             ],
             properties=props,
+        )
+        self.by_ref[ref] = comp
+        return comp
+
+    def _local_base_component(self, ref: str, entry: dict[str, Any]) -> Component:
+        props = [Property(name=f"{NS}:role", value="base-model")]
+        props.append(Property(name=f"{NS}:source", value="local"))
+        if entry.get("category"):
+            props.append(Property(name=f"{NS}:category", value=str(entry["category"])))
+        if entry.get("error"):
+            props.append(Property(name=f"{NS}:error", value=str(entry["error"])))
+        keys = [k for k in entry.get("licenses") or [] if isinstance(k, str)]
+        comp = Component(
+            type=ComponentType.MACHINE_LEARNING_MODEL,
+            bom_ref=ref,
+            name=PurePath(ref.removeprefix("local:")).name,
+            licenses=self._licenses(
+                [LicenseFinding(k, "", "base") for k in keys], LicenseAcknowledgement.DECLARED
+            ),
+            properties=props,
+            evidence=ComponentEvidence(
+                occurrences=[Occurrence(location=ref.removeprefix("local:"))]
+            ),
         )
         self.by_ref[ref] = comp
         return comp
@@ -429,6 +511,23 @@ class _BomBuilder:
         if considerations:
             card["considerations"] = considerations
         return card
+
+
+def _folder_of(m: ModelResult) -> str:
+    """A local model's folder: a manifest names it relative to the manifest."""
+    if m.location and not os.path.isabs(m.ref):
+        return os.path.normpath(
+            os.path.join(os.path.dirname(os.path.abspath(m.location[0])), m.ref)
+        )
+    return os.path.abspath(m.ref)
+
+
+def _shown(path: str, m: ModelResult) -> str:
+    """A folder as the scan names folders: relative to the manifest (or the working
+    directory) when it lies below it, so a BOM does not depend on the machine."""
+    anchor = os.path.dirname(os.path.abspath(m.location[0])) if m.location else os.getcwd()
+    rel = os.path.relpath(path, anchor)
+    return path if rel.startswith("..") else PurePath(rel).as_posix()
 
 
 def _parse_time(value: str) -> datetime:

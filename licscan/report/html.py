@@ -24,6 +24,7 @@ from licscan.report.common import (
     license_label,
     model_link,
     models_by_urgency,
+    policy_description,
     policy_findings,
     policy_title,
     rule_of,
@@ -140,7 +141,7 @@ def _policy_view(m: ModelResult, p: PolicyFinding, hub: str) -> dict[str, Any]:
     return {
         "id": p.subject,
         "title": policy_title(p),
-        "description": info.description,
+        "description": policy_description(p),
         "help": info.help,
         "severity": p.severity,
         "value": None,
@@ -193,7 +194,7 @@ def _lineage_view(entry: dict[str, Any], hub: str) -> dict[str, Any]:
         "category": entry.get("category") or "unknown",
         "licenses": ", ".join(license_label(k) for k in licenses) or "none found",
         "error": entry.get("error"),
-        "link": f"{hub}/{repo}" if repo else None,
+        "link": f"{hub}/{repo}" if repo and not repo.startswith((".", "/", "~")) else None,
     }
 
 
