@@ -58,7 +58,10 @@ def test_evidence_links_to_the_file_at_the_revision() -> None:
 def test_waivers_shown_with_reason_and_state() -> None:
     md = render("markdown", sample_report(finetune(), noncommercial()))
     assert "_waived: Legal accepted the gate terms for the organisation" in md
-    assert "_waiver expired: Weights converted in-house (ops, until 2024-01-31)_" in md
+    assert (
+        "_waiver expired: Weights converted in-house (ops, expired 2024-01-31, no longer applies)_"
+        in md
+    )
 
 
 def test_pipes_and_html_are_escaped() -> None:

@@ -126,6 +126,8 @@ def _policy_finding(model: ModelResult, d) -> PolicyFinding | None:  # d: Decisi
     rule = f"{d.source} ({d.use})" if d.use else d.source
     kind, _, name = d.subject.partition(":")
     if kind == "category":
+        if model.error and not model.licenses:
+            return None  # nothing was read: the error says all there is
         return _category_finding(model, name, d.severity, rule, d.note)
     if kind == "license":
         ev = [_license_evidence(lic) for lic in model.licenses if lic.license == name]

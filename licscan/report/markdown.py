@@ -190,9 +190,10 @@ def _flag_lines(m: ModelResult, f: Flag, hub: str) -> list[str]:
     if waiver is not None:
         state = "waived" if waiver.applied else "waiver expired"
         until = escape_inline(waiver.expires or "no expiry")
+        when = f"until {until}" if waiver.applied else f"expired {until}, no longer applies"
         head += (
             f" — _{state}: {escape_inline(waiver.reason)} "
-            f"({escape_inline(waiver.approver)}, until {until})_"
+            f"({escape_inline(waiver.approver)}, {when})_"
         )
     if f.note:
         head += f" — {escape_inline(f.note)}"

@@ -195,7 +195,8 @@ def _rich(report: ScanReport, models: list[ModelResult], quiet: bool, width: int
             for i, (sev, head, detail) in enumerate(_finding_lines(m, quiet)):
                 if i:
                     findings.append("\n")
-                findings.append(head, style=SEVERITY_STYLES.get(sev, ""))
+                # the severity in words as well as colour (colour-blind readers, copies)
+                findings.append(f"{sev or '-'} {head}", style=SEVERITY_STYLES.get(sev, ""))
                 if detail:
                     findings.append("  " + detail, style="dim" if sev == "info" else "")
             table.add_row(
