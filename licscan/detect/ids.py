@@ -9,7 +9,7 @@ come first; only an unknown string is parsed with `license-expression`.
 from __future__ import annotations
 
 import re
-from functools import cache
+from functools import cache, lru_cache
 
 from licscan.knowledge import load_knowledge
 from licscan.model import strictest
@@ -97,6 +97,7 @@ def _resolve_spdx(text: str) -> str | None:
     return entry.key if entry else None
 
 
+@lru_cache(maxsize=4096)  # cards repeat the same few names; a parse costs ~0.5 ms
 def _parse(text: str):
     licensing = _licensing()
     try:

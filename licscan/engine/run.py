@@ -20,6 +20,11 @@ from licscan.model import Lineage, Manifest, ModelResult, Policy, ScanPlan, Scan
 log = logging.getLogger("licscan.engine")
 EXIT_OK, EXIT_FAIL, EXIT_USAGE, EXIT_ERROR = 0, 1, 2, 3
 DEFAULT_JOBS = 8
+# A scan reads card metadata from the Hub API's cardData (one request per model) and
+# downloads README.md only when the API has none: the README adds line numbers to card
+# evidence, not facts, and would double the requests of every cold scan.
+# A base model named without a revision is re-asked at most once a day (see Fetcher).
+BASE_MAX_AGE = 24 * 3600.0
 
 
 def run_scan(
@@ -72,7 +77,9 @@ def execute(
     if fetcher is None:
         from licscan.sources import Fetcher
 
-        fetcher = Fetcher(offline=offline, jobs=jobs)
+        fetcher = Fetcher(offline=offline, jobs=jobs, readme=False, base_max_age=BASE_MAX_AGE)
+    if hasattr(fetcher, "pin_bases"):
+        fetcher.pin_bases(plan.targets)
     if use_lock and plan.manifests:  # H6: a licscan.lock beside a manifest (licscan/locked.py)
         from licscan.locked import scan_with_lock
 
@@ -103,6 +110,10 @@ def scan_targets(
         return []
     results: list[ModelResult | None] = [None] * len(targets)
     workers = max(1, min(int(jobs), len(targets)))
+    if hasattr(fetcher, "pin_bases"):
+        fetcher.pin_bases(targets)
+    if workers > 1:
+        preload()
     with ThreadPoolExecutor(max_workers=workers) as pool:
         futures = {pool.submit(scan_one, t, policy, fetcher): i for i, t in enumerate(targets)}
         for future in as_completed(futures):
@@ -111,6 +122,21 @@ def scan_targets(
             if progress is not None:
                 progress(result)
     return [r for r in results if r is not None]
+
+
+def preload() -> None:
+    """Load the knowledge base, fingerprint index, clause detectors and SPDX symbols now,
+    in one thread: their loaders are memoised but not locked, so the first calls of 16
+    workers would each load them (a warm scan of 40 models took 3x longer)."""
+    from licscan.detect.fingerprint import load_index
+    from licscan.detect.ids import resolve_expression
+    from licscan.engine.evaluate import classify
+    from licscan.knowledge import load_knowledge
+
+    load_knowledge()
+    load_index()
+    resolve_expression("MIT")
+    classify("Permission is granted to use this model.\n", "(preload)")
 
 
 def scan_one(target: Target, policy: Policy, fetcher: Any) -> ModelResult:

@@ -23,6 +23,7 @@ from typing import Any
 from urllib.parse import quote
 
 VERSION = "v1"
+REF_RECHECK = 60.0  # seconds: a ref confirmed again within this is not rewritten
 
 
 def default_cache_dir() -> Path:
@@ -31,6 +32,14 @@ def default_cache_dir() -> Path:
         return Path(env).expanduser()
     base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
     return Path(base) / "licscan"
+
+
+def ref_age(entry: dict[str, Any]) -> float:
+    """Seconds since the Hub last confirmed a cached ref (inf when unknown)."""
+    try:
+        return time.time() - float(entry["at"])
+    except (KeyError, TypeError, ValueError):
+        return float("inf")
 
 
 def _repo_dir(repo_id: str) -> str:
@@ -63,8 +72,10 @@ class DiskCache:
 
     def put_ref(self, repo_id: str, rev: str, repo: str, commit: str) -> None:
         path = self.base / "refs" / _repo_dir(repo_id) / f"{_safe(rev)}.json"
-        old = self._read_json(path)
-        if not old or (old.get("id"), old.get("sha")) != (repo, commit):
+        old = self._read_json(path) or {}
+        changed = (old.get("id"), old.get("sha")) != (repo, commit)
+        if changed or ref_age(old) > REF_RECHECK:
+            # `at` is when the Hub last confirmed it (Fetcher.base_max_age reads it)
             self._write_json(path, {"id": repo, "sha": commit, "at": time.time()})
 
     # --- file bytes ----------------------------------------------------------------

@@ -27,7 +27,7 @@ from typing import Any
 
 from licscan.model import CardInfo, LicenseFile, ModelSnapshot, Target
 from licscan.sources import hfcache
-from licscan.sources.cache import DiskCache
+from licscan.sources.cache import DiskCache, ref_age
 from licscan.sources.card import card_from_data, normalize_repo_ref, parse_card
 from licscan.sources.files import (
     LICENSE_CAP,
@@ -111,6 +111,9 @@ class Fetcher:
     retries / max_retry_wait / retry_base_wait: attempts per call, total seconds asleep
         (429 Retry-After included), first back-off; timeout: seconds per request
         (default HF_HUB_DOWNLOAD_TIMEOUT).
+    base_max_age: seconds a base model's head commit (an unpinned `base_model`, looked up
+        for lineage) seen by an earlier scan is trusted without asking the Hub again; 0
+        always asks.  Pinned targets never ask: their commit's metadata never changes.
 
     `stats`: http_requests (= api_requests + file_requests, retries included, redirect
     hops not), retries, cache_hits (licscan cache), hf_cache_hits, blobs_fetched, bytes,
@@ -132,6 +135,7 @@ class Fetcher:
         retry_base_wait: float = 0.5,
         hf_cache_dir: str | os.PathLike | None = None,
         dataset_max_age: float = 7 * 86400,
+        base_max_age: float = 0.0,
     ) -> None:
         self.offline = offline or hfcache.offline_env()
         self.jobs = max(1, int(jobs))
@@ -140,6 +144,7 @@ class Fetcher:
         self.endpoint = (endpoint or os.environ.get("HF_ENDPOINT") or "").rstrip("/") or None
         self.hf_cache_dir = Path(hf_cache_dir) if hf_cache_dir else hfcache.default_hf_cache()
         self.dataset_max_age = dataset_max_age
+        self.base_max_age = base_max_age
         self._token = token
         self._token_found: bool | None = None
         self._timeout = timeout
@@ -153,9 +158,12 @@ class Fetcher:
         )  # fmt: skip
         self._hf_caches: tuple[Path, ...] = ()  # caches --hf-cache targets came from
         self._texts: dict[str, str] = {}  # blob id -> decoded text, shared by all copies
+        self._read: dict[tuple[str, str], LicenseFile] = {}  # (blob, path) -> decoded once
         self._models = _Once()
         self._blobs = _Once()
         self._datasets = _Once()
+        self._heads = _Once()  # base model -> fresh cached head commit, or None
+        self._pins: dict[str, str] = {}  # repo id -> the one commit this scan pins it at
 
     # --- public API -----------------------------------------------------------------
     def fetch(self, target: Target) -> ModelSnapshot:
@@ -197,12 +205,32 @@ class Fetcher:
                     progress(snap)
         return [r for r in results if r is not None]
 
+    def pin_bases(self, targets: Iterable[Target]) -> None:
+        """Base models named without a revision are judged at the commit the scan's own
+        targets pin them at (when they pin exactly one): the lineage then agrees with
+        what the manifest approves, and costs no request of its own."""
+        seen: dict[str, set[str]] = {}
+        for t in targets:
+            if t.kind == "hub" and t.repo_id and t.revision and _SHA.match(t.revision):
+                seen.setdefault(t.repo_id, set()).add(t.revision)
+        self._pins.update({repo: next(iter(revs)) for repo, revs in seen.items() if len(revs) == 1})
+
     def fetch_repo(self, repo_id: str, revision: str | None = None) -> ModelSnapshot:
         """A Hub repo by id (for base-model lineage); memoised for this Fetcher."""
         ref = f"{repo_id}@{revision}" if revision else repo_id
         target = Target(ref, "hub", repo_id, revision)
         if normalize_repo_ref(repo_id) != repo_id:
             return ModelSnapshot(target=target, error=f"{ref}: not a Hub repo id")
+        if revision is None and repo_id in self._pins:
+            self._bump("models")
+            snap = self._with_target(self._hub_snapshot(repo_id, self._pins[repo_id]), target)
+            snap.notes.append(f"judged at {self._pins[repo_id][:12]}, the commit the scan pins")
+            return snap
+        if revision is None and self.base_max_age > 0 and not self.offline:
+            head = self._heads.get(repo_id, lambda: self._fresh_head(repo_id))
+            if head is not None:
+                self._bump("models")
+                return self._with_target(self._hub_snapshot(repo_id, head), target)
         return self.fetch(target)
 
     def ancestors(
@@ -239,6 +267,16 @@ class Fetcher:
         return self._datasets.get(ref, lambda: self._dataset_licenses(ref))
 
     # --- Hub models -----------------------------------------------------------------
+    def _fresh_head(self, repo_id: str) -> str | None:
+        """The commit `main` pointed at when a scan less than base_max_age ago asked,
+        if its metadata is cached too; else None (ask the Hub)."""
+        ref = self.cache.get_ref(repo_id, "main")
+        if not ref or ref.get("id") != repo_id or not _SHA.match(str(ref.get("sha", ""))):
+            return None
+        if ref_age(ref) > self.base_max_age:
+            return None
+        return ref["sha"] if self.cache.get_meta(repo_id, ref["sha"]) is not None else None
+
     def _hub_snapshot(self, repo_id: str, revision: str | None) -> ModelSnapshot:
         key = (repo_id, revision)
         return self._models.get(key, lambda: self._build_hub(repo_id, revision))
@@ -344,6 +382,9 @@ class Fetcher:
         path, size, blob = sib["path"], sib.get("size"), sib.get("blob_id")
         if size is not None and size > LICENSE_CAP:
             return LicenseFile(path, None, None, blob, size, oversize_error(path, size))
+        done = self._read.get((blob, path)) if blob else None
+        if done is not None:  # same bytes read by another model: no re-read, re-decode
+            return dataclasses.replace(done)
         try:
             data = self._file_bytes(snap, sib, LICENSE_CAP)
         except _Blocked as exc:
@@ -354,6 +395,8 @@ class Fetcher:
         lf = license_file(path, data, blob, size)
         if lf.text is not None and blob:  # thousands of fine-tunes: one str per text
             lf.text = self._texts.setdefault(blob, lf.text)
+        if blob and lf.error is None:
+            self._read[(blob, path)] = dataclasses.replace(lf)
         return lf
 
     def _conclude(self, snap: ModelSnapshot, blocked: list[str]) -> None:
@@ -426,11 +469,13 @@ class Fetcher:
         return data
 
     def _from_hf_cache(self, snap: ModelSnapshot, sib: dict) -> bytes | None:
-        from huggingface_hub import try_to_load_from_cache
-
         names = dict.fromkeys(n for n in (snap.repo_id, snap.target.repo_id) if n)
         caches = dict.fromkeys((self.hf_cache_dir, *self._hf_caches))
         for name, cache in ((n, c) for c in caches for n in names):
+            if not os.path.isdir(os.path.join(cache, "models--" + name.replace("/", "--"))):
+                continue  # one stat; a warm scan need not even import huggingface_hub
+            from huggingface_hub import try_to_load_from_cache
+
             try:
                 path = try_to_load_from_cache(
                     name, sib["path"], cache_dir=cache, revision=snap.revision

@@ -1,0 +1,88 @@
+"""What a scan asks the Hub, through the real client and the loopback Hub: one
+model_info per model cold (README only when the API has no card data), nothing on a
+pinned re-scan, base models judged at the commit the scan pins, unpinned bases re-asked
+once their cached head is older than a day."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from loopback_hub import populate_synthetic
+
+from licscan.engine.run import plan_scan, run_scan
+
+
+@pytest.fixture
+def hub(loopback_hub, monkeypatch):
+    monkeypatch.setenv("HF_ENDPOINT", loopback_hub.url)
+    return loopback_hub
+
+
+def _manifest(tmp_path, hub, refs):
+    lines = ["use: [commercial]", "models:"]
+    lines += [f"  - {r}@{hub.repos[('model', r)].sha}" for r in refs]
+    path = tmp_path / "models.yaml"
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return str(path)
+
+
+def _verdicts(report):
+    return {m.ref: (m.verdict, m.category, m.error) for m in report.models}
+
+
+def test_cold_scan_one_request_per_model_warm_scan_none(hub, tmp_path):
+    ids = populate_synthetic(hub, 30, 3)  # every tenth model is the others' base
+    manifest = _manifest(tmp_path, hub, ids)
+    cold = run_scan([manifest], jobs=8)
+    assert hub.count("/api/models/") == 30  # bases pinned by the manifest: no extra call
+    assert hub.count("/synth/", "GET") == 3  # one GET per distinct LICENSE blob
+    assert sum(n for k, n in hub.requests.items() if k.endswith("README.md")) == 0
+    assert all(m.error is None and m.lineage for m in cold.models[1:10])
+    hub.reset_counts()
+    warm = run_scan([manifest], jobs=8)
+    assert hub.count() == 0
+    assert _verdicts(warm) == _verdicts(cold)
+
+
+def test_unpinned_base_is_asked_again_only_when_its_cached_head_is_old(hub, tmp_path):
+    hub.add_model("acme/base", {"README.md": "---\nlicense: cc-by-nc-4.0\n---\n# Base\n"})
+    readme = "---\nlicense: apache-2.0\nbase_model: acme/base\n---\n# FT\n"
+    hub.add_model("acme/ft", {"README.md": readme, "model.safetensors": "w"})
+    manifest = _manifest(tmp_path, hub, ["acme/ft"])
+    first = run_scan([manifest])
+    assert hub.count("/api/models/") == 2
+    assert first.models[0].category == "source-available"  # the base's NC terms bind
+    hub.reset_counts()
+    assert _verdicts(run_scan([manifest])) == _verdicts(first)
+    assert hub.count() == 0  # the base's head was confirmed moments ago
+    refs = next((tmp_path / "licscan-cache").glob("v1/refs/acme--base/main.json"))
+    entry = json.loads(refs.read_text())
+    refs.write_text(json.dumps(entry | {"at": entry["at"] - 2 * 86400}))
+    run_scan([manifest])
+    assert hub.count("/api/models/") == 1  # a day later: asked again
+
+
+def test_readme_is_read_when_the_api_has_no_card_data(hub, tmp_path):
+    broken = "---\nlicense: [apache-2.0\n---\n# Broken front matter\n"  # the Hub: no cardData
+    hub.add_model("acme/broken", {"README.md": broken, "model.safetensors": "w"})
+    report = run_scan([_manifest(tmp_path, hub, ["acme/broken"])])
+    assert sum(n for k, n in hub.requests.items() if "README.md" in k) >= 1
+    assert report.models[0].verdict != "pass"  # fails closed on an unreadable card
+
+
+def test_a_pinned_base_is_judged_at_the_pinned_commit(hub, tmp_path):
+    hub.add_model("acme/base", {"README.md": "---\nlicense: mit\n---\n"})
+    pinned = hub.repos[("model", "acme/base")].sha
+    nc = {"README.md": "---\nlicense: cc-by-nc-4.0\n---\n"}
+    hub.repos[("model", "acme/base")].add_revision(nc)  # main moves on to NC terms
+    hub.add_model("acme/ft", {"README.md": "---\nlicense: mit\nbase_model: acme/base\n---\n"})
+    path = tmp_path / "m.yaml"
+    sha = hub.repos[("model", "acme/ft")].sha
+    path.write_text(f"models:\n  - acme/base@{pinned}\n  - acme/ft@{sha}\n", encoding="utf-8")
+    plan = plan_scan([str(path)])
+    assert [t.repo_id for t in plan.targets] == ["acme/base", "acme/ft"]
+    report = run_scan([str(path)])
+    ft = report.models[1]
+    assert ft.category == "osi-open"  # the base at the manifest's commit (MIT), not main
+    assert hub.count("/api/models/") == 2
