@@ -15,6 +15,7 @@ under concurrency, through the engine and the reports.
 from __future__ import annotations
 
 import json
+import logging
 import os
 import random
 import re
@@ -24,9 +25,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import pytest
+from click.testing import CliRunner
 from conftest import CORPUS
 from loopback_hub import Content, LoopbackHub
 
+from licscan.cli import main
 from licscan.engine.run import EXIT_ERROR, EXIT_FAIL, exit_code, run_scan
 from licscan.report import render
 from licscan.sources import Fetcher
@@ -276,3 +279,58 @@ def test_cli_scan_with_errors_and_no_failure_exits_3(loopback_hub, isolated_hf):
         error = models[ref]["error"]
         assert models[ref]["verdict"] == "error" and error.startswith(f"{ref}: ")
         assert "\n" not in error
+
+
+# --- secrets: the token, end to end --------------------------------------------------------
+
+TOKEN = "hf_secretRobustnessToken0123456789abcdef"
+FORMATS = ("text", "json", "cyclonedx", "sarif", "markdown", "html")
+
+
+def test_token_from_the_environment_never_leaks(loopback_hub, isolated_hf, caplog):
+    """HF_TOKEN set as users do; the real CLI in a fresh process with huggingface_hub's
+    request log on (HF_DEBUG), then in every output format with every logger at DEBUG:
+    the token is sent on every request and appears in no report, no stderr, no log, no
+    file under the caches.  (test_hub_fetch.py checks the Fetcher's messages in process.)"""
+    hub = loopback_hub
+    hub.add_model("acme/granted", _files(1, HEALTHY[0], "Gated."), gated="manual", granted={TOKEN})
+    hub.add_model("acme/refused", _files(2, HEALTHY[0], "Refused."), gated="manual")
+    hub.add_model("acme/open", _files(3, HEALTHY[1]))
+    hub.add_model("acme/limited", _files(4, HEALTHY[6]))
+    hub.fault("acme/limited", "api", status=429, retry_after="0", times=1)
+    hub.add_model("acme/echo", _files(6, HEALTHY[0]))
+    hub.fault("acme/echo", "api", status=400, message=f"bad header: Bearer {TOKEN}")
+    refs = ["acme/granted", "acme/refused", "acme/open", "acme/limited", "acme/echo", "acme/gone"]
+    path = str(manifest(isolated_hf / "licscan.yaml", refs))
+    env = {"HF_TOKEN": TOKEN, "HF_ENDPOINT": hub.url, "LICSCAN_CACHE_DIR": str(isolated_hf / "c")}
+    proc_env = {k: v for k, v in os.environ.items() if not k.startswith(("HF_", "HUGGING"))}
+    proc_env.update(env, HF_DEBUG="1", HF_HOME=str(isolated_hf / "hf-home"))
+    proc = subprocess.run(
+        [sys.executable, "-m", "licscan", "scan", path, "--format", "json"],
+        env=proc_env, capture_output=True, text=True, timeout=120,
+    )  # fmt: skip
+    assert proc.returncode == EXIT_ERROR and "GET" in proc.stderr  # the debug log ran
+    models = {m["ref"]: m for m in json.loads(proc.stdout)["models"]}
+    granted = models["acme/granted"]  # the token opened the gate: the LICENSE was read
+    assert granted["error"] is None and granted["verdict"] == "warn"  # warn: gated
+    assert any(x["source"] == "file:LICENSE" and x["license"] for x in granted["licenses"])
+    assert "this token has no access" in models["acme/refused"]["error"]
+    assert models["acme/echo"]["error"] == "acme/echo: HTTP 400: bad header: ***"
+    outputs = [proc.stdout, proc.stderr]
+    caplog.set_level(logging.DEBUG)
+    for fmt in FORMATS:
+        result = CliRunner().invoke(main, ["scan", path, "--format", fmt], env=env)
+        assert result.exit_code == EXIT_ERROR, result.output
+        outputs += [result.stdout, result.stderr]
+    sent = [h.get("authorization") for h in hub.seen_headers]
+    assert {s for s in sent if s} == {f"Bearer {TOKEN}"}  # the token was used...
+    # ...on every Hub request (huggingface_hub's own agent-registry probe goes without)
+    assert sent.count(None) == hub.count("/api/agent-harnesses")
+    secret = TOKEN.removeprefix("hf_")
+    # every logger but httpcore's wire trace, which prints the echo server's response
+    # headers verbatim (the server sent the token back; licscan never logs it)
+    logged = [r.getMessage() for r in caplog.records if not r.name.startswith("httpcore")]
+    assert logged and not [m for m in logged if secret in m]
+    assert all(secret not in out for out in outputs)
+    for file in (p for p in isolated_hf.rglob("*") if p.is_file()):  # caches, HF_HOME
+        assert secret.encode() not in file.read_bytes(), file

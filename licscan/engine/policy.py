@@ -38,6 +38,7 @@ from licscan.model import (
     strictest,
 )
 from licscan.paths import rules_dir
+from licscan.sources.card import line_of, one_line
 from licscan.sources.targets import UsageError
 
 DEFAULT_USE = "commercial"
@@ -126,13 +127,14 @@ class _Reader:
         self.path = path
         self.label = display_path(path)
         self.errors: list[str] = []
+        self.text = ""  # the file, once read: lines are counted in it
 
     def where(self, node: yaml.Node | None) -> str:
-        line = node.start_mark.line + 1 if node is not None else 1
+        line = line_of(self.text, node.start_mark) if node is not None else 1
         return f"{self.label}:{line}"
 
     def error(self, node: yaml.Node | None, message: str) -> None:
-        self.errors.append(f"{self.where(node)}: {message}")
+        self.errors.append(one_line(f"{self.where(node)}: {message}"))
 
     def compose(self) -> yaml.Node | None:
         try:
@@ -141,6 +143,7 @@ class _Reader:
             raise PolicyError(f"{self.label}: policy file not found") from None
         except (OSError, UnicodeDecodeError) as exc:
             raise PolicyError(f"{self.label}: cannot read policy: {exc}") from None
+        self.text = text
         try:
             return yaml.compose(text, Loader=yaml.SafeLoader)
         except yaml.YAMLError as exc:
@@ -517,7 +520,7 @@ def _error_line(exc: yaml.YAMLError, text: str) -> int:
     """The 1-based line of a YAML error (a bad character has a position, not a mark)."""
     mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
     if mark is not None:
-        return mark.line + 1
+        return line_of(text, mark)
     position = getattr(exc, "position", None)
     return text.count("\n", 0, position) + 1 if isinstance(position, int) else 1
 

@@ -49,6 +49,20 @@ _Loader = yaml.SafeLoader
 
 def parse_card(text: str, source: str = "README.md") -> CardInfo:
     """Parse a model card's front matter; never raises (problems are recorded)."""
+    card = _parse(text, source)
+    card.problems = [one_line(p) for p in card.problems]
+    return card
+
+
+def one_line(message: str) -> str:
+    """A message quoting user text (a YAML key may hold a newline) kept on one line."""
+    return message.translate(_LINE_BREAKS)
+
+
+_LINE_BREAKS = str.maketrans({c: repr(c)[1:-1] for c in "\r\n\v\f\x1c\x1d\x1e\x85\u2028\u2029"})
+
+
+def _parse(text: str, source: str) -> CardInfo:
     text = text.lstrip("\ufeff").replace("\r\n", "\n").replace("\r", "\n")
     card = CardInfo()
     match = REGEX_YAML_BLOCK.search(text)
@@ -78,6 +92,7 @@ def card_from_data(data: Any, source: str = "card data (Hub API)") -> CardInfo:
         card.problems.append(f"{source}: metadata is a {type(data).__name__}, not a mapping")
         return card
     _extract(card, data, {}, source)
+    card.problems = [one_line(p) for p in card.problems]
     return card
 
 
@@ -104,7 +119,7 @@ def _load_block(card: CardInfo, block: str, offset: int, source: str) -> None:
         node = loader.get_single_node()
         data = loader.construct_document(node) if node is not None else {}
     except yaml.YAMLError as exc:
-        card.problems.append(f"{source}: YAML error {_where(exc, offset)}: {_reason(exc)}")
+        card.problems.append(f"{source}: YAML error {_where(exc, block, offset)}: {_reason(exc)}")
         return
     except Exception as exc:
         # e.g. thousands of nested "[" (RecursionError), an unhashable key (TypeError),
@@ -123,7 +138,7 @@ def _load_block(card: CardInfo, block: str, offset: int, source: str) -> None:
     if isinstance(node, yaml.MappingNode):
         for key_node, value_node in node.value:
             key = str(key_node.value)
-            line = offset + key_node.start_mark.line + 1
+            line = offset + line_of(block, key_node.start_mark)
             if key in lines:
                 card.problems.append(
                     f"{source}: '{key}' appears twice (lines {lines[key]} and {line}); "
@@ -132,13 +147,19 @@ def _load_block(card: CardInfo, block: str, offset: int, source: str) -> None:
             lines[key] = line
             if key == "tags" and isinstance(value_node, yaml.SequenceNode):
                 for item in value_node.value:
-                    lines.setdefault(f"tags:{item.value}", offset + item.start_mark.line + 1)
+                    lines.setdefault(f"tags:{item.value}", offset + line_of(block, item.start_mark))
     _extract(card, data, lines, source)
 
 
-def _where(exc: yaml.YAMLError, offset: int) -> str:
+def line_of(text: str, mark: yaml.Mark) -> int:
+    """The 1-based line of a YAML mark, counting only \\n: PyYAML also breaks lines at
+    U+2028, U+2029 and NEL, which editors and the evidence we quote do not."""
+    return text.count("\n", 0, mark.index) + 1
+
+
+def _where(exc: yaml.YAMLError, block: str, offset: int) -> str:
     mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
-    return f"at line {offset + mark.line + 1}" if mark is not None else "in front matter"
+    return f"at line {offset + line_of(block, mark)}" if mark is not None else "in front matter"
 
 
 def _reason(exc: yaml.YAMLError) -> str:

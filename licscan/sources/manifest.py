@@ -20,6 +20,7 @@ from typing import Any
 import yaml
 
 from licscan.model import USES, Manifest, Target
+from licscan.sources.card import line_of, one_line
 from licscan.sources.targets import UsageError, hub_target, local_target, parse_repo_ref
 
 TOP_KEYS = ("use", "policy", "models")
@@ -41,12 +42,14 @@ class _Parser:
         self.path = path
         self.base = path.resolve().parent
         self.errors: list[str] = []
+        self.text = ""
 
     def error(self, node: yaml.Node | int, message: str) -> None:
-        line = node if isinstance(node, int) else node.start_mark.line + 1
-        self.errors.append(f"{self.path}:{line}: {message}")
+        line = node if isinstance(node, int) else line_of(self.text, node.start_mark)
+        self.errors.append(one_line(f"{self.path}:{line}: {message}"))
 
     def parse(self, text: str) -> Manifest:
+        self.text = text
         try:
             root = yaml.compose(text, Loader=yaml.SafeLoader)
         except yaml.YAMLError as exc:
@@ -98,7 +101,7 @@ class _Parser:
         return fields
 
     def _entry(self, node: yaml.Node) -> Target | None:
-        loc = (str(self.path), node.start_mark.line + 1)
+        loc = (str(self.path), line_of(self.text, node.start_mark))
         if isinstance(node, yaml.ScalarNode):
             return self._hub(node, _scalar(node), None, (), loc)
         if not isinstance(node, yaml.MappingNode):
@@ -188,7 +191,7 @@ def _error_line(exc: yaml.YAMLError, text: str) -> int:
     """The 1-based line of a YAML error (a bad character has a position, not a mark)."""
     mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
     if mark is not None:
-        return mark.line + 1
+        return line_of(text, mark)
     position = getattr(exc, "position", None)
     return text.count("\n", 0, position) + 1 if isinstance(position, int) else 1
 
