@@ -54,6 +54,15 @@ _USE_TO_TRAIN_NAMED = re.compile(  # "if you use the model to train an AI model,
     r"beginning|built\s+with|attribut\w*)\b",
     _I,
 )
+_OUT_ONLY_IF = re.compile(  # "you may use outputs to train a model only if it is named ..."
+    r"\b(?:may|can|are\s+(?:permitted|allowed)\s+to)\s+use\s+(?:[\w-]+\s+){0,2}?"
+    + OUTPUT_WORDS
+    + r"\b[^.]{0,120}?\bto\s+"
+    + TRAIN_VERBS
+    + r"\b[^.]{0,160}?\b(?:only\s+if|only\s+when|provided\s+(?:that|you)|on\s+(?:the\s+)?condition|"
+    r"(?:as|so)\s+long\s+as)\b",
+    _I,
+)
 _DERIVATIVE_TERM = re.compile(r"deriv|modif|extract|distill|derived", _I)
 _DEF_FROM_OUTPUT = re.compile(
     r"\b(?:outputs?|synthetic\s+data|distillation|distill\w*|transfer\w*\s+(?:of\s+)?(?:the\s+)?"
@@ -80,8 +89,18 @@ def output_training(doc: Document) -> list[Hit]:
     return [cond] if cond else []
 
 
+def _overlapping(rx: re.Pattern[str], text: str) -> list[re.Match[str]]:
+    """Matches starting at every output word: a heading ("Outputs") joined to the clause
+    must not swallow the clause's own match."""
+    out, pos = [], 0
+    while (m := rx.search(text, pos)) is not None:
+        out.append(m)
+        pos = m.start() + 1
+    return out
+
+
 def _output_ban(seg: Segment) -> Hit | None:
-    for m in _OUT_BAN.finditer(seg.text):
+    for m in _overlapping(_OUT_BAN, seg.text):
         if _negated(seg, m.start(), window=160) and not OPTIONAL_RE.search(seg.text[: m.start()]):
             if re.search(r"\bif\s+you\b", seg.text[: m.start()], _I):
                 continue
@@ -98,7 +117,11 @@ def _output_ban(seg: Segment) -> Hit | None:
 
 
 def _output_condition(seg: Segment) -> Hit | None:
-    m = _OUT_COND.search(seg.text) or _USE_TO_TRAIN_NAMED.search(seg.text)
+    m = (
+        _OUT_COND.search(seg.text)
+        or _USE_TO_TRAIN_NAMED.search(seg.text)
+        or _OUT_ONLY_IF.search(seg.text)
+    )
     if m:
         return _hit("output-training-conditional", seg, m)
     if seg.is_definition:

@@ -57,11 +57,20 @@ _PA_EXCLUDE = re.compile(
     r"\b(?:notices?|statements?)\b[^.;]{0,80}?\b(?:stating|that)\b[^.;]{0,60}?\b(?:source|licen[cs]e|"
     r"modif|changed|derived|terms|subject)|\bmodified\s+files\b|\bsource\s+(?:code|location)"
     r"|\bcopyright\s+(?:statement|notice)|\brecipients?'?\s+rights|\bnot\s+part\s+of\s+the\s+original"
-    r"|\bmark\w*\s+(?:\w+\s+){0,2}as\s+(?:modified|changed|altered)",
+    r"|\bmark\w*\s+(?:\w+\s+){0,2}as\s+(?:modified|changed|altered)"
+    r"|\bnotices?\b[^.;]{0,80}?\b(?:identify\w*|describ\w*|regarding|about|concerning)\b"
+    r"|\brequired\s+notice\b|\bpackage\s+names?\b",
     _I,
 )
 
 
+# A brand display is a requirement only with a word of obligation ("Zope includes a
+# 'Powered by Zope' button" describes the product).
+_OBLIGATION = re.compile(
+    r"\b(?:must|shall|required?|requirement|agrees?|will|need\s+to|have\s+to|has\s+to|obligat\w*|"
+    r"condition|provided\s+that)\b",
+    _I,
+)
 _PA_KEYS = ("built", "powered", "improved", "prominent", "conspicuous", "visib", "prefix", "name")
 
 
@@ -72,7 +81,7 @@ def prominent_attribution(doc: Document) -> list[Hit]:
         if OPTIONAL_RE.search(seg.text) or _PA_EXCLUDE.search(seg.text):
             continue
         m = _PA_BRAND.search(seg.text)
-        if m and _PA_DISPLAY.search(seg.text):
+        if m and _PA_DISPLAY.search(seg.text) and _OBLIGATION.search(f"{seg.lead} {seg.text}"):
             return [_hit("prominent-attribution", seg, m)]
         m = (
             _PA_PROMINENT.search(seg.text)
@@ -133,7 +142,7 @@ _YOU_NOT = re.compile(
 )
 _TECHNICAL_OBJECT = re.compile(
     r"^[^.;]{0,80}?\b(?:technical|technolog|measure|protection|security|safety|guardrail|filter|limit|"
-    r"tracking|check|usage|access\s+control|content|watermark|restriction)",
+    r"tracking|check|usage|access\s+control|content|watermark|(?:use|usage)\s+restriction)",
     _I,
 )
 _HARM_VERB_BEFORE = re.compile(
@@ -179,8 +188,8 @@ _CL_STRONG = [
     rule(("alike", "elements"), r"\bshare[\s-]*alike\b|\bsame\s+license\s+elements\b"),
     rule(
         ("must under", "shall under", "will under"),
-        r"\b(?:must|shall|will)\s+(?:be\s+|cause\s+[^.;]{0,200}?\s+to\s+be\s+)?(?:licen[cs]ed?|released|"
-        r"distributed|made\s+available|conveyed?|done|be)\s+(?:[\w,()'-]+\s+){0,12}?under\s+"
+        r"\b(?:must|shall|will)\s+(?:be\s+|cause\s+[^.;]{0,200}?\s+to\s+be\s+)?(?:licen[cs]ed?|release[ds]?|"
+        r"distributed?|made\s+available|make\s+available|conveyed?|done|be)\s+(?:[\w,()'-]+\s+){0,12}?under\s+"
         + _THIS_LICENSE,
     ),
     rule(  # "you may only do so under this License", "must do so only under the terms of ..."

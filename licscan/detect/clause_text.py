@@ -254,12 +254,22 @@ def prepare(original: str) -> Document:
     doc._line_starts = [0]
     doc._line_starts.extend(m.end() for m in _LF_RE.finditer(text))
     _mark_items(doc)
+    lines = text.split("\n")
     for m in _CAPS_LINE_RE.finditer(text):
         line = m.group().strip()
         if line[-1] not in ".;:," and line.isupper() and len(_ASCII_LETTERS_RE.findall(line)) >= 4:
-            doc._headings.add(doc.line_of(m.start()))
+            i = doc.line_of(m.start())
+            if not _in_caps_paragraph(lines, i):
+                doc._headings.add(i)
     _segment(doc)
     return doc
+
+
+def _in_caps_paragraph(lines: list[str], i: int) -> bool:
+    """A capitals line that runs on into the next capitals line is part of a shouted
+    paragraph ("THE SOFTWARE IS INTENDED FOR EVALUATION / PURPOSES ONLY."), not a heading."""
+    nxt = lines[i + 1].strip() if i + 1 < len(lines) else ""
+    return bool(nxt) and nxt.isupper() and nxt[:1].isalpha() and len(nxt) > 40
 
 
 def _markup_spans(text: str) -> list[tuple[int, int]]:

@@ -47,8 +47,8 @@ _NC_RULES = [
         ("not", "prohibit", "forbid", "exclud", "no"),
         NOT_NON + r"\bcommercial\s+(?:use|usage|purposes?|exploitation|deployment|activit\w+)\s+"
         r"(?:of\s+[^.;]{0,60}?\s+)?(?:is|are)\s+(?:strictly\s+)?(?:not\s+(?:permitted|allowed|"
-        r"licensed|authori[sz]ed|granted)|prohibited|forbidden|excluded)|\bnot\s+for\s+commercial\s+"
-        r"(?:use|purposes)|\bno\s+commercial\s+(?:use|purposes|exploitation)\b",
+        r"licensed|authori[sz]ed|granted)|prohibited|forbidden|excluded)|\bnot\s+(?:(?:intended|"
+        r"designed|meant|licensed|to\s+be\s+used)\s+)?for\s+(?:any\s+)?commercial\s+(?:use|purposes)|\bno\s+commercial\s+(?:use|purposes|exploitation)\b",
     ),
     rule(
         ("商业", "营利"),
@@ -230,7 +230,7 @@ def _commercial_allowed(seg: Segment) -> bool:
 
 
 _CLAUSE_CUT = re.compile(
-    r".*(?:;|\bbut\b|,\s+(?:and|or)\b|\band\s+(?=(?:may|can|will|shall)\b))", _I | re.S
+    r".*(?:;|\bbut\b|\b(?:and|or)\s+(?=(?:may|can|will|shall|must)\b))", _I | re.S
 )
 
 
@@ -248,10 +248,17 @@ _RESTRICTION_ON = re.compile(
 _REVENUE_CAP = re.compile(r"\d|\bexceed|\bmore\s+than\b|\bthreshold|\babove\b|\bover\b", _I)
 
 
+# A list of alternatives ("provided that you do at least one of the following:"): one
+# option limited to personal use does not limit the license.
+_OPTIONS_LEAD = re.compile(
+    r"\b(?:(?:one|any)\s+of\s+the\s+following|at\s+least\s+one|either\s+of)\b", _I
+)
+
+
 def _nc_in(seg: Segment) -> tuple[int, Hit] | None:
     text, low = seg.text, seg.low
     has_non = any(k in low for k in _NON)
-    if _NOT_ABOUT_USE.search(text):
+    if _NOT_ABOUT_USE.search(text) or (seg.lead and _OPTIONS_LEAD.search(seg.lead)):
         return None
     for i, r in enumerate(_NC_RULES):
         if i in _NC_NEEDS_NON and not has_non:
@@ -457,7 +464,8 @@ _ND_KEYS = (
 
 _ND_IF_NOT_ACCEPT = re.compile(
     r"\bif\s+(?:you|licensee)\s+(?:do|does)\s+not\s+(?:accept|agree)|\bunless\s+(?:you|licensee)\s+"
-    r"(?:accept|agree)",
+    r"(?:accept|agree)|\bif\b[^.;]{0,80}?\b(?:impossible|unable|cannot|fail\w*)\b[^.;]{0,40}?\bcomply"
+    r"|\b(?:this|the)\s+licen[cs]e(?:\s+agreement)?,?\s+which\s+you\s+may\s+not\s+modify",
     _I,
 )
 

@@ -74,7 +74,24 @@ _GRANT = re.compile(
     r"(?:is\s+)?(?:allowed|permitted|unrestricted)\b|\bmay\s+(?:be\s+)?(?:freely\s+)?(?:used|copied|"
     r"modified|distributed|redistributed|reproduced|incorporated)\b|\bfreely\s+(?:available|"
     r"redistributable|usable)|\bfree\s+to\s+be\s+used|\bmay\s+do\s+whatever|\bpublic\s+domain\b"
-    r"|授予您|许可您|您可以",
+    r"|授予您|许可您|您可以"
+    # "grants irrevocable permission to anyone", "hereby grants the right to", "gives
+    # everyone permission", "confers on all recipients unlimited rights"
+    r"|\b(?:grants?|gives?|confers?|extends?)\s+(?:upon\s+|to\s+|on\s+)?(?:[\w,-]+\s+){0,4}?"
+    r"(?:permission|the\s+rights?|rights|a\s+licen[cs]e|licen[cs]es?)\b(?!\s+(?:in\s+)?(?:trademarks?|"
+    r"patents?\b))"
+    r"|\b(?:everyone|anyone|everybody|anybody|all\s+persons|the\s+public)\s+(?:is|are)\s+(?:hereby\s+)?"
+    r"(?:permitted|allowed|free|welcome|entitled)\s+to\s+(?:use|copy|modify|distribute|share|do)"
+    r"|\bunrestricted\s+use\b|\bdo\s+(?:what|whatever|anything)\s+you\s+(?:want|like|wish|please)"
+    r"|\bas\s+(?:you|they|anyone)\b[^.;]{0,30}\bsees?\s+fit|\bdisclaims?\s+(?:all\s+)?copyright"
+    r"|\bwithout\s+(?:any\s+)?restriction\b",
+    re.IGNORECASE,
+)
+# The permission a license gives to copy its own text, not the work ("Everyone is
+# permitted to copy and distribute verbatim copies of this license document").
+_LICENSE_DOC = re.compile(
+    r"^[^.;]{0,80}?\b(?:(?:this|the)\s+licen[cs]e\s+(?:document|text|itself)|copies\s+of\s+this\s+"
+    r"licen[cs]e)",
     re.IGNORECASE,
 )
 # Rights that exist only under some other, unseen agreement: the text itself grants nothing.
@@ -111,7 +128,19 @@ def category_from_clauses(text: str, flags: list[Flag]) -> tuple[str, bool]:
 
 
 def _has_grant(doc: Document) -> bool:
-    return any(_GRANT.search(seg.text) for seg in doc.segments if not seg.is_definition)
+    for seg in doc.segments:
+        if seg.is_definition:
+            continue
+        for m in _GRANT.finditer(seg.text):
+            if not _LICENSE_DOC.search(seg.text[m.end() :]) and not _NO_BEFORE.search(
+                seg.text[: m.start()]
+            ):
+                return True
+    return False
+
+
+# "No license ... is granted", "nothing here grants you any rights": the opposite of a grant.
+_NO_BEFORE = re.compile(r"\b(?:no|not|nothing|neither|nor|without)\b[^.;,]{0,40}$", re.IGNORECASE)
 
 
 def _grant_elsewhere(doc: Document) -> bool:

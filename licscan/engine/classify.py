@@ -209,7 +209,13 @@ def classify_text(text: str, source: str) -> TextClassification:
     if match.modified or reasons:
         match.modified = True
         flags.extend(extra)
-        category = strictest([category, category_from_flags({f.id for f in flags})])
+        flags, dropped = _drop_unfounded(analysis, basis, entry, flags, detected)
+        if dropped:  # said better by the drop's own reasons
+            reasons = [r for r in reasons if "was not found" not in r] + dropped
+        if dropped and entry.category != "unknown":  # the text's own clauses decide
+            category = category_from_flags({f.id for f in flags})
+        else:
+            category = strictest([category, category_from_flags({f.id for f in flags})])
         flags.append(
             Flag(
                 "modified-license",
@@ -281,6 +287,31 @@ def _changed_values(
         note = f"{fact.clause}; the text says {flag.value}, {entry.key} says {fact.value}"
         out.append((reason, Flag(flag.id, flag.value, list(flag.evidence), note=note)))
     return out
+
+
+DOUBTFUL = 0.9  # below this share of a reference present, a changed text may be another license
+
+
+def _drop_unfounded(
+    analysis: Analysis, basis: str, entry: LicenseEntry, flags: list[Flag], detected: list[Flag]
+) -> tuple[list[Flag], list[str]]:
+    """A changed text far from its closest reference (another version or a relative: CC
+    BY-SA 1.0 next to CC BY-NC-SA 2.0) keeps only the known clauses the detectors find in
+    it: a withholding clause that is not there must not be reported as if it were."""
+    best = analysis.best
+    if basis != "fingerprint" or best is None or best.c_ref >= DOUBTFUL:
+        return flags, []
+    found = {f.id for f in detected}
+    own = {fact.flag for fact in entry.flags if fact.flag in TERM_FLAGS}
+    gone = own - found
+    if not gone:
+        return flags, []
+    reasons = [
+        f"the '{flag}' clause of {entry.key} is not in this text ({best.c_ref:.2f} of "
+        f"{entry.key} present): not reported, review the text"
+        for flag in sorted(gone)
+    ]
+    return [f for f in flags if f.id not in gone], reasons
 
 
 def _merge_evidence(first: list[Evidence], more: list[Evidence]) -> list[Evidence]:
