@@ -296,7 +296,7 @@ def test_token_from_the_environment_never_leaks(loopback_hub, isolated_hf, caplo
     hub.add_model("acme/granted", _files(1, HEALTHY[0], "Gated."), gated="manual", granted={TOKEN})
     hub.add_model("acme/refused", _files(2, HEALTHY[0], "Refused."), gated="manual")
     hub.add_model("acme/open", _files(3, HEALTHY[1]))
-    hub.add_model("acme/limited", _files(4, HEALTHY[6]))
+    hub.add_model("acme/limited", _files(4, HEALTHY[1]))
     hub.fault("acme/limited", "api", status=429, retry_after="0", times=1)
     hub.add_model("acme/echo", _files(6, HEALTHY[0]))
     hub.fault("acme/echo", "api", status=400, message=f"bad header: Bearer {TOKEN}")

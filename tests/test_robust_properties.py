@@ -8,6 +8,7 @@ invariants.  Where valid input can be generated, the result is checked against i
 from __future__ import annotations
 
 import re
+from pathlib import Path
 
 import pytest
 import yaml
@@ -41,6 +42,7 @@ WEIRD = [
     "&a x", "*a", "*undefined", "org/name", "org/name@v1", "a/b@", "../x", "a--b/c", "*",
     "[ab", "block", "warn", "info", "research", "models/x", "p.yaml", "9" * 30, "@", "`x",
     "%x", "|", ">-", "? x", "- -", "\t", "#", "\x01", "\u2028", "\ufeff", "é",
+    '"x\\0y.yaml"', "~no-such-user-licscan/x", "d/" * 200 + ".yaml", "models/x/" + "n" * 300,
 ]  # fmt: skip
 scalar = st.sampled_from(WEIRD) | st.text(
     st.characters(exclude_categories=("Cc", "Cs", "Zl", "Zp")), max_size=10
@@ -178,6 +180,21 @@ def test_manifest_loader_answers_or_names_file_and_line(folder, body):
         return
     assert all(t.kind in ("hub", "local") and t.location[0] == str(path) for t in manifest.targets)
     assert all(u in USES for u in manifest.use)
+
+
+@FAST
+@given(value=scalar, key=st.sampled_from(["path", "policy"]))
+def test_manifest_paths_answer_or_name_file_and_line(folder, value, key):
+    """Folder and policy paths (NUL bytes, ~unknown-user, names too long) are checked."""
+    body = f"models:\n  - path: {value}\n" if key == "path" else f"policy: {value}\nmodels: [a/b]\n"
+    path = folder / "paths.yaml"
+    path.write_text(body, encoding="utf-8")
+    try:
+        manifest = load_manifest(path)
+    except UsageError as exc:
+        _located(exc.errors, str(path), body)
+        return
+    assert all(Path(t.path).is_dir() for t in manifest.targets if t.kind == "local")
 
 
 @FAST

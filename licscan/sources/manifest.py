@@ -143,12 +143,25 @@ class _Parser:
         rel = self._string(node, "path")
         if rel is None:
             return None
-        folder = (self.base / Path(rel).expanduser()).resolve()
-        if not folder.is_dir():
-            what = "is not a folder" if folder.exists() else "not found"
+        folder, kind = self._locate(node, rel, "path")
+        if folder is None:
+            return None
+        if kind != "folder":
+            what = "is not a folder" if kind else "not found"
             self.error(node, f"path '{rel}' {what} (resolved to {folder})")
             return None
         return local_target(rel, folder, location=loc, use=use)
+
+    def _locate(self, node: yaml.Node, value: str, key: str) -> tuple[Path | None, str | None]:
+        """(resolved path, "folder" | "file" | None if absent); an unusable path (NUL byte,
+        too long, ~unknown-user) is an error here rather than a crash later."""
+        try:
+            path = (self.base / Path(value).expanduser()).resolve()
+            kind = "folder" if path.is_dir() else "file" if path.exists() else None
+        except (OSError, ValueError, RuntimeError) as exc:
+            self.error(node, f"'{key}' {value[:80]!r} is not a usable path ({exc})"[:300])
+            return None, None
+        return path, kind
 
     def _uses(self, node: yaml.Node) -> list[str]:
         if isinstance(node, yaml.ScalarNode):
@@ -174,8 +187,10 @@ class _Parser:
         looks_like_file = value.endswith((".yaml", ".yml")) or "/" in value or "\\" in value
         if not looks_like_file:
             return value  # a preset name, resolved by the policy loader
-        path = (self.base / Path(value).expanduser()).resolve()
-        if not path.is_file():
+        path, kind = self._locate(node, value, "policy")
+        if path is None:
+            return None
+        if kind != "file":
             self.error(node, f"policy file '{value}' not found (resolved to {path})")
         return str(path)
 
