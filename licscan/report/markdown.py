@@ -135,6 +135,10 @@ def _table(models: list[ModelResult], hub: str, include_passing: bool) -> list[s
             + (" (waived)" if is_waived(m, f) else "")
             for f in flags_for_display(m)
         )
+        judged = [
+            f"**{escape_inline(p.subject)}**" for p in policy_findings(m) if p.severity == "block"
+        ]
+        flags = ", ".join([*judged, flags] if flags else judged)
         if m.error:
             flags = f"error: {escape_inline(m.error)}"
         rows.append(
