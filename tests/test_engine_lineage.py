@@ -201,6 +201,9 @@ def test_dataset_license_resolved_from_the_hub(hub, fetcher):
     ds = flags(r)["dataset-license"]
     assert "acme/nc-data" in ds.note and "non-commercial" in ds.note
     assert "acme/open-data" not in ds.note
+    # evidence: the card line naming the data set, and what the data set declares
+    assert [(e.source, e.quote) for e in ds.evidence][-1] == (
+        "dataset:acme/nc-data", "license: cc-by-nc-sa-4.0")  # fmt: skip
     assert r.verdict == "warn"
 
 

@@ -246,6 +246,8 @@ def hub_link(ref: FileRef, base: str, lines: tuple[int, int] | None = None) -> s
 
 def evidence_link(model: ModelResult, ev: Evidence, base: str) -> str | None:
     """A link a reviewer can click to check the quote; only for Hub models."""
+    if ev.source.startswith("dataset:"):  # a data set's card on the Hub
+        return f"{base}/datasets/{quote(ev.source.removeprefix('dataset:'), safe='/')}"
     if model.source != "hub" and not ev.source.startswith("base:"):
         return None
     ref = evidence_file(model, ev)
