@@ -226,3 +226,33 @@ def test_html_report_in_headless_chromium(tmp_path: Path) -> None:
     assert pdf.exists(), res.stderr[-2000:]
     pages = len(re.findall(rb"/Type\s*/Page\b", pdf.read_bytes()))
     assert pages >= len(report.models) + 2  # overview, each model, sign-off
+
+
+@pytest.mark.browser
+def test_real_scan_of_the_example_in_headless_chromium(tmp_path: Path, monkeypatch) -> None:
+    """The bundled example under its policy, as the engine judges it: the category the
+    policy blocks, the expired waiver and each quote are on screen, with their rules."""
+    from licscan.engine.run import run_scan
+
+    exe = chromium()
+    monkeypatch.setenv("HF_HUB_OFFLINE", "1")
+    monkeypatch.setenv("LICSCAN_CACHE_DIR", str(tmp_path / "cache"))
+    root = Path(__file__).resolve().parents[1] / "examples"
+    report = run_scan([str(root / "manifest.yaml")], policy_file=str(root / "policy.yaml"))
+    page = render("html", report).replace("</body>", PROBE + "</body>")
+    probe_file = tmp_path / "probe.html"
+    probe_file.write_text(page, encoding="utf-8")
+    dom = run_chromium(exe, tmp_path / "p", "--dump-dom", probe_file.as_uri())
+    match = re.search(r'<pre id="probe">(.*?)</pre>', dom.stdout, re.S)
+    assert match, f"no probe output; stderr: {dom.stderr[-2000:]}"
+    seen = json.loads(html.unescape(match.group(1)))
+    text = seen["text"]
+    assert "Category not allowed" in text and "category source-available" in text
+    assert re.search(r"Decided by rules/policies/commercial\.yaml:\d+ \(commercial\)", text)
+    assert "Waiver expired" in text and "2025-06-30" in text
+    assert "policy decisions" in text.lower()  # headings are upper-cased by CSS
+    quotes = [" ".join(q["text"].split()) for q in seen["quotes"] if q["shown"]]
+    for m in report.models:
+        for f in m.flags:
+            for ev in f.evidence:
+                assert " ".join(ev.quote.split()) in quotes, (m.ref, f.id, ev)
