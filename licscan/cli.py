@@ -110,6 +110,9 @@ def scan(targets: tuple[str, ...], uses: tuple[str, ...], policy_file: str | Non
         except OSError as exc:
             click.echo(f"licscan: cannot write {output}: {exc.strerror or exc}", err=True)
             sys.exit(EXIT_USAGE)
+        from licscan.report.text import summary_line  # the gate's log still says the outcome
+
+        click.echo(f"licscan: {summary_line(report)}; {fmt} report written to {output}", err=True)
     else:
         click.echo(text, nl=False)
     sys.exit(exit_code(report, allow_errors or plan.policy.allow_errors))

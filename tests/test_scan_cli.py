@@ -179,6 +179,8 @@ def test_output_file(folders, tmp_path):
     result = run("scan", str(folders["open"]), "--format", "json", "--output", str(out))
     assert result.exit_code == 0 and result.stdout == ""
     assert json.loads(out.read_text())["models"][0]["verdict"] == "pass"
+    # a CI log still shows the outcome, on stderr
+    assert f"1 model: 1 pass; json report written to {out}" in result.stderr
 
 
 def test_text_format_default(folders):
