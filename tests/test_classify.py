@@ -318,3 +318,98 @@ def test_second_license_in_one_file_binds_too() -> None:
     assert {result.match.key, *result.match.includes} == {"mit", "cc-by-nc-4.0"}
     assert result.category == "source-available" and "non-commercial" in ids(result)
     assert "modified-license" not in ids(result)
+
+
+# --- in-place edits of a known license: located, and the text's own terms reported -------
+
+
+def _line_of(text: str, needle: str) -> int:
+    return text[: text.index(needle)].count("\n") + 1
+
+
+def _modified(result):
+    return next(f for f in result.flags if f.id == "modified-license")
+
+
+def test_changed_user_threshold_is_a_located_modification(detectors) -> None:
+    original = read("llama-3.1-community.txt")
+    text = original.replace("700 million", "7 million")
+    assert text != original
+    result = classify_text(text, "LICENSE")
+    assert result.match.key == "llama-3.1" and result.match.modified
+    threshold = next(f for f in result.flags if f.id == "user-threshold")
+    assert threshold.value == "7000000"  # the text's number, not the known 700 million
+    mod = _modified(result)
+    assert "7000000" in mod.note and "700000000" in mod.note
+    line = _line_of(text, "7 million")
+    assert any(e.lines and e.lines[0] <= line <= e.lines[1] for e in mod.evidence)
+    assert any("7 million" in e.quote for e in mod.evidence)
+    # the untouched license stays exact
+    assert "modified-license" not in ids(classify_text(original, "LICENSE"))
+
+
+@pytest.mark.parametrize(
+    ("name", "old", "new"),
+    [
+        ("llama-3.1-community.txt", "Meta Platforms", "Acme Intelligence"),  # another licensor
+        ("llama-2-community.txt", "You will not use the Llama", "You will use the Llama"),
+        ("gemma-terms-2024-04-01.txt", "Google", "Foo"),
+    ],
+)
+def test_a_word_changed_in_place_is_located(detectors, name: str, old: str, new: str) -> None:
+    original = read(name)
+    assert old in original
+    text = original.replace(old, new, 1)
+    result = classify_text(text, "LICENSE")
+    assert result.match.key == classify_text(original, "LICENSE").match.key
+    line = _line_of(text, new)
+    assert any(e.lines and e.lines[0] <= line <= e.lines[1] for e in _modified(result).evidence)
+
+
+def test_removed_output_clause_is_reported_and_located(detectors) -> None:
+    text = read("llama-2-community.txt")
+    start = text.index("v. You will not use the Llama")
+    end = text.index("\n\n", start)
+    result = classify_text(text[:start] + text[end:], "LICENSE")
+    assert result.match.key == "llama-2"
+    assert "output-training-ban" in _modified(result).note
+
+
+BSD3_FILLED = """Copyright (c) 2019-2026, Northern Lights Applied Machine Perception Group,
+University of Tromsø, and the individual contributors listed in AUTHORS.md
+All rights reserved.
+
+Redistribution and use in source and binary forms, with or without modification, are
+permitted provided that the following conditions are met:
+
+1. Redistributions of source code must retain the above copyright notice, this list of
+   conditions and the following disclaimer.
+2. Redistributions in binary form must reproduce the above copyright notice, this list
+   of conditions and the following disclaimer in the documentation and/or other
+   materials provided with the distribution.
+3. Neither the name of the Northern Lights Applied Machine Perception Group, the
+   University of Tromsø, nor the names of its contributors may be used to endorse or
+   promote products derived from this software without specific prior written
+   permission.
+
+THIS SOFTWARE IS PROVIDED BY THE COPYRIGHT HOLDERS AND CONTRIBUTORS "AS IS" AND ANY
+EXPRESS OR IMPLIED WARRANTIES, INCLUDING, BUT NOT LIMITED TO, THE IMPLIED WARRANTIES OF
+MERCHANTABILITY AND FITNESS FOR A PARTICULAR PURPOSE ARE DISCLAIMED. IN NO EVENT SHALL
+THE COPYRIGHT HOLDER OR CONTRIBUTORS BE LIABLE FOR ANY DIRECT, INDIRECT, INCIDENTAL,
+SPECIAL, EXEMPLARY, OR CONSEQUENTIAL DAMAGES (INCLUDING, BUT NOT LIMITED TO, PROCUREMENT
+OF SUBSTITUTE GOODS OR SERVICES; LOSS OF USE, DATA, OR PROFITS; OR BUSINESS
+INTERRUPTION) HOWEVER CAUSED AND ON ANY THEORY OF LIABILITY, WHETHER IN CONTRACT, STRICT
+LIABILITY, OR TORT (INCLUDING NEGLIGENCE OR OTHERWISE) ARISING IN ANY WAY OUT OF THE USE
+OF THIS SOFTWARE, EVEN IF ADVISED OF THE POSSIBILITY OF SUCH DAMAGE.
+"""
+
+
+def test_bsd3_with_long_owner_names_is_bsd3_unmodified(detectors) -> None:
+    result = classify_text(BSD3_FILLED, "LICENSE")
+    assert result.match.key == "bsd-3-clause"
+    assert result.category == "osi-open" and result.osi_approved
+    assert "modified-license" not in ids(result)
+    # without clause 3 it is the 2-clause license
+    cut = BSD3_FILLED.index("3. Neither")
+    two = BSD3_FILLED[:cut] + BSD3_FILLED[BSD3_FILLED.index("THIS SOFTWARE") :]
+    assert classify_text(two, "LICENSE").match.key == "bsd-2-clause"

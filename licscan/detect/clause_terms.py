@@ -223,10 +223,12 @@ _CL_STRONG = [
         r"\bapply\s+this\s+licen[cs]e\b[^.;]{0,60}\b(?:copies|derivatives?|modifications|output)",
     ),
     rule(  # a notice putting the text under a copyleft license
-        ("public under", "gpl under", "share under", "by-sa under", "mpl under", "eupl under"),
-        r"\b(?:you\s+can\s+redistribute\s+it|(?:this|the)\s+(?:program|software|library|work|model|weights|"
-        r"files?|code|materials?|dataset)\s+(?:is|are)\s+(?:hereby\s+)?(?:licen[cs]ed|distributed|released|made\s+"
-        r"available))\b[^.;]{0,80}?\bunder\s+(?:the\s+)?"
+        ("public", "gpl", "share", "by-sa", "mpl", "eupl"),
+        r"(?:\b(?:you\s+can\s+redistribute\s+it|(?:this|the)\s+(?:program|software|library|work|model|"
+        r"weights|files?|code|materials?|dataset|application)\s+(?:is|are)\s+(?:hereby\s+)?(?:licen[cs]ed|"
+        r"distributed|released|made\s+available))\b[^.;]{0,80}?\bunder\s+"
+        r"|^\W*(?:(?:it|this\s+\w+)\s+(?:is|are)\s+)?(?:distributed|licen[cs]ed|released|subject\s+to)\b"
+        r"[^.;]{0,40}?\b(?:under\s+)?)(?:the\s+)?"
         r"(?:terms\s+of\s+(?:the\s+)?)?(?:GNU\s+(?:Affero\s+|Lesser\s+|Library\s+)?General\s+Public\s+Licen[cs]e|"
         r"(?:A|L)?GPL|Mozilla\s+Public\s+License|MPL|European\s+Union\s+Public\s+Licen[cs]e|EUPL|Eclipse\s+"
         r"Public\s+License|Creative\s+Commons\s+Attribution[\s-]+(?:Non[\s-]*Commercial[\s-]+)?Share[\s-]*Alike|"

@@ -269,7 +269,8 @@ def _in_caps_paragraph(lines: list[str], i: int) -> bool:
     """A capitals line that runs on into the next capitals line is part of a shouted
     paragraph ("THE SOFTWARE IS INTENDED FOR EVALUATION / PURPOSES ONLY."), not a heading."""
     nxt = lines[i + 1].strip() if i + 1 < len(lines) else ""
-    return bool(nxt) and nxt.isupper() and nxt[:1].isalpha() and len(nxt) > 40
+    long_run = len(lines[i].strip()) > 60 or len(nxt) > 40
+    return bool(nxt) and nxt.isupper() and nxt[:1].isalpha() and long_run
 
 
 def _markup_spans(text: str) -> list[tuple[int, int]]:

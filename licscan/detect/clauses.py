@@ -84,7 +84,11 @@ _GRANT = re.compile(
     r"(?:permitted|allowed|free|welcome|entitled)\s+to\s+(?:use|copy|modify|distribute|share|do)"
     r"|\bunrestricted\s+use\b|\bdo\s+(?:what|whatever|anything)\s+you\s+(?:want|like|wish|please)"
     r"|\bas\s+(?:you|they|anyone)\b[^.;]{0,30}\bsees?\s+fit|\bdisclaims?\s+(?:all\s+)?copyright"
-    r"|\bwithout\s+(?:any\s+)?restriction\b",
+    r"|\bwithout\s+(?:any\s+)?restriction\b"
+    # a grant by reference: "distributed under the GNU General Public License"
+    r"|\b(?:distributed|licen[cs]ed|released|available|subject\s+to)\s+(?:\w+\s+){0,3}?(?:under\s+)?"
+    r"(?:the\s+)?(?:terms\s+of\s+(?:the\s+)?)?(?:GNU|MIT|Apache|BSD|Mozilla|Eclipse|Creative\s+Commons|"
+    r"CC[\s-]+BY|CC0|(?:A|L)?GPL|MPL|EUPL|European\s+Union\s+Public)\b",
     re.IGNORECASE,
 )
 # The permission a license gives to copy its own text, not the work ("Everyone is

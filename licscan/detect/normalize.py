@@ -162,6 +162,15 @@ class Tokens:
     line_count: int = 0
 
 
+_RUNS_ON_RE = re.compile(r"(?:[,&]|\b(?:and|of|by|for|the))\s*$", re.I)
+
+
+def _notice_room(prev: str) -> int:
+    """Words a line may have and still continue a copyright notice: a few (a holder's
+    name), or a whole line when the notice visibly runs on ("..., / University of X")."""
+    return 20 if _RUNS_ON_RE.search(prev) else 6
+
+
 _BARE_NUMBER_RE = re.compile(r"^\s*\d{1,4}\s*$")
 
 
@@ -185,8 +194,9 @@ def tokenize(text: str) -> Tokens:
     in_notice = False  # inside a copyright notice that wraps onto further lines
     prev = ""
     for lineno, raw in enumerate(raw_lines, 1):
-        if in_notice and raw.strip() and len(raw.split()) <= 6:
+        if in_notice and raw.strip() and len(raw.split()) <= _notice_room(prev):
             in_notice = not _SENT_END_RE.search(raw.rstrip() + " ")
+            prev = raw
             continue
         in_notice = False
         line = clean_line(raw)
