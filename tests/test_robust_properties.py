@@ -316,7 +316,8 @@ def test_tokens_keep_their_invariants(text):
     assert flat == list(range(len(tokens.words)))
     assert all(end > start for start, end in tokens.sentences)
     # line-ending and BOM variants are the same text
-    assert tokenize("\ufeff" + text.replace("\n", "\r\n")).words == tokens.words
+    unix = text.replace("\r\n", "\n").replace("\r", "\n")
+    assert tokenize("\ufeff" + unix.replace("\n", "\r\n")).words == tokens.words
 
 
 @settings(max_examples=60, deadline=None, suppress_health_check=list(HealthCheck))

@@ -141,7 +141,7 @@ class _Reader:
             text = self.path.read_text(encoding="utf-8-sig")
         except FileNotFoundError:
             raise PolicyError(f"{self.label}: policy file not found") from None
-        except (OSError, UnicodeDecodeError) as exc:
+        except (OSError, ValueError) as exc:  # undecodable, or a NUL byte in the path
             raise PolicyError(f"{self.label}: cannot read policy: {exc}") from None
         self.text = text
         try:
