@@ -175,9 +175,9 @@ def scancode_note(scancode: Path | None, res: dict) -> str:
     if res.get("sc_error"):
         return f"ScanCode at {scancode} failed: {res['sc_error']}"
     return (
-        f"ScanCode: {scancode} (license detection only, --processes 1). Ratio > 1: licscan "
-        "is faster. ScanCode answers a different question (every license notice in any "
-        "file); licscan matches whole license texts and their clauses."
+        f"ScanCode: {scancode} (`--license`, one process; in-process: scancode.api."
+        "get_licenses). It answers a wider question (every license notice in any file); "
+        "licscan matches whole license texts and reads their clauses."
     )
 
 

@@ -21,7 +21,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from common import clean_env, licscan_cmd, ok, run_measured, table
+from common import clean_env, licscan_cmd, measured_cmd, ok, run_measured, table
 
 HEAVY = ("huggingface_hub", "jinja2", "cyclonedx", "httpx2", "license_expression")
 
@@ -47,8 +47,10 @@ def make_project(folder: Path, n: int) -> tuple[Path, dict[str, str]]:
     return project, env | {"HF_HUB_OFFLINE": "1"}
 
 
-def timed(cmd: list[str], env: dict, cwd: Path, runs: int) -> dict:
-    warm = run_measured(cmd, env=env, cwd=cwd)  # warm-up: .pyc files, page cache
+def timed(args: list[str], env: dict, cwd: Path, runs: int) -> dict:
+    """The console script, as pre-commit runs it; the warm-up run reports the RSS."""
+    warm = run_measured(measured_cmd(*args), env=env, cwd=cwd)  # also: .pyc, page cache
+    cmd = licscan_cmd(*args)
     times = [run_measured(cmd, env=env, cwd=cwd).seconds for _ in range(runs)]
     return {"median": statistics.median(times), "min": min(times), "max": max(times),
             "code": warm.code, "rss": warm.rss_mib, "out": warm.stdout + warm.stderr}  # fmt: skip
@@ -74,8 +76,8 @@ def importtime(project: Path, env: dict, top: int) -> tuple[list[tuple], float, 
 def measure(n: int, runs: int) -> dict:
     with tempfile.TemporaryDirectory(prefix="licscan-precommit-") as tmp:
         project, env = make_project(Path(tmp), n)
-        check = timed(licscan_cmd("check", "licscan.yaml"), env, project, runs)
-        version = timed(licscan_cmd("--version"), env, project, runs)
+        check = timed(["check", "licscan.yaml"], env, project, runs)
+        version = timed(["--version"], env, project, runs)
         offenders, total_ms, heavy = importtime(project, env, 10)
     return {"n": n, "runs": runs, "check": check, "version": version,
             "offenders": offenders, "import_ms": total_ms, "heavy": heavy}  # fmt: skip

@@ -23,7 +23,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from common import clean_env, licscan_cmd, ok, run_measured, table
+from common import clean_env, measured_cmd, ok, run_measured, table
 
 
 def write_manifest(hub, ids: list[str], folder: Path) -> Path:
@@ -38,7 +38,7 @@ def scan_once(hub, manifest: Path, env: dict, jobs: int, n: int) -> dict:
     """One `licscan scan`; the server's request counts, the child's time and RSS."""
     hub.reset_counts()
     out = manifest.parent / "report.json"
-    cmd = licscan_cmd("scan", str(manifest), "--format", "json", "--output", str(out),
+    cmd = measured_cmd("scan", str(manifest), "--format", "json", "--output", str(out),
                       "--jobs", str(jobs), "--quiet", "--no-lock")  # fmt: skip
     run = run_measured(cmd, env=env, cwd=manifest.parent)
     report = json.loads(out.read_text(encoding="utf-8")) if out.exists() else {"models": []}

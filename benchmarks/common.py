@@ -31,30 +31,37 @@ class Run:
 
 
 def run_measured(cmd: list[str], env: dict | None = None, cwd: Path | None = None) -> Run:
-    """Run cmd to completion; wall time and the child's own peak RSS (wait4 rusage)."""
-    with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
-        t0 = time.perf_counter()
-        proc = subprocess.Popen(cmd, env=env, cwd=cwd or ROOT, stdout=out, stderr=err)
-        _, status, usage = os.wait4(proc.pid, 0)
-        seconds = time.perf_counter() - t0
-        proc.returncode = os.waitstatus_to_exitcode(status)
-        out.seek(0)
-        err.seek(0)
-        return Run(
-            seconds,
-            usage.ru_maxrss / 1024,  # Linux reports KiB
-            proc.returncode,
-            out.read().decode("utf-8", "replace"),
-            err.read().decode("utf-8", "replace"),
-        )
+    """Run cmd to completion: wall time and peak RSS.  The RSS is what a command started
+    through `measured_cmd` reports of itself; else the kernel's rusage (which also counts
+    the memory of this process the child was forked from: an upper bound)."""
+    with tempfile.TemporaryDirectory(prefix="bench-run-") as tmp:
+        peak = Path(tmp) / "peak"
+        env = dict(os.environ if env is None else env, BENCH_PEAK_FILE=str(peak))
+        with open(Path(tmp) / "out", "w+b") as out, open(Path(tmp) / "err", "w+b") as err:
+            t0 = time.perf_counter()
+            proc = subprocess.Popen(cmd, env=env, cwd=cwd or ROOT, stdout=out, stderr=err)
+            _, status, usage = os.wait4(proc.pid, 0)
+            seconds = time.perf_counter() - t0
+            proc.returncode = os.waitstatus_to_exitcode(status)
+            out.seek(0)
+            err.seek(0)
+            stdout, stderr = out.read(), err.read()
+        kib = int(peak.read_text()) if peak.exists() else usage.ru_maxrss  # Linux: KiB
+    return Run(seconds, kib / 1024, proc.returncode,
+               stdout.decode("utf-8", "replace"), stderr.decode("utf-8", "replace"))  # fmt: skip
 
 
 def licscan_cmd(*args: str) -> list[str]:
-    """The installed console script when it sits beside this interpreter, else -m."""
+    """The installed console script (what users and pre-commit run), else -m."""
     script = Path(sys.executable).with_name("licscan")
     if script.exists():
         return [str(script), *args]
     return [sys.executable, "-m", "licscan", *args]
+
+
+def measured_cmd(*args: str) -> list[str]:
+    """`python -m licscan ARGS` that reports its own peak RSS (benchmarks/peak.py)."""
+    return [sys.executable, str(Path(__file__).with_name("peak.py")), "licscan", *args]
 
 
 def clean_env(**extra: str) -> dict[str, str]:
