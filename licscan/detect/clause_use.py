@@ -60,8 +60,20 @@ _NC_RULES = [
         r"(?:own\s+)?(?:[\w-]+\s+){0,2}?" + NONCOM,
     ),
     rule(  # a grant whose purpose is non-commercial: "permission to use ... for non-commercial use"
-        ("use", "copy", "modif", "distribut", "reproduc", "run", "grant", "permi", "licens"),
-        r"\b(?:use|copy|modify|distribute|reproduce|run|deploy|access|share|granted|permitted|licen[cs]ed)"
+        (
+            "use",
+            "copy",
+            "modif",
+            "distribut",
+            "reproduc",
+            "run",
+            "grant",
+            "permi",
+            "licens",
+            "availab",
+        ),
+        r"\b(?:use|copy|modify|distribute|reproduce|run|deploy|access|share|granted|permitted|licen[cs]ed"
+        r"|available)"
         r"\b[^.;]{0,160}?\bfor\s+(?:your\s+|the\s+|its\s+|their\s+)?(?:own\s+)?"
         r"(?:(?!not\b)[\w-]+,?\s+(?:and\s+|or\s+)?){0,4}?"
         + NONCOM
@@ -108,9 +120,10 @@ _COMMERCIAL_OBJ = re.compile(
 # The governed use, named after the word: "use ... by a commercial entity is not permitted".
 _COMMERCIAL_PASSIVE = rule(
     ("permitted", "allowed", "prohibited", "forbidden", "authori", "licensed", "granted"),
-    r"\b(?:use|usage|deployment|exploitation|distribution)\b[^.;]{0,80}?"
+    r"\b(?:use|usage|using|deployment|exploitation|distribution)\b[^.;]{0,80}?"
     + NOT_NON
-    + r"\b(?:commercial(?:ly)?|for[\s-]profit)\b[^.;]{0,60}?\b(?:is|are)\s+(?:strictly\s+)?"
+    + r"\b(?:commercial(?:ly)?|for[\s-]profit|paid\s+(?:services?|products?|offerings?))\b"
+    r"[^.;]{0,60}?\b(?:is|are)\s+(?:strictly\s+)?"
     r"(?:not\s+(?:permitted|allowed|authori[sz]ed|licensed|granted)|prohibited|forbidden)",
 )
 # Commercial use needs a separate license: "if you are commercially using ..., you shall
@@ -194,7 +207,9 @@ _COMMERCIAL_OK = [
         r"(?:(?<![不仅许认])可以?|(?<!不)允许|准许)[^。；;非]{0,20}(?<!非)商业(?:用途|目的|使用|活动|化)",
     ),
 ]
-_COMMERCIAL_KEYS = ("commercial", "商业", "营利", "profit", "revenue", "personal", "private")
+_COMMERCIAL_KEYS = (
+    "commercial", "商业", "营利", "profit", "revenue", "personal", "private", "paid",
+)  # fmt: skip
 
 
 def non_commercial(doc: Document) -> list[Hit]:
@@ -332,6 +347,13 @@ _RO_PATTERNS = [
         _LIMITER + _PURPOSE_LIST + r"(?:purposes?|uses?|use\s+cases|activities|applications)\b", _I
     ),
     re.compile(r"\b(?:for|to)\s+" + _PURPOSE_LIST + r"(?:(?:purposes?|uses?|use)\s+)?only\b", _I),
+    # a grant whose purposes end the sentence: "a license to use the model for testing,
+    # research and internal demonstrations."
+    re.compile(
+        r"\b(?:licen[cs]e|permission|right)\s+to\s+[^.;]{0,80}?\bfor\s+((?:[\w'()-]+[\s,/]+){0,8}?"
+        r"[\w'()-]+)\s*(?:[.;]|$)",
+        _I,
+    ),
 ]
 _RO_OTHER = re.compile(
     r"\b(?:uses?|purposes?)\s+other\s+than\s+" + _PURPOSE_LIST + r"(?:uses?|purposes?)\b", _I
@@ -350,6 +372,7 @@ _RO_OK = _RO_CORE | {
     "noncommercial", "nonprofit", "nonrevenue", "generating", "nonproduction", "development",
     "educational", "education", "study", "studies", "experiment", "experimentation", "experimental",
     "teaching", "scholarly", "analysis", "assessment", "internal", "test", "and", "or", "your",
+    "demonstrations", "demonstration", "demos", "prototyping",
     "the", "own", "its", "their", "a", "an", "any", "of", "for", "in", "non", "a)", "b)",
 }  # fmt: skip
 _NON_PRODUCTION = re.compile(

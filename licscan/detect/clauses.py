@@ -85,6 +85,8 @@ _GRANT = re.compile(
     r"|\bunrestricted\s+use\b|\bdo\s+(?:what|whatever|anything)\s+you\s+(?:want|like|wish|please)"
     r"|\bas\s+(?:you|they|anyone)\b[^.;]{0,30}\bsees?\s+fit|\bdisclaims?\s+(?:all\s+)?copyright"
     r"|\bwithout\s+(?:any\s+)?restriction\b"
+    r"|\b(?:permits?|allows?|lets|authori[sz]es?|entitles?)\s+(?:you|licensees?|anyone|everyone|users?|"
+    r"recipients?)\s+(?:to\s+)?(?:use|copy|modify|distribute|reproduce|run|install|download|share|adapt)"
     # a grant by reference: "distributed under the GNU General Public License"
     r"|\b(?:distributed|licen[cs]ed|released|available|subject\s+to)\s+(?:\w+\s+){0,3}?(?:under\s+)?"
     r"(?:the\s+)?(?:terms\s+of\s+(?:the\s+)?)?(?:GNU|MIT|Apache|BSD|Mozilla|Eclipse|Creative\s+Commons|"
