@@ -211,3 +211,17 @@ def test_markdown_table_names_a_blocking_category(scanned):
     md = render("markdown", report)
     row = next(line for line in md.splitlines() if line.startswith("| ❌ |") and "/unk |" in line)
     assert "**category unknown**" in row
+
+
+def test_a_denied_model_cites_the_policy_line_never_a_hub_file(make_model, tmp_path):
+    folder = make_model("denied", card("license: mit"), {"model.safetensors": b""})
+    policy = tmp_path / "policies" / "org.yaml"
+    policy.parent.mkdir()
+    policy.write_text("extends: commercial\ndeny_models:\n  - '*denied'\n", encoding="utf-8")
+    report = run_scan([str(folder)], policy_file=str(policy))
+    (m,) = report.models
+    assert m.verdict == "fail"
+    text = render("text", report, color=False)
+    assert re.search(r"block model denied +policy:\S*org\.yaml:3: ", text)
+    md = render("markdown", report)
+    assert "policy:" in md and "](http" not in md.split("#### Blocking findings")[1]

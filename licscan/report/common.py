@@ -134,8 +134,15 @@ def _policy_finding(model: ModelResult, d) -> PolicyFinding | None:  # d: Decisi
         return PolicyFinding(
             "policy-denied", f"license {name} denied", d.severity, rule, d.note, tuple(ev)
         )
-    names = display_name(model)
-    ev = (Evidence(d.source, f"{d.note or 'model named by the policy'}: {names}"),)
+    path, _, line = d.source.rpartition(":")
+    where = (int(line), int(line)) if path and line.isdigit() else None
+    ev = (
+        Evidence(
+            f"policy:{path if where else d.source}",
+            f"{d.note or 'model named by the policy'}: {display_name(model)}",
+            where,
+        ),
+    )  # "policy:" keeps a policy file apart from the model's own files (no Hub link)
     return PolicyFinding("policy-denied", "model denied", d.severity, rule, d.note, ev)
 
 
