@@ -14,6 +14,8 @@ Two unseen sets:
     whole `classify_text` on the texts that are not fingerprint references.
   * tests/data/unseen/*.txt: invented licenses written for licscan, labelled in
     tests/data/unseen/labels.yaml.
+And one edit test: each corpus text (../shared/corpus/texts) with one word changed in place
+("not" dropped, a number changed) must be `modified-license`, located at the edited line.
 
 Prints per-flag precision / recall / false positives and category accuracy.  Asserts
 nothing: the numbers are for the README and closing notes.
@@ -175,6 +177,57 @@ def eval_own(show: int, only: str | None) -> None:
     _show(score.errors, show, only)
 
 
+_NOT = re.compile(r"\b(?:not|never)\s+", re.I)
+_NUM = re.compile(
+    r"(?<=[a-z,] )\d{2,}(?:,\d{3})*\b(?![.]\d)(?![^\s]*/)"
+)  # inline, not a section no.
+
+
+def _edits(text: str) -> list[tuple[str, str, int]]:
+    """In-place edits of a known license text: (kind, edited text, line changed)."""
+    out = []
+    lines = text.split("\n")
+    for kind, rx, repl in (("drop-not", _NOT, ""), ("number", _NUM, "13")):
+        for i, line in enumerate(lines):
+            if len(line.split()) < 8 or (kind == "number" and "copyright" in line.lower()):
+                continue
+            m = rx.search(line)
+            if m and m.group().strip() != repl:
+                edited = line[: m.start()] + repl + line[m.end() :]
+                out.append((kind, "\n".join([*lines[:i], edited, *lines[i + 1 :]]), i + 1))
+                break
+    return out
+
+
+def eval_edits(texts_dir: Path) -> None:
+    """Corpus texts edited in place by one word: is it `modified-license`, located?"""
+    if not texts_dir.is_dir():
+        return
+    stats: Counter[str] = Counter()
+    for path in sorted(texts_dir.glob("*.txt")):
+        text = path.read_text("utf-8", errors="replace")
+        clean = classify_text(text, path.name)
+        stats["false alarm"] += any(f.id == "modified-license" for f in clean.flags)
+        stats["texts"] += 1
+        for kind, edited, line in _edits(text):
+            result = classify_text(edited, path.name)
+            mod = next((f for f in result.flags if f.id == "modified-license"), None)
+            stats[f"{kind} n"] += 1
+            stats[f"{kind} flagged"] += mod is not None
+            stats[f"{kind} located"] += bool(
+                mod and any(e.lines and e.lines[0] <= line <= e.lines[1] for e in mod.evidence)
+            )
+    print(f"\ncorpus texts edited in place ({stats['texts']} texts)")
+    print(f"  unedited texts called modified: {stats['false alarm']}")
+    for kind in ("drop-not", "number"):
+        n = stats[f"{kind} n"] or 1
+        flagged, located = stats[f"{kind} flagged"] / n, stats[f"{kind} located"] / n
+        print(
+            f"  {kind:9} edits {stats[f'{kind} n']:3}: modified-license {flagged:.2f}, "
+            f"at the edited line {located:.2f}"
+        )
+
+
 def _show(errors: list[str], n: int, only: str | None) -> None:
     picked = [e for e in errors if not only or only in e]
     for line in picked[:n]:
@@ -188,6 +241,7 @@ def main() -> int:
     args = ap.parse_args()
     eval_scancode(args.show_errors, args.only)
     eval_own(args.show_errors, args.only)
+    eval_edits(ROOT.parent / "shared" / "corpus" / "texts")
     return 0
 
 

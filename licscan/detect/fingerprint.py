@@ -27,6 +27,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from difflib import SequenceMatcher
 from functools import cache, cached_property
+from itertools import pairwise
 from pathlib import Path
 from typing import Any
 
@@ -116,19 +117,25 @@ def skeleton_sentence_hashes(tokens: Tokens) -> list[int]:
     ]
 
 
-# Words of a template sentence a user fills in ("Neither the name of the copyright holder
-# nor ...", "Copyright [yyyy] [name of copyright owner]"): a different word there is the
-# holder's name, not a change of the terms.
-_FILLABLE = frozenset(
+# Marks of a template sentence a user fills in ("Neither the name of the copyright holder
+# nor ...", "<ORGANIZATION>", "[yyyy] [name of copyright owner]"): a different word there is
+# the holder's name, not a change of the terms.
+_FILLABLE = frozenset({"yyyy", "fullname", "organization", "organisation"})
+_FILLABLE_PAIRS = frozenset(
     {
-        "holder", "holders", "owner", "owners", "author", "authors", "organization",
-        "organisation", "yyyy", "year", "name", "names", "fullname", "copyright",
+        ("copyright", "holder"), ("copyright", "holders"), ("copyright", "owner"),
+        ("copyright", "owners"), ("the", "author"), ("the", "authors"),
     }
 )  # fmt: skip
 
 
 def fillable_sentences(tokens: Tokens) -> list[int]:
-    return [i for i, (s, e) in enumerate(tokens.sentences) if _FILLABLE & set(tokens.words[s:e])]
+    out = []
+    for i, (s, e) in enumerate(tokens.sentences):
+        words = tokens.words[s:e]
+        if _FILLABLE.intersection(words) or _FILLABLE_PAIRS.intersection(pairwise(words)):
+            out.append(i)
+    return out
 
 
 # --- build ---------------------------------------------------------------------------
@@ -475,7 +482,11 @@ def _edited(tokens: Tokens, ref: Reference, r0: int, r1: int, q0: int, q1: int) 
         return False  # a sentence boundary moved (a heading re-wrapped into the next line)
     for i in range(r1 - r0):
         r, (s, e) = r0 + i, sents[q0 + i]
-        if r in ref.fillable or abs((e - s) - ref.sentence_tokens[r]) > SMALL_EDIT:
+        if r in ref.fillable or abs(deltas[i]) > SMALL_EDIT:
+            continue
+        if deltas[i] == 0:  # same length, other words: a substitution (numbers included)
+            if zlib.crc32(" ".join(tokens.words[s:e]).encode("utf-8")) != ref.sentences[r]:
+                return True
             continue
         skel = zlib.crc32(" ".join(skeleton(tokens.words[s:e])[0]).encode("utf-8"))
         if skel != ref.skeleton_sentences[r]:
