@@ -183,6 +183,7 @@ class Fault:
     truncate: bool = False
     message: str | None = None  # X-Error-Message to send (default: "injected HTTP N")
     hits: int = 0
+    code: str | None = None  # X-Error-Code to send (default: from the status)
 
     def matches(self, repo_id: str | None, kind: str, path: str | None) -> bool:
         if self.repo != "*" and self.repo != repo_id:
@@ -483,7 +484,7 @@ class _Handler(http.server.BaseHTTPRequestHandler):
                     headers["Retry-After"] = str(f.retry_after)
                 if f.ratelimit is not None:
                     headers["RateLimit"] = f.ratelimit
-                code = {429: "RateLimited"}.get(
+                code = f.code or {429: "RateLimited"}.get(
                     f.status, "ServerError" if f.status >= 500 else "Error"
                 )
                 raise _error(f.status, code, f.message or f"injected HTTP {f.status}", **headers)

@@ -52,8 +52,9 @@ TIMEOUT = 2.5  # the fetcher's per-request timeout (generous: CI machines are sl
 
 # fault class -> (models, cause as it must appear in the model's one-line message)
 FAULTS = {
-    "repo-404": (4, r"repository not found"),
-    "revision-404": (4, r"revision not found"),
+    "repo-404": (3, r"repository not found"),
+    "revision-404": (3, r"revision not found"),
+    "file-404": (2, r"LICENSE: file not found \(HTTP 404\)"),
     "gated-no-token": (4, r"gated repo, .*need accepted access \(no token given"),
     "http-401": (3, r"authentication required \(HTTP 401\)"),
     "429-over-budget": (3, r"rate limited by the Hub \(HTTP 429\); gave up: the server asked"),
@@ -135,6 +136,8 @@ def inject(hub: LoopbackHub, sc: Scenario) -> None:
         repo = ref.split("@")[0]
         if kind == "http-401":
             hub.fault(repo, "api", status=401)
+        elif kind == "file-404":  # listed by the API, gone when fetched
+            hub.fault(repo, "LICENSE", status=404, code="EntryNotFound")
         elif kind == "429-over-budget":
             hub.fault(repo, "api", status=429, retry_after="120")
         elif kind == "429-persistent":
