@@ -246,8 +246,14 @@ def test_exit_code_and_reports_carry_every_error(mixed):
     errors = {m["ref"]: m["error"] for m in data["models"] if m["verdict"] == "error"}
     assert set(errors) == {r for r, k in sc.faulted.items() if k not in FINDINGS}
     assert data["summary"]["error"] == len(errors)
-    text = render("text", report)
-    assert all(e in text for e in errors.values())  # the text report prints each one
+    # the text report: each model's block (in report order) names it and says the cause
+    lines = render("text", report, color=False).splitlines()[2:]
+    heads = [i for i, line in enumerate(lines) if line[:1].isalpha()][: len(report.models)]
+    blocks = ["\n".join(lines[a:b]) for a, b in zip(heads, [*heads[1:], len(lines)], strict=True)]
+    for m, block in zip(report.models, blocks, strict=True):
+        if m.ref in sc.faulted:
+            assert m.ref.split("@")[0] in block.split("\n")[0], block
+            assert re.search(FAULTS[sc.faulted[m.ref]][1], block), block
 
 
 # --- the CLI: a manifest, HF_ENDPOINT, exit code 3 --------------------------------------------
