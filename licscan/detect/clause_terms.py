@@ -193,7 +193,7 @@ _CL_STRONG = [
         + _THIS_LICENSE,
     ),
     rule(  # "you may only do so under this License", "must do so only under the terms of ..."
-        ("do so under", "only under"),
+        ("do so under", "only under this", "only under the same"),
         r"\b(?:may|must|shall|can)\s+(?:only\s+)?do\s+so\s+(?:only\s+)?under\s+"
         + _THIS_LICENSE
         + r"|\b(?:may|must|shall|can)\s+(?:only\s+)?(?:be\s+)?(?:subsequently\s+)?(?:distributed|"
@@ -203,14 +203,23 @@ _CL_STRONG = [
         r"licen[cs]ed|released|conveyed|redistributed)\s+under\s+" + _THIS_LICENSE,
     ),
     rule(  # "You may distribute a Derivative Work only under the terms of this License"
-        ("only under", "terms identical"),
+        ("only under this", "only under the same", "terms identical"),
         r"\b(?:may|can)\s+(?:[\w,]+\s+){0,12}?(?:derivative\s+works?|adaptations?|derivatives|modified\s+"
         r"(?:versions?|works?|files?)|modifications)\s+(?:[\w,]+\s+){0,6}?only\s+under\s+"
         + _THIS_LICENSE
         + r"|\bon\s+terms\s+identical\s+to\s+(?:those\s+)?(?:contained\s+)?(?:in\s+)?this",
     ),
     rule(  # "you must make the source code of the modifications available under this License"
-        ("must available", "shall available", "must provide", "ensure available", "must under"),
+        (
+            "must available under this",
+            "shall available under this",
+            "must source under",
+            "shall source under",
+            "ensure available under this",
+            "must under this",
+            "shall under this",
+            "must under the same",
+        ),
         r"\b(?:must|shall|will|agree\s+to|ensure\s+that)\b[^.;]{0,160}?\b(?:modifications?|derivative|"
         r"derived|source\s+code|covered\s+code|changes|larger\s+work|adaptations?)\b[^.;]{0,120}?\b"
         r"(?:available|provided|licen[cs]ed|released|distributed)\s+(?:to\s+[^.;]{0,40}?\s+)?under\s+"
@@ -223,7 +232,16 @@ _CL_STRONG = [
         r"\bapply\s+this\s+licen[cs]e\b[^.;]{0,60}\b(?:copies|derivatives?|modifications|output)",
     ),
     rule(  # a notice putting the text under a copyleft license
-        ("public", "gpl", "share", "by-sa", "mpl", "eupl"),
+        (
+            "general public",
+            "gpl",
+            "alike",
+            "mozilla",
+            "eupl",
+            "european union",
+            "eclipse public",
+            "by-sa",
+        ),
         r"(?:\b(?:you\s+can\s+redistribute\s+it|(?:this|the)\s+(?:program|software|library|work|model|"
         r"weights|files?|code|materials?|dataset|application)\s+(?:is|are)\s+(?:hereby\s+)?(?:licen[cs]ed|"
         r"distributed|released|made\s+available))\b[^.;]{0,80}?\bunder\s+"
@@ -235,7 +253,7 @@ _CL_STRONG = [
         r"CC[\s-]+BY[\s-]+(?:NC[\s-]+)?SA)\b",
     ),
     rule(
-        "same",
+        ("same licen", "same version", "same agreement"),
         r"\b(?:licen[cs]e|distribute|release)\w*\s+(?:[\w,]+\s+){0,6}?under\s+the\s+same\s+(?:version\s+"
         r"of\s+the\s+)?(?:licen[cs]e|agreement)(?!\s+as\b)",
     ),
@@ -299,11 +317,13 @@ def copyleft(doc: Document) -> list[Hit]:
         if "public licen" in seg.low and (m := _GPL_TITLE.match(seg.text.strip())):
             return [_hit("copyleft", seg, None)]
     for seg in doc.having(_CL_STRONG_KEYS):
-        if seg.is_definition or _INBOUND.search(seg.text):
+        if seg.is_definition:
             continue
         for r in _CL_STRONG:
             m = r.search(seg)
             if m and not re.search(r"\b(?:not|no)\b[^.;]{0,40}$", seg.text[: m.start()], _I):
+                if _INBOUND.search(seg.text):
+                    break
                 return [_hit("copyleft", seg, m)]
     for seg in doc.having(_CL_WEAK_KEYS):
         if not seg.is_definition and (m := first(seg, _CL_WEAK)):

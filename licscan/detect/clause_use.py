@@ -218,11 +218,12 @@ def non_commercial(doc: Document) -> list[Hit]:
     permission of commercial use (not of outputs only) cancels the flag."""
     ranked: list[tuple[int, Hit]] = []
     for seg in doc.having(_COMMERCIAL_KEYS):
-        if _commercial_allowed(seg):
+        named = any(k in seg.low for k in _NAMED)
+        if named and _commercial_allowed(seg):
             return []
         if seg.is_definition or seg.is_heading:
             continue
-        found = _nc_in(seg)
+        found = _nc_in(seg) if named else _nc_unnamed(seg)
         if found:
             ranked.append(found)
     ranked.extend((1, h) for h in _nc_by_definition(doc))
@@ -230,6 +231,34 @@ def non_commercial(doc: Document) -> list[Hit]:
         return []
     best = min(rank for rank, _ in ranked)
     return [next(h for rank, h in ranked if rank == best)]
+
+
+_NAMED = ("commercial", "商业", "营利")
+
+
+def _nc_unnamed(seg: Segment) -> tuple[int, Hit] | None:
+    """The forms that do not say "commercial": personal use only, for-profit, revenue,
+    paid services."""
+    if seg.lead and _OPTIONS_LEAD.search(seg.lead):
+        return None
+    if m := _PERSONAL.search(seg):
+        return 0, _hit("non-commercial", seg, m, note="use limited to personal use")
+    if not maybe_negated(seg) or _NOT_ABOUT_USE.search(seg.text):
+        return None
+    text = seg.text
+    for m in _COMMERCIAL_OBJ.finditer(text):
+        before = text[: m.start()]
+        if not _negated(seg, m.start()) or _EXCEPTION_BEFORE.search(before):
+            continue
+        if not seg.lead and not NEG_RE.search(_clause_before(before)):
+            continue
+        if m.group()[:1].lower() in "gem" and _REVENUE_CAP.search(text):
+            continue
+        return 2, _hit("non-commercial", seg, m)
+    m = _COMMERCIAL_PASSIVE.search(seg)
+    if m and not _OUTPUT_OBJECT.search(text[: m.start()]):
+        return 2, _hit("non-commercial", seg, m)
+    return None
 
 
 def _commercial_allowed(seg: Segment) -> bool:
