@@ -17,11 +17,14 @@ def _report() -> None:
     path = os.environ.get("BENCH_PEAK_FILE")
     if not path:
         return
-    with open("/proc/self/status", encoding="ascii") as status:
-        for line in status:
-            if line.startswith("VmHWM:"):
-                with open(path, "w", encoding="ascii") as out:
-                    out.write(line.split()[1])
+    try:  # no /proc (not Linux): the caller falls back to the kernel's rusage
+        with open("/proc/self/status", encoding="ascii") as status:
+            for line in status:
+                if line.startswith("VmHWM:"):
+                    with open(path, "w", encoding="ascii") as out:
+                        out.write(line.split()[1])
+    except OSError:
+        pass
 
 
 if __name__ == "__main__":
