@@ -377,6 +377,8 @@ class Assessment:
     license_evidence: dict[str, Evidence] = field(default_factory=dict)
     notes: list[str] = field(default_factory=list)
     unreadable: str | None = None  # nothing could be read: the model is an `error`
+    # the card's YAML could not be read: its base models and declared license are unknown
+    card_unreadable: str | None = None
 
 
 @dataclass

@@ -259,8 +259,11 @@ def test_yaml_error_card_without_license_file_is_an_error(make_model, corpus):
 def test_yaml_error_card_with_a_license_file_is_judged_on_the_file(make_model, corpus):
     files = {"LICENSE": corpus.text("cc-by-4.0")}
     r = judge(make_model("broken2", corpus.card("yaml-parse-error-tab"), files))
-    assert r.verdict == "pass" and r.category == "osi-open"
+    # judged on the file, but never a pass: the card's base models could not be read
+    assert r.verdict == "warn" and r.category == "osi-open"
     assert any("YAML error" in n for n in r.notes)
+    card = [d for d in r.decisions if d.subject == "card"]
+    assert card and card[0].severity == "warn" and "base models unknown" in card[0].note
 
 
 def test_fetch_error_is_error_never_pass():

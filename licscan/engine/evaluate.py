@@ -366,6 +366,7 @@ def _context(snap: ModelSnapshot, a: Assessment, flags: FlagSet) -> None:
     problems = list(card.problems) if card else []
     a.notes[:0] = [*snap.notes, *problems]
     fatal = next((p for p in problems if any(m in p for m in _FATAL_CARD)), None)
+    a.card_unreadable = fatal
     if not a.licenses:
         if fatal:
             a.unreadable = f"unreadable card ({fatal}) and no license file to fall back on"

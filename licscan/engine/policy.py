@@ -650,6 +650,7 @@ class _Judge:
             self.flag(flag)
         self.category()
         self.lists()
+        self.card()
         self.record_waivers()
         self.r.decisions = self.decisions
         self.r.verdict = self.verdict()
@@ -734,6 +735,16 @@ class _Judge:
             self.decide("model", "block", None, self.denied.source, ["model denied by the policy"])
         elif self.allowed:
             self.decide("model", "info", None, self.allowed.source, ["model allowed by the policy"])
+
+    def card(self) -> None:
+        """An unreadable card hides base models and the declared license: a license file
+        alone cannot clear the model, so a human must look (fail closed, never a pass)."""
+        if not self.own.card_unreadable or self.r.error:
+            return
+        note = [f"card unreadable ({self.own.card_unreadable}): base models unknown"]
+        covering = [w for w in self.waivers if self.covers(w, None)]
+        sev, src = self.exception("warn", "licscan: unreadable card", covering, note)
+        self.decide("card", sev, None, src, note)
 
     def record_waivers(self) -> None:
         for w in self.waivers:
