@@ -83,9 +83,15 @@ def classify(files: tuple[str, ...], fmt: str) -> None:
     is_flag=True,
     help="Ignore a licscan.lock beside the manifest (judge every model afresh).",
 )
+@click.option(
+    "--card-lines",
+    is_flag=True,
+    help="Download every Hub model's README.md so card evidence cites line numbers "
+    "(one more request per model).",
+)
 def scan(targets: tuple[str, ...], uses: tuple[str, ...], policy_file: str | None, fmt: str,
          output: str | None, offline: bool, jobs: int, hf_cache: bool, quiet: bool,
-         allow_errors: bool, no_lock: bool) -> None:  # fmt: skip
+         allow_errors: bool, no_lock: bool, card_lines: bool) -> None:  # fmt: skip
     """Judge models against a policy. TARGET: a Hub repo id (org/name[@REVISION]), a
     model folder, or a manifest (*.yaml). Exit: 0 pass/warn, 1 fail, 2 usage, 3 error."""
     from licscan.engine.run import execute, exit_code, plan_scan
@@ -101,7 +107,14 @@ def scan(targets: tuple[str, ...], uses: tuple[str, ...], policy_file: str | Non
         click.echo(f"licscan: {exc}", err=True)
         sys.exit(EXIT_USAGE)
     with progress_bar(len(plan.targets), quiet) as bar:
-        report = execute(plan, jobs, offline, lambda r: bar.advance(r.ref), use_lock=not no_lock)
+        report = execute(
+            plan,
+            jobs,
+            offline,
+            lambda r: bar.advance(r.ref),
+            use_lock=not no_lock,
+            card_lines=card_lines,
+        )
     text = render(fmt, report, quiet=quiet, output=output)
     if output:
         try:

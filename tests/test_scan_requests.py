@@ -86,3 +86,27 @@ def test_a_pinned_base_is_judged_at_the_pinned_commit(hub, tmp_path):
     ft = report.models[1]
     assert ft.category == "osi-open"  # the base at the manifest's commit (MIT), not main
     assert hub.count("/api/models/") == 2
+
+
+def test_card_lines_downloads_readme_and_cites_its_lines(hub, tmp_path, monkeypatch):
+    from click.testing import CliRunner
+
+    from licscan.cli import main
+
+    card = "---\ntags: [demo]\nlicense: cc-by-nc-4.0\n---\n# NC model\n"
+    hub.add_model("acme/nc", {"README.md": card, "model.safetensors": "w"})
+    runner = CliRunner()
+    plain = runner.invoke(main, ["scan", "acme/nc", "--format", "json"])
+    hub.reset_counts()
+    monkeypatch.setenv("LICSCAN_CACHE_DIR", str(tmp_path / "fresh-cache"))
+    lined = runner.invoke(main, ["scan", "acme/nc", "--format", "json", "--card-lines"])
+    assert sum(n for k, n in hub.requests.items() if k.endswith("README.md")) >= 1
+
+    def nc_evidence(out):
+        model = json.loads(out)["models"][0]
+        flag = next(f for f in model["flags"] if f["id"] == "non-commercial")
+        return [e for e in flag["evidence"] if "README.md" in e["source"] or "card" in e["source"]]
+
+    assert plain.exit_code == lined.exit_code == 1
+    assert not any(e.get("lines") for e in nc_evidence(plain.output))
+    assert any(e.get("lines") == [3, 3] for e in nc_evidence(lined.output))

@@ -70,6 +70,7 @@ def execute(
     progress: Callable[[ModelResult], Any] | None = None,
     fetcher: Any = None,
     use_lock: bool = True,
+    card_lines: bool = False,
 ) -> ScanReport:
     from licscan import __version__
 
@@ -77,7 +78,8 @@ def execute(
     if fetcher is None:
         from licscan.sources import Fetcher
 
-        fetcher = Fetcher(offline=offline, jobs=jobs, readme=False, base_max_age=BASE_MAX_AGE)
+        # The API's card data carries the facts; README.md only adds line numbers.
+        fetcher = Fetcher(offline=offline, jobs=jobs, readme=card_lines, base_max_age=BASE_MAX_AGE)
     if hasattr(fetcher, "pin_bases"):
         fetcher.pin_bases(plan.targets)
     if use_lock and plan.manifests:  # H6: a licscan.lock beside a manifest (licscan/locked.py)
