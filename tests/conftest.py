@@ -8,6 +8,9 @@ from pathlib import Path
 import pytest
 from hypothesis import settings
 
+# Tests talk to the loopback Hub only: no client telemetry to huggingface.co.
+os.environ.setdefault("HF_HUB_DISABLE_TELEMETRY", "1")
+
 # CI replays a fixed sequence of examples (a flaky gate helps no one); local runs explore.
 settings.register_profile("ci", derandomize=True)
 if os.environ.get("CI"):

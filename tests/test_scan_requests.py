@@ -110,3 +110,23 @@ def test_card_lines_downloads_readme_and_cites_its_lines(hub, tmp_path, monkeypa
     assert plain.exit_code == lined.exit_code == 1
     assert not any(e.get("lines") for e in nc_evidence(plain.output))
     assert any(e.get("lines") == [3, 3] for e in nc_evidence(lined.output))
+
+
+def test_a_scan_sends_no_client_telemetry(hub, tmp_path):
+    """huggingface_hub 2.x fetches an agent registry from the endpoint once per process
+    unless telemetry is off; a compliance scan sends only the requests it needs."""
+    import os
+    import subprocess
+    import sys
+
+    hub.add_model("acme/m", {"README.md": "---\nlicense: mit\n---\n", "LICENSE": "MIT"})
+    env = {k: v for k, v in os.environ.items() if k != "HF_HUB_DISABLE_TELEMETRY"}
+    env.update(HF_ENDPOINT=hub.url, HF_HOME=str(tmp_path / "home"))
+    env.update(LICSCAN_CACHE_DIR=str(tmp_path / "cache"))
+    done = subprocess.run(
+        [sys.executable, "-m", "licscan", "scan", "acme/m", "--format", "json"],
+        env=env, capture_output=True, text=True, timeout=120,
+    )  # fmt: skip
+    assert json.loads(done.stdout)["models"][0]["error"] is None, done.stderr
+    assert hub.count("/api/models/") == 1
+    assert not [k for k in hub.requests if "agent" in k], dict(hub.requests)

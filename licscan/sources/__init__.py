@@ -6,9 +6,14 @@ target is actually fetched.
 
 from __future__ import annotations
 
+import os
 from typing import TYPE_CHECKING, Any
 
 from licscan.sources.targets import UsageError, load_targets, parse_repo_ref, targets_from_args
+
+# A scan sends only its own requests: huggingface_hub's telemetry (in 2.x also a registry
+# fetch from the endpoint once per process) stays off unless the user turned it on.
+os.environ.setdefault("HF_HUB_DISABLE_TELEMETRY", "1")
 
 if TYPE_CHECKING:
     from licscan.sources.card import parse_card
