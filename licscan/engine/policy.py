@@ -38,8 +38,8 @@ from licscan.model import (
     strictest,
 )
 from licscan.paths import rules_dir
-from licscan.sources.card import line_of, one_line
 from licscan.sources.targets import UsageError
+from licscan.yamlnodes import YamlSyntaxError, compose, kind, line_of, one_line, scalar
 
 DEFAULT_USE = "commercial"
 DEFAULT_MAX_DEPTH = 5
@@ -145,13 +145,9 @@ class _Reader:
             raise PolicyError(f"{self.label}: cannot read policy: {exc}") from None
         self.text = text
         try:
-            return yaml.compose(text, Loader=yaml.SafeLoader)
-        except yaml.YAMLError as exc:
-            line = _error_line(exc, text)
-            reason = " ".join(str(getattr(exc, "problem", None) or exc).split())
-            raise PolicyError(f"{self.label}:{line}: YAML error: {reason}") from None
-        except RecursionError:
-            raise PolicyError(f"{self.label}:1: YAML nested too deeply") from None
+            return compose(text)
+        except YamlSyntaxError as exc:
+            raise PolicyError(f"{self.label}:{exc.line}: {exc.reason}") from None
 
     def fail_if_errors(self) -> None:
         if self.errors:
@@ -161,7 +157,7 @@ class _Reader:
     def mapping(self, node: yaml.Node, allowed: tuple[str, ...], what: str) -> dict:
         """{key: (key_node, value_node)}; unknown and duplicate keys are errors."""
         if not isinstance(node, yaml.MappingNode):
-            self.error(node, f"{what} must be a mapping, got {_kind(node)}")
+            self.error(node, f"{what} must be a mapping, got {kind(node)}")
             return {}
         fields: dict[str, tuple[yaml.Node, yaml.Node]] = {}
         for key_node, value_node in node.value:
@@ -175,16 +171,16 @@ class _Reader:
         return fields
 
     def string(self, node: yaml.Node, what: str) -> str | None:
-        value = _scalar(node)
+        value = scalar(node)
         if not isinstance(value, str) or not value.strip():
-            self.error(node, f"{what} must be a non-empty string, got {_kind(node)}")
+            self.error(node, f"{what} must be a non-empty string, got {kind(node)}")
             return None
         return value.strip()
 
     def strings(self, node: yaml.Node, what: str) -> list[tuple[str, yaml.Node]]:
         items = node.value if isinstance(node, yaml.SequenceNode) else [node]
         if not isinstance(node, yaml.SequenceNode | yaml.ScalarNode):
-            self.error(node, f"{what} must be a list of strings, got {_kind(node)}")
+            self.error(node, f"{what} must be a list of strings, got {kind(node)}")
             return []
         out = []
         for item in items:
@@ -194,7 +190,7 @@ class _Reader:
         return out
 
     def severity(self, node: yaml.Node, what: str) -> str | None:
-        value = _scalar(node)
+        value = scalar(node)
         if value not in SEVERITIES:
             self.error(
                 node, f"unknown severity {value!r} for {what} (expected block, warn or info)"
@@ -213,7 +209,7 @@ class _Reader:
             return out
         seen: set[str] = set()
         for key_node, value_node in node.value:
-            name = _scalar(key_node)
+            name = scalar(key_node)
             if name not in names:
                 self.error(key_node, f"unknown {kind} {name!r}{_hint(name, names)}")
                 continue
@@ -223,7 +219,7 @@ class _Reader:
             seen.add(name)
             if isinstance(value_node, yaml.MappingNode):
                 for use_node, sev_node in value_node.value:
-                    use = _scalar(use_node)
+                    use = scalar(use_node)
                     if use not in USES:
                         self.error(use_node, f"unknown use {use!r}{_hint(use, USES)}")
                         continue
@@ -247,7 +243,7 @@ class _PresetParser(_Reader):
     def parse(self) -> tuple[dict[str, Rule], dict[str, Rule], Rule]:
         root = self.compose()
         fields = self.mapping(root, PRESET_KEYS, "preset") if root is not None else {}
-        if "use" in fields and _scalar(fields["use"][1]) != self.use:
+        if "use" in fields and scalar(fields["use"][1]) != self.use:
             self.error(fields["use"][1], f"'use' must be '{self.use}' (the file name)")
         categories: dict[str, Rule] = {}
         flags: dict[str, Rule] = {}
@@ -306,9 +302,9 @@ class _Parser(_Reader):
             policy.waivers = self._waivers(fields["waivers"][1])
         if "allow_errors" in fields:
             node = fields["allow_errors"][1]
-            value = _scalar(node)
+            value = scalar(node)
             if not isinstance(value, bool):
-                self.error(node, f"'allow_errors' must be true or false, got {_kind(node)}")
+                self.error(node, f"'allow_errors' must be true or false, got {kind(node)}")
             else:
                 policy.allow_errors = value
         if "lineage" in fields:
@@ -375,15 +371,15 @@ class _Parser(_Reader):
     def _organisation(self, node: yaml.Node, policy: Policy) -> None:
         fields = self.mapping(node, tuple(ORG_FIGURES), "organisation")
         for name, (_, value_node) in fields.items():
-            value = _scalar(value_node)
+            value = scalar(value_node)
             if isinstance(value, bool) or not isinstance(value, int) or value < 0:
-                self.error(value_node, f"'{name}' must be a whole number, got {_kind(value_node)}")
+                self.error(value_node, f"'{name}' must be a whole number, got {kind(value_node)}")
                 continue
             policy.organisation[name] = (value, self.where(value_node))
 
     def _waivers(self, node: yaml.Node) -> list[Waiver]:
         if not isinstance(node, yaml.SequenceNode):
-            self.error(node, f"'waivers' must be a list, got {_kind(node)}")
+            self.error(node, f"'waivers' must be a list, got {kind(node)}")
             return []
         return [w for item in node.value if (w := self._waiver(item)) is not None]
 
@@ -437,7 +433,7 @@ class _Parser(_Reader):
         )
 
     def _date(self, node: yaml.Node) -> str | None:
-        value = _scalar(node)
+        value = scalar(node)
         if isinstance(value, date):
             return value.isoformat()
         try:
@@ -450,7 +446,7 @@ class _Parser(_Reader):
         fields = self.mapping(node, LINEAGE_KEYS, "lineage")
         if "max_depth" in fields:
             value_node = fields["max_depth"][1]
-            value = _scalar(value_node)
+            value = scalar(value_node)
             if isinstance(value, bool) or not isinstance(value, int) or not 1 <= value <= 20:
                 self.error(value_node, "'max_depth' must be a whole number from 1 to 20")
             else:
@@ -459,7 +455,7 @@ class _Parser(_Reader):
             value_node = fields["unresolved"][1]
             if isinstance(value_node, yaml.MappingNode):
                 for use_node, sev_node in value_node.value:
-                    use = _scalar(use_node)
+                    use = scalar(use_node)
                     if use not in USES:
                         self.error(use_node, f"unknown use {use!r}{_hint(use, USES)}")
                         continue
@@ -514,36 +510,6 @@ def _iso(value: str | date) -> str:
     if isinstance(value, date):
         return value.isoformat()
     return date.fromisoformat(value.strip()).isoformat()
-
-
-def _error_line(exc: yaml.YAMLError, text: str) -> int:
-    """The 1-based line of a YAML error (a bad character has a position, not a mark)."""
-    mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
-    if mark is not None:
-        return line_of(text, mark)
-    position = getattr(exc, "position", None)
-    return text.count("\n", 0, position) + 1 if isinstance(position, int) else 1
-
-
-def _scalar(node: yaml.Node | None) -> Any:
-    """A scalar node's value typed as YAML would (2026-01-31 is a date), else None."""
-    if not isinstance(node, yaml.ScalarNode):
-        return None
-    if node.tag == "tag:yaml.org,2002:str":
-        return node.value
-    try:
-        return yaml.SafeLoader("").construct_object(node)
-    except Exception:  # PyYAML's constructors raise ValueError, AttributeError (!!timestamp x)...
-        return node.value
-
-
-def _kind(node: yaml.Node | None) -> str:
-    if isinstance(node, yaml.MappingNode):
-        return "a mapping"
-    if isinstance(node, yaml.SequenceNode):
-        return "a list"
-    value = _scalar(node)
-    return "nothing" if value is None else f"{type(value).__name__} {node.value!r}"
 
 
 def _hint(value: Any, choices: tuple[str, ...] | list[str]) -> str:

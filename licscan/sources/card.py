@@ -16,6 +16,7 @@ from typing import Any
 import yaml
 
 from licscan.model import CardInfo
+from licscan.yamlnodes import line_of, one_line
 
 # huggingface_hub.repocard.REGEX_YAML_BLOCK (2.4.0), used with re.search and no flags:
 # the block must open the file (only leading whitespace allowed).
@@ -52,14 +53,6 @@ def parse_card(text: str, source: str = "README.md") -> CardInfo:
     card = _parse(text, source)
     card.problems = [one_line(p) for p in card.problems]
     return card
-
-
-def one_line(message: str) -> str:
-    """A message quoting user text (a YAML key may hold a newline) kept on one line."""
-    return message.translate(_LINE_BREAKS)
-
-
-_LINE_BREAKS = str.maketrans({c: repr(c)[1:-1] for c in "\r\n\v\f\x1c\x1d\x1e\x85\u2028\u2029"})
 
 
 def _parse(text: str, source: str) -> CardInfo:
@@ -149,12 +142,6 @@ def _load_block(card: CardInfo, block: str, offset: int, source: str) -> None:
                 for item in value_node.value:
                     lines.setdefault(f"tags:{item.value}", offset + line_of(block, item.start_mark))
     _extract(card, data, lines, source)
-
-
-def line_of(text: str, mark: yaml.Mark) -> int:
-    """The 1-based line of a YAML mark, counting only \\n: PyYAML also breaks lines at
-    U+2028, U+2029 and NEL, which editors and the evidence we quote do not."""
-    return text.count("\n", 0, mark.index) + 1
 
 
 def _where(exc: yaml.YAMLError, block: str, offset: int) -> str:

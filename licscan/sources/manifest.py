@@ -15,13 +15,12 @@ Every problem is reported as `file:line: message`, all of them at once.
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
 
 import yaml
 
 from licscan.model import USES, Manifest, Target
-from licscan.sources.card import line_of, one_line
 from licscan.sources.targets import UsageError, hub_target, local_target, parse_repo_ref
+from licscan.yamlnodes import YamlSyntaxError, compose, kind, line_of, one_line, scalar
 
 TOP_KEYS = ("use", "policy", "models")
 ENTRY_KEYS = ("id", "path", "revision", "use", "note")
@@ -51,13 +50,9 @@ class _Parser:
     def parse(self, text: str) -> Manifest:
         self.text = text
         try:
-            root = yaml.compose(text, Loader=yaml.SafeLoader)
-        except yaml.YAMLError as exc:
-            line = _error_line(exc, text)
-            reason = " ".join(str(getattr(exc, "problem", None) or exc).split())
-            raise UsageError(f"{self.path}:{line}: YAML error: {reason}") from None
-        except RecursionError:
-            raise UsageError(f"{self.path}:1: YAML nested too deeply") from None
+            root = compose(text)
+        except YamlSyntaxError as exc:
+            raise UsageError(f"{self.path}:{exc.line}: {exc.reason}") from None
         manifest = Manifest(path=str(self.path))
         if root is None:
             self.error(1, "empty manifest (expected 'models:')")
@@ -103,7 +98,7 @@ class _Parser:
     def _entry(self, node: yaml.Node) -> Target | None:
         loc = (str(self.path), line_of(self.text, node.start_mark))
         if isinstance(node, yaml.ScalarNode):
-            return self._hub(node, _scalar(node), None, (), loc)
+            return self._hub(node, scalar(node), None, (), loc)
         if not isinstance(node, yaml.MappingNode):
             self.error(node, "a model is a repo id string or a mapping with 'id' or 'path'")
             return None
@@ -124,7 +119,7 @@ class _Parser:
 
     def _hub(self, node, ref, revision, use, loc) -> Target | None:
         if not isinstance(ref, str) or not ref.strip():
-            self.error(node, f"a model must be a repo id (org/name[@revision]), got {_kind(node)}")
+            self.error(node, f"a model must be a repo id (org/name[@revision]), got {kind(node)}")
             return None
         try:
             parse_repo_ref(ref)
@@ -173,7 +168,7 @@ class _Parser:
             return []
         uses = []
         for item in items:
-            value = _scalar(item)
+            value = scalar(item)
             if value not in USES:
                 self.error(item, f"unknown use {value!r} (expected one of {', '.join(USES)})")
             else:
@@ -195,50 +190,8 @@ class _Parser:
         return str(path)
 
     def _string(self, node: yaml.Node, key: str) -> str | None:
-        value = _scalar(node)
+        value = scalar(node)
         if not isinstance(value, str) or not value.strip():
-            self.error(node, f"'{key}' must be a non-empty string, got {_kind(node)}")
+            self.error(node, f"'{key}' must be a non-empty string, got {kind(node)}")
             return None
         return value.strip()
-
-
-def _error_line(exc: yaml.YAMLError, text: str) -> int:
-    """The 1-based line of a YAML error (a bad character has a position, not a mark)."""
-    mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
-    if mark is not None:
-        return line_of(text, mark)
-    position = getattr(exc, "position", None)
-    return text.count("\n", 0, position) + 1 if isinstance(position, int) else 1
-
-
-class _Invalid:
-    """A scalar whose explicit tag does not fit its text (`!!int x`, `!!timestamp foo`)."""
-
-    def __init__(self, node: yaml.ScalarNode) -> None:
-        self.text = f"!!{node.tag.rsplit(':', 1)[-1]} {node.value!r}"
-
-    def __repr__(self) -> str:
-        return f"invalid {self.text}"
-
-
-def _scalar(node: yaml.Node) -> Any:
-    """A scalar node's value, typed as YAML would (so `use: 3` is an int), else None."""
-    if not isinstance(node, yaml.ScalarNode):
-        return None
-    if node.tag == "tag:yaml.org,2002:str":
-        return node.value
-    try:
-        return yaml.SafeLoader("").construct_object(node)
-    except Exception:  # PyYAML's constructors raise ValueError, AttributeError, ...
-        return _Invalid(node)
-
-
-def _kind(node: yaml.Node) -> str:
-    if isinstance(node, yaml.MappingNode):
-        return "a mapping"
-    if isinstance(node, yaml.SequenceNode):
-        return "a list"
-    value = _scalar(node)
-    if isinstance(value, _Invalid):
-        return f"an invalid value {value.text}"
-    return "nothing" if value is None else f"{type(value).__name__} {node.value!r}"
