@@ -16,6 +16,19 @@ EXIT_OK, EXIT_FAIL, EXIT_USAGE, EXIT_ERROR = 0, 1, 2, 3
 USE_CHOICES = ("commercial", "research", "distillation", "redistribution", "fine-tuning")
 FORMAT_CHOICES = ("text", "json", "cyclonedx", "sarif", "markdown", "html")
 
+# Options shared by the commands that fetch models.
+jobs_option = click.option(
+    "--jobs",
+    "-j",
+    type=click.IntRange(1, 64),
+    default=8,
+    show_default=True,
+    help="Models fetched in parallel.",
+)
+offline_option = click.option(
+    "--offline", is_flag=True, help="Use only the local caches (no network)."
+)
+
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="licscan")
@@ -62,15 +75,8 @@ def classify(files: tuple[str, ...], fmt: str) -> None:
     type=click.Path(dir_okay=False),
     help="Write the report to FILE instead of stdout.",
 )
-@click.option("--offline", is_flag=True, help="Use only the local caches (no network).")
-@click.option(
-    "--jobs",
-    "-j",
-    type=click.IntRange(1, 64),
-    default=8,
-    show_default=True,
-    help="Models fetched in parallel.",
-)
+@offline_option
+@jobs_option
 @click.option("--hf-cache", is_flag=True, help="Also scan every model in the local HF cache.")
 @click.option("--quiet", "-q", is_flag=True, help="Only failures, errors and the summary.")
 @click.option(
@@ -168,15 +174,8 @@ def explain(subject: str, uses: tuple[str, ...], policy_file: str | None, offlin
 
 @main.command()
 @click.argument("manifest", default="licscan.yaml", type=click.Path(dir_okay=False))
-@click.option("--offline", is_flag=True, help="Use only the local caches (no network).")
-@click.option(
-    "--jobs",
-    "-j",
-    type=click.IntRange(1, 64),
-    default=8,
-    show_default=True,
-    help="Models fetched in parallel.",
-)
+@offline_option
+@jobs_option
 @click.option("--quiet", "-q", is_flag=True, help="No progress bar.")
 def lock(manifest: str, offline: bool, jobs: int, quiet: bool) -> None:
     """Judge every model of MANIFEST and write licscan.lock beside it (commit, license
@@ -202,14 +201,7 @@ def lock(manifest: str, offline: bool, jobs: int, quiet: bool) -> None:
 
 @main.command()
 @click.argument("manifest", default="licscan.yaml", type=click.Path(dir_okay=False))
-@click.option(
-    "--jobs",
-    "-j",
-    type=click.IntRange(1, 64),
-    default=8,
-    show_default=True,
-    help="Models fetched in parallel.",
-)
+@jobs_option
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text")
 @click.option("--quiet", "-q", is_flag=True, help="No progress bar.")
 def verify(manifest: str, jobs: int, fmt: str, quiet: bool) -> None:
