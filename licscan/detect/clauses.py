@@ -10,10 +10,12 @@ closed); `is_use_policy` tells an acceptable-use policy from a license.
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from licscan.detect import clause_output, clause_terms, clause_use
 from licscan.detect.clause_rules import Hit
-from licscan.detect.clause_text import Document, prepare
+from licscan.detect.clause_text import Document
+from licscan.detect.clause_text import prepare as _prepare
 from licscan.model import TERM_FLAGS, Flag
 
 _SOURCE_AVAILABLE = {"non-commercial", "research-only", "no-derivatives"}
@@ -26,6 +28,13 @@ _OPEN_WEIGHT = {
     "use-restrictions",
     "geo-restriction",
 }
+
+
+@lru_cache(maxsize=4)
+def prepare(text: str) -> Document:
+    """A text prepared once: classify asks for its clauses, its category and whether it is
+    a use policy, three readings of one preparation."""
+    return _prepare(text)
 
 
 def detect_clauses(text: str, source: str) -> list[Flag]:
