@@ -351,12 +351,12 @@ class FingerprintIndex:
         # Other documents in the same file (an appended use policy, a second license):
         # nearly whole, and mostly text the best match does not already explain.
         for c in result.candidates:
-            if (
+            if (  # cheap tests first: the skeleton is computed only when it decides
                 c.ref.key != best.ref.key
                 and c.c_ref >= 0.5
-                and max(c.c_ref, skel.containment(c.ref)) >= POLICY_INCLUDED
                 and len(c.ref.hashes & covered) <= 0.5 * len(c.ref.hashes)
                 and all(c.ref.key != i.ref.key for i in result.includes)
+                and (c.c_ref >= POLICY_INCLUDED or skel.containment(c.ref) >= POLICY_INCLUDED)
             ):
                 result.includes.append(c)
                 covered |= c.ref.hashes
