@@ -325,12 +325,44 @@ def copyleft(doc: Document) -> list[Hit]:
                 if _INBOUND.search(seg.text):
                     break
                 return [_hit("copyleft", seg, m)]
+    if hit := _under_own_name(doc):
+        return [hit]
     for seg in doc.having(_CL_WEAK_KEYS):
         if not seg.is_definition and (m := first(seg, _CL_WEAK)):
             if any(_OWN_TERMS.search(s) for s in doc.having(_OWN_TERMS.keys)):
                 return []
             return [_hit("copyleft", seg, m, note="redistribution only under this agreement")]
     return []
+
+
+_UNDER_NAMED = rule(
+    ("under",),
+    r"\b(?:must|shall|have\s+to|has\s+to|are\s+required\s+to|need\s+to)\s+(?:share|distribute|release|"
+    r"licen[cs]e|publish|make\s+(?:them|it)\s+available|offer|convey)\s+(?:[\w,]+\s+){0,8}?under\s+(?:the\s+)?"
+    r"((?:[A-Z][\w.-]*\s+){1,5}(?:Licen[cs]e|Agreement|Terms)(?:\s+v?\d[\w.]*)?)",
+    0,
+)
+_SAME_FREEDOMS = rule(
+    ("same freedoms", "same rights"),
+    r"\bgive\s+(?:the\s+|all\s+)?recipients\s+the\s+same\s+(?:freedoms|rights)",
+)
+
+
+def _under_own_name(doc: Document) -> Hit | None:
+    """ "You have to share them under the Meadow Weights License": the license the text
+    names for what you pass on is the text itself (its title shares the name's words)."""
+    title = next((s.low for s in doc.segments if s.text.strip()), "")
+    for seg in doc.having(("under", "same freedoms", "same rights")):
+        if seg.is_definition or _INBOUND.search(seg.text):
+            continue
+        if m := _SAME_FREEDOMS.search(seg):
+            return _hit("copyleft", seg, m)
+        m = _UNDER_NAMED.search(seg)
+        if m:
+            words = {w for w in m.group(1).lower().split() if w not in ("license", "licence")}
+            if words and sum(w in title for w in words) >= max(1, len(words) // 2):
+                return _hit("copyleft", seg, m)
+    return None
 
 
 # --- geographic restriction -------------------------------------------------------------

@@ -119,12 +119,12 @@ _COMMERCIAL_OBJ = re.compile(
 )
 # The governed use, named after the word: "use ... by a commercial entity is not permitted".
 _COMMERCIAL_PASSIVE = rule(
-    ("permitted", "allowed", "prohibited", "forbidden", "authori", "licensed", "granted"),
+    ("permitted", "allowed", "prohibited", "forbidden", "authori", "licensed", "granted", "exclud"),
     r"\b(?:use|usage|using|deployment|exploitation|distribution)\b[^.;]{0,80}?"
     + NOT_NON
-    + r"\b(?:commercial(?:ly)?|for[\s-]profit|paid\s+(?:services?|products?|offerings?))\b"
-    r"[^.;]{0,60}?\b(?:is|are)\s+(?:strictly\s+)?"
-    r"(?:not\s+(?:permitted|allowed|authori[sz]ed|licensed|granted)|prohibited|forbidden)",
+    + r"\b(?:commercial(?:ly)?|for[\s-]profit|paid\s+(?:services?|products?|offerings?)|companies|"
+    r"businesses|corporations|enterprises)\b[^.;]{0,60}?\b(?:is|are)\s+(?:strictly\s+)?"
+    r"(?:not\s+(?:permitted|allowed|authori[sz]ed|licensed|granted)|prohibited|forbidden|excluded)",
 )
 # Commercial use needs a separate license: "if you are commercially using ..., you shall
 # request a license", "for a commercial activity, you must request a license".
@@ -208,7 +208,8 @@ _COMMERCIAL_OK = [
     ),
 ]
 _COMMERCIAL_KEYS = (
-    "commercial", "商业", "营利", "profit", "revenue", "personal", "private", "paid",
+    "commercial", "商业", "营利", "profit", "revenue", "personal", "private", "paid", "compan",
+    "business", "corporation", "enterprise",
 )  # fmt: skip
 
 
@@ -243,9 +244,12 @@ def _nc_unnamed(seg: Segment) -> tuple[int, Hit] | None:
         return None
     if m := _PERSONAL.search(seg):
         return 0, _hit("non-commercial", seg, m, note="use limited to personal use")
-    if not maybe_negated(seg) or _NOT_ABOUT_USE.search(seg.text):
-        return None
     text = seg.text
+    m = _COMMERCIAL_PASSIVE.search(seg)
+    if m and not _OUTPUT_OBJECT.search(text[: m.start()]) and not _NOT_ABOUT_USE.search(text):
+        return 2, _hit("non-commercial", seg, m)
+    if not maybe_negated(seg) or _NOT_ABOUT_USE.search(text):
+        return None
     for m in _COMMERCIAL_OBJ.finditer(text):
         before = text[: m.start()]
         if not _negated(seg, m.start()) or _EXCEPTION_BEFORE.search(before):
@@ -254,9 +258,6 @@ def _nc_unnamed(seg: Segment) -> tuple[int, Hit] | None:
             continue
         if m.group()[:1].lower() in "gem" and _REVENUE_CAP.search(text):
             continue
-        return 2, _hit("non-commercial", seg, m)
-    m = _COMMERCIAL_PASSIVE.search(seg)
-    if m and not _OUTPUT_OBJECT.search(text[: m.start()]):
         return 2, _hit("non-commercial", seg, m)
     return None
 
@@ -379,8 +380,8 @@ _RO_PATTERNS = [
     # a grant whose purposes end the sentence: "a license to use the model for testing,
     # research and internal demonstrations."
     re.compile(
-        r"\b(?:licen[cs]e|permission|right)\s+to\s+[^.;]{0,80}?\bfor\s+((?:[\w'()-]+[\s,/]+){0,8}?"
-        r"[\w'()-]+)\s*(?:[.;]|$)",
+        r"\b(?:licen[cs]e|permission|right)\b(?:\s+is\s+(?:hereby\s+)?granted\b[^.;]{0,120}?)?\s+to\s+"
+        r"[^.;]{0,80}?\bfor\s+((?:[\w'()-]+[\s,/]+){0,8}?[\w'()-]+)\s*(?:[.;]|$)",
         _I,
     ),
 ]
@@ -488,6 +489,15 @@ _ND_PATTERNS = [
         _I,
     ),
 ]
+_ND_PATTERNS.append(
+    re.compile(
+        r"\b(?:redistribution|distribution|sharing|publication)\s+of\s+[^.;]{0,60}?\b(?:modified|"
+        r"derivatives?|fine[\s-]*tuned|adapted)\b[^.;]{0,40}?\b(?:requires?|is\s+subject\s+to|needs?)\s+"
+        r"(?:our|the\s+licensor's|prior|express|explicit)?\s*(?:prior\s+)?(?:written\s+)?(?:consent|"
+        r"permission|approval|authori[sz]ation)",
+        _I,
+    )
+)
 _ND_ANY = re.compile("|".join(f"(?:{p.pattern})" for p in _ND_PATTERNS), _I)
 _ND_EXCUSE = re.compile(
     r"^[^.;]{0,240}?\b(?:unless|except|other\s+than|outside|without|in\s+(?:violation|"
