@@ -3,6 +3,8 @@ and card readers report `file:line` for each mistake instead of failing on the f
 
 from __future__ import annotations
 
+import re
+from bisect import bisect_right
 from typing import Any
 
 import yaml
@@ -30,7 +32,21 @@ def one_line(message: str) -> str:
 def line_of(text: str, mark: yaml.Mark) -> int:
     """The 1-based line of a YAML mark, counting only \\n: PyYAML also breaks lines at
     U+2028, U+2029 and NEL, which editors and the evidence we quote do not."""
-    return text.count("\n", 0, mark.index) + 1
+    return bisect_right(_newlines(text), mark.index - 1) + 1
+
+
+_last_text: tuple[str, list[int]] = ("", [])
+
+
+def _newlines(text: str) -> list[int]:
+    """Offsets of every \\n in `text`, kept for the last text asked about: a reader asks
+    for thousands of marks in one file (counting each time was quadratic)."""
+    global _last_text
+    held, offsets = _last_text
+    if held is not text:
+        offsets = [m.start() for m in re.finditer("\n", text)]
+        _last_text = (text, offsets)
+    return offsets
 
 
 def compose(text: str) -> yaml.Node | None:

@@ -130,3 +130,21 @@ def test_a_scan_sends_no_client_telemetry(hub, tmp_path):
     assert json.loads(done.stdout)["models"][0]["error"] is None, done.stderr
     assert hub.count("/api/models/") == 1
     assert not [k for k in hub.requests if "agent" in k], dict(hub.requests)
+
+
+def test_only_cached_commits_are_served_without_the_pool(hub, tmp_path):
+    """A warm pinned re-scan is evaluated in the calling thread (pure CPU, no GIL fight);
+    anything the caches cannot answer still goes to the fetch workers."""
+    from licscan.model import Target
+    from licscan.sources import Fetcher
+
+    ids = populate_synthetic(hub, 3, 1)
+    sha = hub.repos[("model", ids[0])].sha
+    pinned = Target(f"{ids[0]}@{sha}", "hub", ids[0], sha)
+    unpinned = Target(ids[0], "hub", ids[0], None)
+    fetcher = Fetcher(readme=False)
+    assert not fetcher.served_locally(pinned)  # nothing cached yet
+    assert fetcher.fetch(pinned).error is None
+    assert fetcher.served_locally(pinned)
+    assert not fetcher.served_locally(unpinned)  # `main` may have moved: ask the Hub
+    assert fetcher.served_locally(Target(str(tmp_path), "local", None, None))

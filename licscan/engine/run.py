@@ -114,16 +114,29 @@ def scan_targets(
     workers = max(1, min(int(jobs), len(targets)))
     if hasattr(fetcher, "pin_bases"):
         fetcher.pin_bases(targets)
-    if workers > 1:
+    # What the caches serve is pure CPU: threads would only contend for the GIL.
+    local = getattr(fetcher, "served_locally", lambda t: False)
+    remote = [i for i, t in enumerate(targets) if not local(t)]
+    if workers > 1 and remote:
         preload()
-    with ThreadPoolExecutor(max_workers=workers) as pool:
-        futures = {pool.submit(scan_one, t, policy, fetcher): i for i, t in enumerate(targets)}
+    with ThreadPoolExecutor(max_workers=min(workers, len(remote)) or 1) as pool:
+        futures = {pool.submit(scan_one, targets[i], policy, fetcher): i for i in remote}
+        for i in sorted(set(range(len(targets))) - set(remote)):
+            _done(results, i, scan_one(targets[i], policy, fetcher), progress)
         for future in as_completed(futures):
-            result = future.result()
-            results[futures[future]] = result
-            if progress is not None:
-                progress(result)
+            _done(results, futures[future], future.result(), progress)
     return [r for r in results if r is not None]
+
+
+def _done(
+    results: list[ModelResult | None],
+    i: int,
+    result: ModelResult,
+    progress: Callable[[ModelResult], Any] | None,
+) -> None:
+    results[i] = result
+    if progress is not None:
+        progress(result)
 
 
 def preload() -> None:

@@ -60,12 +60,18 @@ class DiskCache:
 
     # --- model metadata ----------------------------------------------------------
     def get_meta(self, repo_id: str, commit: str) -> dict[str, Any] | None:
-        return self._read_json(self.base / "meta" / _repo_dir(repo_id) / f"{_safe(commit)}.json")
+        return self._read_json(self._meta_path(repo_id, commit))
+
+    def has_meta(self, repo_id: str, commit: str) -> bool:
+        return self._meta_path(repo_id, commit).is_file()
 
     def put_meta(self, repo_id: str, commit: str, meta: dict[str, Any]) -> None:
-        path = self.base / "meta" / _repo_dir(repo_id) / f"{_safe(commit)}.json"
+        path = self._meta_path(repo_id, commit)
         if self._read_json(path) is None:  # a commit's metadata never changes: write once
             self._write_json(path, meta)
+
+    def _meta_path(self, repo_id: str, commit: str) -> Path:
+        return self.base / "meta" / _repo_dir(repo_id) / f"{_safe(commit)}.json"
 
     def get_ref(self, repo_id: str, rev: str) -> dict[str, Any] | None:
         return self._read_json(self.base / "refs" / _repo_dir(repo_id) / f"{_safe(rev)}.json")

@@ -186,6 +186,14 @@ class Fetcher:
                 error=f"{target.ref}: internal error: {cause}",
             )
 
+    def served_locally(self, target: Target) -> bool:
+        """Whether fetching `target` needs no network: a folder, the HF cache, or a commit
+        whose metadata this cache holds (every model of a warm, pinned re-scan)."""
+        if target.kind != "hub":
+            return True
+        rev = target.revision or ""
+        return len(rev) == 40 and self.cache.has_meta(target.repo_id or "", rev)
+
     def fetch_all(
         self,
         targets: Iterable[Target],
