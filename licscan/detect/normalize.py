@@ -119,19 +119,21 @@ def _looks_textual(text: str) -> bool:
 
 def clean_line(line: str) -> str:
     """One line without markup, list markers, URL schemes and typographic variants."""
-    line = line.translate(_TRANSLATE)
+    if not line.isascii():  # (isascii is O(1); every variant replaced is non-ASCII)
+        line = line.translate(_TRANSLATE)
     if "&" in line:
         line = html.unescape(line).translate(_TRANSLATE)
     if "<" in line:
         line = _TAG_RE.sub(" ", line)
     if "](" in line:
         line = _MD_LINK_RE.sub(r"\1", line)
-    line = _URL_SCHEME_RE.sub(" ", line)
+    if "://" in line or "w." in line or "W." in line:  # cheap test before the regex
+        line = _URL_SCHEME_RE.sub(" ", line)
     for _ in range(3):  # "1. (a) - text": strip nested markers
-        stripped = _MARKER_RE.sub("", line, count=1)
-        if stripped == line:
+        m = _MARKER_RE.match(line)  # never empty: each marker form has a character
+        if m is None:
             break
-        line = stripped
+        line = line[m.end() :]
     if _PAGE_RE.match(line) or _COPYRIGHT_RE.match(line):
         return ""
     return line
