@@ -20,13 +20,14 @@ from licscan.detect.clause_vocab import (
     currency_of,
     parse_number,
 )
+from licscan.detect.fastre import compile_fast
 
 _I = re.IGNORECASE
 
 
 # --- outputs used to train other models -------------------------------------------------
 
-_OUT_BAN = re.compile(
+_OUT_BAN = compile_fast(
     r"\b"
     + OUTPUT_WORDS
     + r"\b[^.;]{0,160}?\b(?:to|for|in\s+order\s+to)\s+(?:\w+\s+){0,2}?"
@@ -36,10 +37,10 @@ _OUT_BAN = re.compile(
     + r"\b",
     _I,
 )
-_OUT_BAN_LIST = re.compile(  # a list item under "You must not:" -- "Use Output to train models"
+_OUT_BAN_LIST = compile_fast(  # a list item under "You must not:" -- "Use Output to train models"
     r"\b(?:to\s+)?" + TRAIN_VERBS + r"\b[^.;]{0,80}?\b" + MODEL_WORDS + r"\b", _I
 )
-_OUT_COND = re.compile(
+_OUT_COND = compile_fast(
     r"\bif\s+you\b[^.]{0,300}?\b"
     + OUTPUT_WORDS
     + r"\b[^.]{0,100}?\bto\s+(?:create|train|fine[\s-]*"
@@ -47,14 +48,14 @@ _OUT_COND = re.compile(
     r"agree\s+to|are\s+required\s+to)\b",
     _I,
 )
-_USE_TO_TRAIN_NAMED = re.compile(  # "if you use the model to train an AI model, name it X-..."
+_USE_TO_TRAIN_NAMED = compile_fast(  # "if you use the model to train an AI model, name it X-..."
     r"\bif\s+you\s+use\b[^.]{0,200}?\bto\s+(?:create|train|fine[\s-]*tune|improve|distil\w*|develop|"
     r"build)\w*\b[^.]{0,160}?\b(?:ai|ml|machine[\s-]+learning|language)?\s*models?\b[^.]{0,300}?\b"
     r"(?:you|licensee)\s+(?:shall|must|will|should|agree\s+to)\b[^.]{0,160}?\b(?:names?|prefix\w*|"
     r"beginning|built\s+with|attribut\w*)\b",
     _I,
 )
-_OUT_ONLY_IF = re.compile(  # "you may use outputs to train a model only if it is named ..."
+_OUT_ONLY_IF = compile_fast(  # "you may use outputs to train a model only if it is named ..."
     r"\b(?:may|can|are\s+(?:permitted|allowed)\s+to)\s+use\s+(?:[\w-]+\s+){0,2}?"
     + OUTPUT_WORDS
     + r"\b[^.]{0,120}?\bto\s+"
@@ -63,8 +64,8 @@ _OUT_ONLY_IF = re.compile(  # "you may use outputs to train a model only if it i
     r"(?:as|so)\s+long\s+as)\b",
     _I,
 )
-_DERIVATIVE_TERM = re.compile(r"deriv|modif|extract|distill|derived", _I)
-_DEF_FROM_OUTPUT = re.compile(
+_DERIVATIVE_TERM = compile_fast(r"deriv|modif|extract|distill|derived", _I)
+_DEF_FROM_OUTPUT = compile_fast(
     r"\b(?:outputs?|synthetic\s+data|distillation|distill\w*|transfer\w*\s+(?:of\s+)?(?:the\s+)?"
     r"(?:weights|patterns|parameters)|output\s+patterns)\b",
     _I,
@@ -142,28 +143,28 @@ def _output_condition(seg: Segment) -> Hit | None:
 
 # --- user and revenue thresholds --------------------------------------------------------
 
-_USERS = re.compile(
+_USERS = compile_fast(
     r"^\s*(?:\)\s*)?(?:\(?[a-z]{1,4}\)?\s+)?(?:of\s+)?(?:(?:monthly|daily|weekly|annual|yearly)\s+)?"
     r"(?:active\s+)?(?:end[\s-]+)?(?:users?|user\s+accounts|visits|visitors|subscribers|mau|dau|"
     r"customers|downloads|installations|service\s+users|devices)\b|^\s*(?:月活|日活|用户)",
     _I,
 )
-_REVENUE_AFTER = re.compile(
+_REVENUE_AFTER = compile_fast(
     r"^[^.;]{0,60}?\b(?:revenue|revenues|turnover|sales|income|receipts)\b|^[^.;]{0,20}?(?:营收|收入|营业额)",
     _I,
 )
-_REVENUE_BEFORE = re.compile(
+_REVENUE_BEFORE = compile_fast(
     r"\b(?:revenue|revenues|turnover|sales|income)\b[^.;]{0,60}$|(?:营收|收入|营业额)[^。；;]{0,20}$",
     _I,
 )
-_COMPARE = re.compile(
+_COMPARE = compile_fast(
     r"\b(?:greater|more|higher|larger|less|fewer|lower)\s+than|\bexceed\w*|\babove\b|\bover\b|\bin\s+"
     r"excess\s+of|\bat\s+least\b|\bup\s+to\b|\bunder\b|\bbelow\b|\breach\w*|\bsurpass\w*|\bbeyond\b"
     r"|\bmaximum\b|\bmore\b|>|≥|超过|达到|以上",
     _I,
 )
-_FUNDING = re.compile(r"^[^.;]{0,60}?\b(?:funding|raised|capital|valuation|equity|debt)\b", _I)
-_PERIOD_MONTHLY = re.compile(
+_FUNDING = compile_fast(r"^[^.;]{0,60}?\b(?:funding|raised|capital|valuation|equity|debt)\b", _I)
+_PERIOD_MONTHLY = compile_fast(
     r"\bmonthly\s+(?:revenue|income|turnover)|(?:revenue|income)\s+per\s+month", _I
 )
 
@@ -172,7 +173,7 @@ _THRESHOLD_KEYS = (
     "user", "visit", "revenue", "turnover", "sales", "income", "subscriber", "mau", "customer",
     "download", "install", "device", "用户", "收入", "营收",
 )  # fmt: skip
-_BIG_NUMBER_HINT = re.compile(
+_BIG_NUMBER_HINT = compile_fast(
     r"\d[\d,. ]{3,}\d|\d\s*(?:thousand|million|billion|mio|mm|bn|[kmb]\b|万|亿)|illion|thousand", _I
 )
 

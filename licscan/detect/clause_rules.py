@@ -15,6 +15,7 @@ from dataclasses import dataclass
 
 from licscan.detect.clause_text import Segment
 from licscan.detect.clause_vocab import LICENSOR_PROMISE_RE, NEG_KEYS, NEG_RE, key_test
+from licscan.detect.fastre import compile_fast
 
 _I = re.IGNORECASE
 
@@ -35,7 +36,7 @@ def hit(flag: str, seg: Segment, m: re.Match[str] | None, **kw: str | None) -> H
     return Hit(flag, seg, seg.start + m.start(), seg.start + m.end(), **kw)  # type: ignore[arg-type]
 
 
-_OPTION_RE = re.compile(r"^\W*(?:this|that|the|such)\s+(?:alternative|option|exception)\b", re.I)
+_OPTION_RE = compile_fast(r"^\W*(?:this|that|the|such)\s+(?:alternative|option|exception)\b", re.I)
 
 
 def negated(seg: Segment, at: int, window: int = 220) -> bool:
@@ -70,7 +71,7 @@ class Rule:
 
 
 def rule(keys: str | tuple[str, ...], pattern: str, flags: int = re.IGNORECASE) -> Rule:
-    return Rule((keys,) if isinstance(keys, str) else keys, re.compile(pattern, flags))
+    return Rule((keys,) if isinstance(keys, str) else keys, compile_fast(pattern, flags))
 
 
 def first(seg: Segment, rules: list[Rule]) -> re.Match[str] | None:

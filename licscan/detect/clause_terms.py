@@ -17,35 +17,36 @@ from licscan.detect.clause_vocab import (
     Cue,
     harms_in,
 )
+from licscan.detect.fastre import compile_fast
 
 _I = re.IGNORECASE
 
 
 # --- prominent attribution --------------------------------------------------------------
 
-_PA_BRAND = re.compile(
+_PA_BRAND = compile_fast(
     r"[\"']\s*(?i:built|powered|improved|made|created|developed|enhanced|trained|based)\s+(?i:with|by|"
     r"using|on|upon)\b|\b(?:built|powered|improved)\s+(?:with|by|using|on)\s+[\"']?[A-Z\[]",
 )
-_PA_DISPLAY = re.compile(
+_PA_DISPLAY = compile_fast(
     r"\b(?:display\w*|show\w*|state\w*|include\w*|mark\w*|label\w*|indicat\w*|identif\w*|present\w*|"
     r"feature\w*|mention\w*|statement)\b",
     _I,
 )
-_PA_PROMINENT = re.compile(
+_PA_PROMINENT = compile_fast(
     r"\b(?:prominent(?:ly)?|conspicuous(?:ly)?|clearly\s+visible|visibly)\b[^.;]{0,80}?\b(?:display\w*|"
     r"show\w*|stat\w*|includ\w*|mark\w*)\b[^.;]{0,120}?\b(?:website|web\s+site|web\s+page|user\s+"
     r"interface|ui|about\s+page|product|documentation|blog\w*|public\s+statement|app|application|"
     r"service|interface|marketing)\b",
     _I,
 )
-_PA_PROMINENT_AFTER = re.compile(
+_PA_PROMINENT_AFTER = compile_fast(
     r"\b(?:display\w*|show\w*|stat\w*|includ\w*|mark\w*)\s+(?:\w+\s+){0,3}?(?:prominent(?:ly)?|"
     r"conspicuous(?:ly)?)\b[^.;]{0,120}?\b(?:website|web\s+site|user\s+interface|about\s+page|product|"
     r"documentation|blog\w*|public\s+statements?|app|application|service|marketing)\b",
     _I,
 )
-_PA_NAME = re.compile(
+_PA_NAME = compile_fast(
     r"\bat\s+the\s+(?:beginning|start)\s+of\s+(?:any\s+such|the|its|their|such|that|this|any|each)\s+"
     r"(?:[\w'-]+\s+){0,3}"
     r"names?\b|\bnames?\s+(?:must|shall|should)\s+(?:begin|start)\s+with\b|\bprefix\w*\b[^.;]{0,60}?\bnames?\b"
@@ -53,7 +54,7 @@ _PA_NAME = re.compile(
     _I,
 )
 # Notices about the license, source availability or changes are not brand attribution.
-_PA_EXCLUDE = re.compile(
+_PA_EXCLUDE = compile_fast(
     r"\b(?:notices?|statements?)\b[^.;]{0,80}?\b(?:stating|that)\b[^.;]{0,60}?\b(?:source|licen[cs]e|"
     r"modif|changed|derived|terms|subject)|\bmodified\s+files\b|\bsource\s+(?:code|location)"
     r"|\bcopyright\s+(?:statement|notice)|\brecipients?'?\s+rights|\bnot\s+part\s+of\s+the\s+original"
@@ -66,7 +67,7 @@ _PA_EXCLUDE = re.compile(
 
 # A brand display is a requirement only with a word of obligation ("Zope includes a
 # 'Powered by Zope' button" describes the product).
-_OBLIGATION = re.compile(
+_OBLIGATION = compile_fast(
     r"\b(?:must|shall|required?|requirement|agrees?|will|need\s+to|have\s+to|has\s+to|obligat\w*|"
     r"condition|provided\s+that)\b",
     _I,
@@ -95,19 +96,19 @@ def prominent_attribution(doc: Document) -> list[Hit]:
 
 # --- use restrictions -------------------------------------------------------------------
 
-_POLICY_REF = re.compile(
+_POLICY_REF = compile_fast(
     r"\b(?:acceptable|prohibited|responsible|permitted|fair)[\s-]+uses?[\s-]+polic(?:y|ies)|\baup\b|"
     r"\buse[\s-]+polic(?:y|ies)\b|\buse[\s-]+based\s+restrictions|\buse\s+restrictions\b|"
     r"\bprohibited\s+uses?\b|\brestricted\s+uses?\b|\btrustworthy\s+ai\b",
     _I,
 )
-_BINDING = re.compile(
+_BINDING = compile_fast(
     r"\bincorporat\w*|\bsubject\s+to\b|\bcompl(?:y|ies|iance)\s+with|\badhere|\babide|\bin\s+accordance\s+"
     r"with|\bmust\b|\bshall\b|\bagree\w*|\bbound\b|\bgoverned\b|\bcannot\b|\bnot\s+use\b|\benforceable\b",
     _I,
 )
 _POLICY_KEYS = ("polic", "aup", "restrict", "prohibited", "trustworthy")
-_NO_RESTRICTIONS = re.compile(
+_NO_RESTRICTIONS = compile_fast(
     r"\bno\s+(?:use\s+)?restrictions|\bwithout\s+(?:any\s+)?restriction", _I
 )
 
@@ -134,18 +135,18 @@ def use_restrictions(doc: Document) -> list[Hit]:
     return []
 
 
-_DISCLAIMER = re.compile(
+_DISCLAIMER = compile_fast(
     r"\b(?:not|neither|nor)\s+(?:\w+\s+){0,2}?(?:designed|intended|suitable|fit)\b", _I
 )
-_YOU_NOT = re.compile(
+_YOU_NOT = compile_fast(
     r"\b(?:you|licensee|users?)\s+(?:\w+\s+){0,2}?(?:may|shall|will|must|agrees?)\s+not\b", _I
 )
-_TECHNICAL_OBJECT = re.compile(
+_TECHNICAL_OBJECT = compile_fast(
     r"^[^.;]{0,80}?\b(?:technical|technolog|measure|protection|security|safety|guardrail|filter|limit|"
     r"tracking|check|usage|access\s+control|content|watermark|(?:use|usage)\s+restriction)",
     _I,
 )
-_HARM_VERB_BEFORE = re.compile(
+_HARM_VERB_BEFORE = compile_fast(
     r"(?:endanger|harm|undermin|threat|jeopardi|subver|damag|incit|disrupt|attack|against|violat|split|"
     r"overthrow)\w*\b[^.;]{0,40}$"
 )
@@ -290,7 +291,7 @@ _OWN_TERMS = rule(
     r"your\s+own)\s+(?:license\s+)?terms|\bunder\s+(?:additional\s+or\s+different|your\s+own|other)\s+"
     r"(?:license\s+)?terms",
 )
-_GPL_TITLE = re.compile(
+_GPL_TITLE = compile_fast(
     r"\W*(?:the\s+)?(?:(?:GNU\s+|Affero\s+|[\w-]+\s+)?(?:Affero\s+|Lesser\s+|Library\s+)?General\s+Public\s+"
     r"Licen[cs]e|Mozilla\s+"
     r"Public\s+License|European\s+Union\s+Public\s+Licen[cs]e)(?=\s*(?:$|\n|\(|,|version\b|v?\d))",
@@ -299,7 +300,7 @@ _GPL_TITLE = re.compile(
 
 
 # Terms on what others send the licensor (Apache-2.0 section 5), not on what you pass on.
-_INBOUND = re.compile(
+_INBOUND = compile_fast(
     r"(?i:\bsubmitted\s+(?:for\s+inclusion|to\s+(?:the\s+)?licensor)|\b(?:your|code|such(?:\s+code)?)\s+"
     r"contributions?\b|\boriginally\s+licen[cs]ed|\bfeedback\b)|\b(?i:licen[cs]ed)\s+to\s+(?:the\s+)?"
     r"(?:[Ll]icensor|us\b|[A-Z][\w.-]+\s+under)"
@@ -353,15 +354,17 @@ def _under_own_name(doc: Document) -> Hit | None:
     names for what you pass on is the text itself (its title shares the name's words)."""
     title = next((s.low for s in doc.segments if s.text.strip()), "")
     for seg in doc.having(("under", "same freedoms", "same rights")):
-        if seg.is_definition or _INBOUND.search(seg.text):
+        if seg.is_definition:
             continue
-        if m := _SAME_FREEDOMS.search(seg):
+        same = _SAME_FREEDOMS.search(seg)
+        m = None if same else _UNDER_NAMED.search(seg)
+        if not (same or m) or _INBOUND.search(seg.text):  # (the slow test last)
+            continue
+        if same or m is None:
+            return _hit("copyleft", seg, same)
+        words = {w for w in m.group(1).lower().split() if w not in ("license", "licence")}
+        if words and sum(w in title for w in words) >= max(1, len(words) // 2):
             return _hit("copyleft", seg, m)
-        m = _UNDER_NAMED.search(seg)
-        if m:
-            words = {w for w in m.group(1).lower().split() if w not in ("license", "licence")}
-            if words and sum(w in title for w in words) >= max(1, len(words) // 2):
-                return _hit("copyleft", seg, m)
     return None
 
 
@@ -373,7 +376,7 @@ _REGIONS = (
     r"russia(?:n\s+federation)?|belarus|india|japan|brazil|canada|california|united\s+states|usa?|"
     r"switzerland|iran|cuba|syria|crimea|europe|asia|africa|the\s+americas)\b"
 )
-_GEO_EXCLUDE = re.compile(
+_GEO_EXCLUDE = compile_fast(
     r"\b(?:exclud\w*|except(?:\s+for)?|other\s+than)\b[^.;]{0,60}?"
     + _REGIONS
     + r"|\b(?:not|no)\b[^.;]{0,120}?\b(?:granted|licensed|available|permitted|authori[sz]ed|"
@@ -387,7 +390,7 @@ _GEO_EXCLUDE = re.compile(
     + r"[^.;]{0,80}?\b(?:may\s+not|are\s+not|cannot|shall\s+not|prohibited)",
     _I,
 )
-_GEO_SCOPE = re.compile(
+_GEO_SCOPE = compile_fast(
     r"\bterritor|\blicen[cs]|\bgrant|\brights?\b|\bavailable\b|\buse\b|\baccess", _I
 )
 _LAW_SCOPE = Cue(

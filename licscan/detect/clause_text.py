@@ -60,8 +60,9 @@ _MARKUP_AT_RE = re.compile(
 _ASCII_LETTERS_RE = re.compile(r"[A-Z]")
 # Candidate sentence ends: . ! ? ; before a capital/digit/opening mark, ':' at a line end,
 # and CJK full stops.
-_BOUNDARY_RE = re.compile(
-    r"[.!?;][\"')\]]*(?=\s+[\"'(\[]?[A-Z0-9(])|:(?=[ \t]*\n)|[\u3002\uff01\uff1f\uff1b](?=.)"
+_BOUNDARY_RE = re.compile(  # (the first lookahead skips, fast, what no branch starts with)
+    r"(?=[.!?;:\u3002\uff01\uff1f\uff1b])"
+    r"(?:[.!?;][\"')\]]*(?=\s+[\"'(\[]?[A-Z0-9(])|:(?=[ \t]*\n)|[\u3002\uff01\uff1f\uff1b](?=.))"
 )
 _ABBREV = frozenset(
     {
@@ -126,6 +127,7 @@ class Document:
     _seg_starts: list[int] | None = None
     _low: str | None = None
     _key_cache: dict[str, list[int]] = field(default_factory=dict)
+    _vocab: str | None = None  # the distinct whitespace-separated words of the lower text
 
     # --- search ---------------------------------------------------------------------
 
@@ -151,6 +153,13 @@ class Document:
         hit = self._key_cache.get(key)
         if hit is not None:
             return hit
+        # Most keys are absent: a key without spaces is in the text only if it is inside
+        # one of its words, and the distinct words are a fraction of the text to scan.
+        if self._vocab is None:
+            self._vocab = "\n".join(set((self._low or self.text.lower()).split()))
+        if key not in self._vocab and key.split() == [key]:
+            self._key_cache[key] = []
+            return []
         if self._seg_starts is None:
             self._seg_starts = [seg.start for seg in self.segments]
         low, starts, segs = self._low or self.text.lower(), self._seg_starts, self.segments
@@ -223,8 +232,9 @@ def prepare(original: str) -> Document:
     line_starts = [0]
     line_starts.extend(m.end() for m in _LF_RE.finditer(same))
     spans: list[tuple[int, int]] = []
-    for m in _MARKER_ML_RE.finditer(same):
-        if m.end() == m.start():
+    for at in line_starts:  # a marker is within one line: try line starts only
+        m = _MARKER_ML_RE.match(same, at)
+        if m is None or m.end() == at:
             continue
         spans.append((m.start(), m.end()))
         marker = m.group()
@@ -328,7 +338,7 @@ def _segment(doc: Document) -> None:
     sentence ends; attach lead-ins to the list items that follow them."""
     text = doc.text
     starts = doc._line_starts
-    cuts: set[int] = {m.start() for m in _BLANK_LINE_RE.finditer(text)}
+    cuts: set[int] = {at for at in starts if _BLANK_LINE_RE.match(text, at)}
     cuts.update(starts[i] for i in doc._items)
     heading_spans: set[int] = set()
     for i in doc._headings:

@@ -10,6 +10,7 @@ from licscan.detect.clause_rules import negated as _negated
 from licscan.detect.clause_text import DEFINED_TERM as _DEFINED_TERM
 from licscan.detect.clause_text import Document, Segment
 from licscan.detect.clause_vocab import NEG_RE, NONCOM, NOT_NON, OUTPUT_WORDS
+from licscan.detect.fastre import compile_fast
 
 _I = re.IGNORECASE
 
@@ -88,7 +89,7 @@ _NC_RULES = [
 ]
 _NC_NEEDS_NON = {0, 1, 2, 6, 7, 8}  # rules that can only match with "non" in the segment
 # "commercial and non-commercial", "commercial or not": both are allowed, nothing withheld.
-_BOTH = re.compile(
+_BOTH = compile_fast(
     NOT_NON
     + r"\bcommercial(?:ly)?\s+(?:and|or|as\s+well\s+as|and/or)\s+"
     + NONCOM
@@ -107,7 +108,7 @@ _PERSONAL = rule(
     r"|\b(?:personal|private)\s+(?:use|uses|purposes)\s+only\b",
 )
 # "commercial" as the purpose of a use that a prohibition governs.
-_COMMERCIAL_OBJ = re.compile(
+_COMMERCIAL_OBJ = compile_fast(
     NOT_NON
     + r"\bcommercial(?:ly)?\b(?:\s+or\s+[\w-]+)?\s+(?:purposes?|uses?|usage|activit(?:y|ies)|"
     r"exploitation|products?|services?|advantage|organi[sz]ations?|entit(?:y|ies)|applications?|"
@@ -156,21 +157,21 @@ _NEEDS_LICENSE = rule(
     r"|\b(?:separate|commercial|written|additional|paid)\s+(?:licen[cs]e|agreement)\s+(?:is\s+)?"
     r"(?:required|needed|necessary)\s+for\s+(?:any\s+)?" + NOT_NON + r"commercial",
 )
-_OUTPUT_OBJECT = re.compile(
+_OUTPUT_OBJECT = compile_fast(
     r"(?:synthetic\s+data|outputs?)(?:\s+outputs?)?\s+(?:for|in)\s+(?:any\s+)?$", _I
 )
-_MODEL_OBJECT = re.compile(r"\b(?:models?|materials|software|weights|work|parameters)\b", _I)
-_THRESHOLD_HINT = re.compile(
+_MODEL_OBJECT = compile_fast(r"\b(?:models?|materials|software|weights|work|parameters)\b", _I)
+_THRESHOLD_HINT = compile_fast(
     r"\b(?:monthly|daily|annual|active\s+users|revenue|turnover|users)\b", _I
 )
 # Limits that are not about using the model: one distribution alternative (GPL-2.0 §3c),
 # names and trademarks, endorsement, "commercially reasonable efforts".
-_NOT_ABOUT_USE = re.compile(
+_NOT_ABOUT_USE = compile_fast(
     r"\b(?:this|that|the|such)\s+(?:alternative|option)\b|\btrade\s*marks?\b|\btrade\s+names?\b|\blogos?\b"
     r"|\bendorse|\bpublicity\b|\badvertis|\bcommercially\s+reasonable",
     _I,
 )
-_EXCEPTION_BEFORE = re.compile(r"\b(?:except|other\s+than|excluding|unless)\b[^.;]{0,40}$", _I)
+_EXCEPTION_BEFORE = compile_fast(r"\b(?:except|other\s+than|excluding|unless)\b[^.;]{0,40}$", _I)
 # Commercial use explicitly allowed (cancels the flag).
 _COMMERCIAL_OK = [
     rule(
@@ -274,7 +275,7 @@ def _commercial_allowed(seg: Segment) -> bool:
     return False
 
 
-_CLAUSE_CUT = re.compile(
+_CLAUSE_CUT = compile_fast(
     r".*(?:;|\bbut\b|\b(?:and|or)\s+(?=(?:may|can|will|shall|must)\b))", _I | re.S
 )
 
@@ -287,15 +288,15 @@ def _clause_before(before: str) -> str:
     return before[-160:][m.end() :] if m else before[-160:]
 
 
-_RESTRICTION_ON = re.compile(
+_RESTRICTION_ON = compile_fast(
     r"\b(?:restrict\w*|limit\w*|condition\w*)\s+(?:on|to)\s+(?:any\s+)?$", _I
 )
-_REVENUE_CAP = re.compile(r"\d|\bexceed|\bmore\s+than\b|\bthreshold|\babove\b|\bover\b", _I)
+_REVENUE_CAP = compile_fast(r"\d|\bexceed|\bmore\s+than\b|\bthreshold|\babove\b|\bover\b", _I)
 
 
 # A list of alternatives ("provided that you do at least one of the following:"): one
 # option limited to personal use does not limit the license.
-_OPTIONS_LEAD = re.compile(
+_OPTIONS_LEAD = compile_fast(
     r"\b(?:(?:one|any)\s+of\s+the\s+following|at\s+least\s+one|either\s+of)\b", _I
 )
 
@@ -336,7 +337,7 @@ def _nc_in(seg: Segment) -> tuple[int, Hit] | None:
     return None
 
 
-_DEF_NC = re.compile(
+_DEF_NC = compile_fast(
     NONCOM
     + r"|\bnot\s+(?:\w+\s+){0,4}(?:commercial|for\s+(?:commercial|profit))|\bno\s+(?:direct\s+"
     r"or\s+indirect\s+)?commercial|\bdoes\s+not\s+include\s+(?:any\s+)?commercial",
@@ -356,7 +357,7 @@ def _nc_by_definition(doc: Document) -> list[Hit]:
     if not terms:
         return []
     alt = "|".join(re.escape(t) for t in sorted(set(terms), key=len, reverse=True))
-    rx = re.compile(_LIMITER + r"(?:your\s+|the\s+|its\s+)?(?:own\s+)?(?:" + alt + r")\b", _I)
+    rx = compile_fast(_LIMITER + r"(?:your\s+|the\s+|its\s+)?(?:own\s+)?(?:" + alt + r")\b", _I)
     for seg in doc.having(tuple({t.lower() for t in terms})):
         if seg.is_definition or seg.is_heading:
             continue
@@ -373,19 +374,19 @@ _DEF_KEYS = ("mean", "refer")
 
 _PURPOSE_LIST = r"((?:[\w'()-]+[\s,/]+){0,8}?)"
 _RO_PATTERNS = [
-    re.compile(
+    compile_fast(
         _LIMITER + _PURPOSE_LIST + r"(?:purposes?|uses?|use\s+cases|activities|applications)\b", _I
     ),
-    re.compile(r"\b(?:for|to)\s+" + _PURPOSE_LIST + r"(?:(?:purposes?|uses?|use)\s+)?only\b", _I),
+    compile_fast(r"\b(?:for|to)\s+" + _PURPOSE_LIST + r"(?:(?:purposes?|uses?|use)\s+)?only\b", _I),
     # a grant whose purposes end the sentence: "a license to use the model for testing,
     # research and internal demonstrations."
-    re.compile(
+    compile_fast(
         r"\b(?:licen[cs]e|permission|right)\b(?:\s+is\s+(?:hereby\s+)?granted\b[^.;]{0,120}?)?\s+to\s+"
         r"[^.;]{0,80}?\bfor\s+((?:[\w'()-]+[\s,/]+){0,8}?[\w'()-]+)\s*(?:[.;]|$)",
         _I,
     ),
 ]
-_RO_OTHER = re.compile(
+_RO_OTHER = compile_fast(
     r"\b(?:uses?|purposes?)\s+other\s+than\s+" + _PURPOSE_LIST + r"(?:uses?|purposes?)\b", _I
 )
 _RO_ORGS = _NC_ORGS.rx
@@ -405,14 +406,14 @@ _RO_OK = _RO_CORE | {
     "demonstrations", "demonstration", "demos", "prototyping",
     "the", "own", "its", "their", "a", "an", "any", "of", "for", "in", "non", "a)", "b)",
 }  # fmt: skip
-_NON_PRODUCTION = re.compile(
+_NON_PRODUCTION = compile_fast(
     r"\bfor\s+non[\s-]*production\s+(?:use|uses|purposes)\b|\b(?:solely|only)\s+(?:in|for)\s+"
     r"non[\s-]*production\b",
     _I,
 )
 # "was designed for research purposes only": a disclaimer of fitness, not a limit on use.
-_RO_DESIGNED = re.compile(r"\b(?:designed|developed|written|created)\s+(?:\w+\s+){0,2}$", _I)
-_RO_CJK = re.compile(r"仅(?:限|可|能|供)?[^。；;，,]{0,12}(?:研究|学术)(?:用途|目的|使用)?")
+_RO_DESIGNED = compile_fast(r"\b(?:designed|developed|written|created)\s+(?:\w+\s+){0,2}$", _I)
+_RO_CJK = compile_fast(r"仅(?:限|可|能|供)?[^。；;，,]{0,12}(?:研究|学术)(?:用途|目的|使用)?")
 
 
 def _overlapping(rx: re.Pattern[str], text: str) -> list[re.Match[str]]:
@@ -462,27 +463,27 @@ def research_only(doc: Document, has_nc: bool) -> list[Hit]:
 # --- no-derivatives ---------------------------------------------------------------------
 
 _ND_PATTERNS = [
-    re.compile(
+    compile_fast(
         r"\b(?:may|shall|will|must|can)\s+not\s+(?:[\w,]+\s+){0,6}?(?:modify|alter|adapt|translate|"
         r"fine[\s-]*tune|(?:create|make|prepare|produce)\s+(?:any\s+)?(?:derivative|modified|adapted)\w*)\b",
         _I,
     ),
-    re.compile(
+    compile_fast(
         r"\bnot\s+(?:share|distribute|redistribute|publish|make\s+available)\w*\s*,?\s+(?:any\s+|your\s+)?"
         r"(?:adapted\s+material|derivatives?|derivative\s+works?|modified\s+(?:versions?|models?|"
         r"materials?)|modifications|fine[\s-]*tuned)",
         _I,
     ),
-    re.compile(
+    compile_fast(
         r"\bno[\s-]*derivatives\b|\bno\s+(?:derivative\s+works|modifications|adaptations)\s+(?:are|may|of)",
         _I,
     ),
-    re.compile(
+    compile_fast(
         r"\b(?:derivative\s+works?|derivatives|modifications|modified\s+versions)\s+(?:of\s+[^.;]{0,40}\s+)?"
         r"(?:are|is)\s+(?:not\s+(?:permitted|allowed)|prohibited|forbidden)",
         _I,
     ),
-    re.compile(
+    compile_fast(
         r"\b(?:may|shall|will|must|can)\s+not\s+(?:share|distribute|redistribute|publish|sublicense|lend)"
         r"(?:\s*,?\s*(?:or\s+)?\w+){0,3}\s+(?:the\s+|any\s+|these\s+)?(?:models?|weights|materials|software"
         r"|object\s+code|source\s+code)\b",
@@ -490,7 +491,7 @@ _ND_PATTERNS = [
     ),
 ]
 _ND_PATTERNS.append(
-    re.compile(
+    compile_fast(
         r"\b(?:redistribution|distribution|sharing|publication)\s+of\s+[^.;]{0,60}?\b(?:modified|"
         r"derivatives?|fine[\s-]*tuned|adapted)\b[^.;]{0,40}?\b(?:requires?|is\s+subject\s+to|needs?)\s+"
         r"(?:our|the\s+licensor's|prior|express|explicit)?\s*(?:prior\s+)?(?:written\s+)?(?:consent|"
@@ -498,8 +499,8 @@ _ND_PATTERNS.append(
         _I,
     )
 )
-_ND_ANY = re.compile("|".join(f"(?:{p.pattern})" for p in _ND_PATTERNS), _I)
-_ND_EXCUSE = re.compile(
+_ND_ANY = compile_fast("|".join(f"(?:{p.pattern})" for p in _ND_PATTERNS), _I)
+_ND_EXCUSE = compile_fast(
     r"^[^.;]{0,240}?\b(?:unless|except|other\s+than|outside|without|in\s+(?:violation|"
     r"breach)|for\s+(?:any\s+|the\s+)?(?:\(i\)\s+)?(?:commercial|military|production|unlawful|illegal)|in\s+any\s+"
     r"(?:way|manner)|to\s+(?:any\s+)?(?:person|party|entity|individual)s?\s+(?:who|that|in|on)|to\s+"
@@ -524,7 +525,7 @@ _ND_KEYS = (
 )
 
 
-_ND_IF_NOT_ACCEPT = re.compile(
+_ND_IF_NOT_ACCEPT = compile_fast(
     r"\bif\s+(?:you|licensee)\s+(?:do|does)\s+not\s+(?:accept|agree)|\bunless\s+(?:you|licensee)\s+"
     r"(?:accept|agree)|\bif\b[^.;]{0,80}?\b(?:impossible|unable|cannot|fail\w*)\b[^.;]{0,40}?\bcomply"
     r"|\b(?:this|the)\s+licen[cs]e(?:\s+agreement)?,?\s+which\s+you\s+may\s+not\s+modify",

@@ -9,6 +9,8 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 
+from licscan.detect.fastre import compile_fast
+
 _I = re.IGNORECASE
 
 
@@ -30,7 +32,7 @@ class Cue:
 
     def __init__(self, keys: tuple[str, ...], pattern: str, flags: int = _I) -> None:
         self.has_key = key_test(keys)
-        self.rx = re.compile(pattern, flags)
+        self.rx = compile_fast(pattern, flags)
 
     def search(self, text: str) -> re.Match[str] | None:
         if not self.has_key(text.lower()):
@@ -108,7 +110,7 @@ _WORDNUM = (  # spelled-out numbers, only before a scale word: "seven hundred mi
     r"forty|fifty|sixty|seventy|eighty|ninety)(?:[\s-]+hundred)?(?:[\s-]+(?:one|two|three|four|five|"
     r"six|seven|eight|nine))?(?=[\s-]+(?:thousand|million|billion)))"
 )
-NUMBER_RE = re.compile(
+NUMBER_RE = compile_fast(
     r"(?P<cur>US\s?\$|USD\s?\$?|\$|€|EUR\s?|£|GBP\s?|¥|RMB\s?|CNY\s?|JPY\s?)?\s?"
     r"(?P<num>\d{1,3}(?:[,\s.]\d{3})+(?!\d)|\d+(?:\.\d+)?|" + _WORDNUM + r")"
     r"(?:\s*(?P<scale>thousand|million|billion|mio|mm|bn|[kmb](?![a-z])|万|亿|千))?"

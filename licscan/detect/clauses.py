@@ -16,6 +16,7 @@ from licscan.detect import clause_output, clause_terms, clause_use
 from licscan.detect.clause_rules import Hit
 from licscan.detect.clause_text import Document
 from licscan.detect.clause_text import prepare as _prepare
+from licscan.detect.fastre import compile_fast
 from licscan.model import TERM_FLAGS, Flag
 
 _SOURCE_AVAILABLE = {"non-commercial", "research-only", "no-derivatives"}
@@ -68,7 +69,7 @@ def _flags(doc: Document, source: str) -> list[Flag]:
 
 # --- category of an unrecognised text ---------------------------------------------------
 
-_GRANT = re.compile(
+_GRANT = compile_fast(
     r"\b(?:hereby\s+)?grants?\s+(?:to\s+)?(?:you|licensee|each\s+recipient|recipients?|any\s+person)\b"
     r"|\bpermission\s+is\s+(?:hereby\s+)?granted\b|\b(?:you|licensee)\s+(?:are|is)\s+(?:hereby\s+)?granted\b|\bis\s+(?:hereby\s+)?licen[cs]ed\s+(?:to\s+you\s+)?under\b"
     r"|\b(?:you|anyone|everyone|licensee|recipients?)\s+(?:\w+\s+)?(?:may|can|are\s+free\s+to|is\s+free\s+to|"
@@ -104,18 +105,18 @@ _GRANT = re.compile(
 )
 # The permission a license gives to copy its own text, not the work ("Everyone is
 # permitted to copy and distribute verbatim copies of this license document").
-_LICENSE_DOC = re.compile(
+_LICENSE_DOC = compile_fast(
     r"^[^.;]{0,80}?\b(?:(?:this|the)\s+licen[cs]e\s+(?:document|text|itself)|copies\s+of\s+this\s+"
     r"licen[cs]e)",
     re.IGNORECASE,
 )
 # Rights that exist only under some other, unseen agreement: the text itself grants nothing.
-_EXTERNAL_GRANT = re.compile(
+_EXTERNAL_GRANT = compile_fast(
     r"\b(?:may\s+only|only\s+if|no\s+licen[cs]e\b[^.;]{0,60}\bunless)\b[^.;]{0,320}?\b(?:separate|other|"
     r"written)\s+(?:[\w-]+\s+){0,2}(?:agreement|plan|subscription|order\s+form|contract)",
     re.IGNORECASE,
 )
-_OSI_TITLES = re.compile(
+_OSI_TITLES = compile_fast(
     r"^\s*(?:apache\s+license|mit\s+license|the\s+mit\s+license|bsd\s+[23]-clause|gnu\s+(?:affero\s+|"
     r"lesser\s+|library\s+)?general\s+public\s+license|mozilla\s+public\s+license|eclipse\s+public\s+"
     r"license|isc\s+license|boost\s+software\s+license|european\s+union\s+public\s+licen[cs]e)\b",
@@ -155,7 +156,7 @@ def _has_grant(doc: Document) -> bool:
 
 
 # "No license ... is granted", "nothing here grants you any rights": the opposite of a grant.
-_NO_BEFORE = re.compile(r"\b(?:no|not|nothing|neither|nor|without)\b[^.;,]{0,40}$", re.IGNORECASE)
+_NO_BEFORE = compile_fast(r"\b(?:no|not|nothing|neither|nor|without)\b[^.;,]{0,40}$", re.IGNORECASE)
 
 
 def _grant_elsewhere(doc: Document) -> bool:
@@ -164,19 +165,19 @@ def _grant_elsewhere(doc: Document) -> bool:
 
 # --- acceptable-use policies ------------------------------------------------------------
 
-_POLICY_TITLE = re.compile(
+_POLICY_TITLE = compile_fast(
     r"\b(?:acceptable|prohibited|permitted|responsible|fair)[\s-]+us(?:e|es|age)[\s-]+polic(?:y|ies)\b"
     r"|\buse[\s-]+polic(?:y|ies)\b|\busage[\s-]+polic(?:y|ies)\b|\bacceptable[\s-]+use\b",
     re.IGNORECASE,
 )
-_LICENSE_TITLE = re.compile(
+_LICENSE_TITLE = compile_fast(
     r"\blicen[cs]e\b|\bterms\s+of\s+(?:use|service)\b|\bterms\s+and\s+conditions\b|\bagreement\b",
     re.IGNORECASE,
 )
-_HEAD_SKIP = re.compile(
+_HEAD_SKIP = compile_fast(
     r"https?://|www\.|^\s*[\w-]+:\s*(?:\S+)?\s*$|^\s*[-=*_~]{3,}\s*$", re.IGNORECASE
 )
-_FRONT_MATTER_TITLE = re.compile(r"^\s*title:\s*", re.IGNORECASE)
+_FRONT_MATTER_TITLE = compile_fast(r"^\s*title:\s*", re.IGNORECASE)
 
 
 def is_use_policy(text: str) -> bool:
