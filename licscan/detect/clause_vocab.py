@@ -19,6 +19,15 @@ def key_test(keys: tuple[str, ...]) -> Callable[[str], bool]:
     a key of several words matches when each of its words is present."""
     single = tuple(k.strip() for k in keys if " " not in k.strip())
     multi = tuple(tuple(k.split()) for k in keys if " " in k.strip())
+    if not multi:  # the common case, without generator overhead (called per segment)
+
+        def test_single(low: str) -> bool:
+            for k in single:  # noqa: SIM110 - a loop: no generator object per call
+                if k in low:
+                    return True
+            return False
+
+        return test_single
 
     def test(low: str) -> bool:
         return any(k in low for k in single) or any(all(w in low for w in ws) for ws in multi)

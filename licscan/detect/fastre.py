@@ -12,6 +12,7 @@ as it is.
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from typing import Any
 
 try:  # the parser the re module itself uses (private: without it, plain compile)
@@ -26,6 +27,7 @@ except (ImportError, AttributeError):  # pragma: no cover - another Python's int
 MAX_LEAD = 24  # more distinct first characters than this: the test would not pay
 
 
+@lru_cache(maxsize=512)  # as re.compile's own cache: some patterns are built per text
 def compile_fast(pattern: str, flags: int = 0) -> re.Pattern[str]:
     lead = lead_class(pattern, flags)
     if lead is None:

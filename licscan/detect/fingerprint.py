@@ -52,8 +52,7 @@ def _ids(words: list[str]) -> list[int]:
     cache_ = _word_ids
     if len(cache_) > 200_000:
         cache_.clear()
-    get = cache_.get
-    out = [get(w) for w in words]
+    out = list(map(cache_.get, words))
     if None in out:  # words not seen before
         for i, w in enumerate(words):
             if out[i] is None:
@@ -362,10 +361,11 @@ class FingerprintIndex:
             ):
                 result.includes.append(c)
                 covered |= c.ref.hashes
-        if best.c_ref >= EXACT_MIN and sentence_hashes(tokens) == best.ref.sentences:
+        sents = sentence_hashes(tokens)  # (once: the alignment needs them too)
+        if best.c_ref >= EXACT_MIN and sents == best.ref.sentences:
             result.exact = True  # the reference itself, sentence for sentence
             return result
-        result.blocks = _align(tokens, skel, best.ref, [c.ref for c in result.includes])
+        result.blocks = _align(tokens, sents, skel, best.ref, [c.ref for c in result.includes])
         result.exact = best.c_ref >= EXACT_MIN and not any(
             b.changed >= 3 and not b.foreign for b in result.blocks
         )
@@ -431,10 +431,11 @@ class _Skeleton:
         return 1.0 - sum(seen) / len(seen), len(seen)
 
 
-def _align(tokens: Tokens, skel: _Skeleton, ref: Reference, extra: list[Reference]) -> list[Block]:
-    """Sentence-level alignment of text and reference, each differing block sized by
-    how much of its content the reference lacks."""
-    sents = sentence_hashes(tokens)
+def _align(
+    tokens: Tokens, sents: list[int], skel: _Skeleton, ref: Reference, extra: list[Reference]
+) -> list[Block]:
+    """Sentence-level alignment of text (`sents`: its sentence hashes) and reference, each
+    differing block sized by how much of its content the reference lacks."""
     matcher = SequenceMatcher(None, ref.sentences, sents, autojunk=False)
     n_tok = len(tokens.words)
     blocks: list[Block] = []
