@@ -37,8 +37,8 @@ def compile_fast(pattern: str, flags: int = 0) -> re.Pattern[str]:
 
 def lead_class(pattern: str, flags: int = 0) -> str | None:
     """A character class of what a match of `pattern` starts with, or None."""
-    if _parser is None or (pattern.startswith("(?") and re.match(r"\(\?[aiLmsux]+\)", pattern)):
-        return None  # global inline flags must stay at the very start
+    if _parser is None or flags & re.VERBOSE or re.match(r"\(\?[aiLmsux]+\)", pattern):
+        return None  # global inline flags must stay first; a verbose comment would eat ")"
     try:
         items = _parser.parse(pattern, flags).data
     except (re.error, TypeError, ValueError):
