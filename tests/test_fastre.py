@@ -1,0 +1,93 @@
+"""fastre.compile_fast adds a first-character lookahead to the detectors' regexes; it must
+match exactly what the plain pattern matches, on license texts and on arbitrary text."""
+
+from __future__ import annotations
+
+import importlib
+import pkgutil
+import re
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+import licscan.detect
+from licscan.detect.fastre import compile_fast, lead_class
+
+CORPUS = Path(__file__).resolve().parents[1].parent / "shared" / "corpus" / "texts"
+
+
+def _patterns(value, seen) -> list[re.Pattern]:
+    if isinstance(value, re.Pattern):
+        return [value]
+    if isinstance(value, dict):
+        value = list(value.values())
+    if isinstance(value, list | tuple | set | frozenset) and id(value) not in seen:
+        seen.add(id(value))
+        return [p for v in value for p in _patterns(v, seen)]
+    return []
+
+
+def _fast_pairs() -> list[tuple[re.Pattern, re.Pattern]]:
+    """Every detector regex that compile_fast rewrote, beside its plain compile."""
+    pairs, seen = [], set()
+    for info in pkgutil.iter_modules(licscan.detect.__path__):
+        module = importlib.import_module(f"licscan.detect.{info.name}")
+        for value in vars(module).values():
+            for fast in _patterns(value, seen):
+                m = re.match(r"\(\?=(\[[^\]]*\])\)\(\?:", fast.pattern)
+                if m and fast.pattern.endswith(")"):
+                    plain = re.compile(fast.pattern[m.end() : -1], fast.flags)
+                    pairs.append((fast, plain))
+    return pairs
+
+
+PAIRS = _fast_pairs()
+
+
+def _spans(p: re.Pattern, text: str) -> list[tuple[int, int]]:
+    return [m.span() for m in p.finditer(text)]
+
+
+def test_the_detectors_use_the_fast_path():
+    assert len(PAIRS) >= 20  # the rewrite is in use (else this file tests nothing)
+
+
+@pytest.mark.skipif(not CORPUS.is_dir(), reason="needs ../shared/corpus")
+def test_same_matches_on_the_corpus():
+    texts = [p.read_text(encoding="utf-8", errors="replace") for p in sorted(CORPUS.iterdir())]
+    for fast, plain in PAIRS:
+        for text in texts[::4]:
+            assert _spans(fast, text) == _spans(plain, text), plain.pattern[:80]
+
+
+# case variants, and letters that fold oddly (long s, Kelvin sign) under IGNORECASE
+WORDS = ["commercial", "Commercial", "NON-COMMERCIAL", "not", "may", "use", "research",
+         "license", "ſ", "K", "\u212a", "only", "users", "million", "EU", "\n", ". "]  # fmt: skip
+
+
+@settings(max_examples=200, deadline=None, suppress_health_check=list(HealthCheck))
+@given(st.lists(st.sampled_from(WORDS) | st.text(max_size=3), max_size=30).map("".join))
+def test_same_matches_on_arbitrary_text(text):
+    for fast, plain in PAIRS:
+        assert _spans(fast, text) == _spans(plain, text), plain.pattern[:80]
+
+
+@pytest.mark.parametrize(
+    "pattern, flags, lead",
+    [
+        (r"\b(?:cat|dog)s?\b", 0, "[cd]"),
+        (r"\bfoo", re.IGNORECASE, "[f]"),
+        (r"\b(?:x?)", 0, None),  # can match the empty string: no lookahead
+        (r"literal first", 0, None),  # the engine already skips ahead on a literal
+        (r"(?x) \b a  # comment", 0, None),  # verbose patterns are left alone
+    ],
+)
+def test_lead_class(pattern, flags, lead):
+    got = lead_class(pattern, flags)
+    assert (got is None) == (lead is None)
+    if lead is not None:
+        letters = "abcdefghijklmnopqrstuvwxyz"
+        assert {c for c in letters if re.fullmatch(got, c)} == set(lead.strip("[]"))
+        assert compile_fast(pattern, flags).pattern.startswith("(?=")
