@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import re
 from functools import lru_cache
-from typing import Any
+from typing import Any, cast
 
 try:  # the parser the re module itself uses (private: without it, plain compile)
     from re import _constants as C  # type: ignore[attr-defined]
@@ -29,10 +29,29 @@ MAX_LEAD = 24  # more distinct first characters than this: the test would not pa
 
 @lru_cache(maxsize=512)  # as re.compile's own cache: some patterns are built per text
 def compile_fast(pattern: str, flags: int = 0) -> re.Pattern[str]:
+    """The pattern, compiled on first use (a process that never needs a detector's rare
+    pattern does not pay for it) with the lookahead when one can be worked out."""
+    return cast("re.Pattern[str]", LazyPattern(pattern, flags))  # duck-typed
+
+
+def _compile(pattern: str, flags: int) -> re.Pattern[str]:
     lead = lead_class(pattern, flags)
     if lead is None:
         return re.compile(pattern, flags)
     return re.compile(f"(?={lead})(?:{pattern})", flags)
+
+
+class LazyPattern:
+    """Stands for a compiled pattern; `pattern` is the source as written."""
+
+    def __init__(self, pattern: str, flags: int) -> None:
+        self.pattern, self.flags = pattern, flags
+
+    def __getattr__(self, name: str) -> Any:  # first use only: then found in __dict__
+        rx = _compile(self.pattern, self.flags)
+        for attr in ("search", "match", "fullmatch", "finditer", "findall", "sub", "split"):
+            self.__dict__[attr] = getattr(rx, attr)
+        return getattr(rx, name)
 
 
 def lead_class(pattern: str, flags: int = 0) -> str | None:
