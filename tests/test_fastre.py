@@ -13,13 +13,13 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import licscan.detect
-from licscan.detect.fastre import compile_fast, lead_class
+from licscan.detect.fastre import LazyPattern, _compile, lead_class
 
 CORPUS = Path(__file__).resolve().parents[1].parent / "shared" / "corpus" / "texts"
 
 
-def _patterns(value, seen) -> list[re.Pattern]:
-    if isinstance(value, re.Pattern):
+def _patterns(value, seen) -> list[LazyPattern]:
+    if isinstance(value, LazyPattern):
         return [value]
     if isinstance(value, dict):
         value = list(value.values())
@@ -35,11 +35,10 @@ def _fast_pairs() -> list[tuple[re.Pattern, re.Pattern]]:
     for info in pkgutil.iter_modules(licscan.detect.__path__):
         module = importlib.import_module(f"licscan.detect.{info.name}")
         for value in vars(module).values():
-            for fast in _patterns(value, seen):
-                m = re.match(r"\(\?=(\[[^\]]*\])\)\(\?:", fast.pattern)
-                if m and fast.pattern.endswith(")"):
-                    plain = re.compile(fast.pattern[m.end() : -1], fast.flags)
-                    pairs.append((fast, plain))
+            for lazy in _patterns(value, seen):
+                fast = _compile(lazy.pattern, lazy.flags)
+                if fast.pattern != lazy.pattern:
+                    pairs.append((fast, re.compile(lazy.pattern, lazy.flags)))
     return pairs
 
 
@@ -52,6 +51,16 @@ def _spans(p: re.Pattern, text: str) -> list[tuple[int, int]]:
 
 def test_the_detectors_use_the_fast_path():
     assert len(PAIRS) >= 20  # the rewrite is in use (else this file tests nothing)
+
+
+def test_a_lazy_pattern_answers_as_the_compiled_one():
+    from licscan.detect.fastre import compile_fast
+
+    lazy = compile_fast(r"\b(?:non|not)[- ]commercial\b", re.IGNORECASE)
+    text = "For NON-commercial use; not commercial."
+    assert [m.span() for m in lazy.finditer(text)] == [(4, 18), (24, 38)]
+    assert lazy.sub("X", text) == "For X use; X."
+    assert lazy.search("commercial") is None
 
 
 @pytest.mark.skipif(not CORPUS.is_dir(), reason="needs ../shared/corpus")
@@ -90,4 +99,4 @@ def test_lead_class(pattern, flags, lead):
     if lead is not None:
         letters = "abcdefghijklmnopqrstuvwxyz"
         assert {c for c in letters if re.fullmatch(got, c)} == set(lead.strip("[]"))
-        assert compile_fast(pattern, flags).pattern.startswith("(?=")
+        assert _compile(pattern, flags).pattern.startswith("(?=")
