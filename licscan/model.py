@@ -26,6 +26,10 @@ TERM_FLAGS: tuple[str, ...] = (
     "copyleft",
     "geo-restriction",
 )
+# Term flags that withhold commercial use, production use or derivatives: source-available.
+WITHHOLDING_FLAGS = frozenset({"non-commercial", "research-only", "no-derivatives"})
+# Term flags that take freedoms away but leave commercial use: open-weight.
+RESTRICTING_FLAGS = frozenset(TERM_FLAGS) - WITHHOLDING_FLAGS - {"copyleft"}
 CONTEXT_FLAGS: tuple[str, ...] = (
     "no-license",
     "unrecognized-license",

@@ -17,18 +17,7 @@ from licscan.detect.clause_rules import Hit
 from licscan.detect.clause_text import Document
 from licscan.detect.clause_text import prepare as _prepare
 from licscan.detect.fastre import compile_fast
-from licscan.model import TERM_FLAGS, Flag
-
-_SOURCE_AVAILABLE = {"non-commercial", "research-only", "no-derivatives"}
-_OPEN_WEIGHT = {
-    "output-training-ban",
-    "output-training-conditional",
-    "user-threshold",
-    "revenue-threshold",
-    "prominent-attribution",
-    "use-restrictions",
-    "geo-restriction",
-}
+from licscan.model import RESTRICTING_FLAGS, TERM_FLAGS, WITHHOLDING_FLAGS, Flag
 
 
 @lru_cache(maxsize=4)
@@ -129,12 +118,12 @@ def category_from_clauses(text: str, flags: list[Flag]) -> tuple[str, bool]:
     flags alone.  Fails closed: no grant found -> unknown; when in doubt, the stricter."""
     ids = {f.id for f in flags}
     doc = prepare(text)
-    if ids & _SOURCE_AVAILABLE:
+    if ids & WITHHOLDING_FLAGS:
         return "source-available", False
     policy = _is_policy(doc)
     if not policy and (not _has_grant(doc) or _grant_elsewhere(doc)):
         return "unknown", False
-    restrictive = ids & _OPEN_WEIGHT
+    restrictive = ids & RESTRICTING_FLAGS
     if restrictive == {"output-training-conditional"} and "copyleft" in ids:
         restrictive = set()  # share-alike extended to models made from outputs
     if restrictive or policy:

@@ -25,7 +25,9 @@ from licscan.detect.normalize import MAX_TEXT_BYTES, TextError, Tokens, decode, 
 from licscan.knowledge import KnowledgeBase, LicenseEntry, load_knowledge
 from licscan.model import (
     FLAG_IDS,
+    RESTRICTING_FLAGS,
     TERM_FLAGS,
+    WITHHOLDING_FLAGS,
     ClauseFact,
     Evidence,
     Flag,
@@ -37,7 +39,6 @@ from licscan.model import (
 EXACT = 0.99  # containment both ways (numbers included) of an exact copy
 NEAR_TIE = 0.03  # candidates this close are told apart by their own title/version line
 TITLE_TOKENS = 150  # where titles and version lines are looked for
-_RESTRICTIVE = {"non-commercial", "research-only", "no-derivatives"}
 
 
 def category_of(key: str) -> str:
@@ -48,9 +49,9 @@ def category_of(key: str) -> str:
 
 def category_from_flags(flag_ids: set[str]) -> str:
     """The least restrictive category compatible with a set of term flags."""
-    if flag_ids & _RESTRICTIVE:
+    if flag_ids & WITHHOLDING_FLAGS:
         return "source-available"
-    if flag_ids & (set(TERM_FLAGS) - {"copyleft"}):
+    if flag_ids & RESTRICTING_FLAGS:
         return "open-weight"
     return "osi-open"
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 
 from licscan.knowledge import load_knowledge
-from licscan.model import LicenseEntry
+from licscan.model import WITHHOLDING_FLAGS, LicenseEntry
 
 
 def entry_dict(e: LicenseEntry) -> dict:
@@ -95,7 +95,7 @@ def render_license_explanation(entry: LicenseEntry) -> str:
 def _why(entry: LicenseEntry) -> str:
     ids = {f.flag for f in entry.flags}
     if entry.category == "source-available":
-        held = sorted(ids & {"non-commercial", "research-only", "no-derivatives"})
+        held = sorted(ids & WITHHOLDING_FLAGS)
         return "commercial use, production use or derivatives are withheld" + (
             f" ({', '.join(held)})" if held else ""
         )
