@@ -217,19 +217,23 @@ class _Reader:
                 self.error(key_node, f"duplicate {kind} '{name}'")
                 continue
             seen.add(name)
-            if isinstance(value_node, yaml.MappingNode):
-                for use_node, sev_node in value_node.value:
-                    use = scalar(use_node)
-                    if use not in USES:
-                        self.error(use_node, f"unknown use {use!r}{_hint(use, USES)}")
-                        continue
-                    sev = self.severity(sev_node, f"{kind} '{name}'")
-                    if sev:
-                        out.append((name, use, Rule(sev, self.where(sev_node))))
-            else:
-                sev = self.severity(value_node, f"{kind} '{name}'")
-                if sev:
-                    out.append((name, None, Rule(sev, self.where(value_node))))
+            out += [(name, use, rule) for use, rule in self.per_use(value_node, f"{kind} '{name}'")]
+        return out
+
+    def per_use(self, node: yaml.Node, what: str) -> list[tuple[str | None, Rule]]:
+        """`severity` (every use: None) or `{use: severity}` -> [(use|None, Rule)]."""
+        if not isinstance(node, yaml.MappingNode):
+            sev = self.severity(node, what)
+            return [(None, Rule(sev, self.where(node)))] if sev else []
+        out: list[tuple[str | None, Rule]] = []
+        for use_node, sev_node in node.value:
+            use = scalar(use_node)
+            if use not in USES:
+                self.error(use_node, f"unknown use {use!r}{_hint(use, USES)}")
+                continue
+            sev = self.severity(sev_node, what)
+            if sev:
+                out.append((use, Rule(sev, self.where(sev_node))))
         return out
 
 
@@ -452,21 +456,9 @@ class _Parser(_Reader):
             else:
                 policy.max_depth = value
         if "unresolved" in fields:
-            value_node = fields["unresolved"][1]
-            if isinstance(value_node, yaml.MappingNode):
-                for use_node, sev_node in value_node.value:
-                    use = scalar(use_node)
-                    if use not in USES:
-                        self.error(use_node, f"unknown use {use!r}{_hint(use, USES)}")
-                        continue
-                    sev = self.severity(sev_node, "lineage.unresolved")
-                    if sev:
-                        policy.unresolved[use] = Rule(sev, self.where(sev_node))
-            else:
-                sev = self.severity(value_node, "lineage.unresolved")
-                if sev:
-                    for use in USES:
-                        policy.unresolved[use] = Rule(sev, self.where(value_node))
+            for use, rule in self.per_use(fields["unresolved"][1], "lineage.unresolved"):
+                for u in [use] if use else USES:
+                    policy.unresolved[u] = rule
 
 
 # --- judging helpers ---------------------------------------------------------------------
