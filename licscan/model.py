@@ -322,6 +322,11 @@ class ClauseFact:
     where: str = ""  # section reference in the license, e.g. "§2 Additional Commercial Terms"
     value: str | None = None  # thresholds as plain numbers: "700000000"
 
+    @property
+    def stated(self) -> str:
+        """The clause in our words, with where the license says it (evidence text)."""
+        return f"{self.clause} ({self.where})" if self.where else self.clause
+
 
 @dataclass(frozen=True)
 class LicenseEntry:

@@ -254,16 +254,15 @@ def _known_flags(facts: list[tuple[LicenseEntry, ClauseFact]], detected: list[Fl
         if fact.flag in out:
             continue
         hit = found.get(fact.flag)
-        where = f" ({fact.where})" if fact.where else ""
         if hit and hit.evidence:
             out[fact.flag] = Flag(
-                fact.flag, fact.value or hit.value, list(hit.evidence), note=f"{fact.clause}{where}"
+                fact.flag, fact.value or hit.value, list(hit.evidence), note=fact.stated
             )
         else:
             out[fact.flag] = Flag(
                 fact.flag,
                 fact.value,
-                [Evidence(owner.file, fact.clause + where)],
+                [Evidence(owner.file, fact.stated)],
                 note=f"known term of {owner.name}; clause not quoted from this text",
             )
     return list(out.values())

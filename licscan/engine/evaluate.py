@@ -236,12 +236,11 @@ def _incorporated(entry: LicenseEntry, flags: FlagSet, present: set[str]) -> Non
         if policy is None or key in present:
             continue
         for fact in policy.flags:
-            where = f" ({fact.where})" if fact.where else ""
             flags.add(
                 Flag(
                     fact.flag,
                     fact.value,
-                    [Evidence(policy.file, fact.clause + where)],
+                    [Evidence(policy.file, fact.stated)],
                     note=f"{entry.name} incorporates the {policy.name} by reference",
                 ),
                 entry.key,
@@ -312,12 +311,11 @@ def _card_terms(entry: LicenseEntry, card_ev: Evidence, flags: FlagSet) -> None:
     """A declared license with no file to quote: its known terms, cited to the card line
     and to the knowledge-base rule that states them."""
     for fact in entry.flags:
-        where = f" ({fact.where})" if fact.where else ""
         flags.add(
             Flag(
                 fact.flag,
                 fact.value,
-                [card_ev, Evidence(entry.file, fact.clause + where)],
+                [card_ev, Evidence(entry.file, fact.stated)],
                 note=f"known term of {entry.name} (declared on the card)",
             ),
             entry.key,
