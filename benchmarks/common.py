@@ -3,6 +3,7 @@ with their peak RSS, a loopback Hub in a thread, and plain-text tables."""
 
 from __future__ import annotations
 
+import compileall
 import os
 import platform
 import subprocess
@@ -10,6 +11,7 @@ import sys
 import tempfile
 import time
 from dataclasses import dataclass
+from functools import cache
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -51,8 +53,17 @@ def run_measured(cmd: list[str], env: dict | None = None, cwd: Path | None = Non
                stdout.decode("utf-8", "replace"), stderr.decode("utf-8", "replace"))  # fmt: skip
 
 
+@cache
+def ensure_bytecode() -> None:
+    """Compile licscan's modules, as `pip install` does: a checkout run with
+    PYTHONDONTWRITEBYTECODE=1 (as on some CI images) would compile every module from
+    source in every measured run."""
+    compileall.compile_dir(ROOT / "licscan", quiet=1)
+
+
 def licscan_cmd(*args: str) -> list[str]:
     """The installed console script (what users and pre-commit run), else -m."""
+    ensure_bytecode()
     script = Path(sys.executable).with_name("licscan")
     if script.exists():
         return [str(script), *args]
@@ -61,6 +72,7 @@ def licscan_cmd(*args: str) -> list[str]:
 
 def measured_cmd(*args: str) -> list[str]:
     """`python -m licscan ARGS` that reports its own peak RSS (benchmarks/peak.py)."""
+    ensure_bytecode()
     return [sys.executable, str(Path(__file__).with_name("peak.py")), "licscan", *args]
 
 

@@ -5,16 +5,18 @@ from __future__ import annotations
 
 import re
 
-from licscan.detect.clause_rules import Hit
+from licscan.detect.clause_rules import Hit, overlapping
 from licscan.detect.clause_rules import hit as _hit
 from licscan.detect.clause_rules import negated as _negated
 from licscan.detect.clause_text import DEFINED_TERM as _DEFINED_TERM
-from licscan.detect.clause_text import Document, Segment
+from licscan.detect.clause_text import Document, Segment, declare_keys
 from licscan.detect.clause_vocab import (
     MODEL_WORDS,
     NEG_RE,
     NUMBER_RE,
     OPTIONAL_RE,
+    OUTPUT_RE,
+    OUTPUT_WORD_RE,
     OUTPUT_WORDS,
     TRAIN_VERBS,
     currency_of,
@@ -72,7 +74,7 @@ _DEF_FROM_OUTPUT = compile_fast(
 )
 
 
-_OUT_KEYS = (
+_OUT_KEYS = declare_keys(
     "output", "result", "synthetic", "generated", "produced", "completion", "response", "train",
     "distil",
 )  # fmt: skip
@@ -90,27 +92,22 @@ def output_training(doc: Document) -> list[Hit]:
     return [cond] if cond else []
 
 
-def _overlapping(rx: re.Pattern[str], text: str) -> list[re.Match[str]]:
-    """Matches starting at every output word: a heading ("Outputs") joined to the clause
-    must not swallow the clause's own match."""
-    out, pos = [], 0
-    while (m := rx.search(text, pos)) is not None:
-        out.append(m)
-        pos = m.start() + 1
-    return out
+_IF_YOU = compile_fast(r"\bif\s+you\b", _I)
+_EXCLUDED_BEFORE = compile_fast(r"\b(?:not|no|exclud\w*)\b[^.;]{0,50}$", _I)
+_MORE_AFTER = compile_fast(r"^[^.;]{0,80}?\b(?:exceed|or\s+more|or\s+above)", _I)
 
 
 def _output_ban(seg: Segment) -> Hit | None:
-    for m in _overlapping(_OUT_BAN, seg.text):
+    for m in overlapping(_OUT_BAN, seg.text):
         if _negated(seg, m.start(), window=160) and not OPTIONAL_RE.search(seg.text[: m.start()]):
-            if re.search(r"\bif\s+you\b", seg.text[: m.start()], _I):
+            if _IF_YOU.search(seg.text, 0, m.start()):
                 continue
             return _hit("output-training-ban", seg, m)
-    if seg.lead and NEG_RE.search(seg.lead) and re.search(OUTPUT_WORDS, seg.text, _I):
+    if seg.lead and NEG_RE.search(seg.lead) and OUTPUT_RE.search(seg.text):
         m = _OUT_BAN_LIST.search(seg.text)
-        if m and re.search(r"\b" + OUTPUT_WORDS, seg.text[: m.start() + 1] + " " + seg.text, _I):
+        if m and OUTPUT_WORD_RE.search(seg.text[: m.start() + 1] + " " + seg.text):
             return _hit("output-training-ban", seg, m)
-    if seg.lead and NEG_RE.search(seg.lead) and re.search(r"\b" + OUTPUT_WORDS, seg.lead, _I):
+    if seg.lead and NEG_RE.search(seg.lead) and OUTPUT_WORD_RE.search(seg.lead):
         m = _OUT_BAN_LIST.search(seg.text)
         if m:
             return _hit("output-training-ban", seg, m)
@@ -129,9 +126,7 @@ def _output_condition(seg: Segment) -> Hit | None:
         term = _DEFINED_TERM.match(seg.text)
         if term and _DERIVATIVE_TERM.search(term.group(1)):
             m = _DEF_FROM_OUTPUT.search(seg.text)
-            if m and not re.search(
-                r"\b(?:not|no|exclud\w*)\b[^.;]{0,50}$", seg.text[: m.start()], _I
-            ):
+            if m and not _EXCLUDED_BEFORE.search(seg.text[: m.start()]):
                 return _hit(
                     "output-training-conditional",
                     seg,
@@ -169,7 +164,7 @@ _PERIOD_MONTHLY = compile_fast(
 )
 
 
-_THRESHOLD_KEYS = (
+_THRESHOLD_KEYS = declare_keys(
     "user", "visit", "revenue", "turnover", "sales", "income", "subscriber", "mau", "customer",
     "download", "install", "device", "用户", "收入", "营收",
 )  # fmt: skip
@@ -196,9 +191,7 @@ def _threshold_at(seg: Segment, m: re.Match[str]) -> Hit | None:
     if value is None or value < 1000:
         return None
     after, before = text[m.end() :], text[: m.start()]
-    if not _COMPARE.search(before[-60:]) and not re.match(
-        r"^[^.;]{0,80}?\b(?:exceed|or\s+more|or\s+above)", after, _I
-    ):
+    if not _COMPARE.search(before[-60:]) and not _MORE_AFTER.match(after):
         return None
     currency = currency_of(m)
     if _USERS.search(after) and not currency:

@@ -74,6 +74,18 @@ def rule(keys: str | tuple[str, ...], pattern: str, flags: int = re.IGNORECASE) 
     return Rule((keys,) if isinstance(keys, str) else keys, compile_fast(pattern, flags))
 
 
+def overlapping(rx: re.Pattern[str], text: str) -> list[re.Match[str]]:
+    """Matches of `rx` starting at every possible place, overlaps included: in "to run
+    the Model for research purposes only" a purpose list starts at "for", not at "to";
+    a heading ("Outputs") joined to a clause must not swallow the clause's own match."""
+    out = []
+    pos = 0
+    while (m := rx.search(text, pos)) is not None:
+        out.append(m)
+        pos = m.start() + 1
+    return out
+
+
 def first(seg: Segment, rules: list[Rule]) -> re.Match[str] | None:
     """The first rule (in order) that matches `seg`."""
     for r in rules:

@@ -8,7 +8,7 @@ import re
 from licscan.detect.clause_rules import Hit, first, rule
 from licscan.detect.clause_rules import hit as _hit
 from licscan.detect.clause_rules import negated as _negated
-from licscan.detect.clause_text import Document, Segment
+from licscan.detect.clause_text import Document, Segment, declare_keys
 from licscan.detect.clause_vocab import (
     LICENSOR_PROMISE_RE,
     NEG_KEYS,
@@ -72,7 +72,9 @@ _OBLIGATION = compile_fast(
     r"condition|provided\s+that)\b",
     _I,
 )
-_PA_KEYS = ("built", "powered", "improved", "prominent", "conspicuous", "visib", "prefix", "name")
+_PA_KEYS = declare_keys(
+    "built", "powered", "improved", "prominent", "conspicuous", "visib", "prefix", "name"
+)
 
 
 def prominent_attribution(doc: Document) -> list[Hit]:
@@ -107,7 +109,7 @@ _BINDING = compile_fast(
     r"with|\bmust\b|\bshall\b|\bagree\w*|\bbound\b|\bgoverned\b|\bcannot\b|\bnot\s+use\b|\benforceable\b",
     _I,
 )
-_POLICY_KEYS = ("polic", "aup", "restrict", "prohibited", "trustworthy")
+_POLICY_KEYS = declare_keys("polic", "aup", "restrict", "prohibited", "trustworthy")
 _NO_RESTRICTIONS = compile_fast(
     r"\bno\s+(?:use\s+)?restrictions|\bwithout\s+(?:any\s+)?restriction", _I
 )
@@ -285,12 +287,14 @@ _CL_WEAK = [
         r"(?:under\s+and\s+)?subject\s+to\s+(?:these|this|the\s+same)\s+(?:terms|agreement|licen[cs]e)",
     ),
 ]
+_NOT_BEFORE = compile_fast(r"\b(?:not|no)\b[^.;]{0,40}$", _I)
 _OWN_TERMS = rule(
     ("different", "own", "other"),
     r"\bmay\s+(?:add|provide|offer|apply|choose|use)\b[^.;]{0,80}?\b(?:additional\s+or\s+different|"
     r"your\s+own)\s+(?:license\s+)?terms|\bunder\s+(?:additional\s+or\s+different|your\s+own|other)\s+"
     r"(?:license\s+)?terms",
 )
+_OWN_TERMS_KEYS = declare_keys(*_OWN_TERMS.keys)
 _GPL_TITLE = compile_fast(
     r"\W*(?:the\s+)?(?:(?:GNU\s+|Affero\s+|[\w-]+\s+)?(?:Affero\s+|Lesser\s+|Library\s+)?General\s+Public\s+"
     r"Licen[cs]e|Mozilla\s+"
@@ -306,8 +310,8 @@ _INBOUND = compile_fast(
     r"(?:[Ll]icensor|us\b|[A-Z][\w.-]+\s+under)"
 )
 
-_CL_STRONG_KEYS = tuple({k for r in _CL_STRONG for k in r.keys})
-_CL_WEAK_KEYS = tuple({k for r in _CL_WEAK for k in r.keys})
+_CL_STRONG_KEYS = declare_keys(*sorted({k for r in _CL_STRONG for k in r.keys}))
+_CL_WEAK_KEYS = declare_keys(*sorted({k for r in _CL_WEAK for k in r.keys}))
 
 
 def copyleft(doc: Document) -> list[Hit]:
@@ -322,7 +326,7 @@ def copyleft(doc: Document) -> list[Hit]:
             continue
         for r in _CL_STRONG:
             m = r.search(seg)
-            if m and not re.search(r"\b(?:not|no)\b[^.;]{0,40}$", seg.text[: m.start()], _I):
+            if m and not _NOT_BEFORE.search(seg.text[: m.start()]):
                 if _INBOUND.search(seg.text):
                     break
                 return [_hit("copyleft", seg, m)]
@@ -330,7 +334,7 @@ def copyleft(doc: Document) -> list[Hit]:
         return [hit]
     for seg in doc.having(_CL_WEAK_KEYS):
         if not seg.is_definition and (m := first(seg, _CL_WEAK)):
-            if any(_OWN_TERMS.search(s) for s in doc.having(_OWN_TERMS.keys)):
+            if any(_OWN_TERMS.search(s) for s in doc.having(_OWN_TERMS_KEYS)):
                 return []
             return [_hit("copyleft", seg, m, note="redistribution only under this agreement")]
     return []
@@ -349,11 +353,14 @@ _SAME_FREEDOMS = rule(
 )
 
 
+_UNDER_KEYS = declare_keys("under", "same freedoms", "same rights")
+
+
 def _under_own_name(doc: Document) -> Hit | None:
     """ "You have to share them under the Meadow Weights License": the license the text
     names for what you pass on is the text itself (its title shares the name's words)."""
     title = next((s.low for s in doc.segments if s.text.strip()), "")
-    for seg in doc.having(("under", "same freedoms", "same rights")):
+    for seg in doc.having(_UNDER_KEYS):
         if seg.is_definition:
             continue
         same = _SAME_FREEDOMS.search(seg)
@@ -404,7 +411,7 @@ _SANCTIONS = Cue(
 )
 
 
-_GEO_KEYS = (
+_GEO_KEYS = declare_keys(
     "union", "eu", "eea", "kingdom", "uk", "britain", "korea", "china", "prc", "hong", "macau",
     "taiwan", "russia", "belarus", "india", "japan", "brazil", "canada", "california", "states",
     "usa", "switzerland", "iran", "cuba", "syria", "crimea", "europe", "asia", "africa",

@@ -15,7 +15,9 @@ from __future__ import annotations
 import re
 from bisect import bisect_right
 from dataclasses import dataclass, field
-from itertools import pairwise
+from itertools import accumulate, pairwise
+
+import ahocorasick
 
 from licscan.model import Evidence
 
@@ -40,7 +42,6 @@ _LEAD_RE = (
     r"|[a-zA-Z]\.(?![a-zA-Z]\.)|[ivxlcIVXLC]{1,6}[.)])(?:\*{1,3}|_{2,3})?[ \t]+)*"
 )
 _MARKER_ML_RE = re.compile(_LEAD_RE, re.M)
-_LF_RE = re.compile("\n")
 _LONE_CR_RE = re.compile(r"\r(?!\n)")
 _BLANK_LINE_RE = re.compile(r"^[ \t]*$", re.M)
 _CAPS_LINE_RE = re.compile(r"^[^\na-z]{4,90}$", re.M)
@@ -91,6 +92,36 @@ _DEFINITION_RE = re.compile(
 )
 
 
+# The search keys detectors declare (see `declare_keys`): every document is searched for all of
+# them in one Aho-Corasick pass, instead of one scan of the text per key.
+_DECLARED: set[str] = set()
+_automaton: list[ahocorasick.Automaton] = []  # built on first use, after all declarations
+
+
+def declare_keys(*declared: str) -> tuple[str, ...]:
+    """Declare a detector's search keys for `Document.having` (lower case; a key of
+    several words is found word by word, since hard wraps may split it)."""
+    for key in declared:
+        _DECLARED.update(_units(key))
+    _automaton.clear()
+    return declared
+
+
+def _units(key: str) -> list[str]:
+    words = key.split()
+    return words if len(words) > 1 else [key]
+
+
+def _declared_automaton() -> ahocorasick.Automaton:
+    if not _automaton:
+        auto = ahocorasick.Automaton()
+        for unit in _DECLARED:
+            auto.add_word(unit, unit)
+        auto.make_automaton()
+        _automaton.append(auto)
+    return _automaton[0]
+
+
 @dataclass
 class Segment:
     """One sentence, clause, list item or heading of the cleaned text."""
@@ -126,43 +157,46 @@ class Document:
     _raw_lines: list[str] = field(default_factory=list)  # original lines (for indents)
     _seg_starts: list[int] | None = None
     _low: str | None = None
-    _key_cache: dict[str, list[int]] = field(default_factory=dict)
-    _vocab: str | None = None  # the distinct whitespace-separated words of the lower text
+    _key_cache: dict[str, list[int]] = field(default_factory=dict)  # undeclared keys
+    _index: dict[str, list[int]] | None = None  # declared key -> segments holding it
 
     # --- search ---------------------------------------------------------------------
 
     def having(self, keys: tuple[str, ...]) -> list[Segment]:
         """Segments whose lower-cased text contains any of `keys`, in text order.
 
-        Plain substring search over the whole text (C speed) picks the few segments a
-        detector needs to read; the detector's regexes then run on those alone.  A key of
-        several words (hard wraps may split it) needs each word in the segment."""
+        A substring index (one automaton pass for all declared keys) picks the few
+        segments a detector needs to read; its regexes then run on those alone.  A key
+        of several words (hard wraps may split it) needs each word in the segment."""
         segs = self.segments
         found: set[int] = set()
         for key in keys:
             words = key.split()
-            if len(words) > 1:
+            if len(words) < 2:
+                found.update(self._with(key))
+            elif _DECLARED.issuperset(words):  # the segments holding every word
+                both = set(self._with(words[0]))
+                for w in words[1:]:
+                    both.intersection_update(self._with(w))
+                found |= both
+            else:
                 longest = max(words, key=len)
                 found.update(i for i in self._with(longest) if all(w in segs[i].low for w in words))
-            else:
-                found.update(self._with(key))
         return [segs[i] for i in sorted(found)]
 
     def _with(self, key: str) -> list[int]:
-        """Indexes of the segments holding `key` (cached: detectors share keys)."""
+        """Indexes of the segments holding `key`, in text order."""
+        if key in _DECLARED:
+            return self._declared().get(key, [])
         hit = self._key_cache.get(key)
-        if hit is not None:
-            return hit
-        # Most keys are absent: a key without spaces is in the text only if it is inside
-        # one of its words, and the distinct words are a fraction of the text to scan.
-        if self._vocab is None:
-            self._vocab = "\n".join(set((self._low or self.text.lower()).split()))
-        if key not in self._vocab and key.split() == [key]:
-            self._key_cache[key] = []
-            return []
-        if self._seg_starts is None:
-            self._seg_starts = [seg.start for seg in self.segments]
-        low, starts, segs = self._low or self.text.lower(), self._seg_starts, self.segments
+        if hit is None:
+            hit = self._key_cache[key] = self._scan(key)
+        return hit
+
+    def _scan(self, key: str) -> list[int]:
+        """Segments holding `key`, by searching the text (for a key no detector declared:
+        a defined term the text itself introduced)."""
+        low, starts, segs = self._low or self.text.lower(), self._starts(), self.segments
         out: list[int] = []
         pos = low.find(key)
         while pos >= 0:
@@ -172,8 +206,32 @@ class Document:
                 pos = low.find(key, max(segs[i].end, pos + 1))
             else:
                 pos = low.find(key, pos + 1)
-        self._key_cache[key] = out
         return out
+
+    def _declared(self) -> dict[str, list[int]]:
+        """Segments holding each declared key, from one automaton pass per segment (a
+        key never spans two: segments are cut at punctuation, line breaks and spaces)."""
+        if self._index is not None:
+            return self._index
+        index: dict[str, list[int]] = {}
+        if not _DECLARED:  # (no detector module imported)
+            self._index = index
+            return index
+        found = _declared_automaton().iter
+        for i, seg in enumerate(self.segments):
+            for unit in {unit for _, unit in found(seg.low)}:
+                hits = index.get(unit)
+                if hits is None:
+                    index[unit] = [i]
+                else:
+                    hits.append(i)
+        self._index = index
+        return index
+
+    def _starts(self) -> list[int]:
+        if self._seg_starts is None:
+            self._seg_starts = [seg.start for seg in self.segments]
+        return self._seg_starts
 
     # --- offsets --------------------------------------------------------------------
 
@@ -229,8 +287,7 @@ def prepare(original: str) -> Document:
         same = _LONE_CR_RE.sub("\n", same)
     doc = Document(original=original, text="")
     doc._raw_lines = same.split("\n")
-    line_starts = [0]
-    line_starts.extend(m.end() for m in _LF_RE.finditer(same))
+    line_starts = _starts_of(doc._raw_lines)
     spans: list[tuple[int, int]] = []
     for at in line_starts:  # a marker is within one line: try line starts only
         m = _MARKER_ML_RE.match(same, at)
@@ -261,10 +318,9 @@ def prepare(original: str) -> Document:
         last = b
     parts.append(same[last:])
     text = doc.text = "".join(parts)
-    doc._line_starts = [0]
-    doc._line_starts.extend(m.end() for m in _LF_RE.finditer(text))
-    _mark_items(doc)
     lines = text.split("\n")
+    doc._line_starts = _starts_of(lines)
+    _mark_items(doc)
     for m in _CAPS_LINE_RE.finditer(text):
         line = m.group().strip()
         if line[-1] not in ".;:," and line.isupper() and len(_ASCII_LETTERS_RE.findall(line)) >= 4:
@@ -273,6 +329,11 @@ def prepare(original: str) -> Document:
                 doc._headings.add(i)
     _segment(doc)
     return doc
+
+
+def _starts_of(lines: list[str]) -> list[int]:
+    """Offset of each line in the text the lines were split from (at C speed)."""
+    return list(accumulate(map((1).__add__, map(len, lines[:-1])), initial=0))
 
 
 def _in_caps_paragraph(lines: list[str], i: int) -> bool:

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import re
 
-from licscan.detect.clause_rules import Hit, maybe_negated, rule
+from licscan.detect.clause_rules import Hit, maybe_negated, overlapping, rule
 from licscan.detect.clause_rules import hit as _hit
 from licscan.detect.clause_rules import negated as _negated
 from licscan.detect.clause_text import DEFINED_TERM as _DEFINED_TERM
-from licscan.detect.clause_text import Document, Segment
-from licscan.detect.clause_vocab import NEG_RE, NONCOM, NOT_NON, OUTPUT_WORDS
+from licscan.detect.clause_text import Document, Segment, declare_keys
+from licscan.detect.clause_vocab import NEG_RE, NONCOM, NOT_NON, OUTPUT_RE
 from licscan.detect.fastre import compile_fast
 
 _I = re.IGNORECASE
@@ -208,7 +208,7 @@ _COMMERCIAL_OK = [
         r"(?:(?<![不仅许认])可以?|(?<!不)允许|准许)[^。；;非]{0,20}(?<!非)商业(?:用途|目的|使用|活动|化)",
     ),
 ]
-_COMMERCIAL_KEYS = (
+_COMMERCIAL_KEYS = declare_keys(
     "commercial", "商业", "营利", "profit", "revenue", "personal", "private", "paid", "compan",
     "business", "corporation", "enterprise",
 )  # fmt: skip
@@ -267,7 +267,7 @@ def _commercial_allowed(seg: Segment) -> bool:
     for r in _COMMERCIAL_OK:
         for m in r.finditer(seg):
             before = seg.text[: m.start()]
-            if re.search(OUTPUT_WORDS, before, _I) or seg.is_definition:
+            if OUTPUT_RE.search(before) or seg.is_definition:
                 continue
             if NEG_RE.search(_clause_before(before)) or NEG_RE.search(m.group()):
                 continue
@@ -367,7 +367,7 @@ def _nc_by_definition(doc: Document) -> list[Hit]:
     return []
 
 
-_DEF_KEYS = ("mean", "refer")
+_DEF_KEYS = declare_keys("mean", "refer")
 
 
 # --- research-only ----------------------------------------------------------------------
@@ -406,6 +406,7 @@ _RO_OK = _RO_CORE | {
     "demonstrations", "demonstration", "demos", "prototyping",
     "the", "own", "its", "their", "a", "an", "any", "of", "for", "in", "non", "a)", "b)",
 }  # fmt: skip
+_PRODUCTION_KEYS = declare_keys("production")
 _NON_PRODUCTION = compile_fast(
     r"\bfor\s+non[\s-]*production\s+(?:use|uses|purposes)\b|\b(?:solely|only)\s+(?:in|for)\s+"
     r"non[\s-]*production\b",
@@ -416,24 +417,13 @@ _RO_DESIGNED = compile_fast(r"\b(?:designed|developed|written|created)\s+(?:\w+\
 _RO_CJK = compile_fast(r"仅(?:限|可|能|供)?[^。；;，,]{0,12}(?:研究|学术)(?:用途|目的|使用)?")
 
 
-def _overlapping(rx: re.Pattern[str], text: str) -> list[re.Match[str]]:
-    """Matches of `rx` starting at every possible place, overlaps included ("to run the
-    Model for research purposes only": the purpose list starts at "for", not at "to")."""
-    out = []
-    pos = 0
-    while (m := rx.search(text, pos)) is not None:
-        out.append(m)
-        pos = m.start() + 1
-    return out
-
-
 def _researchy(words: str) -> bool:
     norm = re.sub(r"\bnon[\s-]+", "non", words.lower())
     tokens = re.findall(r"[a-z]+\)?", norm)
     return bool(tokens) and all(t in _RO_OK for t in tokens) and any(t in _RO_CORE for t in tokens)
 
 
-_RO_KEYS = ("research", "evaluat", "testing", "academic", "scientific", "研究", "only")
+_RO_KEYS = declare_keys("research", "evaluat", "testing", "academic", "scientific", "研究", "only")
 
 
 def research_only(doc: Document, has_nc: bool) -> list[Hit]:
@@ -443,7 +433,7 @@ def research_only(doc: Document, has_nc: bool) -> list[Hit]:
             continue
         if any(k in low for k in ("research", "evaluat", "testing", "academic", "scientific")):
             for rx in _RO_PATTERNS:
-                for m in _overlapping(rx, seg.text):
+                for m in overlapping(rx, seg.text):
                     if _researchy(m.group(1)) and not _RO_DESIGNED.search(seg.text[: m.start()]):
                         return [_hit("research-only", seg, m)]
             m = _RO_OTHER.search(seg.text)
@@ -454,7 +444,7 @@ def research_only(doc: Document, has_nc: bool) -> list[Hit]:
         if "研究" in low and (m := _RO_CJK.search(seg.text)):
             return [_hit("research-only", seg, m)]
     if not has_nc:  # free use limited to non-production: evaluation and testing only
-        for seg in doc.having(("production",)):
+        for seg in doc.having(_PRODUCTION_KEYS):
             if not seg.is_definition and (m := _NON_PRODUCTION.search(seg.text)):
                 return [_hit("research-only", seg, m, note="use limited to non-production")]
     return []
@@ -511,7 +501,7 @@ _ND_EXCUSE = compile_fast(
 )
 
 
-_ND_KEYS = (
+_ND_KEYS = declare_keys(
     "modif",
     "deriv",
     "adapt",
@@ -533,15 +523,16 @@ _ND_IF_NOT_ACCEPT = compile_fast(
 )
 
 
+_NO_OR_NOT = compile_fast(r"\bno(?:t)?\b")
+
+
 def no_derivatives(doc: Document) -> list[Hit]:
     for seg in doc.having(_ND_KEYS):
-        if seg.is_definition or not re.search(r"\bno(?:t)?\b", seg.low):
+        if seg.is_definition or not _NO_OR_NOT.search(seg.low):
             continue
         if _ND_IF_NOT_ACCEPT.search(seg.text):
             continue  # "if you do not accept, you may not use, copy or modify": no grant yet
         for m in _ND_ANY.finditer(seg.text):
-            if not _ND_EXCUSE.search(seg.text[m.end() :]) and not re.search(
-                OUTPUT_WORDS, m.group(), _I
-            ):
+            if not _ND_EXCUSE.search(seg.text[m.end() :]) and not OUTPUT_RE.search(m.group()):
                 return [_hit("no-derivatives", seg, m)]
     return []

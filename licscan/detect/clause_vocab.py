@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 
+from licscan.detect.clause_text import declare_keys
 from licscan.detect.fastre import compile_fast
 
 _I = re.IGNORECASE
@@ -29,8 +30,17 @@ def key_test(keys: tuple[str, ...]) -> Callable[[str], bool]:
 
         return test_single
 
-    def test(low: str) -> bool:
-        return any(k in low for k in single) or any(all(w in low for w in ws) for ws in multi)
+    def test(low: str) -> bool:  # (loops, not any/all: no generator objects per call)
+        for k in single:
+            if k in low:
+                return True
+        for words in multi:
+            for w in words:
+                if w not in low:
+                    break
+            else:
+                return True
+        return False
 
     return test
 
@@ -53,7 +63,7 @@ NONCOM = r"(?:non[\s-]*commercial(?:ly)?|noncommercial(?:ly)?)"
 NOT_NON = r"(?<![nN]on[\s-])(?<![nN]on)"  # "commercial" that is not "non-commercial"
 
 # Something is forbidden: "may not", "agree not to", "is prohibited", "no right to" ...
-NEG_KEYS = ("not", "n't", "prohibit", "forbid", "refrain", "nor ", "never", "no ")
+NEG_KEYS = declare_keys("not", "n't", "prohibit", "forbid", "refrain", "nor ", "never", "no ")
 NEG_RE = Cue(
     NEG_KEYS,
     r"\b(?:(?:may|shall|will|must|can|should|could|do|does)\s+not\b|cannot\b|can't\b|won't\b"
@@ -93,6 +103,8 @@ OUTPUT_WORDS = (
     r"(?:outputs?|results|generated\s+(?:content|data|text|images?)|synthetic\s+data"
     r"|data\s+(?:produced|generated)|completions?|responses|generations)"
 )
+OUTPUT_RE = compile_fast(OUTPUT_WORDS, _I)
+OUTPUT_WORD_RE = compile_fast(r"\b" + OUTPUT_WORDS, _I)  # starting a word
 MODEL_WORDS = (
     r"(?:models?|llms?|language\s+models?|ai\b|a\.i\.|artificial\s+intelligence|machine[\s-]+learning"
     r"|neural\s+networks?|foundation(?:al)?\s+models?|systems?|technolog(?:y|ies))"

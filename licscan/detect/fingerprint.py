@@ -45,19 +45,22 @@ EXACT_MIN = 0.95
 POLICY_INCLUDED = 0.85  # a policy this much present is reported as included
 BLOCK_MIN = 8  # changed words that make a differing block substantive
 
-_word_ids: dict[str, int] = {}
+
+class _WordIds(dict[str, int]):
+    """Word -> crc32 id, computed on first sight (a lookup is C speed, a miss is not)."""
+
+    def __missing__(self, word: str) -> int:
+        self[word] = h = zlib.crc32(word.encode("utf-8"))
+        return h
+
+
+_word_ids = _WordIds()
 
 
 def _ids(words: list[str]) -> list[int]:
-    cache_ = _word_ids
-    if len(cache_) > 200_000:
-        cache_.clear()
-    out = list(map(cache_.get, words))
-    if None in out:  # words not seen before
-        for i, w in enumerate(words):
-            if out[i] is None:
-                out[i] = cache_[w] = zlib.crc32(w.encode("utf-8"))
-    return out
+    if len(_word_ids) > 200_000:
+        _word_ids.clear()
+    return list(map(_word_ids.__getitem__, words))
 
 
 def shingle_hashes(words: list[str]) -> list[int]:
@@ -76,6 +79,26 @@ def shingle_hashes(words: list[str]) -> list[int]:
     for old, new in zip(ids, ids[K:], strict=False):
         h = (h * base - old * drop + new) & mask
         append(h)
+    return out
+
+
+def sampled_hashes(words: list[str]) -> set[int]:
+    """The sampled shingle hashes of a text (what matching compares), in text order of
+    first occurrence: `{h for h in shingle_hashes(words) if sampled(h)}`, without
+    building the full list first."""
+    ids = _ids(words)
+    if len(ids) < K:
+        return {h for h in shingle_hashes(words) if not h >> 30}
+    h = 0
+    for t in ids[:K]:
+        h = (h * _BASE + t) & _MASK
+    out = {h} if not h >> 30 else set()
+    add = out.add
+    base, drop, mask, limit = _BASE, _DROP, _MASK, 1 << 30
+    for old, new in zip(ids, ids[K:], strict=False):
+        h = (h * base - old * drop + new) & mask
+        if h < limit:
+            add(h)
     return out
 
 
@@ -311,12 +334,11 @@ class FingerprintIndex:
         return cls(refs)
 
     def candidates(
-        self, hashes: list[int], policy_keys: frozenset[str] = frozenset()
+        self, qset: set[int], policy_keys: frozenset[str] = frozenset()
     ) -> list[Candidate]:
-        """Every reference sharing sampled shingles with the text, best first.  The
-        share of the text a license explains is counted without the parts that an
-        embedded use policy explains (a license file may append its policy)."""
-        qset = {h for h in hashes if not h >> 30}  # sampled()
+        """Every reference sharing sampled shingles (`sampled_hashes`) with the text, best
+        first.  The share of the text a license explains is counted without the parts
+        that an embedded use policy explains (a license file may append its policy)."""
         if not qset:
             return []
         counts = self._count(qset)
@@ -341,8 +363,7 @@ class FingerprintIndex:
         return Counter(chain.from_iterable(map(self.postings.get, qset, repeat(()))))
 
     def analyse(self, tokens: Tokens, policy_keys: frozenset[str] = frozenset()) -> Analysis:
-        hashes = shingle_hashes(tokens.words)
-        result = Analysis(tokens, self.candidates(hashes, policy_keys))
+        result = Analysis(tokens, self.candidates(sampled_hashes(tokens.words), policy_keys))
         confident = [c for c in result.candidates if _confident(c)]
         if not confident:
             return result
