@@ -122,7 +122,7 @@ def _declared_automaton() -> ahocorasick.Automaton:
     return _automaton[0]
 
 
-@dataclass
+@dataclass(slots=True)  # (dozens are made per text)
 class Segment:
     """One sentence, clause, list item or heading of the cleaned text."""
 

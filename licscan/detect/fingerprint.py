@@ -260,7 +260,7 @@ class Reference:
     fillable: frozenset[int] = frozenset()  # template sentences (holder names filled in)
 
 
-@dataclass
+@dataclass(slots=True)  # (dozens are made per text)
 class Candidate:
     ref: Reference
     shared: int  # sampled shingles in common
@@ -310,6 +310,7 @@ class FingerprintIndex:
             for h in ref.hashes:
                 postings.setdefault(h, []).append(i)
         self.postings = postings
+        self.sizes = [max(len(ref.hashes), 1) for ref in refs]
 
     @classmethod
     def from_json(cls, data: dict[str, Any]) -> FingerprintIndex:
@@ -342,10 +343,8 @@ class FingerprintIndex:
         if not qset:
             return []
         counts = self._count(qset)
-        by_ref = {
-            i: Candidate(self.refs[i], n, n / max(len(self.refs[i].hashes), 1), n / len(qset))
-            for i, n in counts.items()
-        }
+        refs, sizes, total = self.refs, self.sizes, len(qset)
+        by_ref = {i: Candidate(refs[i], n, n / sizes[i], n / total) for i, n in counts.items()}
         out = list(by_ref.values())
         embedded = [c for c in out if c.ref.key in policy_keys and c.c_ref >= POLICY_INCLUDED]
         if embedded:

@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from functools import cache, lru_cache
 
-from licscan.knowledge import load_knowledge
+from licscan.knowledge import KnowledgeBase, load_knowledge
 from licscan.model import strictest
 
 _LICENSEREF_RE = re.compile(r"^licenseref-(?:hf-|scancode-)?", re.I)
@@ -25,10 +25,14 @@ def resolve_license_id(value: str) -> str | None:
     `A OR B` to the more open one (the licensee may choose)."""
     if not isinstance(value, str):
         return None
+    return _resolve(load_knowledge(), value)
+
+
+@lru_cache(maxsize=4096)  # a scan of a thousand cards meets the same few ids
+def _resolve(kb: KnowledgeBase, value: str) -> str | None:
     text = value.strip().strip("\"'")
     if text.lower() in _NOASSERTION:
         return None
-    kb = load_knowledge()
     for candidate in (text, _LICENSEREF_RE.sub("", text)):
         entry = kb.lookup(candidate)
         if entry:

@@ -14,14 +14,16 @@ import html
 import re
 from dataclasses import dataclass, field
 
+from licscan.detect.fastre import compile_fast
+
 MAX_TEXT_BYTES = 1_000_000  # a license is a few dozen KB; beyond this it is not one
 
 # Word tokens: Latin letters/digits (with accents); each CJK/kana/hangul character is
 # a token of its own, since those scripts do not separate words with spaces.
-_TOKEN_RE = re.compile(
+_TOKEN_RE = compile_fast(  # (compiled on first use: large Unicode sets take ms)
     r"[a-z0-9\u00df-\u024f]+|[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af]"
 )
-_CJK_RE = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af]")
+_CJK_RE = compile_fast(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af]")
 # Sentence ends: . ; : ! ? (and CJK forms) followed by closing marks then a space/EOL.
 _SENT_END_RE = re.compile(r"[.;:!?\u3002\uff1b\uff1a\uff01\uff1f]+[\"'\u201d\u2019)\]*_]*(?:\s|$)")
 _TAG_RE = re.compile(r"<[^<>]{0,400}>")

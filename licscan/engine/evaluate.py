@@ -100,11 +100,16 @@ def _merge_value(flag_id: str, a: str | None, b: str | None) -> str | None:
 @lru_cache(maxsize=2048)
 def classify(text: str, source: str) -> TextClassification:
     """classify_text, memoised: a scan of a thousand fine-tunes sharing one LICENSE text
-    classifies it once.  Callers must not mutate the result."""
+    classifies it once, and a re-scan reads it back (licscan.engine.stored).  Callers
+    must not mutate the result."""
+    from licscan.engine import stored
+
+    if (tc := stored.get(text, source)) is not None:
+        return tc
     from licscan.engine.classify import classify_text
 
     try:
-        return classify_text(text, source)
+        tc = classify_text(text, source)
     except Exception as exc:  # fail closed: one bad text must not end a scan
         from licscan.model import LicenseMatch
 
@@ -112,6 +117,8 @@ def classify(text: str, source: str) -> TextClassification:
             source, LicenseMatch(None, None, 0.0), "unknown", False,
             error=f"could not be analysed ({type(exc).__name__}: {exc})",
         )  # fmt: skip
+    stored.put(text, source, tc)
+    return tc
 
 
 def assess(snap: ModelSnapshot) -> Assessment:

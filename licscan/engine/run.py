@@ -15,6 +15,7 @@ from concurrent.futures import ThreadPoolExecutor, as_completed
 from datetime import UTC, datetime
 from typing import Any
 
+from licscan.engine import stored
 from licscan.model import Lineage, Manifest, ModelResult, Policy, ScanPlan, ScanReport, Target
 
 log = logging.getLogger("licscan.engine")
@@ -82,14 +83,15 @@ def execute(
         fetcher = Fetcher(offline=offline, jobs=jobs, readme=card_lines, base_max_age=BASE_MAX_AGE)
     if hasattr(fetcher, "pin_bases"):
         fetcher.pin_bases(plan.targets)
-    if use_lock and plan.manifests:  # H6: a licscan.lock beside a manifest (licscan/locked.py)
-        from licscan.locked import scan_with_lock
+    with stored.using(getattr(fetcher, "cache", None)):  # classifications kept for re-scans
+        if use_lock and plan.manifests:  # a licscan.lock beside a manifest (licscan/locked.py)
+            from licscan.locked import scan_with_lock
 
-        results = scan_with_lock(
-            plan, lambda ts: scan_targets(ts, plan.policy, fetcher, jobs, progress), progress
-        )
-    else:
-        results = scan_targets(plan.targets, plan.policy, fetcher, jobs, progress)
+            results = scan_with_lock(
+                plan, lambda ts: scan_targets(ts, plan.policy, fetcher, jobs, progress), progress
+            )
+        else:
+            results = scan_targets(plan.targets, plan.policy, fetcher, jobs, progress)
     return ScanReport(
         version=__version__,
         use=list(plan.policy.uses),

@@ -6,6 +6,8 @@ Layout under `$LICSCAN_CACHE_DIR` (default `~/.cache/licscan`), version-prefixed
     v1/refs/<org>--<name>/<rev>.json        last commit seen for a branch/tag (for --offline)
     v1/blobs/<id[:2]>/<id>                  README / license bytes, by git blob id
     v1/datasets/<org>--<name>.json          a dataset's declared licenses (+ fetch time)
+    v1/classified/<stamp>/<key[:2]>/<key>.json  a license text's classification
+                                            (licscan.engine.stored: key = text digest)
 
 Every write is a temp file in the same folder then os.replace, so concurrent scans
 sharing a cache never see half a file.  Nothing here ever holds a token or a header:
@@ -21,6 +23,8 @@ import time
 from pathlib import Path
 from typing import Any
 from urllib.parse import quote
+
+import orjson
 
 VERSION = "v1"
 REF_RECHECK = 60.0  # seconds: a ref confirmed again within this is not rewritten
@@ -109,11 +113,23 @@ class DiskCache:
         path = self.base / "datasets" / f"{_repo_dir(dataset_id)}.json"
         self._write_json(path, {"licenses": licenses, "at": time.time()})
 
+    # --- classifications (licscan.engine.stored) -------------------------------------
+    def get_classified(self, stamp: str, key: str) -> dict[str, Any] | None:
+        return self._read_json(self._classified_path(stamp, key))
+
+    def put_classified(self, stamp: str, key: str, record: dict[str, Any]) -> None:
+        self._write_json(self._classified_path(stamp, key), record)
+
+    def _classified_path(self, stamp: str, key: str) -> Path:
+        key = _safe(key)
+        return self.base / "classified" / _safe(stamp) / key[:2] / f"{key}.json"
+
     # --- plumbing ----------------------------------------------------------------------
     def _read_json(self, path: Path) -> dict[str, Any] | None:
         try:
-            data = json.loads(path.read_text(encoding="utf-8"))
-        except (OSError, ValueError):
+            with open(path, "rb") as fh:
+                data = orjson.loads(fh.read())
+        except (OSError, ValueError):  # (orjson.JSONDecodeError is a ValueError)
             return None
         return data if isinstance(data, dict) else None
 
