@@ -10,7 +10,9 @@ left out when none is found.  It runs in its own venv (its in-process figure use
 `python` beside the `scancode` script, via benchmarks/scancode_inproc.py).
 
 In-process rounds follow one untimed pass over every text (its median is reported apart:
-it includes compiling each pattern on first use), for licscan and ScanCode alike.
+it includes compiling each pattern on first use), for licscan and ScanCode alike.  The
+median of all timings is reported, and beside it the median of each text's best round:
+on a shared VM the slower repeats are other processes' doing (timeit's advice).
 
 Targets (issue #2): median under 5 ms per text in-process; a cold `licscan classify`
 of the whole corpus under 2 s on a 2-core machine.  Prints a table; asserts nothing.
@@ -61,13 +63,21 @@ def in_process(paths: list[Path], rounds: int) -> dict[str, float]:
             t = time.perf_counter()
             classify_text(text, path)
             times.append((time.perf_counter() - t) * 1000)
-    return summarize(times) | {"load_ms": load_s * 1000, "first_ms": statistics.median(first)}
+    return summarize(times, len(texts)) | {
+        "load_ms": load_s * 1000,
+        "first_ms": statistics.median(first),
+    }
 
 
-def summarize(times_ms: list[float]) -> dict[str, float]:
+def summarize(times_ms: list[float], n_texts: int) -> dict[str, float]:
+    """`times_ms` holds rounds one after the other, each timing every text once."""
     times = sorted(times_ms)
+    # Each text's best round: what the work costs without other processes' interference
+    # (the estimator `timeit` recommends); the median of all timings includes it.
+    best = [min(times_ms[i::n_texts]) for i in range(n_texts)]
     return {
         "median_ms": statistics.median(times),
+        "best_median_ms": statistics.median(best),
         "p95_ms": times[max(0, int(len(times) * 0.95) - 1)],
         "max_ms": times[-1],
         "texts_per_s": 1000 * len(times) / sum(times),
@@ -115,7 +125,7 @@ def scancode_in_process(scancode: Path, paths: list[Path], rounds: int) -> dict[
     cmd = [str(python), str(HERE / "scancode_inproc.py"), str(rounds), *map(str, paths)]
     done = subprocess.run(cmd, capture_output=True, text=True, check=True)
     data = json.loads(done.stdout)
-    return summarize(data["times_ms"]) | {
+    return summarize(data["times_ms"], len(paths)) | {
         "load_ms": data["load_ms"],
         "first_ms": statistics.median(data["first_ms"]),
     }
@@ -149,6 +159,12 @@ def rows(res: dict) -> tuple[tuple[str, ...], list[tuple]]:
         header += ("ScanCode", "licscan faster by")
     lines = [
         ("in-process median ms/text", ip["median_ms"], sc_ip and sc_ip["median_ms"], "{:.2f}"),
+        (
+            "in-process median ms/text, best round",
+            ip["best_median_ms"],
+            sc_ip and sc_ip["best_median_ms"],
+            "{:.2f}",
+        ),
         ("in-process p95 ms/text", ip["p95_ms"], sc_ip and sc_ip["p95_ms"], "{:.2f}"),
         ("in-process texts/s", ip["texts_per_s"], sc_ip and sc_ip["texts_per_s"], "{:.1f}"),
         ("first pass median ms/text", ip["first_ms"], sc_ip and sc_ip["first_ms"], "{:.2f}"),

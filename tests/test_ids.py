@@ -39,3 +39,22 @@ def test_expressions_pick_what_binds() -> None:
     assert resolve_license_id("Apache-2.0 AND CC-BY-NC-4.0") == "cc-by-nc-4.0"  # both bind
     assert resolve_license_id("CC-BY-NC-4.0 AND made-up-thing") is None  # cannot say
     assert sorted(resolve_expression("MIT OR Apache-2.0")) == ["apache-2.0", "mit"]
+
+
+def test_every_spdx_alias_of_a_known_license_resolves_without_parsing() -> None:
+    """A single id is looked up, never parsed: so every name license-expression maps to
+    an SPDX id the knowledge base knows must be one of that entry's names or aliases."""
+    from license_expression import get_spdx_licensing
+
+    from licscan.knowledge import load_knowledge
+
+    kb, licensing = load_knowledge(), get_spdx_licensing()
+    missing = []
+    for key, symbol in licensing.known_symbols.items():
+        entry = kb.lookup(key)
+        if entry is None:
+            continue
+        for name in (key, *(getattr(symbol, "aliases", ()) or ())):
+            if resolve_license_id(name) != entry.key:
+                missing.append(f"{name} -> {entry.key}")
+    assert not missing, "add as aliases in rules/licenses: " + ", ".join(missing)

@@ -2,8 +2,10 @@
 
 Accepts what model cards and manifests carry: Hub ids (`llama3.1`, `bsl-1.0`),
 SPDX ids and expressions (`GPL-3.0-or-later`, `MIT OR Apache-2.0`), ScanCode keys,
-`LicenseRef-hf-*` references and free-form `license_name` values.  Direct lookups
-come first; only an unknown string is parsed with `license-expression`.
+`LicenseRef-hf-*` references and free-form `license_name` values.  A single id or
+name is looked up directly (every alias `license-expression` knows for a knowledge-base
+SPDX id is one of its aliases: a test checks it); only an expression is parsed with
+`license-expression`.
 """
 
 from __future__ import annotations
@@ -39,7 +41,7 @@ def _resolve(kb: KnowledgeBase, value: str) -> str | None:
             return entry.key
     if re.search(r"\s(?:and|or|with)\s|[()]", text, re.I):
         return _resolve_expression(text)
-    return _resolve_spdx(text)
+    return None  # (the SPDX aliases license-expression knows are knowledge-base aliases)
 
 
 def resolve_expression(value: str) -> list[str]:
@@ -91,14 +93,6 @@ def _by_category(keys: list[str], strictest_first: bool) -> str | None:
         else min(cats, key=("osi-open", "open-weight", "source-available", "unknown").index)
     )
     return keys[cats.index(target)]
-
-
-def _resolve_spdx(text: str) -> str | None:
-    parsed = _parse(text)
-    if parsed is None or not hasattr(parsed, "key"):
-        return None
-    entry = load_knowledge().lookup(str(parsed.key))
-    return entry.key if entry else None
 
 
 @lru_cache(maxsize=4096)  # cards repeat the same few names; a parse costs ~0.5 ms
