@@ -44,7 +44,7 @@ _LEAD_RE = (
 _MARKER_ML_RE = re.compile(_LEAD_RE, re.M)
 _LONE_CR_RE = re.compile(r"\r(?!\n)")
 _BLANK_LINE_RE = re.compile(r"^[ \t]*$", re.M)
-_CAPS_LINE_RE = re.compile(r"^[^\na-z]{4,90}$", re.M)
+_CAPS_LINE_RE = re.compile(r"[^\na-z]{4,90}")  # a line without lower-case ASCII
 _TAG_RE = re.compile(r"<[^<>\n]{0,300}>")
 _BULLETS = frozenset("-*+\u2022\u00b7\u25aa\u25e6\u2023\u25cf\u25cb\u2013\u2014")
 # Markup to delete, matched at the positions of its first characters (a charset scan is
@@ -60,10 +60,11 @@ _MARKUP_AT_RE = re.compile(
 )
 _ASCII_LETTERS_RE = re.compile(r"[A-Z]")
 # Candidate sentence ends: . ! ? ; before a capital/digit/opening mark, ':' at a line end,
-# and CJK full stops.
-_BOUNDARY_RE = re.compile(  # (the first lookahead skips, fast, what no branch starts with)
-    r"(?=[.!?;:\u3002\uff01\uff1f\uff1b])"
-    r"(?:[.!?;][\"')\]]*(?=\s+[\"'(\[]?[A-Z0-9(])|:(?=[ \t]*\n)|[\u3002\uff01\uff1f\uff1b](?=.))"
+# and CJK full stops.  (A pattern that starts with a character set is scanned for at C
+# speed; the lookbehinds then tell which mark was found.)
+_BOUNDARY_RE = re.compile(
+    r"[.!?;:\u3002\uff01\uff1f\uff1b](?:(?<=[.!?;])[\"')\]]*(?=\s+[\"'(\[]?[A-Z0-9(])"
+    r"|(?<=:)(?=[ \t]*\n)|(?<=[\u3002\uff01\uff1f\uff1b])(?=.))"
 )
 _ABBREV = frozenset(
     {
@@ -321,11 +322,11 @@ def prepare(original: str) -> Document:
     lines = text.split("\n")
     doc._line_starts = _starts_of(lines)
     _mark_items(doc)
-    for m in _CAPS_LINE_RE.finditer(text):
-        line = m.group().strip()
-        if line[-1] not in ".;:," and line.isupper() and len(_ASCII_LETTERS_RE.findall(line)) >= 4:
-            i = doc.line_of(m.start())
-            if not _in_caps_paragraph(lines, i):
+    for i, raw in enumerate(lines):  # (isupper first: most lines are not in capitals)
+        if raw.isupper() and _CAPS_LINE_RE.fullmatch(raw):
+            line = raw.strip()
+            headed = line[-1] not in ".;:," and len(_ASCII_LETTERS_RE.findall(line)) >= 4
+            if headed and not _in_caps_paragraph(lines, i):
                 doc._headings.add(i)
     _segment(doc)
     return doc
