@@ -413,3 +413,33 @@ def test_bsd3_with_long_owner_names_is_bsd3_unmodified(detectors) -> None:
     cut = BSD3_FILLED.index("3. Neither")
     two = BSD3_FILLED[:cut] + BSD3_FILLED[BSD3_FILLED.index("THIS SOFTWARE") :]
     assert classify_text(two, "LICENSE").match.key == "bsd-2-clause"
+
+
+def _respelt(text: str) -> str:
+    """The text in British spelling (as some publishers print a license)."""
+    for us, uk in (("License", "Licence"), ("license", "licence"), ("authorized", "authorised"),
+                   ("organization", "organisation"), ("Organization", "Organisation")):  # fmt: skip
+        text = text.replace(us, uk)
+    return text
+
+
+@pytest.mark.parametrize(
+    "name", ["apache-2.0-allenai-olmo.txt", "cc-by-4.0.txt", "llama-3.1-community.txt"]
+)
+def test_a_copy_in_british_spelling_is_the_same_license(detectors, name: str) -> None:
+    original = classify_text(read(name), "LICENSE")
+    text = _respelt(read(name))
+    assert text != read(name)
+    result = classify_text(text, "LICENSE")
+    assert result.match.key == original.match.key and not result.match.modified
+    assert result.category == original.category and ids(result) == ids(original)
+    assert result.osi_approved == original.osi_approved
+
+
+def test_a_respelt_copy_with_a_changed_clause_is_still_modified(detectors) -> None:
+    text = _respelt(read("llama-2-community.txt"))
+    text = text.replace("You will not use the Llama", "You will use the Llama", 1)
+    result = classify_text(text, "LICENSE")
+    assert result.match.key == "llama-2" and result.match.modified
+    line = _line_of(text, "You will use the Llama")
+    assert any(e.lines and e.lines[0] <= line <= e.lines[1] for e in _modified(result).evidence)

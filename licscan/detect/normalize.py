@@ -71,6 +71,38 @@ def _plain(line: str) -> str:
     return line
 
 
+# British and American spellings of one word (the US form is kept): a licence is the
+# same license, and a copy respelt for another audience is not a modified text.
+_SPELLING = {
+    uk: us
+    for pair in (
+        "licence license", "licences licenses", "licenced licensed", "licencing licensing",
+        "licencee licensee", "licencees licensees", "licencor licensor", "licencors licensors",
+        "sublicence sublicense", "sublicences sublicenses", "sublicenced sublicensed",
+        "authorise authorize", "authorised authorized", "authorises authorizes",
+        "authorisation authorization", "authorisations authorizations",
+        "authorising authorizing", "unauthorised unauthorized", "unlicenced unlicensed",
+        "organisation organization", "organisations organizations", "organisational organizational",
+        "organise organize", "organised organized", "recognise recognize",
+        "recognised recognized", "recognises recognizes", "utilise utilize", "utilised utilized",
+        "utilises utilizes", "utilising utilizing",
+        "utilisation utilization", "behaviour behavior", "behaviours behaviors",
+        "favour favor", "labour labor", "offence offense", "offences offenses",
+        "defence defense", "centre center", "programme program", "programmes programs",
+        "analyse analyze", "analysed analyzed", "analysing analyzing", "catalogue catalog",
+        "modelling modeling", "modelled modeled", "cancelled canceled", "labelling labeling",
+        "labelled labeled", "fulfil fulfill", "fulfilment fulfillment", "judgement judgment",
+        "acknowledgement acknowledgment", "acknowledgements acknowledgments", "whilst while",
+        "artefact artifact", "artefacts artifacts", "minimise minimize", "maximise maximize",
+        "optimise optimize", "optimised optimized", "customise customize",
+        "customised customized", "summarise summarize", "characterise characterize",
+        "realise realize", "commercialise commercialize", "commercialised commercialized",
+        "commercialisation commercialization", "colour color", "enrol enroll",
+    )
+    for uk, us in [pair.split()]
+}  # fmt: skip
+
+
 class TextError(ValueError):
     """The input is not a license text we can read (binary, too large)."""
 
@@ -233,6 +265,8 @@ def tokenize(text: str) -> Tokens:
                 start = len(words)
     if len(words) > start:
         sentences.append((start, len(words)))
+    if not _SPELLING.keys().isdisjoint(words):  # (one pass at C speed; rarely true)
+        words[:] = [_SPELLING.get(w, w) for w in words]
     return out
 
 
