@@ -19,6 +19,7 @@ from licscan.detect.clause_vocab import (
     OUTPUT_WORD_RE,
     OUTPUT_WORDS,
     TRAIN_VERBS,
+    TRAINING,
     currency_of,
     parse_number,
 )
@@ -98,7 +99,7 @@ _MORE_AFTER = compile_fast(r"^[^.;]{0,80}?\b(?:exceed|or\s+more|or\s+above)", _I
 
 
 def _output_ban(seg: Segment) -> Hit | None:
-    for m in overlapping(_OUT_BAN, seg.text):
+    for m in overlapping(_OUT_BAN, seg.text) if TRAINING(seg.low) else ():
         if _negated(seg, m.start(), window=160) and not OPTIONAL_RE.search(seg.text[: m.start()]):
             if _IF_YOU.search(seg.text, 0, m.start()):
                 continue
@@ -115,7 +116,7 @@ def _output_ban(seg: Segment) -> Hit | None:
 
 
 def _output_condition(seg: Segment) -> Hit | None:
-    m = (
+    m = TRAINING(seg.low) and (  # (each names a training verb)
         _OUT_COND.search(seg.text)
         or _USE_TO_TRAIN_NAMED.search(seg.text)
         or _OUT_ONLY_IF.search(seg.text)
@@ -168,6 +169,7 @@ _THRESHOLD_KEYS = declare_keys(
     "user", "visit", "revenue", "turnover", "sales", "income", "subscriber", "mau", "customer",
     "download", "install", "device", "用户", "收入", "营收",
 )  # fmt: skip
+_DIGIT = re.compile(r"\d")
 _BIG_NUMBER_HINT = compile_fast(
     r"\d[\d,. ]{3,}\d|\d\s*(?:thousand|million|billion|mio|mm|bn|[kmb]\b|万|亿)|illion|thousand", _I
 )
@@ -176,7 +178,10 @@ _BIG_NUMBER_HINT = compile_fast(
 def thresholds(doc: Document) -> list[Hit]:
     found: dict[str, Hit] = {}
     for seg in doc.having(_THRESHOLD_KEYS):
-        if not _BIG_NUMBER_HINT.search(seg.low):
+        low = seg.low  # (a digit or a number word first: a scan at C speed)
+        if not (_DIGIT.search(low) or "illion" in low or "thousand" in low):
+            continue
+        if not _BIG_NUMBER_HINT.search(low):
             continue
         for m in NUMBER_RE.finditer(seg.text):
             hit = _threshold_at(seg, m)

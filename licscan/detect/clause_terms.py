@@ -124,7 +124,7 @@ def use_restrictions(doc: Document) -> list[Hit]:
     for seg in _prohibitive(doc):
         if seg.is_definition or seg.is_heading or _SANCTIONS.search(seg.text):
             continue  # export-control compliance is law, not a use policy
-        if _DISCLAIMER.search(seg.text) and not _YOU_NOT.search(seg.text):
+        if _DISCLAIMER.search(seg) and not _YOU_NOT.search(seg.text):
             continue  # "not designed or intended for use in nuclear facilities"
         if LICENSOR_PROMISE_RE.search(seg.text):
             continue
@@ -137,8 +137,9 @@ def use_restrictions(doc: Document) -> list[Hit]:
     return []
 
 
-_DISCLAIMER = compile_fast(
-    r"\b(?:not|neither|nor)\s+(?:\w+\s+){0,2}?(?:designed|intended|suitable|fit)\b", _I
+_DISCLAIMER = rule(
+    ("designed", "intended", "suitable", "fit"),
+    r"\b(?:not|neither|nor)\s+(?:\w+\s+){0,2}?(?:designed|intended|suitable|fit)\b",
 )
 _YOU_NOT = compile_fast(
     r"\b(?:you|licensee|users?)\s+(?:\w+\s+){0,2}?(?:may|shall|will|must|agrees?)\s+not\b", _I

@@ -166,10 +166,10 @@ _THRESHOLD_HINT = compile_fast(
 )
 # Limits that are not about using the model: one distribution alternative (GPL-2.0 §3c),
 # names and trademarks, endorsement, "commercially reasonable efforts".
-_NOT_ABOUT_USE = compile_fast(
+_NOT_ABOUT_USE = rule(
+    ("alternative", "option", "trade", "logo", "endorse", "publicity", "advertis", "reasonable"),
     r"\b(?:this|that|the|such)\s+(?:alternative|option)\b|\btrade\s*marks?\b|\btrade\s+names?\b|\blogos?\b"
     r"|\bendorse|\bpublicity\b|\badvertis|\bcommercially\s+reasonable",
-    _I,
 )
 _EXCEPTION_BEFORE = compile_fast(r"\b(?:except|other\s+than|excluding|unless)\b[^.;]{0,40}$", _I)
 # Commercial use explicitly allowed (cancels the flag).
@@ -247,9 +247,9 @@ def _nc_unnamed(seg: Segment) -> tuple[int, Hit] | None:
         return 0, _hit("non-commercial", seg, m, note="use limited to personal use")
     text = seg.text
     m = _COMMERCIAL_PASSIVE.search(seg)
-    if m and not _OUTPUT_OBJECT.search(text[: m.start()]) and not _NOT_ABOUT_USE.search(text):
+    if m and not _OUTPUT_OBJECT.search(text[: m.start()]) and not _NOT_ABOUT_USE.search(seg):
         return 2, _hit("non-commercial", seg, m)
-    if not maybe_negated(seg) or _NOT_ABOUT_USE.search(text):
+    if not maybe_negated(seg) or _NOT_ABOUT_USE.search(seg):
         return None
     for m in _COMMERCIAL_OBJ.finditer(text):
         before = text[: m.start()]
@@ -304,7 +304,7 @@ _OPTIONS_LEAD = compile_fast(
 def _nc_in(seg: Segment) -> tuple[int, Hit] | None:
     text, low = seg.text, seg.low
     has_non = any(k in low for k in _NON)
-    if _NOT_ABOUT_USE.search(text) or (seg.lead and _OPTIONS_LEAD.search(seg.lead)):
+    if _NOT_ABOUT_USE.search(seg) or (seg.lead and _OPTIONS_LEAD.search(seg.lead)):
         return None
     for i, r in enumerate(_NC_RULES):
         if i in _NC_NEEDS_NON and not has_non:
@@ -337,11 +337,11 @@ def _nc_in(seg: Segment) -> tuple[int, Hit] | None:
     return None
 
 
-_DEF_NC = compile_fast(
+_DEF_NC = rule(
+    ("commercial", "profit"),
     NONCOM
     + r"|\bnot\s+(?:\w+\s+){0,4}(?:commercial|for\s+(?:commercial|profit))|\bno\s+(?:direct\s+"
     r"or\s+indirect\s+)?commercial|\bdoes\s+not\s+include\s+(?:any\s+)?commercial",
-    _I,
 )
 
 
@@ -350,7 +350,7 @@ def _nc_by_definition(doc: Document) -> list[Hit]:
     'only for Research Purposes' + '"Research Purposes" means non-commercial research'."""
     terms = []
     for seg in doc.having(_DEF_KEYS):
-        if seg.is_definition and (m := _DEFINED_TERM.match(seg.text)) and _DEF_NC.search(seg.text):
+        if seg.is_definition and (m := _DEFINED_TERM.match(seg.text)) and _DEF_NC.search(seg):
             term = m.group(1).strip()
             if "commercial" not in term.lower() or re.search(NONCOM, term, _I):
                 terms.append(term)
@@ -523,7 +523,8 @@ _ND_IF_NOT_ACCEPT = compile_fast(
 )
 
 
-_NO_OR_NOT = compile_fast(r"\bno(?:t)?\b")
+# \bno(?:t)?\b on lower-case text, led by its literal: the engine scans for "no" at C speed
+_NO_OR_NOT = re.compile(r"no(?<=\bno)t?\b")
 
 
 def no_derivatives(doc: Document) -> list[Hit]:

@@ -90,7 +90,7 @@ LICENSOR_PROMISE_RE = Cue(
         "constitut",
     ),
     r"\bnot\s+(?:to\s+)?(?:assert|sue|bring\s+(?:a\s+)?claim|assign|transfer|delegate)\b"
-    r"|\b(?:does|do)\s+not\s+(?:infringe|violate|contain|constitute)|\bwarrant|\brepresents?\s+that|"
+    r"|\b(?:does|do)\s+not\s+(?:infringe|constitute)|\bwarrant|\brepresents?\s+that|"
     r"\b(?:licensor|we|the\s+company)\b[^.;]{0,60}\b(?:agrees?\s+not|will\s+not\s+assert)|\bwaive",
 )
 # Softeners: an encouraged or optional act is not an obligation.
@@ -113,6 +113,11 @@ TRAIN_VERBS = (
     r"(?:train|training|pre[\s-]*train|fine[\s-]*tun\w*|distil\w*|improv\w*|develop\b|build\b"
     r"|creat\w*|enhanc\w*|initiali[sz]\w*|bootstrap\w*)"
 )
+# A substring of every TRAIN_VERBS form: a clause without one names no training.
+TRAINING = key_test(
+    ("train", "tun", "distil", "improv", "develop", "build", "creat", "enhanc", "initiali",
+     "bootstrap")
+)  # fmt: skip
 
 # --- numbers ---------------------------------------------------------------------------
 
