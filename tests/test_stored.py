@@ -119,3 +119,14 @@ def test_the_stamp_follows_the_rules(tmp_path, monkeypatch):
     entry = next((rules / "licenses").glob("*.yaml"))
     entry.write_text(entry.read_text() + "\n# an edit\n")
     assert stored.stamp.__wrapped__() != before
+
+
+def test_an_unstorable_record_costs_speed_not_the_scan(tmp_path):
+    from licscan.model import LicenseMatch, TextClassification
+
+    lone = "LICENSE\ud800"  # a lone surrogate cannot be written as UTF-8
+    tc = TextClassification(lone, LicenseMatch(None, None, 0.0), "unknown", False)
+    with stored.using(DiskCache(tmp_path)):
+        stored.put("text", lone, tc)  # must not raise
+        assert stored.get("text", lone) is None
+    assert not _entries(tmp_path)

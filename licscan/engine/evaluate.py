@@ -15,6 +15,7 @@ import posixpath
 import re
 from functools import lru_cache
 
+from licscan.engine import stored
 from licscan.engine.lineage import base_refs, inherit, unresolved_flag
 from licscan.knowledge import LicenseEntry, load_knowledge
 from licscan.model import (
@@ -102,8 +103,6 @@ def classify(text: str, source: str) -> TextClassification:
     """classify_text, memoised: a scan of a thousand fine-tunes sharing one LICENSE text
     classifies it once, and a re-scan reads it back (licscan.engine.stored).  Callers
     must not mutate the result."""
-    from licscan.engine import stored
-
     if (tc := stored.get(text, source)) is not None:
         return tc
     from licscan.engine.classify import classify_text

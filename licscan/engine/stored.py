@@ -16,7 +16,7 @@ import dataclasses
 import hashlib
 import threading
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -46,9 +46,10 @@ def using(cache: object) -> Iterator[None]:
 
 def get(text: str, source: str) -> TextClassification | None:
     """The stored classification of `text` read as `source`, or None."""
-    if not _active:
+    store = _active[-1:]  # (a slice: another thread may end its scan meanwhile)
+    if not store:
         return None
-    data = _active[-1].get_classified(stamp(), _key(text, source))
+    data = store[0].get_classified(stamp(), _key(text, source))
     if data is None:
         return None
     try:
@@ -58,8 +59,12 @@ def get(text: str, source: str) -> TextClassification | None:
 
 
 def put(text: str, source: str, tc: TextClassification) -> None:
-    if _active and not tc.error:  # (a failure is cheap to reach again, and may be transient)
-        _active[-1].put_classified(stamp(), _key(text, source), dataclasses.asdict(tc))
+    store = _active[-1:]
+    if not store or tc.error:  # (a failure is cheap to reach again, and may be transient)
+        return
+    # an unstorable record (say, with a lone surrogate) only costs speed
+    with suppress(TypeError, ValueError):
+        store[0].put_classified(stamp(), _key(text, source), dataclasses.asdict(tc))
 
 
 @cache
