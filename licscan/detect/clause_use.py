@@ -515,7 +515,8 @@ _ND_KEYS = declare_keys(
 )
 
 
-_ND_IF_NOT_ACCEPT = compile_fast(
+_ND_IF_NOT_ACCEPT = rule(
+    ("accept", "agree", "comply", "modify"),
     r"\bif\s+(?:you|licensee)\s+(?:do|does)\s+not\s+(?:accept|agree)|\bunless\s+(?:you|licensee)\s+"
     r"(?:accept|agree)|\bif\b[^.;]{0,80}?\b(?:impossible|unable|cannot|fail\w*)\b[^.;]{0,40}?\bcomply"
     r"|\b(?:this|the)\s+licen[cs]e(?:\s+agreement)?,?\s+which\s+you\s+may\s+not\s+modify",
@@ -531,7 +532,7 @@ def no_derivatives(doc: Document) -> list[Hit]:
     for seg in doc.having(_ND_KEYS):
         if seg.is_definition or not _NO_OR_NOT.search(seg.low):
             continue
-        if _ND_IF_NOT_ACCEPT.search(seg.text):
+        if _ND_IF_NOT_ACCEPT.search(seg):
             continue  # "if you do not accept, you may not use, copy or modify": no grant yet
         for m in _ND_ANY.finditer(seg.text):
             if not _ND_EXCUSE.search(seg.text[m.end() :]) and not OUTPUT_RE.search(m.group()):

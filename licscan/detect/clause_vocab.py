@@ -103,7 +103,9 @@ OUTPUT_WORDS = (
     r"(?:outputs?|results|generated\s+(?:content|data|text|images?)|synthetic\s+data"
     r"|data\s+(?:produced|generated)|completions?|responses|generations)"
 )
-OUTPUT_RE = compile_fast(OUTPUT_WORDS, _I)
+OUTPUT_RE = Cue(  # (a key of each form: most text names no output)
+    ("output", "result", "generat", "synthetic", "data", "completion", "response"), OUTPUT_WORDS
+)
 OUTPUT_WORD_RE = compile_fast(r"\b" + OUTPUT_WORDS, _I)  # starting a word
 MODEL_WORDS = (
     r"(?:models?|llms?|language\s+models?|ai\b|a\.i\.|artificial\s+intelligence|machine[\s-]+learning"
