@@ -130,3 +130,15 @@ def test_an_unstorable_record_costs_speed_not_the_scan(tmp_path):
         stored.put("text", lone, tc)  # must not raise
         assert stored.get("text", lone) is None
     assert not _entries(tmp_path)
+
+
+def test_an_unreadable_install_reuses_nothing_and_still_classifies(tmp_path, monkeypatch):
+    def unreadable() -> str:
+        raise PermissionError("rules/licenses/mit.yaml")
+
+    monkeypatch.setattr(stored, "stamp", unreadable)
+    classify.cache_clear()
+    with stored.using(DiskCache(tmp_path)):
+        tc = classify("Permission is hereby granted, free of charge, to any person.\n", "LICENSE")
+    classify.cache_clear()
+    assert not tc.error and not _entries(tmp_path)

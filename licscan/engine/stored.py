@@ -46,10 +46,8 @@ def using(cache: object) -> Iterator[None]:
 
 def get(text: str, source: str) -> TextClassification | None:
     """The stored classification of `text` read as `source`, or None."""
-    store = _active[-1:]  # (a slice: another thread may end its scan meanwhile)
-    if not store:
-        return None
-    data = store[0].get_classified(stamp(), _key(text, source))
+    found = _where(text, source)
+    data = found[0].get_classified(*found[1:]) if found else None
     if data is None:
         return None
     try:
@@ -59,12 +57,24 @@ def get(text: str, source: str) -> TextClassification | None:
 
 
 def put(text: str, source: str, tc: TextClassification) -> None:
-    store = _active[-1:]
-    if not store or tc.error:  # (a failure is cheap to reach again, and may be transient)
+    found = _where(text, source)
+    if not found or tc.error:  # (a failure is cheap to reach again, and may be transient)
         return
     # an unstorable record (say, with a lone surrogate) only costs speed
     with suppress(TypeError, ValueError):
-        store[0].put_classified(stamp(), _key(text, source), dataclasses.asdict(tc))
+        found[0].put_classified(*found[1:], dataclasses.asdict(tc))
+
+
+def _where(text: str, source: str) -> tuple[DiskCache, str, str] | None:
+    """(store, stamp, key) of a text in the scan running now, or None: no store, or
+    licscan's own files could not be read to stamp it (then nothing is reused)."""
+    store = _active[-1:]  # (a slice: another thread may end its scan meanwhile)
+    if not store:
+        return None
+    try:
+        return store[0], stamp(), _key(text, source)
+    except OSError:
+        return None
 
 
 @cache
