@@ -84,22 +84,8 @@ def shingle_hashes(words: list[str]) -> list[int]:
 
 def sampled_hashes(words: list[str]) -> set[int]:
     """The sampled shingle hashes of a text (what matching compares), in text order of
-    first occurrence: `{h for h in shingle_hashes(words) if sampled(h)}`, without
-    building the full list first."""
-    ids = _ids(words)
-    if len(ids) < K:
-        return {h for h in shingle_hashes(words) if not h >> 30}
-    h = 0
-    for t in ids[:K]:
-        h = (h * _BASE + t) & _MASK
-    out = {h} if not h >> 30 else set()
-    add = out.add
-    base, drop, mask, limit = _BASE, _DROP, _MASK, 1 << 30
-    for old, new in zip(ids, ids[K:], strict=False):
-        h = (h * base - old * drop + new) & mask
-        if h < limit:
-            add(h)
-    return out
+    first occurrence (a ranking's ties keep the order in which references were counted)."""
+    return {h for h in shingle_hashes(words) if not h >> 30}  # sampled()
 
 
 def sampled(h: int) -> bool:
