@@ -20,6 +20,8 @@ CORPUS = Path(__file__).resolve().parents[1].parent / "shared" / "corpus" / "tex
 
 
 def _patterns(value, seen) -> list[LazyPattern]:
+    if isinstance(getattr(value, "rx", None), LazyPattern):  # a Rule or Cue: its pattern
+        value = value.rx
     if isinstance(value, LazyPattern):
         return [value]
     if isinstance(value, dict):

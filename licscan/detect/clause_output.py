@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import re
 
-from licscan.detect.clause_rules import Hit, overlapping
+from licscan.detect.clause_rules import Hit, rule
 from licscan.detect.clause_rules import hit as _hit
 from licscan.detect.clause_rules import negated as _negated
 from licscan.detect.clause_text import DEFINED_TERM as _DEFINED_TERM
@@ -18,8 +18,8 @@ from licscan.detect.clause_vocab import (
     OUTPUT_RE,
     OUTPUT_WORD_RE,
     OUTPUT_WORDS,
+    TRAIN_KEYS,
     TRAIN_VERBS,
-    TRAINING,
     currency_of,
     parse_number,
 )
@@ -30,7 +30,8 @@ _I = re.IGNORECASE
 
 # --- outputs used to train other models -------------------------------------------------
 
-_OUT_BAN = compile_fast(
+_OUT_BAN = rule(
+    TRAIN_KEYS,
     r"\b"
     + OUTPUT_WORDS
     + r"\b[^.;]{0,160}?\b(?:to|for|in\s+order\s+to)\s+(?:\w+\s+){0,2}?"
@@ -43,7 +44,8 @@ _OUT_BAN = compile_fast(
 _OUT_BAN_LIST = compile_fast(  # a list item under "You must not:" -- "Use Output to train models"
     r"\b(?:to\s+)?" + TRAIN_VERBS + r"\b[^.;]{0,80}?\b" + MODEL_WORDS + r"\b", _I
 )
-_OUT_COND = compile_fast(
+_OUT_COND = rule(
+    TRAIN_KEYS,
     r"\bif\s+you\b[^.]{0,300}?\b"
     + OUTPUT_WORDS
     + r"\b[^.]{0,100}?\bto\s+(?:create|train|fine[\s-]*"
@@ -51,14 +53,16 @@ _OUT_COND = compile_fast(
     r"agree\s+to|are\s+required\s+to)\b",
     _I,
 )
-_USE_TO_TRAIN_NAMED = compile_fast(  # "if you use the model to train an AI model, name it X-..."
+_USE_TO_TRAIN_NAMED = rule(  # "if you use the model to train an AI model, name it X-..."
+    TRAIN_KEYS,
     r"\bif\s+you\s+use\b[^.]{0,200}?\bto\s+(?:create|train|fine[\s-]*tune|improve|distil\w*|develop|"
     r"build)\w*\b[^.]{0,160}?\b(?:ai|ml|machine[\s-]+learning|language)?\s*models?\b[^.]{0,300}?\b"
     r"(?:you|licensee)\s+(?:shall|must|will|should|agree\s+to)\b[^.]{0,160}?\b(?:names?|prefix\w*|"
     r"beginning|built\s+with|attribut\w*)\b",
     _I,
 )
-_OUT_ONLY_IF = compile_fast(  # "you may use outputs to train a model only if it is named ..."
+_OUT_ONLY_IF = rule(  # "you may use outputs to train a model only if it is named ..."
+    TRAIN_KEYS,
     r"\b(?:may|can|are\s+(?:permitted|allowed)\s+to)\s+use\s+(?:[\w-]+\s+){0,2}?"
     + OUTPUT_WORDS
     + r"\b[^.]{0,120}?\bto\s+"
@@ -99,7 +103,7 @@ _MORE_AFTER = compile_fast(r"^[^.;]{0,80}?\b(?:exceed|or\s+more|or\s+above)", _I
 
 
 def _output_ban(seg: Segment) -> Hit | None:
-    for m in overlapping(_OUT_BAN, seg.text) if TRAINING(seg.low) else ():
+    for m in _OUT_BAN.overlapping(seg):
         if _negated(seg, m.start(), window=160) and not OPTIONAL_RE.search(seg.text[: m.start()]):
             if _IF_YOU.search(seg.text, 0, m.start()):
                 continue
@@ -116,11 +120,7 @@ def _output_ban(seg: Segment) -> Hit | None:
 
 
 def _output_condition(seg: Segment) -> Hit | None:
-    m = TRAINING(seg.low) and (  # (each names a training verb)
-        _OUT_COND.search(seg.text)
-        or _USE_TO_TRAIN_NAMED.search(seg.text)
-        or _OUT_ONLY_IF.search(seg.text)
-    )
+    m = _OUT_COND.search(seg) or _USE_TO_TRAIN_NAMED.search(seg) or _OUT_ONLY_IF.search(seg)
     if m:
         return _hit("output-training-conditional", seg, m)
     if seg.is_definition:

@@ -69,6 +69,11 @@ class Rule:
             return []
         return list(self.rx.finditer(seg.text))
 
+    def overlapping(self, seg: Segment) -> list[re.Match[str]]:
+        if self.keys and not self.has_key(seg.low):
+            return []
+        return overlapping(self.rx, seg.text)
+
 
 def rule(keys: str | tuple[str, ...], pattern: str, flags: int = re.IGNORECASE) -> Rule:
     return Rule((keys,) if isinstance(keys, str) else keys, compile_fast(pattern, flags))

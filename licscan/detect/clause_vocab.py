@@ -115,11 +115,9 @@ TRAIN_VERBS = (
     r"(?:train|training|pre[\s-]*train|fine[\s-]*tun\w*|distil\w*|improv\w*|develop\b|build\b"
     r"|creat\w*|enhanc\w*|initiali[sz]\w*|bootstrap\w*)"
 )
-# A substring of every TRAIN_VERBS form: a clause without one names no training.
-TRAINING = key_test(
-    ("train", "tun", "distil", "improv", "develop", "build", "creat", "enhanc", "initiali",
-     "bootstrap")
-)  # fmt: skip
+# A substring of every TRAIN_VERBS form (the key of a rule that names training).
+TRAIN_KEYS = ("train", "tun", "distil", "improv", "develop", "build", "creat", "enhanc",
+              "initiali", "bootstrap")  # fmt: skip
 
 # --- numbers ---------------------------------------------------------------------------
 
