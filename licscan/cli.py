@@ -6,7 +6,9 @@ commands so `licscan --version` and a warm pre-commit check stay instant.
 
 from __future__ import annotations
 
+import os
 import sys
+from contextlib import suppress
 
 import click
 
@@ -28,6 +30,16 @@ jobs_option = click.option(
 offline_option = click.option(
     "--offline", is_flag=True, help="Use only the local caches (no network)."
 )
+DEFAULT_TIMEOUT = 60.0
+timeout_option = click.option(
+    "--timeout",
+    type=click.FloatRange(min=0.1),
+    default=DEFAULT_TIMEOUT,
+    show_default=True,
+    metavar="SECONDS",
+    help="Give up on a Hub request after SECONDS in all (retries included); "
+    "that model is an error, the scan goes on.",
+)
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -45,7 +57,7 @@ def classify(files: tuple[str, ...], fmt: str) -> None:
     from licscan.report.classify import render_classifications
 
     results = [classify_path(f) for f in files]
-    click.echo(render_classifications(results, fmt), nl=False)
+    _emit(render_classifications(results, fmt), nl=False)
     if any(r.error for r in results):
         sys.exit(EXIT_ERROR)
 
@@ -77,6 +89,7 @@ def classify(files: tuple[str, ...], fmt: str) -> None:
 )
 @offline_option
 @jobs_option
+@timeout_option
 @click.option("--hf-cache", is_flag=True, help="Also scan every model in the local HF cache.")
 @click.option("--quiet", "-q", is_flag=True, help="Only failures, errors and the summary.")
 @click.option(
@@ -96,8 +109,8 @@ def classify(files: tuple[str, ...], fmt: str) -> None:
     "(one more request per model).",
 )
 def scan(targets: tuple[str, ...], uses: tuple[str, ...], policy_file: str | None, fmt: str,
-         output: str | None, offline: bool, jobs: int, hf_cache: bool, quiet: bool,
-         allow_errors: bool, no_lock: bool, card_lines: bool) -> None:  # fmt: skip
+         output: str | None, offline: bool, jobs: int, timeout: float, hf_cache: bool,
+         quiet: bool, allow_errors: bool, no_lock: bool, card_lines: bool) -> None:  # fmt: skip
     """Judge models against a policy. TARGET: a Hub repo id (org/name[@REVISION]), a
     model folder, or a manifest (*.yaml). Exit: 0 pass/warn, 1 fail, 2 usage, 3 error."""
     from licscan.engine.run import execute, exit_code, plan_scan
@@ -109,31 +122,28 @@ def scan(targets: tuple[str, ...], uses: tuple[str, ...], policy_file: str | Non
         raise click.UsageError("give at least one TARGET (or --hf-cache)")
     try:
         plan = plan_scan(list(targets), list(uses), policy_file, hf_cache=hf_cache)
-    except UsageError as exc:
-        click.echo(f"licscan: {exc}", err=True)
-        sys.exit(EXIT_USAGE)
-    with progress_bar(len(plan.targets), quiet) as bar:
-        report = execute(
-            plan,
-            jobs,
-            offline,
-            lambda r: bar.advance(r.ref),
-            use_lock=not no_lock,
-            card_lines=card_lines,
-        )
+        with progress_bar(len(plan.targets), quiet) as bar:
+            report = execute(
+                plan,
+                jobs,
+                offline,
+                lambda r: bar.advance(r.ref),
+                use_lock=not no_lock,
+                card_lines=card_lines,
+                timeout=timeout,
+            )
+    except UsageError as exc:  # also a lock beside the manifest that cannot be read
+        _usage_error(exc)
     text = render(fmt, report, quiet=quiet, output=output)
+    for problem in report.problems:  # a lock that disagrees with what was found
+        _emit(f"licscan: {problem}", err=True)
     if output:
-        try:
-            with open(output, "w", encoding="utf-8") as fh:
-                fh.write(text)
-        except OSError as exc:
-            click.echo(f"licscan: cannot write {output}: {exc.strerror or exc}", err=True)
-            sys.exit(EXIT_USAGE)
+        _write_file(output, text)
         from licscan.report.text import summary_line  # the gate's log still says the outcome
 
-        click.echo(f"licscan: {summary_line(report)}; {fmt} report written to {output}", err=True)
+        _emit(f"licscan: {summary_line(report)}; {fmt} report written to {output}", err=True)
     else:
-        click.echo(text, nl=False)
+        _emit(text, keep_sgr=True, nl=False)  # render() removed untrusted control characters
     sys.exit(exit_code(report, allow_errors or plan.policy.allow_errors))
 
 
@@ -143,7 +153,7 @@ def licenses(fmt: str) -> None:
     """List the license knowledge base."""
     from licscan.report.knowledge import render_license_list
 
-    click.echo(render_license_list(fmt), nl=False)
+    _emit(render_license_list(fmt), nl=False)
 
 
 @main.command()
@@ -151,7 +161,10 @@ def licenses(fmt: str) -> None:
 @click.option("--use", "uses", multiple=True, type=click.Choice(USE_CHOICES))
 @click.option("--policy", "policy_file", type=click.Path(dir_okay=False))
 @click.option("--offline", is_flag=True, help="Use only the local caches.")
-def explain(subject: str, uses: tuple[str, ...], policy_file: str | None, offline: bool) -> None:
+@timeout_option
+def explain(
+    subject: str, uses: tuple[str, ...], policy_file: str | None, offline: bool, timeout: float
+) -> None:
     """Explain a license KEY (category, flags, why) or a MODEL (the reasoning chain)."""
     from licscan.knowledge import load_knowledge
 
@@ -160,12 +173,12 @@ def explain(subject: str, uses: tuple[str, ...], policy_file: str | None, offlin
     if entry is not None:
         from licscan.report.knowledge import render_license_explanation
 
-        click.echo(render_license_explanation(entry), nl=False)
+        _emit(render_license_explanation(entry), nl=False)
         return
     from licscan.engine.explain import explain_model
 
-    code, text = explain_model(subject, list(uses), policy_file, offline)
-    click.echo(text, nl=False)
+    code, text = explain_model(subject, list(uses), policy_file, offline, timeout)
+    _emit(text, nl=False)  # card values, folder names: control characters removed
     sys.exit(code)
 
 
@@ -176,8 +189,9 @@ def explain(subject: str, uses: tuple[str, ...], policy_file: str | None, offlin
 @click.argument("manifest", default="licscan.yaml", type=click.Path(dir_okay=False))
 @offline_option
 @jobs_option
+@timeout_option
 @click.option("--quiet", "-q", is_flag=True, help="No progress bar.")
-def lock(manifest: str, offline: bool, jobs: int, quiet: bool) -> None:
+def lock(manifest: str, offline: bool, jobs: int, timeout: float, quiet: bool) -> None:
     """Judge every model of MANIFEST and write licscan.lock beside it (commit, license
     files, card license, category, flags, verdict per use). Exit as `scan`."""
     from licscan.drift import build_lock
@@ -189,22 +203,30 @@ def lock(manifest: str, offline: bool, jobs: int, quiet: bool) -> None:
     try:
         with progress_bar(_count_models(manifest), quiet) as bar:
             result = build_lock(
-                manifest, jobs=jobs, offline=offline, progress=lambda r: bar.advance(r.ref)
+                manifest,
+                jobs=jobs,
+                offline=offline,
+                progress=lambda r: bar.advance(r.ref),
+                timeout=timeout,
             )
     except UsageError as exc:  # also PolicyError, LockError
         _usage_error(exc)
-    changed = write_lock(result)
+    try:
+        changed = write_lock(result)
+    except OSError as exc:  # nothing written: the old lock, if any, is as it was
+        _usage_error(f"cannot write {result.path}: {exc.strerror or exc}")
     code, text = lock_summary(result, changed)
-    click.echo(text, nl=False)
+    _emit(text, nl=False)
     sys.exit(code)
 
 
 @main.command()
 @click.argument("manifest", default="licscan.yaml", type=click.Path(dir_okay=False))
 @jobs_option
+@timeout_option
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text")
 @click.option("--quiet", "-q", is_flag=True, help="No progress bar.")
-def verify(manifest: str, jobs: int, fmt: str, quiet: bool) -> None:
+def verify(manifest: str, jobs: int, timeout: float, fmt: str, quiet: bool) -> None:
     """Re-check MANIFEST's models on the Hub against licscan.lock and report drift: a new
     commit, a changed/added/removed license file, a changed card license, category,
     flags or verdict. Exit: 0 no drift, 1 drift, 2 usage, 3 could not re-check."""
@@ -215,10 +237,12 @@ def verify(manifest: str, jobs: int, fmt: str, quiet: bool) -> None:
 
     try:
         with progress_bar(_count_models(manifest), quiet) as bar:
-            found = verify_lock(manifest, jobs=jobs, progress=lambda r: bar.advance(r.ref))
+            found = verify_lock(
+                manifest, jobs=jobs, progress=lambda r: bar.advance(r.ref), timeout=timeout
+            )
     except UsageError as exc:
         _usage_error(exc)
-    click.echo(render_verification(found, fmt), nl=False)
+    _emit(render_verification(found, fmt), nl=False)
     sys.exit(found.exit_code)
 
 
@@ -236,7 +260,7 @@ def check(files: tuple[str, ...]) -> None:
         result = check_manifests(list(files))
     except UsageError as exc:
         _usage_error(exc)
-    click.echo(render_check(result, "models"), nl=False)
+    _emit(render_check(result, "models"), nl=False)
     sys.exit(result.exit_code)
 
 
@@ -262,13 +286,46 @@ def check_refs(files: tuple[str, ...], manifest: str) -> None:
         result = check_references(list(files), manifest)
     except UsageError as exc:
         _usage_error(exc)
-    click.echo(render_check(result, "model references"), nl=False)
+    _emit(render_check(result, "model references"), nl=False)
     sys.exit(result.exit_code)
 
 
-def _usage_error(exc: Exception) -> None:
-    click.echo(f"licscan: {exc}", err=True)
+def _usage_error(exc: Exception | str) -> None:
+    _emit(f"licscan: {exc}", err=True)
     sys.exit(EXIT_USAGE)
+
+
+def _emit(text: str, err: bool = False, nl: bool = True, keep_sgr: bool = False) -> None:
+    """Print `text` without control characters (untrusted values reach every output).
+    A full disk or a closed pipe ends licscan with one line on stderr and exit 2."""
+    from licscan.report.safe import strip_controls
+
+    stream = sys.stderr if err else sys.stdout
+    try:
+        click.echo(strip_controls(text, keep_sgr=keep_sgr), err=err, nl=nl)
+        stream.flush()
+    except OSError as exc:
+        _output_failed(stream, exc)
+
+
+def _output_failed(stream, exc: OSError) -> None:
+    name = "stderr" if stream is sys.stderr else "stdout"
+    with suppress(OSError, ValueError):  # nothing more can go there; else Python complains
+        os.dup2(os.open(os.devnull, os.O_WRONLY), stream.fileno())  # again at exit
+    if name == "stdout":
+        with suppress(OSError):
+            click.echo(f"licscan: cannot write to stdout: {exc.strerror or exc}", err=True)
+    sys.exit(EXIT_USAGE)
+
+
+def _write_file(path: str, text: str) -> None:
+    """The report to `path`, all or nothing (exit 2 with one line when it cannot be)."""
+    from licscan.atomic import write_text
+
+    try:
+        write_text(path, text)
+    except OSError as exc:
+        _usage_error(f"cannot write {path}: {exc.strerror or exc}")
 
 
 def _count_models(manifest: str) -> int:

@@ -38,6 +38,7 @@ def build_lock(
     fetcher: Any = None,
     today: str | None = None,
     progress: Any = None,
+    timeout: float | None = None,
 ) -> Lockfile:
     """Judge every model of the manifest and return the lock (not written).  Entries that
     did not change keep their `checked_at` from the lock already on disk.  Raises
@@ -51,7 +52,7 @@ def build_lock(
     if fetcher is None:
         from licscan.sources import Fetcher
 
-        fetcher = Fetcher(offline=offline, jobs=jobs)
+        fetcher = Fetcher(offline=offline, jobs=jobs, timeout=timeout)
     results = scan_targets(plan.targets, plan.policy, fetcher, jobs, progress)
     policy_file, policy_sha = policy_ref(_policy_source(plan), path.parent)
     lock = Lockfile(
@@ -131,12 +132,14 @@ def verify(
     fetcher: Any = None,
     today: str | None = None,
     progress: Any = None,
+    timeout: float | None = None,
 ) -> Verification:
     """Judge the manifest again (online) and compare with its lock.  Raises LockError when
     there is no readable lock, UsageError for a bad manifest or policy."""
     path = Path(lock_path) if lock_path else lock_path_for(manifest)
     old = load_lock(path)
-    current = build_lock(manifest, path, jobs=jobs, fetcher=fetcher, today=today, progress=progress)
+    current = build_lock(manifest, path, jobs=jobs, fetcher=fetcher, today=today,
+                         progress=progress, timeout=timeout)  # fmt: skip
     drift: list[Drift] = []
     errors: list[str] = []
     if (old.policy_file, old.policy_sha256) != (current.policy_file, current.policy_sha256):

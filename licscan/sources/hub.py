@@ -43,6 +43,7 @@ from licscan.sources.files import (
 log = logging.getLogger("licscan.sources")
 _SHA = re.compile(r"^[0-9a-f]{40}$")
 DEFAULT_JOBS = 8
+DEFAULT_TIMEOUT = 60.0  # seconds one Hub request may take in all, retries included
 
 
 class FetchError(Exception):
@@ -109,8 +110,9 @@ class Fetcher:
     readme: download README.md for every Hub model (line evidence, card body); False
         reads the card from the API's card data unless it is missing (~1 request/model).
     retries / max_retry_wait / retry_base_wait: attempts per call, total seconds asleep
-        (429 Retry-After included), first back-off; timeout: seconds per request
-        (default HF_HUB_DOWNLOAD_TIMEOUT).
+        (429 Retry-After included), first back-off; timeout: the total deadline of one
+        request in seconds, retries included (default 60): past it the model is an
+        `error` (a server dripping one byte at a time cannot hold the scan).
     base_max_age: seconds a base model's head commit (an unpinned `base_model`, looked up
         for lineage) seen by an earlier scan is trusted without asking the Hub again; 0
         always asks.  Pinned targets never ask: their commit's metadata never changes.
@@ -547,9 +549,10 @@ class Fetcher:
                 from licscan.sources.hubapi import HubAPI, Retry
 
                 endpoint = self.endpoint or constants.ENDPOINT
-                timeout = self._timeout or float(constants.HF_HUB_DOWNLOAD_TIMEOUT)
-                self._api_obj = HubAPI(endpoint, self._token, timeout,
-                                       Retry(*self._retry_args), self._count)  # fmt: skip
+                deadline = self._timeout or DEFAULT_TIMEOUT
+                read = float(constants.HF_HUB_DOWNLOAD_TIMEOUT)  # one silence, then retry
+                self._api_obj = HubAPI(endpoint, self._token, deadline,
+                                       Retry(*self._retry_args), self._count, read)  # fmt: skip
             return self._api_obj
 
     def _has_token(self) -> bool:
