@@ -390,7 +390,7 @@ def folder_digest(folder: str | os.PathLike | None) -> str | None:
     license files.  Weights are left out on purpose: they are often not checked in, and a
     lock must not go stale on a clone without them (`verify` still sees their formats)."""
     from licscan.sources.files import license_paths, readme_path
-    from licscan.sources.local import list_files
+    from licscan.sources.local import inside, list_files
 
     if not folder or not Path(folder).is_dir():
         return None
@@ -400,9 +400,11 @@ def folder_digest(folder: str | os.PathLike | None) -> str | None:
     except OSError:
         return None
     readme = readme_path(files)
+    bound = os.path.realpath(root)
     h = hashlib.sha256()
     for name in [*([readme] if readme else []), *license_paths(files)]:
-        h.update(f"{name}\0{file_sha256(root / name) or '-'}\0".encode())
+        digest = file_sha256(root / name) if inside(root / name, bound) else "outside"
+        h.update(f"{name}\0{digest or '-'}\0".encode())
     return h.hexdigest()
 
 

@@ -47,6 +47,7 @@ def walk(
     from licscan.engine.evaluate import assess
 
     lineage = Lineage()
+    tree = _tree(snapshot)
     root = _identity(snapshot.repo_id or snapshot.target.ref, _folder(snapshot))
     seen = {root, *(_identity(i, None) for i in _ids(snapshot))}
     _self_reference(snapshot, lineage)
@@ -72,6 +73,10 @@ def walk(
                 lineage.nodes.append(node)
                 if depth > max_depth:
                     node.error = f"not followed: lineage deeper than {max_depth} levels"
+                    continue
+                if folder is not None and not _within(folder, tree):
+                    node.error = f"not read: the folder lies outside {tree or 'the scan'}"
+                    lineage.notes.append(f"base_model '{ref}' of {names[-1]} {node.error}")
                     continue
                 child = _fetch(ref, folder, fetch_repo)
                 if child.repo_id and child.repo_id.lower() != ref.lower():
@@ -104,7 +109,8 @@ def base_refs(snapshot: ModelSnapshot) -> list[tuple[str, Path | None]]:
 
 def _fill(node: LineageNode, child: ModelSnapshot, assess) -> None:
     """The ancestor's own assessment; a fetch problem leaves it unresolved unless the
-    card still names a known license (a gated base read without a token)."""
+    card still names a known license (a gated base read without a token): a license
+    file alone, with the card unread, is part of the evidence, and never enough."""
     node.revision = child.revision
     if child.repo_id and "/" in child.repo_id:
         node.id = child.repo_id
@@ -112,10 +118,10 @@ def _fill(node: LineageNode, child: ModelSnapshot, assess) -> None:
         node.error = child.error
         return
     assessment = assess(child)
-    known = [lic for lic in assessment.licenses if lic.license]
+    declared = [lic for lic in assessment.licenses if lic.license and lic.source[:5] == "card:"]
     if assessment.unreadable:
         node.error = assessment.unreadable
-    elif child.error and not known:
+    elif child.error and not declared:
         node.error = child.error
     else:
         node.assessment = assessment
@@ -160,6 +166,21 @@ def _relation(snapshot: ModelSnapshot) -> str | None:
 
 def _looks_like_path(value: str) -> bool:
     return value.startswith(("./", "../", "/", "~", ".\\", "..\\"))
+
+
+def _tree(snapshot: ModelSnapshot) -> Path | None:
+    """Where a local card may name its bases by path: the manifest's folder tree, or the
+    folder given on the command line (a card is untrusted: `/etc` or `../../x` is not)."""
+    target = snapshot.target
+    if target.kind != "local" or not target.path:
+        return None
+    if target.location:
+        return Path(target.location[0]).resolve().parent
+    return Path(target.path).resolve()
+
+
+def _within(folder: Path, tree: Path | None) -> bool:
+    return tree is not None and (folder == tree or folder.is_relative_to(tree))
 
 
 def _folder(snapshot: ModelSnapshot) -> Path | None:

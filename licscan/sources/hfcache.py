@@ -47,8 +47,11 @@ def cache_targets(cache_dir: str | os.PathLike | None = None) -> list[Target]:
 
 
 def read_cached(target: Target) -> ModelSnapshot:
-    """A cached snapshot folder, as is (offline): only the files downloaded there."""
-    snap = read_folder(target, target.path, revision=target.revision, repo_id=target.repo_id)
+    """A cached snapshot folder, as is (offline): only the files downloaded there.  Its
+    files are links into the repository's blobs/: followed there, and nowhere else."""
+    repo = Path(target.path).parents[1] if target.path else None  # models--org--name
+    snap = read_folder(target, target.path, revision=target.revision, repo_id=target.repo_id,
+                       within=repo)  # fmt: skip
     snap.notes.insert(
         0, "read from the local HF cache: only downloaded files are known (list may be partial)"
     )

@@ -374,6 +374,10 @@ def _describe(exc: BaseException, has_token: bool, timeout: float, endpoint: str
         return f"cannot connect to {endpoint}"
     if isinstance(exc, httpx2.RemoteProtocolError):
         return "connection closed early (truncated response)"
+    if isinstance(exc, httpx2.NetworkError):
+        if "reset" in str(exc).lower():
+            return "connection reset by the server"
+        return f"network error ({type(exc).__name__}: {_first_line(exc)})"
     if isinstance(exc, ValueError):
         return f"unreadable answer from the Hub ({_first_line(exc)})"
     return f"{type(exc).__name__}: {_first_line(exc)}"
