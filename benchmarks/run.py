@@ -9,6 +9,8 @@
    cold and warm cache, 16 jobs: models/s, requests/model, peak RSS.
 3. precommit: warm `licscan check` of a locked 20-model manifest, `licscan --version`,
    and the top import offenders.
+4. faults: the 200-model fault scan (tests/fault_scenario.py) through the CLI, clean and
+   with 56 faulted repositories: wrongly passed, changed verdicts, wall, RSS, requests.
 
 --quick: tiny sizes (a smoke run in seconds; the figures mean nothing, ScanCode skipped
 unless --scancode is given).  Nothing here asserts: a missed target is printed MISSED.
@@ -25,11 +27,12 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import bench_classify
+import bench_faults
 import bench_precommit
 import bench_scan
 from common import CORPUS, machine, table
 
-SECTIONS = ("classify", "scan", "precommit")
+SECTIONS = ("classify", "scan", "precommit", "faults")
 
 
 def classify_section(args: argparse.Namespace) -> str:
@@ -58,6 +61,14 @@ def precommit_section(args: argparse.Namespace) -> str:
     return bench_precommit.render(bench_precommit.measure(n, runs))
 
 
+def faults_section(args: argparse.Namespace) -> str:
+    timeout = 1.0 if args.quick else 2.5
+    opts = argparse.Namespace(timeout=timeout, jobs=16, latency=0.0 if args.quick else 0.02)
+    res = bench_faults.measure(opts)
+    title = f"fault scan: 200 models, --timeout {timeout:g}, loopback Hub"
+    return table(title, bench_faults.HEADER, bench_faults.rows(res, timeout))
+
+
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--quick", action="store_true", help="tiny sizes: a smoke run")
@@ -68,7 +79,7 @@ def main(argv: list[str] | None = None) -> int:
     info = [*machine(), ("load average at start", _load())]
     print(table("machine", ("", ""), info), flush=True)
     runners = {"classify": classify_section, "scan": scan_section,
-               "precommit": precommit_section}  # fmt: skip
+               "precommit": precommit_section, "faults": faults_section}  # fmt: skip
     for name in SECTIONS:
         if name in args.only:
             print("\n" + runners[name](args), flush=True)
