@@ -17,7 +17,7 @@ from licscan.detect.clause_rules import Hit
 from licscan.detect.clause_text import Document
 from licscan.detect.clause_text import prepare as _prepare
 from licscan.detect.fastre import compile_fast
-from licscan.model import RESTRICTING_FLAGS, TERM_FLAGS, WITHHOLDING_FLAGS, Flag
+from licscan.model import TERM_FLAGS, WITHHOLDING_FLAGS, Flag
 
 
 @lru_cache(maxsize=4)
@@ -105,17 +105,13 @@ _EXTERNAL_GRANT = compile_fast(
     r"written)\s+(?:[\w-]+\s+){0,2}(?:agreement|plan|subscription|order\s+form|contract)",
     re.IGNORECASE,
 )
-_OSI_TITLES = compile_fast(
-    r"^\s*(?:apache\s+license|mit\s+license|the\s+mit\s+license|bsd\s+[23]-clause|gnu\s+(?:affero\s+|"
-    r"lesser\s+|library\s+)?general\s+public\s+license|mozilla\s+public\s+license|eclipse\s+public\s+"
-    r"license|isc\s+license|boost\s+software\s+license|european\s+union\s+public\s+licen[cs]e)\b",
-    re.IGNORECASE,
-)
 
 
 def category_from_clauses(text: str, flags: list[Flag]) -> tuple[str, bool]:
     """Category and osi_approved of a text that matches no known license, from its clause
-    flags alone.  Fails closed: no grant found -> unknown; when in doubt, the stricter."""
+    flags alone.  Fails closed: no grant found -> unknown; when in doubt, the stricter.
+    Never `osi-open`: a custom license is not an OSI license, however open its grant
+    reads (`osi-open` is earned only by identity, see licscan.engine.classify)."""
     ids = {f.id for f in flags}
     doc = prepare(text)
     if ids & WITHHOLDING_FLAGS:
@@ -123,13 +119,7 @@ def category_from_clauses(text: str, flags: list[Flag]) -> tuple[str, bool]:
     policy = _is_policy(doc)
     if not policy and (not _has_grant(doc) or _grant_elsewhere(doc)):
         return "unknown", False
-    restrictive = ids & RESTRICTING_FLAGS
-    if restrictive == {"output-training-conditional"} and "copyleft" in ids:
-        restrictive = set()  # share-alike extended to models made from outputs
-    if restrictive or policy:
-        return "open-weight", False
-    head = next((s.text for s in doc.segments if s.text.strip()), "")
-    return "osi-open", bool(_OSI_TITLES.match(head))
+    return "open-weight", False
 
 
 def _has_grant(doc: Document) -> bool:
