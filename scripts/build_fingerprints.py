@@ -30,10 +30,10 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from licscan.detect.fingerprint import build_database, dump_database, sampled_hashes  # noqa: E402
-from licscan.detect.normalize import decode, tokenize  # noqa: E402
 import yaml  # noqa: E402
 
+from licscan.detect.fingerprint import build_database, dump_database, sampled_hashes  # noqa: E402
+from licscan.detect.normalize import decode, tokenize  # noqa: E402
 from licscan.knowledge import KnowledgeBase, _yaml_load, load_dir  # noqa: E402
 
 
