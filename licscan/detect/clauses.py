@@ -12,12 +12,12 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
-from licscan.detect import clause_output, clause_terms, clause_use
+from licscan.detect import clause_output, clause_roles, clause_terms, clause_use
 from licscan.detect.clause_rules import Hit
 from licscan.detect.clause_text import Document
 from licscan.detect.clause_text import prepare as _prepare
 from licscan.detect.fastre import compile_fast
-from licscan.model import TERM_FLAGS, WITHHOLDING_FLAGS, Flag
+from licscan.model import TERM_FLAGS, WITHHOLDING_FLAGS, Evidence, Flag
 
 
 @lru_cache(maxsize=4)
@@ -43,16 +43,33 @@ def _flags(doc: Document, source: str) -> list[Flag]:
     hits += clause_terms.use_restrictions(doc)
     hits += clause_terms.copyleft(doc)
     hits += clause_terms.geo_restriction(doc)
-    by_flag: dict[str, Hit] = {}
+    return _evidence(doc, source, hits)
+
+
+MAX_EVIDENCE = 3  # quotes kept per flag: the decisive clause first
+
+
+def _evidence(doc: Document, source: str, hits: list[Hit]) -> list[Flag]:
+    """One flag per taxonomy flag hit, in taxonomy order.  Every hit is kept and ranked by
+    the role of its sentence (clause_roles): the decisive clause is quoted first and gives
+    the value; a flag hit only by exemptions is not set."""
+    by_flag: dict[str, list[Hit]] = {}
     for hit in hits:
-        by_flag.setdefault(hit.flag, hit)
+        by_flag.setdefault(hit.flag, []).append(hit)
     out = []
     for flag in TERM_FLAGS:
-        hit = by_flag.get(flag)
-        if hit is None:
+        ranked = clause_roles.ranked(by_flag.get(flag, []))
+        if not ranked:
             continue
-        start, end = doc.quote_span(hit.seg, hit.start, hit.end)
-        out.append(Flag(flag, hit.value, [doc.evidence(source, start, end)], note=hit.note))
+        evidence: list[Evidence] = []
+        for _, hit in ranked:
+            ev = doc.evidence(source, *doc.quote_span(hit.seg, hit.start, hit.end))
+            if ev not in evidence:
+                evidence.append(ev)
+            if len(evidence) == MAX_EVIDENCE:
+                break
+        decisive = ranked[0][1]
+        out.append(Flag(flag, decisive.value, evidence, note=decisive.note))
     return out
 
 
@@ -76,7 +93,7 @@ _GRANT = compile_fast(
     r"|授予您|许可您|您可以"
     # "grants irrevocable permission to anyone", "hereby grants the right to", "gives
     # everyone permission", "confers on all recipients unlimited rights"
-    r"|\b(?:grants?|gives?|confers?|extends?)\s+(?:upon\s+|to\s+|on\s+)?(?:[\w,-]+\s+){0,4}?"
+    r"|\b(?:grants?|gives?|confers?|extends?)\s+(?:upon\s+|to\s+|on\s+)?(?:[\w,-]+\s+){0,6}?"
     r"(?:permission|the\s+rights?|rights|a\s+licen[cs]e|licen[cs]es?)\b(?!\s+(?:in\s+)?(?:trademarks?|"
     r"patents?\b))"
     r"|\b(?:everyone|anyone|everybody|anybody|all\s+persons|the\s+public)\s+(?:is|are)\s+(?:hereby\s+)?"

@@ -570,9 +570,16 @@ def _changed_sentences(
 
 
 def _notice_words(words: list[str]) -> bool:
-    """A copyright notice a re-wrap left inside a sentence ('... License, Copyright (c)
-    Foo Inc.'), or 'All rights reserved': a holder's words, not terms."""
-    return "copyright" in words or words == ["all", "rights", "reserved"]
+    """A copyright notice a re-wrap left inside a short sentence ('... License, Copyright
+    (c) Foo Inc.'), or 'All rights reserved': a holder's words, not terms ("by the
+    copyright holder at any time" is not a notice)."""
+    if words == ["all", "rights", "reserved"]:
+        return True
+    at = words.index("copyright") if "copyright" in words else -1
+    if at < 0 or at > 12 or at + 1 >= len(words):
+        return False
+    nxt = words[at + 1]
+    return nxt == "c" or (len(nxt) == 4 and nxt.isdigit())
 
 
 SMALL_EDIT = 4  # words a sentence may gain or lose and still be "the same sentence, edited"
