@@ -627,3 +627,55 @@ def test_scancode_copyleft_and_permissive_texts() -> None:
     assert tp / (tp + fn) >= 0.6  # the rest: LaTeX/manual "verbatim" terms, non-English texts
     assert tp / (tp + fp) >= 0.85  # the "permissive" hits: OFL, Ms-PL, Free Art (FSF: copyleft)
     assert withheld <= 0.01 * permissive
+
+
+# --- the evidence model: every hit ranked by its clause's role ------------------------------
+
+
+def test_the_limit_is_the_decisive_quote_not_the_definition_or_the_grant() -> None:
+    text = (
+        '"Non-Commercial Purpose" means any purpose other than commercial advantage.\n'
+        "You may use the Model for evaluation, for example for non-commercial benchmarks.\n"
+        "You may not use the Model for any commercial purpose without written authorization "
+        "from Acme.\n"
+    )
+    nc = flag(text, "non-commercial")
+    assert (
+        nc.evidence[0].lines == (3, 3) and "without written authorization" in nc.evidence[0].quote
+    )
+
+
+@pytest.mark.parametrize(
+    "exemption",
+    [
+        "The restriction to non-commercial use only does not apply to non-profit organisations.",
+        "Section 2 shall not apply to any use of the Model for academic research and evaluation "
+        "purposes only.",
+        "Universities are exempt from Section 2 when they use the Model for non-commercial "
+        "research only.",
+    ],
+)
+def test_an_exemption_never_raises_a_flag(exemption: str) -> None:
+    grant = "Acme grants you a license to use and share the Model. "
+    assert ids(grant + exemption) == []
+    # the same words as a limit do raise it
+    assert ids(grant + "The Model may only be used for non-commercial research.") != []
+
+
+def test_a_limit_and_its_exemption_in_one_sentence() -> None:
+    text = (
+        "You may use the Model for any purpose. Licensees with more than 100 million monthly "
+        "active users need a separate license; this requirement does not apply to non-profit "
+        "organisations."
+    )
+    cap = flag(text, "user-threshold")
+    assert cap.value == "100000000" and "monthly active users" in cap.evidence[0].quote
+
+
+def test_an_enumeration_in_one_paragraph_takes_its_lead_in() -> None:
+    text = (
+        "Customer shall not, and shall not permit any third party to: (a) copy the Product; "
+        "(b) modify, translate or create derivative works of the Product; (c) rent it."
+    )
+    nd = flag(text, "no-derivatives")
+    assert nd.evidence[0].quote.startswith("(b) modify")

@@ -196,10 +196,13 @@ def _lines(text: str) -> list[str]:
 def _sentence_evidence(
     tokens: Tokens, lines: list[str], source: str, span: tuple[int, int]
 ) -> Evidence:
-    """The input lines a token range sits on, quoted (at most 300 characters)."""
+    """The input lines a token range sits on, quoted verbatim (at most 300 characters)."""
     first, last = tokens.lines[span[0]], tokens.lines[max(span[0], span[1] - 1)]
-    quote = " ".join(" ".join(lines[i - 1].split()) for i in range(first, last + 1))
-    return Evidence(source, quote if len(quote) <= 300 else quote[:297] + "...", (first, last))
+    quote = "\n".join(lines[first - 1 : last]).strip()  # verbatim
+    if len(quote) > 300:
+        quote = quote[:300].rsplit(" ", 1)[0]
+        last = first + quote.count("\n")
+    return Evidence(source, quote, (first, last))
 
 
 # --- classification --------------------------------------------------------------------

@@ -130,6 +130,18 @@ def _version(nums: list[str]) -> str:
     return ".".join(parts)
 
 
+def _numbers(words: list[str], j: int, nums: list[str]) -> list[str]:
+    """Version components from words[j] on ("2 0" of "2.0"); a number that a month name
+    follows is a day ("version 3, 19 November 2007"), not a component."""
+    n = len(words)
+    while j < n and _NUM.match(words[j]) and len(nums) < 3 and len(words[j]) <= 3:
+        if nums and j + 1 < n and words[j + 1] in _MONTHS:
+            break
+        nums.append(words[j])
+        j += 1
+    return nums
+
+
 def statements(words: list[str], names: frozenset[str]) -> tuple[set[str], set[str]]:
     """Version numbers ("version 2.0", "v1.1", "<name> 3.3") and dates ("July 23, 2024",
     "2024-07-23", "May 2024") stated in normalised words; dates as 'YYYY-MM[-DD]'."""
@@ -138,19 +150,12 @@ def statements(words: list[str], names: frozenset[str]) -> tuple[set[str], set[s
     n = len(words)
     for i, w in enumerate(words):
         nums: list[str] = []
-        if w in _VERSION_WORDS or w in names:
-            j = i + 1
-            if w == "release" and j < n and words[j] == "date":
-                continue
-            while j < n and _NUM.match(words[j]) and len(nums) < 3 and len(words[j]) <= 3:
-                nums.append(words[j])
-                j += 1
+        if (w in _VERSION_WORDS or w in names) and not (
+            w == "release" and i + 1 < n and words[i + 1] == "date"
+        ):
+            nums = _numbers(words, i + 1, [])
         elif m := _VNUM.match(w):
-            nums = [m.group(1)]
-            j = i + 1
-            while j < n and _NUM.match(words[j]) and len(nums) < 3 and len(words[j]) <= 3:
-                nums.append(words[j])
-                j += 1
+            nums = _numbers(words, i + 1, [m.group(1)])
         if nums:
             versions.add(_version(nums))
         month = _MONTHS.get(w)
@@ -212,7 +217,7 @@ def version_conflict(
     names = _names(entry)
     for s, e in spans:
         said_v, said_d = statements(tokens.words[s:e], names)
-        if versions and said_v and not said_v & versions:
+        if versions and said_v - versions:
             return s, e
         if dates and said_d and not any(_agrees(d, dates) for d in said_d):
             return s, e
