@@ -336,7 +336,7 @@ def _notice(
     flags.extend(f for f in detected if f.id in TERM_FLAGS)
     other = [
         (s, e) for s, e in tokens.sentences
-        if (s, e) != named and not identity._NORMATIVE.isdisjoint(tokens.words[s:e])
+        if (s, e) != named and identity.normative(tokens.words[s:e])
     ]  # fmt: skip
     category = strictest([entry.category, category_from_flags({f.id for f in flags})])
     if other:  # more than a pointer: terms of its own, not an OSI license

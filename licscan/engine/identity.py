@@ -92,9 +92,14 @@ _NORMATIVE = frozenset(
 )
 
 
+def normative(words: list[str]) -> bool:
+    """Do these words say anything about rights or duties?"""
+    return not _NORMATIVE.isdisjoint(words)
+
+
 def substantive(tokens: Tokens, change: Changed) -> bool:
     """Does a changed sentence say anything about rights or duties?"""
-    return not _NORMATIVE.isdisjoint(tokens.words[change.start : change.end])
+    return normative(tokens.words[change.start : change.end])
 
 
 def substantive_changes(analysis: Analysis) -> list[Changed]:
@@ -179,6 +184,7 @@ def _date_after(words: list[str], i: int, month: int | None, dates: set[str]) ->
         dates.add(f"{nxt[0]}-{month:02d}")
 
 
+@cache
 def _names(entry: LicenseEntry) -> frozenset[str]:
     """Product words a version number may follow ("llama 3.3"): the family and the first
     word of the name, when they are not generic words."""
@@ -189,6 +195,7 @@ def _names(entry: LicenseEntry) -> frozenset[str]:
     return frozenset(out)
 
 
+@cache
 def _known(entry: LicenseEntry) -> tuple[set[str], set[str]]:
     words: list[str] = []
     for part in (entry.key.replace("-", " "), entry.name, entry.version or "", *entry.markers):
