@@ -546,6 +546,9 @@ def _changed_sentences(
     list marker is no change)."""
     r0, r1, q0, q1 = span
     ref = refs[0]
+    template = any(r in ref.fillable for r in range(r0, r1))
+    q_tok = (tokens.sentences[q1 - 1][1] - tokens.sentences[q0][0]) if q1 > q0 else 0
+    grown = q_tok - sum(ref.sentence_tokens[r0:r1])  # net words the text adds here
     known = set(chain.from_iterable(r.sentences for r in refs))
     known_skel: set[int] | None = None
     ref_skel = ref.skeleton if len(refs) == 1 else frozenset().union(*(r.skeleton for r in refs))
@@ -564,8 +567,18 @@ def _changed_sentences(
         if skel_hash in known_skel and not substituted:
             continue
         words = tokens.words[s:e]
-        fillable = (one_for_one and (r0 + i - q0) in ref.fillable) or _notice_words(words)
-        out.append(Changed(s, e, *skel.novelty(s, e, ref_skel), fillable=fillable))
+        novelty, samples = skel.novelty(s, e, ref_skel)
+        # Variable parts: a holder's name in a template sentence (one for one, or in a
+        # block re-cut around it, mostly the reference's words), a copyright notice, or a
+        # few words a re-cut merged in (a heading: at most 3 net words, at most one new
+        # sampled shingle); never a same-length substitution ("700" -> "7").
+        fillable = (
+            (one_for_one and (r0 + i - q0) in ref.fillable)
+            or (template and novelty <= 0.5)
+            or _notice_words(words)
+            or (not substituted and grown <= 3 and novelty * samples <= 1 and samples >= 3)
+        )
+        out.append(Changed(s, e, novelty, samples, fillable=fillable))
     return out
 
 

@@ -97,9 +97,38 @@ def normative(words: list[str]) -> bool:
     return not _NORMATIVE.isdisjoint(words)
 
 
+_DISCLAIMER = frozenset(
+    ["warranty", "warranties", "liable", "liability", "damages", "merchantability"]
+)
+_LIMITING = frozenset(
+    [
+        "only",
+        "solely",
+        "exclusively",
+        "prohibited",
+        "prohibit",
+        "forbidden",
+        "revoke",
+        "revocable",
+        "revocation",
+        "terminate",
+        "termination",
+        "commercial",
+        "research",
+        "export",
+        "not",
+    ]
+)
+
+
 def substantive(tokens: Tokens, change: Changed) -> bool:
-    """Does a changed sentence say anything about rights or duties?"""
-    return normative(tokens.words[change.start : change.end])
+    """Does a changed sentence say anything about rights or duties?  A reworded disclaimer
+    of warranty or liability does not (it grants and withholds nothing), unless it also
+    limits use."""
+    words = tokens.words[change.start : change.end]
+    if not _DISCLAIMER.isdisjoint(words) and _LIMITING.isdisjoint(words):
+        return False
+    return normative(words)
 
 
 def substantive_changes(analysis: Analysis) -> list[Changed]:
