@@ -34,8 +34,10 @@ def build_org(hub) -> None:
     custom = (UNSEEN / "acme-open-model-license.txt").read_text(encoding="utf-8")
     weights = {"model.safetensors": "w"}
     hub.add_model("meta-llama/Llama-3.1-8B", {"README.md": card(license="llama3.1"), **weights})
-    hub.add_model("acme/a-relabel", {"README.md": card(license="apache-2.0",
-                                                       base_model="acme/z-chat"), **weights})
+    hub.add_model(
+        "acme/a-relabel",
+        {"README.md": card(license="apache-2.0", base_model="acme/z-chat"), **weights},
+    )
     hub.add_model("acme/b-custom", {"README.md": card(license="other", license_name="acme-oml",
                                                       license_link="LICENSE"),
                                     "LICENSE": custom, **weights})  # fmt: skip
@@ -53,9 +55,17 @@ def build_org(hub) -> None:
                                                           base_model="meta-llama/Llama-3.1-8B",
                                                           base_model_relation="adapter"),
                                         "adapter_model.safetensors": "a"})  # fmt: skip
-    hub.add_model("mix/merge", {"README.md": card(license="llama3.1",
-                                                  base_model=["acme/d-mit", "acme/z-chat"],
-                                                  base_model_relation="merge"), **weights})
+    hub.add_model(
+        "mix/merge",
+        {
+            "README.md": card(
+                license="llama3.1",
+                base_model=["acme/d-mit", "acme/z-chat"],
+                base_model_relation="merge",
+            ),
+            **weights,
+        },
+    )
     hub.add_model("other/tool", {"README.md": card(license="mit"), **weights})
 
 
