@@ -109,8 +109,9 @@ def requests_line(s: CensusSummary) -> str:
         f"; {r['rate_limited']} rate-limited answers waited out" if r.get("rate_limited") else ""
     )
     return (
-        f"{total} Hub requests{per}: {r.get('listing', 0)} listing pages, {r.get('api', 0)} "
-        f"API calls, {r.get('files', 0)} file downloads{waits}; {s.seconds:.1f} s"
+        f"{_n(total, 'Hub request')}{per}: {_n(r.get('listing', 0), 'listing page')}, "
+        f"{_n(r.get('api', 0), 'API call')}, {_n(r.get('files', 0), 'file download')}{waits}; "
+        f"{s.seconds:.1f} s"
     )
 
 
@@ -130,13 +131,19 @@ def notes(s: CensusSummary) -> list[str]:
             "command with --resume to go on from there."
         )
     if s.unread:
+        one = s.unread == 1
         out.append(
-            f"{s.unread} models were judged on the known license their card declares; their "
-            "license files were listed but not read (--read-license-files reads them)."
+            f"{_n(s.unread, 'model')} {'was' if one else 'were'} judged on the known license "
+            f"{'its' if one else 'their'} card declares; {'its' if one else 'their'} license "
+            "files were listed but not read (--read-license-files reads them)."
         )
     if s.resumed:
-        out.append(f"{s.resumed} judgements were taken from the interrupted run (--resume).")
+        out.append(f"{_n(s.resumed, 'judgement')} taken from the interrupted run (--resume).")
     return out
+
+
+def _n(n: int, noun: str) -> str:
+    return f"{n} {noun}{'s' * (n != 1)}"
 
 
 def _sections(s: CensusSummary) -> list[tuple[str, dict[str, int]]]:

@@ -48,6 +48,7 @@ def render_html(s: CensusSummary) -> str:
         f'<p class="requests">{escape(requests_line(s))}</p>',
         *[f'<p class="note">{escape(n)}</p>' for n in notes(s)],
         _relabelled(s),
+        "<h2>Counts</h2>",
         '<section class="charts">',
         *[_chart(name, counts, s.models) for name, counts in _sections(s)],
         "</section>",
