@@ -132,11 +132,16 @@ def test_what_the_listing_lacks_is_fetched_or_the_model_is_an_error(hub):
             ).read_text(),
         },
     )
+    hub.add_model("acme/g-prose", {"README.md": "# About\n\n---\nlicense: mit\n---\n"})
     hub.fault(repo="acme/b-custom", where="api", status=500)  # its blob ids cannot be had
     result, data = census_json("--author", "acme", "--jobs", "2")
     models = by_id(data)
     assert api_calls(hub, "acme/f-nocard") == 1 and hub.count("/acme/f-nocard/resolve/") >= 1
     assert models["acme/f-nocard"]["verdict"] != "pass"
+    # no card data, no license file: the README alone is read (by path at the listed commit),
+    # and licscan finds the front matter the Hub did not (below the prose)
+    assert api_calls(hub, "acme/g-prose") == 0 and hub.count("/acme/g-prose/resolve/") == 1
+    assert models["acme/g-prose"]["licenses"][0]["license"] == "mit"
     broken = models["acme/b-custom"]
     assert broken["verdict"] == "error" and "acme/b-custom" in broken["error"]
     assert "Hub server error (HTTP 500)" in broken["error"]

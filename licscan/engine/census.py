@@ -8,7 +8,7 @@ short, never on an assumption (fail closed):
 - a card that names no known license (`other` without a known name, an unknown id, none
   at all) while the repo holds license files: `model_info` at the listed commit for blob
   ids, then each distinct text once (by blob id, across the census and across runs);
-- no card data while a README.md exists: the same, to read the README;
+- no card data while a README.md exists: the README, to learn why;
 - a base model outside the census: fetched once (and trusted for a day, as in `scan`);
 - a declared data set: its licenses, once per data set.
 
@@ -134,15 +134,19 @@ def declares_known_license(card: dict[str, Any] | None) -> bool:
 
 
 def needs_texts(meta: dict[str, Any], read_files: bool) -> bool:
-    """Whether the verdict needs file contents the listing does not carry."""
-    from licscan.sources.files import readme_path
-
-    card = meta.get("card_data")
-    if card is None and readme_path([s["path"] for s in meta.get("siblings") or []]):
-        return True  # the Hub could not read the card's metadata: read the README
+    """Whether the verdict needs license texts (read by blob id, so `model_info` first).
+    A README.md without card data is read too, by the fetcher, from the listing alone."""
     if not license_paths_of(meta):
         return False
-    return read_files or not declares_known_license(card)
+    return read_files or not declares_known_license(meta.get("card_data"))
+
+
+def needs_readme(meta: dict[str, Any]) -> bool:
+    """The Hub found no card metadata in a README.md: only the file says why."""
+    from licscan.sources.files import readme_path
+
+    names = [s["path"] for s in meta.get("siblings") or []]
+    return meta.get("card_data") is None and readme_path(names) is not None
 
 
 def license_paths_of(meta: dict[str, Any]) -> list[str]:
@@ -299,7 +303,7 @@ class Census:
 
     def _needs_network(self, meta: dict[str, Any]) -> bool:
         """A guess (a wrong one costs speed only): will judging this model wait on the Hub?"""
-        if self.plan.card_lines or not _complete(meta):
+        if self.plan.card_lines or not _complete(meta) or needs_readme(meta):
             return True
         texts = needs_texts(meta, self.plan.read_files) and not _has_blob_ids(meta)
         if texts and not self.fetcher.cache.has_meta(meta["id"], meta["sha"]):
