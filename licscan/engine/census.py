@@ -150,12 +150,15 @@ def needs_readme(meta: dict[str, Any]) -> bool:
 
 
 def license_paths_of(meta: dict[str, Any]) -> list[str]:
+    """The license files the fetcher would read (worked out once per listed model)."""
     from licscan.sources.files import license_paths
 
-    files = [s["path"] for s in meta.get("siblings") or []]
-    card = meta.get("card_data")
-    link = card.get("license_link") if isinstance(card, dict) else None
-    return license_paths(files, link if isinstance(link, str) else None)
+    if "license_paths" not in meta:
+        files = [s["path"] for s in meta.get("siblings") or []]
+        card = meta.get("card_data")
+        link = card.get("license_link") if isinstance(card, dict) else None
+        meta["license_paths"] = license_paths(files, link if isinstance(link, str) else None)
+    return meta["license_paths"]
 
 
 def _complete(meta: dict[str, Any]) -> bool:
@@ -242,6 +245,7 @@ class Census:
 
     # --- ordering: a derivative after the bases the census will list --------------------
     def _listed(self, meta: dict[str, Any]) -> None:
+        license_paths_of(meta)  # kept with the spilled listing
         if not self.listed.add(meta):
             return
         key = meta["id"].lower()

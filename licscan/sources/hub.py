@@ -403,7 +403,9 @@ class Fetcher:
             return
         wanted = self.readme or not api_card
         if not wanted:
-            cached = self._cached_bytes(snap, siblings[name])
+            # (a listing's file has no blob id: its README was never cached by one)
+            has_id = bool(siblings[name].get("blob_id"))
+            cached = self._cached_bytes(snap, siblings[name]) if has_id else None
             if cached is None:
                 snap.card = card_from_data(api_card)
                 snap.notes.append("card data read from the Hub API (README.md not downloaded)")
