@@ -34,3 +34,8 @@ def test_quick_benchmark_prints_every_table():
     assert warm[6].strip().startswith("0.000") and warm[7].strip() == "0 / 0"
     assert re.search(r"`licscan check` .*\| exit 0", out)
     assert "heavy imports: none" in out  # the hook never loads huggingface_hub & co.
+    # the census judged every model of the organisation, cold and warm; warm asks the Hub
+    # for the listing only
+    census = [line for line in out.splitlines() if re.match(r"\| 40 +\| (cold|warm)", line)]
+    assert len(census) == 2 and all("40 models (" in row for row in census)
+    assert census[1].split("|")[6].strip().startswith("1 / 0 / 0")
