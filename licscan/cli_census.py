@@ -29,7 +29,7 @@ def run_census_command(
     output: str | None,
     options: dict[str, Any],
 ) -> int:
-    from licscan.engine.census import census_exit, plan_census, run_census
+    from licscan.engine.census import CensusRootError, census_exit, plan_census, run_census
     from licscan.report.census import WHOLE, CensusWriter, headline, requests_line
     from licscan.sources.targets import UsageError
 
@@ -59,6 +59,10 @@ def run_census_command(
             replay=fmt not in WHOLE,
         )
         writer.close(summary)
+    except CensusRootError as exc:
+        _discard(out, tmp)
+        click.echo(f"licscan: {exc}", err=True)
+        return EXIT_ERROR
     except KeyboardInterrupt:
         _discard(out, tmp)
         click.echo(
@@ -77,6 +81,8 @@ def run_census_command(
             f"{summary.listing_error}; run again with --resume to go on",
             err=True,
         )
+    if not summary.models and not summary.listing_error:
+        click.echo(f"licscan: no model matched the selection ({selection.describe()})", err=True)
     if output and not options.get("quiet"):
         click.echo(
             f"licscan: {headline(summary)}; {requests_line(summary)}; "

@@ -247,3 +247,26 @@ def test_output_file_is_written_whole_or_not_at_all(hub, tmp_path):
     assert result.exit_code == 1 and out.read_text().startswith("<!DOCTYPE html>")
     assert "6 models: 1 fail, 4 warn, 1 pass" in result.stderr
     assert not list(tmp_path.glob(".licscan-census-*"))
+
+
+def test_an_unreadable_root_or_an_empty_selection_is_said_on_stderr(hub):
+    result = census("--derivatives-of", "nobody/nothing")
+    assert result.exit_code == 3
+    assert result.stderr.startswith(
+        "licscan: --derivatives-of nobody/nothing: repository not found"
+    )
+    empty = census("--author", "nobody")
+    assert empty.exit_code == 0 and "no model matched the selection (author nobody)" in empty.stderr
+
+
+def test_the_token_reaches_no_output_and_no_journal(hub, tmp_path, monkeypatch):
+    token = "hf_censusSecretToken1234567890"
+    monkeypatch.setenv("HF_TOKEN", token)
+    hub.fault(repo="acme/b-custom", where="api", status=403)
+    result = CliRunner().invoke(main, ["census", "--author", "acme", "--format", "jsonl"])
+    assert result.exit_code == 1 and "acme/b-custom" in result.stdout
+    assert all(h.get("authorization") == f"Bearer {token}" for h in hub.seen_headers)
+    cache = Path(os.environ["LICSCAN_CACHE_DIR"])
+    journals = list(cache.rglob("*.jsonl"))
+    assert journals and all(token not in p.read_text() for p in journals)
+    assert token not in result.stdout + result.stderr

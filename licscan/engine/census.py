@@ -431,6 +431,11 @@ def _internal_error(meta: dict[str, Any], policy: Policy, exc: Exception) -> Mod
 
 # --- wiring: fetcher, listing, journal ---------------------------------------------------
 
+
+class CensusRootError(Exception):
+    """The model whose derivatives were asked for could not be read (exit 3)."""
+
+
 CENSUS_RETRIES = 4  # as scan: a 5xx or a dropped connection is tried 4 times
 CENSUS_MAX_WAIT = 900.0  # but a 429 is waited out: up to 15 min asleep per call (3 waits)
 
@@ -469,6 +474,11 @@ def run_census(
         from licscan.sources.listing import Lister
 
         lister = Lister(fetcher.endpoint or constants.ENDPOINT, None, count)
+    root = plan.selection.derivatives_of
+    if root:  # judged as every direct derivative's base anyway (memoised): ask it first
+        snap = fetcher.fetch_repo(root)
+        if snap.error and snap.card is None and not snap.license_files:
+            raise CensusRootError(f"--derivatives-of {snap.error}")
     journal = None
     try:
         path = fetcher.cache.base / "census" / f"{journal_key(journal_parts(plan))}.jsonl"
