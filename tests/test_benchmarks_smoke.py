@@ -26,7 +26,7 @@ def test_quick_benchmark_prints_every_table():
     assert re.search(r"\| CPU +\| \S", out) and re.search(r"\| Python +\| 3\.\d+", out)
     assert re.search(r"\| in-process median ms/text +\| \d+\.\d\d", out)
     # every synthetic model got a verdict, cold and warm; warm re-scans ask the Hub nothing
-    scan_rows = [line for line in out.splitlines() if re.match(r"\| \d+ +\| (cold|warm)", line)]
+    scan_rows = [ln for ln in out.splitlines() if re.match(r"\| \d+ +\| (cold|warm) +\| \d+ ", ln)]
     assert len(scan_rows) == 2
     n = scan_rows[0].split("|")[1].strip()
     assert all(f"{n} models: " in row and "exit 0" in row for row in scan_rows)
