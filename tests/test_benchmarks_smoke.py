@@ -9,9 +9,12 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 ROOT = Path(__file__).resolve().parents[1]
 
 
+@pytest.mark.corpus  # the classify benchmark times the corpus texts
 def test_quick_benchmark_prints_every_table():
     env = {k: v for k, v in os.environ.items() if not k.startswith(("HF_", "HUGGING"))}
     env.pop("SCANCODE", None)  # the ScanCode column is optional; a quick run skips it
