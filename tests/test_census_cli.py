@@ -270,3 +270,11 @@ def test_the_token_reaches_no_output_and_no_journal(hub, tmp_path, monkeypatch):
     journals = list(cache.rglob("*.jsonl"))
     assert journals and all(token not in p.read_text() for p in journals)
     assert token not in result.stdout + result.stderr
+
+
+def test_read_license_files_reads_every_license_file(hub):
+    _, data = census_json("--author", "acme", "--read-license-files")
+    assert api_calls(hub, "acme/d-mit") == 1 and hub.count("/acme/d-mit/resolve/") == 1
+    sources = {lic["source"] for lic in by_id(data)["acme/d-mit"]["licenses"]}
+    assert sources == {"card:license", "file:LICENSE"}
+    assert data["census"]["license_files_unread"] == 0

@@ -279,13 +279,13 @@ class Census:
                 waiting = self.pending.get(dep)
                 if waiting is None:
                     continue
-                waiting.difference_update(self.listed_ready(waiting))
+                waiting.difference_update(self._ready_among(waiting))
                 if not waiting:
                     del self.pending[dep]
                     self._start(dep)
                     stack.append(dep)
 
-    def listed_ready(self, ids: set[str]) -> set[str]:
+    def _ready_among(self, ids: set[str]) -> set[str]:
         return {b for b in ids if b in self.listed and b not in self.pending}
 
     # --- judging ---------------------------------------------------------------------------
