@@ -469,6 +469,7 @@ def test_a_respelt_copy_with_a_changed_clause_is_still_modified(detectors) -> No
 # --- issue 11: identity must not override the text ----------------------------------------
 
 
+@pytest.mark.corpus
 def test_removed_clause_is_not_reported_whatever_the_coverage(detectors) -> None:
     text = read("llama-3.1-community.txt")
     start, end = text.index("2. Additional Commercial Terms"), text.index("3. Disclaimer")
@@ -479,6 +480,7 @@ def test_removed_clause_is_not_reported_whatever_the_coverage(detectors) -> None
     assert result.category == "open-weight"
 
 
+@pytest.mark.corpus
 def test_a_new_version_without_its_predecessors_cap_is_read_from_its_text(detectors) -> None:
     text = read("llama-3.1-community.txt")
     start, end = text.index("2. Additional Commercial Terms"), text.index("3. Disclaimer")
@@ -491,6 +493,7 @@ def test_a_new_version_without_its_predecessors_cap_is_read_from_its_text(detect
     assert_quotes_this_text(result, text)
 
 
+@pytest.mark.corpus
 def test_a_generic_title_never_selects_a_vendors_entry(detectors) -> None:
     mit = read("deepseek-r1-mit.txt")
     added = "\nYou must not use the Software to build weapons.\n"
@@ -504,6 +507,7 @@ def test_a_generic_title_never_selects_a_vendors_entry(detectors) -> None:
     )
 
 
+@pytest.mark.corpus
 def test_a_match_must_explain_most_of_the_text(detectors) -> None:
     eula = "\n".join(
         f"{i}. The Customer shall pay the fees for seat {i} before using the Product on "
@@ -514,6 +518,7 @@ def test_a_match_must_explain_most_of_the_text(detectors) -> None:
     assert result.category != "osi-open" and "unrecognized-license" in ids(result)
 
 
+@pytest.mark.corpus
 def test_an_exact_open_license_keeps_osi_open_and_a_changed_one_loses_it(detectors) -> None:
     text = read("apache-2.0-allenai-olmo.txt")
     assert classify_text(text, "L").category == "osi-open"
