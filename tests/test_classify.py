@@ -560,3 +560,14 @@ def test_cli_classify_json_on_an_invented_modified_license(tmp_path: Path) -> No
     for ev in flags["non-commercial"]["evidence"]:
         first, last = ev["lines"]
         assert ev["source"] == str(path) and ev["quote"] in "\n".join(lines[first - 1 : last])
+
+
+def test_a_notice_naming_an_open_license_binds_it_and_added_terms_change_it() -> None:
+    notice = "This model is licensed under the Apache License, Version 2.0.\n"
+    plain = classify_text(notice, "NOTICE")
+    assert (plain.match.key, plain.category, plain.osi_approved) == ("apache-2.0", "osi-open", True)
+    revocable = classify_text(notice + "The authors may revoke this license at any time.\n", "N")
+    assert revocable.match.key == "apache-2.0" and revocable.category == "open-weight"
+    mod = _modified(revocable)
+    assert mod.evidence[0].lines == (2, 2) and "revoke" in mod.evidence[0].quote
+    assert not revocable.osi_approved

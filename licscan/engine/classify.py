@@ -339,9 +339,13 @@ def _notice(
         if (s, e) != named and identity.normative(tokens.words[s:e])
     ]  # fmt: skip
     category = strictest([entry.category, category_from_flags({f.id for f in flags})])
+    match = LicenseMatch(entry.key, entry.name, 1.0, basis="title")
     if other:  # more than a pointer: terms of its own, not an OSI license
         category = strictest([category, "open-weight"])
-    match = LicenseMatch(entry.key, entry.name, 1.0, basis="title")
+        match.modified = True
+        match.differences = [_sentence_evidence(tokens, lines, source, span) for span in other]
+        why = f"the notice adds terms of its own to {entry.key} (quoted): review them"
+        flags.append(_modified_flag(source, entry, match, [why]))
     osi = entry.osi_approved and category == "osi-open"
     return TextClassification(source, match, category, osi, _ordered(flags), kind=_kind(entry))
 
@@ -470,7 +474,9 @@ def _unrecognized(
     language licscan does not read."""
     top = analysis.candidates[0] if analysis.candidates else None
     closest = other[0].key if other else (top.ref.key if top else None)
-    score = analysis.best.c_ref if other and analysis.best else (top.c_ref if top else 0.0)
+    # the entry it resembles (by text; by its title alone there is no score), or the closest
+    near = analysis.best if other else top
+    score = near.c_ref if near else 0.0
     match = LicenseMatch(None, None, score, closest=closest)
     if other:
         match.name = (
