@@ -428,7 +428,7 @@ def _segment(doc: Document) -> None:
     starts = doc._line_starts
     cuts: set[int] = {at for at in starts if _BLANK_LINE_RE.match(text, at)}
     if not text.isascii():
-        cuts.difference_update(_page_breaks(text, cuts))
+        cuts.difference_update(_page_breaks(doc, cuts))
     cuts.update(starts[i] for i in doc._items)
     heading_spans: set[int] = set()
     for i in doc._headings:
@@ -477,10 +477,11 @@ def _segment(doc: Document) -> None:
             lead_left = 60
 
 
-def _page_breaks(text: str, blanks: set[int]) -> list[int]:
-    """Blank lines inside a Chinese sentence (a PDF page break: a full line before that
-    ends with a Han character or a comma, the next starts with a Han character): not a
-    paragraph break.  (A short line before is a heading: "3.限制".)"""
+def _page_breaks(doc: Document, blanks: set[int]) -> list[int]:
+    """Blank lines inside a Chinese sentence (a PDF page break: the line before ends with a
+    Han character or a comma, the next starts with a Han character) are no paragraph break
+    - unless the line before is a short heading: an item ("3.限制") or a line on its own."""
+    text, starts = doc.text, doc._line_starts
     out = []
     for at in blanks:
         i = at - 1
@@ -491,8 +492,13 @@ def _page_breaks(text: str, blanks: set[int]) -> list[int]:
             j += 1
         if i < 0 or j >= len(text) or not _HAN_RE.match(text[j]):
             continue
-        if (_HAN_RE.match(text[i]) or text[i] in ",\u3001") and i - text.rfind("\n", 0, i) > 20:
-            out.append(at)
+        if not (_HAN_RE.match(text[i]) or text[i] in ",\u3001"):
+            continue
+        line = bisect_right(starts, i) - 1
+        alone = line == 0 or not text[starts[line - 1] : starts[line]].strip()
+        if i - starts[line] < 20 and (alone or line in doc._items):
+            continue
+        out.append(at)
     return out
 
 
