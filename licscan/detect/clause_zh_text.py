@@ -188,10 +188,10 @@ def zh_integer(text: str) -> int | None:
             section += (digit or 1) * _ZH_UNIT[ch]
             digit = 0
         elif ch == "万":
-            wan = (section + digit) * 10**4
+            wan = (section + digit or 1) * 10**4
             section = digit = 0
         elif ch == "亿":
-            yi = (wan + section + digit) * 10**8
+            yi = (wan + section + digit or 1) * 10**8
             wan = section = digit = 0
         else:
             return None
