@@ -132,6 +132,7 @@ def test_hand_rewritten_patterns_match_as_the_plain_ones(text):
     assert _spans(clause_use._NO_OR_NOT, low) == _spans(re.compile(r"\bno(?:t)?\b"), low)
     if low.isascii():  # the ASCII token pattern stands in for the full one on ASCII text
         assert normalize._ASCII_TOKEN_RE.findall(low) == normalize._TOKEN_RE.findall(low)
+        assert normalize._ASCII_SENT_END_RE.split(text) == normalize._SENT_END_RE.split(text)
 
 
 def _gated() -> list[tuple[str, object]]:

@@ -124,8 +124,19 @@ _RO = [
 ]
 
 
-def research_only(views: list[View]) -> list[Hit]:
+# "不得将模型部署于生产环境": evaluation and testing only (as in English, read only where no
+# non-commercial limit already says more).
+_NON_PRODUCTION = rule(
+    ("生产",), NEG + r"[^。;]{0,20}?(?:部署|用于|投入|应用)[^。;]{0,6}?生产(?:环境|系统|用途)"
+)
+
+
+def research_only(views: list[View], has_nc: bool) -> list[Hit]:
     found = _first(views, _RO, "research-only")
+    if found is None and not has_nc:
+        found = _first(views, [_NON_PRODUCTION], "research-only")
+        if found:
+            found.note = "use limited to non-production"
     return [found] if found else []
 
 
@@ -381,6 +392,7 @@ _GEO = rule(
     + r"|(?:许可|授权|本协议)[^。;]{0,20}?不(?:适用于|包括|涵盖|覆盖|延伸至)[^。;]{0,20}?"
     + _REGION
     + r"|不(?:向|在|对)[^。;]{0,6}?" + _REGION + r"[^。;]{0,20}?(?:提供|开放|授权|许可)"
+    r"|" + _REGION + r"[^。;]{0,30}?不(?:在|属于)[^。;]{0,8}?(?:许可|授权)[^。;]{0,4}?范围"
     r"|仅(?:限于?|适用于|在|于)[^。;]{0,10}?" + _REGION
     + r"[^。;]{0,10}?(?:使用|部署|提供|境内|地区|范围)",
 )  # fmt: skip
@@ -419,9 +431,10 @@ def hits(doc: Document) -> list[Hit]:
     if not chinese:
         return []
     prose = [v for v in chinese if not is_definition(v)]
+    nc = non_commercial(prose)
     return [
-        *non_commercial(prose),
-        *research_only(prose),
+        *nc,
+        *research_only(prose, has_nc=bool(nc)),
         *no_derivatives(chinese),
         *output_training(chinese),
         *thresholds(chinese),

@@ -31,6 +31,7 @@ _ASCII_TOKEN_RE = re.compile(r"[a-z0-9]+")
 _SENT_END_RE = re.compile(
     r"[.;:!?\uff1a]+[\"'\u201d\u2019)\]*_]*(?:\s|$)|[\u3002\uff1b\uff01\uff1f]+[\"'\u201d\u2019)\]*_]*"
 )
+_ASCII_SENT_END_RE = re.compile(r"[.;:!?]+[\"')\]*_]*(?:\s|$)")  # the same on ASCII, faster
 _TAG_RE = re.compile(r"<[^<>]{0,400}>")
 # Markup that a re-wrap may have broken across lines (tags, Markdown links).
 _WRAPPED_TAG_RE = re.compile(r"<[a-zA-Z/!][^<>]{0,400}>")
@@ -253,8 +254,10 @@ def tokenize(text: str) -> Tokens:
                 continue
         prev = raw
         line = line.lower()
-        words_in = _ASCII_TOKEN_RE.findall if line.isascii() else _TOKEN_RE.findall
-        pieces = _SENT_END_RE.split(line)
+        if line.isascii():
+            words_in, pieces = _ASCII_TOKEN_RE.findall, _ASCII_SENT_END_RE.split(line)
+        else:
+            words_in, pieces = _TOKEN_RE.findall, _SENT_END_RE.split(line)
         last = len(pieces) - 1
         for i, piece in enumerate(pieces):
             # a numbering marker at a true sentence start, wherever the line breaks fall
