@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import re
 
-from licscan.detect.clause_rules import Hit, Rule, rule
+from licscan.detect.clause_rules import Hit, Rule
 from licscan.detect.clause_text import Document
 from licscan.detect.clause_zh_text import (
     DIGITS,
@@ -28,6 +28,7 @@ from licscan.detect.clause_zh_text import (
     number_of,
     span_of,
     views,
+    zh_rule,
 )
 from licscan.detect.fastre import compile_fast
 
@@ -52,30 +53,30 @@ COMMERCIAL = (
     r"|营利(?:目的|性|活动)|盈利(?:目的|性|活动))"
 )
 _NC_LIMIT = [
-    rule(("商业", "营利", "盈利"), _ONLY + r"[^。;]{0,20}?非(?:商业|营利|盈利)"),
-    rule(  # a non-commercial grant or purpose: "基于非商业目的使用", "为…非商业用途之目的"
+    zh_rule(("商业", "营利", "盈利"), _ONLY + r"[^。;]{0,20}?非(?:商业|营利|盈利)"),
+    zh_rule(  # a non-commercial grant or purpose: "基于非商业目的使用", "为…非商业用途之目的"
         ("商业", "营利", "盈利"),
         r"(?:基于|出于|为了?|针对|(?<!适)用于|限于|(?<![可所])以)[^。;,]{0,15}?非(?:商业|营利|盈利)"
         r"(?:化|性)?的?"
         r"(?:用途|目的|使用|性质|场景)",
     ),
-    rule(("商业", "营利"), r"非(?:商业|营利)(?:性)?的?[^。;]{0,12}?(?:许可|授权|使用权)"),
+    zh_rule(("商业", "营利"), r"非(?:商业|营利)(?:性)?的?[^。;]{0,12}?(?:许可|授权|使用权)"),
 ]
-_PERSONAL = rule(  # "仅限个人学习使用"
+_PERSONAL = zh_rule(  # "仅限个人学习使用"
     ("个人", "私人"), _ONLY + r"[^。;,]{0,8}?(?:个人|私人)[^。;,]{0,6}?(?:用途|使用|目的)"
 )
-_NC_BAN = [rule(_NC_KEYS, NEG + r"[^。;,]{0,30}?" + COMMERCIAL)]
+_NC_BAN = [zh_rule(_NC_KEYS, NEG + r"[^。;,]{0,30}?" + COMMERCIAL)]
 _AUTH = r"(?:授权|许可|同意|批准|审批|审核|申请|获准)"
 _NC_AUTH = [
-    rule(  # "商业用途…须事先取得书面授权", "如需商业使用，请…联系…申请"
+    zh_rule(  # "商业用途…须事先取得书面授权", "如需商业使用，请…联系…申请"
         _NC_KEYS, COMMERCIAL + r"[^。;]{0,50}?(?:须|需|需要|应|应当|必须|请)[^。;]{0,40}?" + _AUTH
     ),
-    rule(  # "获得发布者书面授权后，可以以任何商业目的使用", "在获准后可以投入商业使用"
+    zh_rule(  # "获得发布者书面授权后，可以以任何商业目的使用", "在获准后可以投入商业使用"
         _NC_KEYS,
         r"(?:(?:获得|取得|经|得到)[^。;]{0,30}?(?:授权|许可|同意|批准)|获准)(?:后|之后)?[^。;]{0,12}?"
         r"(?:方可|才可以?|才能|可以?)[^。;]{0,20}?" + COMMERCIAL,
     ),
-    rule(  # "如需商业使用，不适用本协议"
+    zh_rule(  # "如需商业使用，不适用本协议"
         _NC_KEYS,
         COMMERCIAL + r"[^。;]{0,20}?不适用(?:于)?本(?:协议|许可)|本(?:协议|许可证?)[^。;]{0,10}?不"
         r"(?:适用于|涵盖|包括)[^。;]{0,10}?" + COMMERCIAL,
@@ -112,12 +113,12 @@ def non_commercial(views: list[View]) -> list[Hit]:
 # --- research-only ----------------------------------------------------------------------
 
 _RO = [
-    rule(
+    zh_rule(
         ("研究", "学术", "科研", "评估", "评测", "测试", "教学", "教育"),
         _ONLY
         + r"[^。;,]{0,15}?(?:研究|学术|科研|评估|评测|测试|教学|教育)(?:用途|目的|使用|活动)?",
     ),
-    rule(
+    zh_rule(
         ("研究", "学术", "科研"),
         NEG + r"[^。;]{0,20}?(?:用于|作)[^。;]{0,8}?(?:研究|学术|科研)[^。;]{0,6}?(?:以外|之外)",
     ),
@@ -126,7 +127,7 @@ _RO = [
 
 # "不得将模型部署于生产环境": evaluation and testing only (as in English, read only where no
 # non-commercial limit already says more).
-_NON_PRODUCTION = rule(
+_NON_PRODUCTION = zh_rule(
     ("生产",), NEG + r"[^。;]{0,20}?(?:部署|用于|投入|应用)[^。;]{0,6}?生产(?:环境|系统|用途)"
 )
 
@@ -143,7 +144,7 @@ def research_only(views: list[View], has_nc: bool) -> list[Hit]:
 # --- no-derivatives ---------------------------------------------------------------------
 
 _SHARE = r"(?:发布(?![者方页])|分发|再分发|传播|共享|公开|提供)"
-_ND = rule(
+_ND = zh_rule(
     ("修改", "改编", "演绎", "改动", "翻译", "微调", "衍生", "派生", "分发", "发布"),
     "|".join(
         NEG + alt
@@ -181,17 +182,17 @@ def no_derivatives(views: list[View]) -> list[Hit]:
 _TRAIN = r"(?:改进|改善|提升|优化|训练|蒸馏|增强)"
 _TRAIN_KEYS = ("改进", "改善", "提升", "优化", "训练", "蒸馏", "增强")
 _OUT_BAN = [
-    rule(  # "不得利用…的输出改进其他大语言模型"
+    zh_rule(  # "不得利用…的输出改进其他大语言模型"
         _TRAIN_KEYS,
         f"{NEG}[^。;]{{0,60}}?{_TRAIN}[^。;]{{0,20}}?(?:其他|其它|任何|别的|第三方|另一)[^。;]{{0,20}}?模型",
     ),
-    rule(  # "不得将输出用于训练其他模型", "禁止使用生成的数据开发竞争模型"
+    zh_rule(  # "不得将输出用于训练其他模型", "禁止使用生成的数据开发竞争模型"
         ("输出", "生成", "合成数据"),
         f"{NEG}[^。;]{{0,30}}?(?:输出|生成的?(?:内容|数据|结果|文本)|合成数据)[^。;]{{0,30}}?"
         r"(?:改进|改善|提升|优化|训练|蒸馏|增强|开发|构建)[^。;]{0,20}?模型",
     ),
 ]
-_OUT_IF = rule(  # "如果您使用…来训练…AI 模型，您还应在…名称的开头添加…"
+_OUT_IF = zh_rule(  # "如果您使用…来训练…AI 模型，您还应在…名称的开头添加…"
     _TRAIN_KEYS,
     rf"(?:如果|若|如)[^。;]{{0,20}}?(?:使用|利用)[^。;]{{0,50}}?{_TRAIN}[^。;]{{0,40}}?模型"
     r"[^。;]{0,60}?(?:须|必须|应当?|需|还应)",
@@ -241,13 +242,13 @@ _GAP = r"[^。;\d" + DIGITS + r"]"
 _USER_KEYS = ("用户", "月活", "日活", "周活", "访问")
 _REVENUE_KEYS = ("收入", "营收", "营业额", "销售额")
 _TH_USERS = [  # "月活跃用户数超过1亿", "超过一亿月活跃用户", "用户数在100万以上"
-    rule(_USER_KEYS, f"{_USERS}{_GAP}{{0,16}}?{_MORE}{_GAP}{{0,4}}?{NUM}"),
-    rule(_USER_KEYS, rf"{_MORE}\s*{NUM}[^。;\d]{{0,4}}?{_USERS}"),
-    rule(_USER_KEYS, f"{_USERS}{_GAP}{{0,16}}?{NUM}{_ABOVE}"),
+    zh_rule(_USER_KEYS, f"{_USERS}{_GAP}{{0,16}}?{_MORE}{_GAP}{{0,4}}?{NUM}"),
+    zh_rule(_USER_KEYS, rf"{_MORE}\s*{NUM}[^。;\d]{{0,4}}?{_USERS}"),
+    zh_rule(_USER_KEYS, f"{_USERS}{_GAP}{{0,16}}?{NUM}{_ABOVE}"),
 ]
 _TH_REVENUE = [  # "年收入超过1亿人民币", "营业收入在人民币五千万元以上"
-    rule(_REVENUE_KEYS, f"{_REVENUE}{_GAP}{{0,16}}?{_MORE}{_GAP}{{0,4}}?{_MONEY}"),
-    rule(_REVENUE_KEYS, f"{_REVENUE}{_GAP}{{0,16}}?{_MONEY}{_ABOVE}"),
+    zh_rule(_REVENUE_KEYS, f"{_REVENUE}{_GAP}{{0,16}}?{_MORE}{_GAP}{{0,4}}?{_MONEY}"),
+    zh_rule(_REVENUE_KEYS, f"{_REVENUE}{_GAP}{{0,16}}?{_MONEY}{_ABOVE}"),
 ]
 _CURRENCY_CODE = {
     "人民币": "CNY", "元": "CNY", "RMB": "CNY", "CNY": "CNY", "¥": "CNY", "￥": "CNY",
@@ -284,19 +285,19 @@ def _revenue_note(m: re.Match[str]) -> str:
 # --- prominent attribution --------------------------------------------------------------
 
 _PA = [
-    rule(  # "以显著方式标识'南北阁'", "显著说明模型来源于…", "突出显示'Built with X'"
+    zh_rule(  # "以显著方式标识'南北阁'", "显著说明模型来源于…", "突出显示'Built with X'"
         ("显著", "醒目", "突出", "明显"),
         r"(?:显著|醒目|突出|明显)(?!的?品牌)[^。;]{0,40}?(?:标识|标注|标明|注明|显示|展示|说明|声明"
         r"|标示|写明|载明)[^。;]{0,30}?(?:来源于|源自|基于[^。;]{0,20}?(?:开发|构建|训练|打造)"
         r'|"[^"]{1,30}"|品牌)',
     ),
-    rule(  # a name prefix: "在…模型名称的开头添加'glm-4'", "名称须以'X'开头"
+    zh_rule(  # a name prefix: "在…模型名称的开头添加'glm-4'", "名称须以'X'开头"
         ("名称", "命名"),
         r'(?:名称|命名)[^。;]{0,20}?(?:开头|前缀|冠以)[^。;]{0,10}?"'
         r'|(?:名称|命名)[^。;]{0,10}?以"[^"]{1,30}"(?:开头|开始|为前缀)'
         r'|(?:名称|命名)(?:前|之前|开头)[^。;]{0,6}?(?:加上|添加|冠以|包含|注明)[^。;]{0,4}?"',
     ),
-    rule(("built", "powered"), r'"\s*(?:built|powered)\s+(?:with|by|on|using)\b'),
+    zh_rule(("built", "powered"), r'"\s*(?:built|powered)\s+(?:with|by|on|using)\b'),
 ]
 
 
@@ -328,7 +329,7 @@ _HARMS = {
 _HARM_OF = {stem: name for name, stems in _HARMS.items() for stem in stems}
 _HARM_RE = compile_fast("|".join(sorted(_HARM_OF, key=len, reverse=True)))
 _PROMISE_NOT = compile_fast(r"(?:确保|保证|承诺)[^。;]{0,8}?不|" + NEG)
-_POLICY_REF = rule(
+_POLICY_REF = zh_rule(
     ("使用政策", "使用规范"),
     r"(?:可接受|禁止|负责任)?的?使用(?:政策|规范)[^。;]{0,30}?(?:遵守|约束|纳入|组成部分)"
     r"|(?:遵守|受)[^。;]{0,30}?使用(?:政策|规范)",
@@ -353,7 +354,7 @@ def use_restrictions(doc: Document, views: list[View]) -> list[Hit]:
 
 # --- copyleft -----------------------------------------------------------------------------
 
-_CL = rule(
+_CL = zh_rule(
     ("相同", "同样", "同一", "本协议", "本许可"),
     r"相同方式(?:再许可|授权|许可|共享|分发)"
     r"|(?:采取|采用|使用|以|按照)[^。;]{0,15}?(?:与)?(?:本|此)(?:许可协议|许可证|许可|协议)[^。;]{0,6}?"
@@ -382,7 +383,7 @@ _REGION = (
     r"(?:欧盟|欧洲经济区|欧洲|英国|美国|韩国|日本|俄罗斯|白俄罗斯|印度|伊朗|朝鲜|古巴|叙利亚"
     r"|中国大陆|中国境内|中国境外|香港|澳门|台湾|境外|海外)"
 )
-_GEO = rule(
+_GEO = zh_rule(
     ("欧盟", "欧洲", "英国", "美国", "韩国", "日本", "俄罗斯", "印度", "伊朗", "朝鲜",
      "古巴", "叙利亚", "中国", "香港", "澳门", "台湾", "境外", "海外"),
     NEG + r"[^。;]{0,30}?(?:在|于|向)[^。;]{0,6}?" + _REGION
@@ -411,7 +412,7 @@ def geo_restriction(views: list[View]) -> list[Hit]:
 
 # --- grants and the whole reading --------------------------------------------------------
 
-_GRANT = rule(
+_GRANT = zh_rule(
     ("授予", "授权", "许可", "可以", "有权"),
     r"(?<![不未无非被])(?:特此|在此|兹)?(?:授予|授权|许可)(?:您|你|被许可方|被许可人|被授权人|使用者|用户)"
     r"|(?<![不未无非被])授予[^。;]{0,60}?(?:许可|使用权|权利)"

@@ -15,7 +15,9 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
-from licscan.detect.clause_rules import Hit, Rule
+import ahocorasick
+
+from licscan.detect.clause_rules import Hit, Rule, rule
 from licscan.detect.clause_text import Document, Segment
 from licscan.detect.fastre import compile_fast
 
@@ -49,18 +51,42 @@ def _joined(text: str) -> tuple[str, tuple[int, ...] | None]:
     return "".join(parts), tuple(pos)
 
 
+_KEYS: set[str] = set()  # the keys of every Chinese rule, found in one pass per segment
+_automaton: list[ahocorasick.Automaton] = []
+
+
+def zh_rule(keys: tuple[str, ...], pattern: str) -> Rule:
+    """A Chinese detector's Rule (its keys join the one-pass key search of `views`)."""
+    _KEYS.update(keys)
+    _automaton.clear()
+    return rule(keys, pattern)
+
+
+def _keys_in(low: str) -> frozenset[str]:
+    if not _automaton:
+        auto = ahocorasick.Automaton()
+        for key in _KEYS:
+            auto.add_word(key, key)
+        auto.make_automaton()
+        _automaton.append(auto)
+    return frozenset(key for _, key in _automaton[0].iter(low)) if _KEYS else frozenset()
+
+
 @dataclass(slots=True)
 class View:
     """A segment as the Chinese detectors read it (see the module docstring)."""
 
     seg: Segment
     text: str
-    low: str
     pos: tuple[int, ...] | None
+    keys: frozenset[str]  # the rule keys the text holds
+    definition: bool = False  # '"商业用途"：指…' (see is_definition)
 
     def find(self, rule: Rule) -> list[re.Match[str]]:
         """Every match of `rule` (none unless one of its keys is present)."""
-        return list(rule.rx.finditer(self.text)) if rule.has_key(self.low) else []
+        if self.keys.isdisjoint(rule.keys):
+            return []
+        return list(rule.rx.finditer(self.text))
 
     def hit(self, flag: str, m: re.Match[str], value: str | None = None, note: str = "") -> Hit:
         a, b = m.start(), m.end() - 1
@@ -78,7 +104,8 @@ def views(doc: Document) -> list[View]:
         if seg.is_heading or not HAN.search(seg.text):
             continue
         text, pos = _joined(seg.text)
-        out.append(View(seg, text, text.lower(), pos))
+        definition = bool(_DEFINITION.match(text.strip()))
+        out.append(View(seg, text, pos, _keys_in(text.lower()), definition))
     return out
 
 
@@ -105,7 +132,7 @@ _SENTENCE_STOP = ";。!?\uff01\uff1f"
 
 
 def is_definition(view: View) -> bool:
-    return bool(_DEFINITION.match(view.text.strip()))
+    return view.definition
 
 
 def span_of(text: str, start: int, end: int, stops: str = _SENTENCE_STOP) -> tuple[int, int]:
