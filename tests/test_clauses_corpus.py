@@ -13,12 +13,14 @@ from pathlib import Path
 
 import pytest
 import yaml
+from conftest import CORPUS
 
 from licscan.detect.clauses import category_from_clauses, detect_clauses, is_use_policy
 from licscan.detect.normalize import decode
 
 ROOT = Path(__file__).resolve().parents[1]
-TEXTS = ROOT.parent / "shared" / "corpus" / "texts"
+TEXTS = CORPUS / "texts"
+pytestmark = pytest.mark.corpus  # every test here reads corpus texts
 LABELS = yaml.safe_load((ROOT / "tests" / "data" / "corpus_labels.yaml").read_text("utf-8"))[
     "texts"
 ]

@@ -7,16 +7,16 @@ import importlib
 import pkgutil
 import re
 import string
-from pathlib import Path
 
 import pytest
+from conftest import CORPUS
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import licscan.detect
 from licscan.detect.fastre import LazyPattern, _compile, lead_class
 
-CORPUS = Path(__file__).resolve().parents[1].parent / "shared" / "corpus" / "texts"
+TEXTS = CORPUS / "texts"
 
 
 def _patterns(value, seen) -> list[LazyPattern]:
@@ -66,9 +66,9 @@ def test_a_lazy_pattern_answers_as_the_compiled_one():
     assert lazy.search("commercial") is None
 
 
-@pytest.mark.skipif(not CORPUS.is_dir(), reason="needs ../shared/corpus")
+@pytest.mark.corpus
 def test_same_matches_on_the_corpus():
-    texts = [p.read_text(encoding="utf-8", errors="replace") for p in sorted(CORPUS.iterdir())]
+    texts = [p.read_text(encoding="utf-8", errors="replace") for p in sorted(TEXTS.iterdir())]
     for fast, plain in PAIRS:
         for text in texts[::4]:
             assert _spans(fast, text) == _spans(plain, text), plain.pattern[:80]
@@ -154,13 +154,13 @@ def _gated() -> list[tuple[str, object]]:
 GATED = _gated()
 
 
-@pytest.mark.skipif(not CORPUS.is_dir(), reason="needs ../shared/corpus")
+@pytest.mark.corpus
 def test_keys_are_necessary_on_the_corpus():
     """A key that a match can lack would skip that match: the gate must never decide."""
     from licscan.detect.clause_text import prepare
 
     assert len(GATED) > 30
-    for path in sorted(CORPUS.iterdir()):
+    for path in sorted(TEXTS.iterdir()):
         for seg in prepare(path.read_text(encoding="utf-8", errors="replace")).segments:
             for name, gated in GATED:
                 if gated.rx.search(seg.text):
