@@ -11,6 +11,7 @@ import re
 from pathlib import Path
 
 import pytest
+from conftest import CORPUS
 
 from licscan.detect.clause_zh_text import zh_integer
 from licscan.detect.clauses import category_from_clauses, detect_clauses
@@ -20,7 +21,7 @@ from licscan.model import Flag
 
 ROOT = Path(__file__).resolve().parents[1]
 UNSEEN = ROOT / "tests" / "data" / "unseen"
-TEXTS = ROOT.parent / "shared" / "corpus" / "texts"
+TEXTS = CORPUS / "texts"
 _HAN = re.compile(r"[\u4e00-\u9fff]")
 
 
@@ -251,7 +252,7 @@ VERSIONS = {
 }  # fmt: skip
 
 
-@pytest.mark.skipif(not TEXTS.is_dir(), reason="needs ../shared/corpus")
+@pytest.mark.corpus
 @pytest.mark.parametrize("name", sorted(VERSIONS))
 def test_versions_one_clause_apart_are_told_apart_without_their_titles(name: str) -> None:
     text = decode((TEXTS / name).read_bytes())
@@ -260,7 +261,7 @@ def test_versions_one_clause_apart_are_told_apart_without_their_titles(name: str
     assert classify_text(untitled, name).match.key == VERSIONS[name]
 
 
-@pytest.mark.skipif(not TEXTS.is_dir(), reason="needs ../shared/corpus")
+@pytest.mark.corpus
 def test_a_chinese_clause_added_to_a_chinese_license_is_located() -> None:
     text = decode((TEXTS / "openbmb-gml-unrestricted.txt").read_bytes())
     anchor = "- **商业化**：使用者可以以任何商业目的使用此通用模型。"
