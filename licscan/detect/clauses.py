@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
-from licscan.detect import clause_output, clause_roles, clause_terms, clause_use
+from licscan.detect import clause_output, clause_roles, clause_terms, clause_use, clause_zh
 from licscan.detect.clause_rules import Hit
 from licscan.detect.clause_text import Document
 from licscan.detect.clause_text import prepare as _prepare
@@ -56,20 +56,28 @@ def _evidence(doc: Document, source: str, hits: list[Hit]) -> list[Flag]:
     by_flag: dict[str, list[Hit]] = {}
     for hit in hits:
         by_flag.setdefault(hit.flag, []).append(hit)
+    english: dict[str, list[Hit]] = {}  # ranked, decisive first; none if only exemptions
+    for flag, found in by_flag.items():
+        ranked = clause_roles.ranked(found)
+        if ranked:
+            english[flag] = [h for _, h in ranked][:MAX_EVIDENCE]
+    # a bilingual text: both halves are read, the stricter reading wins, with both quotes
+    first = {flag: found[0] for flag, found in english.items()}
+    read = clause_zh.with_chinese(first, clause_zh.hits(doc))
     out = []
     for flag in TERM_FLAGS:
-        ranked = clause_roles.ranked(by_flag.get(flag, []))
-        if not ranked:
+        found = read.get(flag)
+        if not found:
             continue
+        value, note = clause_zh.stricter(found)  # the English decisive clause, then Chinese
+        if flag in english:
+            found = english[flag] + found[1:]
         evidence: list[Evidence] = []
-        for _, hit in ranked:
+        for hit in found:
             ev = doc.evidence(source, *doc.quote_span(hit.seg, hit.start, hit.end))
             if ev not in evidence:
                 evidence.append(ev)
-            if len(evidence) == MAX_EVIDENCE:
-                break
-        decisive = ranked[0][1]
-        out.append(Flag(flag, decisive.value, evidence, note=decisive.note))
+        out.append(Flag(flag, value, evidence, note=note))
     return out
 
 
@@ -90,7 +98,6 @@ _GRANT = compile_fast(
     r"(?:is\s+)?(?:allowed|permitted|unrestricted)\b|\bmay\s+(?:be\s+)?(?:freely\s+)?(?:used|copied|"
     r"modified|distributed|redistributed|reproduced|incorporated)\b|\bfreely\s+(?:available|"
     r"redistributable|usable)|\bfree\s+to\s+be\s+used|\bmay\s+do\s+whatever|\bpublic\s+domain\b"
-    r"|授予您|许可您|您可以"
     # "grants irrevocable permission to anyone", "hereby grants the right to", "gives
     # everyone permission", "confers on all recipients unlimited rights"
     r"|\b(?:grants?|gives?|confers?|extends?)\s+(?:upon\s+|to\s+|on\s+)?(?:[\w,-]+\s+){0,6}?"
@@ -148,7 +155,7 @@ def _has_grant(doc: Document) -> bool:
                 seg.text[: m.start()]
             ):
                 return True
-    return False
+    return clause_zh.has_grant(doc)
 
 
 # "No license ... is granted", "nothing here grants you any rights": the opposite of a grant.
