@@ -8,6 +8,8 @@ Layout under `$LICSCAN_CACHE_DIR` (default `~/.cache/licscan`), version-prefixed
     v1/datasets/<org>--<name>.json          a dataset's declared licenses (+ fetch time)
     v1/classified/<stamp>/<key[:2]>/<key>.json  a license text's classification
                                             (licscan.engine.stored: key = text digest)
+    v1/census/<key>.jsonl                   a census's judgements, for --resume
+                                            (licscan.engine.journal)
 
 Every write is a temp file in the same folder then os.replace, so concurrent scans
 sharing a cache never see half a file.  Nothing here ever holds a token or a header:
@@ -180,7 +182,7 @@ def valid_meta(meta: dict[str, Any]) -> bool:
         return False
     if not (_strings(meta.get("tags")) and _strings(meta.get("base_models"))):
         return False
-    siblings = meta.get("siblings", [])
+    siblings = meta.get("siblings") or []  # (None: a listing's meta, files unknown)
     return isinstance(siblings, list) and all(
         isinstance(s, dict) and _typed(s, _SIBLING_TYPES, required=("path",)) for s in siblings
     )

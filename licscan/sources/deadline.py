@@ -1,11 +1,12 @@
-"""A total deadline for one Hub request, retries and waits included.
+"""A total deadline for one Hub request, retries included.
 
 httpx's timeouts bound each network operation, not a request: a server that sends one
 byte every few seconds never trips a read timeout and can hold a scan for hours.  So a
 request runs in its own (daemon) thread and the caller waits at most the deadline; past
 it the model gets a one-line error and the scan goes on.  The abandoned request notices
 at its next chunk (`Deadline.check`) or next network timeout, and ends; being a daemon
-thread it can never keep licscan from exiting.
+thread it can never keep licscan from exiting.  Sleeping between attempts (a back-off,
+the wait a 429 asks for) extends the deadline: the retry budget bounds those waits.
 """
 
 from __future__ import annotations
@@ -37,6 +38,11 @@ class Deadline:
     def remaining(self) -> float:
         return self.end - time.monotonic()
 
+    def extend(self, seconds: float) -> None:
+        """Time asleep between attempts (a back-off, a 429's Retry-After) is not time spent
+        talking to the server: the retry budget bounds it, not the deadline."""
+        self.end += seconds
+
     def expired(self) -> bool:
         return self.abandoned or self.remaining() <= 0
 
@@ -61,9 +67,10 @@ def run_within(seconds: float, fn: Callable[[Deadline], T]) -> T:
             done.set()
 
     threading.Thread(target=work, name="licscan-request", daemon=True).start()
-    if not done.wait(max(deadline.remaining(), 0.0)):
-        deadline.abandoned = True
-        raise DeadlineExceeded(seconds)
+    while not done.wait(max(deadline.remaining(), 0.0)):
+        if deadline.remaining() <= 0:  # (not merely extended by a wait meanwhile)
+            deadline.abandoned = True
+            raise DeadlineExceeded(seconds)
     ok, value = outcome[0]
     if ok:
         return value

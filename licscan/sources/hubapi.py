@@ -89,7 +89,7 @@ class Retry:
         on_retry: Callable[[], None] | None = None,
         deadline: Deadline | None = None,
     ) -> T:
-        """fn(), retried; never sleeping past `deadline` (the request's total budget)."""
+        """fn(), retried; `deadline` (the time the attempts may take) excludes the sleeps."""
         waited = 0.0
         for attempt in range(1, self.attempts + 1):
             try:
@@ -105,9 +105,10 @@ class Retry:
                         f"the server asked to wait {delay:g} s, over the {self.max_wait:g} s budget"
                     )
                     raise GaveUp(exc, attempt, waited, why) from exc
-                if deadline is not None and delay >= deadline.remaining():
-                    why = f"no time left within the {deadline.seconds:g} s deadline to try again"
-                    raise GaveUp(exc, attempt, waited, why) from exc
+                if deadline is not None:
+                    if deadline.expired():
+                        raise GaveUp(exc, attempt, waited, "the deadline has passed") from exc
+                    deadline.extend(delay)  # waiting is bounded by the budget above
                 if on_retry:
                     on_retry()
                 time.sleep(delay)
@@ -157,9 +158,10 @@ def redact(text: str, secrets: tuple[str, ...] = ()) -> str:
 class HubAPI:
     """The few Hub calls licscan makes, with retries; thread-safe.
 
-    timeout: the total deadline of one call, retries and waits included (licscan/sources/
-    deadline.py); read_timeout: the longest silence one attempt waits through before it is
-    retried (huggingface_hub's HF_HUB_DOWNLOAD_TIMEOUT), never past the deadline.
+    timeout: the deadline of one call, its retries included (licscan/sources/deadline.py;
+    the sleeps between attempts are bounded by the Retry budget instead); read_timeout:
+    the longest silence one attempt waits through before it is retried (huggingface_hub's
+    HF_HUB_DOWNLOAD_TIMEOUT), never past the deadline.
     API answers are read as they stream in and refused past API_CAP bytes."""
 
     def __init__(
