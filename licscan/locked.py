@@ -116,6 +116,12 @@ def disagreement(entry: LockEntry, result: ModelResult, policy: Policy) -> str |
     recorded = {p: (h.get("sha256"), h.get("blob_id")) for p, h in entry.license_files.items()}
     if files != recorded:
         return "locked license files do not match the files at the locked commit"
+    if len(entry.use) == 1:  # its one verdict was just compared: no judging again needed
+        (use,) = entry.use
+        if entry.verdicts != {use: entry.verdict}:
+            got = entry.verdicts.get(use, "nothing")
+            return f"locked verdict ({use}) {got} does not match {result.verdict}"
+        return None
     return use_disagreement(entry, policy)
 
 

@@ -192,3 +192,20 @@ def test_hub_models_report_the_same_with_and_without_the_lock(lock_project):
     with_lock, without = _all_formats(locked), _all_formats(fresh)
     for fmt in FORMATS:
         assert with_lock[fmt] == without[fmt], fmt
+
+
+def test_an_edited_per_use_verdict_is_reported_too(lock_project):
+    """`verdicts:` (each use alone) is what `check` reads for a model of several uses:
+    editing only that line is caught by both commands."""
+    p = lock_project
+    p.lock()
+    _edit(p.lock_path, "acme/nc", **{r"commercial: fail": "commercial: pass"})
+    check = check_manifests([str(p.manifest)])
+    messages = [x.message for x in check.problems]
+    assert f"{p.lock_path}: acme/nc: locked verdict (commercial) pass does not match fail" in (
+        messages
+    )
+    report = execute(plan_scan([str(p.manifest)]), fetcher=p.fetcher())
+    assert report.problems == [
+        f"{p.lock_path}: acme/nc: locked verdict (commercial) pass does not match fail"
+    ]
