@@ -324,3 +324,15 @@ def test_a_deeper_base_is_linked_by_its_parents_card(hub, fetcher):
     assert ("base:acme/middle:README.md", "base_model: acme/bare") in pairs
     assert any(src.startswith("base:acme/bare") and "no license" in q for src, q in pairs)
     assert "no license at all" in flags(r)["inherits-base-license"].note
+
+
+@pytest.mark.parametrize("base", ["Llama 3 8B (our fine-tune)", "meta‐llama/Llama-3.1-8B"])
+def test_a_base_no_hub_id_can_be_is_unresolved_not_dropped(hub, fetcher, base):
+    """`base_model` free text, or an id with a look-alike hyphen: the card says the model
+    derives from something; its terms are unknown, so it binds as unresolved."""
+    hub.add_model("acme/ft", {"README.md": readme("mit", f'"{base}"')})
+    (r,) = scan_targets([hub_target("acme/ft")], load_policy(None, ["commercial"]), fetcher)
+    (node,) = r.lineage
+    assert node["id"] == base and node["error"].startswith("not a Hub repo id")
+    assert r.verdict == "fail" and "inherits-base-license" in flags(r)
+    assert not any("not a Hub repo id; not followed" in n for n in r.notes)

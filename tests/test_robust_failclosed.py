@@ -295,7 +295,9 @@ def test_card_values_never_reach_a_terminal_raw(make_model, tmp_path):
     for args, out in outputs:  # ...without its control characters, as is every value
         assert not any(c in out for c in "\x1b\x07\x9b\x9d\r"), args
     explained = outputs[0][1]
-    assert "names 'evilclickterms'" in explained and "base_model 'org/baseclick'" in explained
+    assert "names 'evilclickterms'" in explained
+    # (a base_model no Hub id can be: unresolved, its terms unknown; never dropped)
+    assert "   - org/baseclick: no known license [unknown]  UNRESOLVED: not a Hub" in explained
     md = dict((a[-1], o) for a, o in outputs)["markdown"]
     assert "@octocat" not in md and "@&#8203;octocat" in md  # no ping from a PR comment
     report = run_scan([str(folder)], offline=True)

@@ -89,8 +89,33 @@ def walk(
                 _fill(node, child, assess)
                 if node.error is None:
                     nxt.append((child, (*names, node.id), (*keys, key)))
+            _unfollowable(snap, names[-1], depth, seen, lineage)
         frontier = nxt
     return lineage
+
+
+def _unfollowable(
+    snap: ModelSnapshot, parent: str, depth: int, seen: set[str], lineage: Lineage
+) -> None:
+    """A card's `base_model` that is neither a Hub repo id nor a folder licscan may read
+    still names a base whose terms bind the model: unresolved, never silently dropped.
+    (The Hub's computed lineage, when it has one, is what is followed instead.)"""
+    if snap.hub_base_models or snap.card is None:
+        return
+    from licscan.sources.card import normalize_repo_ref
+
+    raw = snap.card.raw.get("base_model")
+    local = _folder(snap) is not None
+    for value in [raw] if isinstance(raw, str) else raw if isinstance(raw, list) else []:
+        if not isinstance(value, str) or not value.strip() or normalize_repo_ref(value):
+            continue
+        if (local and _looks_like_path(value)) or f"bad:{value}" in seen:
+            continue
+        seen.add(f"bad:{value}")
+        node = LineageNode(value, depth, parent, relation=_relation(snap))
+        node.link = _link(snap, value, depth)
+        node.error = "not a Hub repo id or a readable folder: its terms cannot be checked"
+        lineage.nodes.append(node)
 
 
 def base_refs(snapshot: ModelSnapshot) -> list[tuple[str, Path | None]]:
