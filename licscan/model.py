@@ -7,6 +7,7 @@ upstream.  Names follow ../shared/docs/taxonomy.md exactly.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from enum import StrEnum
 from typing import Any, Literal
 
 Category = Literal["osi-open", "open-weight", "source-available", "unknown"]
@@ -56,20 +57,73 @@ def strictest(categories: list[str]) -> str:
     return max(categories, key=CATEGORY_ORDER.index)
 
 
+class EvidenceKind(StrEnum):
+    """What a piece of evidence is, so a report never dresses a paraphrase up as a quote."""
+
+    TEXT = "text"  # verbatim words of a file of the repository (license, policy, notice)
+    CARD = "card"  # the model card's metadata as written (README.md front matter)
+    HUB = "hub"  # what the Hub says: gating, a data set's declared license
+    KNOWLEDGE_BASE = "knowledge-base"  # licscan's own summary of a known license (rules/)
+    POLICY = "policy"  # the organisation's policy: a rule or a list entry
+    OBSERVED = "observed"  # licscan's own words about the repository: a file list, an
+    # unreadable file, weights in pickle format
+
+    @property
+    def quoted(self) -> bool:
+        """The words are the source's own (a reader may check them verbatim)."""
+        return self in (EvidenceKind.TEXT, EvidenceKind.CARD)
+
+    @classmethod
+    def infer(cls, source: str) -> EvidenceKind:
+        """The kind a source name implies: the default for evidence built without one and
+        for records written before kinds existed (a lock, a stored classification)."""
+        tail = source.removeprefix("base:")
+        if source.startswith("rules/") or "rules/licenses/" in tail:
+            return cls.KNOWLEDGE_BASE
+        if source.startswith("card:") or (source.startswith("base:") and
+                                          tail.endswith(":README.md")):  # fmt: skip
+            return cls.CARD
+        if source.startswith(("hub:", "dataset:")):
+            return cls.HUB
+        if source.startswith("policy"):
+            return cls.POLICY
+        if source == "files":
+            return cls.OBSERVED
+        return cls.TEXT
+
+    @classmethod
+    def parse(cls, value: Any, source: str) -> EvidenceKind:
+        """A kind read from a record (untrusted): unknown or missing -> inferred."""
+        try:
+            return cls(value)
+        except ValueError:
+            return cls.infer(source)
+
+
 @dataclass(frozen=True)
 class Evidence:
     """Where a claim comes from: `source` is e.g. 'LICENSE', 'card:license',
-    'rules/licenses/llama-3.1.yaml'; `lines` is a 1-based inclusive range or None."""
+    'rules/licenses/llama-3.1.yaml'; `lines` is a 1-based inclusive range or None.
+    `kind` says whether `quote` is the source's own words (see EvidenceKind); left out,
+    it is inferred from `source`."""
 
     source: str
     quote: str
     lines: tuple[int, int] | None = None
+    kind: EvidenceKind = None  # type: ignore[assignment]  # set in __post_init__
+
+    def __post_init__(self) -> None:
+        kind = self.kind
+        if not isinstance(kind, EvidenceKind):
+            kind = EvidenceKind.parse(kind, self.source)
+        object.__setattr__(self, "kind", kind)
 
     def to_dict(self) -> dict[str, Any]:
         return {
             "source": self.source,
             "lines": list(self.lines) if self.lines else None,
             "quote": self.quote,
+            "kind": self.kind.value,
         }
 
 

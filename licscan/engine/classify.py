@@ -30,6 +30,7 @@ from licscan.model import (
     WITHHOLDING_FLAGS,
     ClauseFact,
     Evidence,
+    EvidenceKind,
     Flag,
     LicenseMatch,
     TextClassification,
@@ -226,6 +227,7 @@ def classify_text(text: str, source: str) -> TextClassification:
                         source,
                         "[no passage located: the detectors disagree with the known terms]",
                         None,
+                        EvidenceKind.OBSERVED,
                     )
                 ],
                 note="; ".join(
@@ -262,7 +264,7 @@ def _known_flags(facts: list[tuple[LicenseEntry, ClauseFact]], detected: list[Fl
             out[fact.flag] = Flag(
                 fact.flag,
                 fact.value,
-                [Evidence(owner.file, fact.stated)],
+                [Evidence(owner.file, fact.stated, None, EvidenceKind.KNOWLEDGE_BASE)],
                 note=f"known term of {owner.name}; clause not quoted from this text",
             )
     return list(out.values())
@@ -388,7 +390,12 @@ def _unrecognized(
         Flag(
             "unrecognized-license",
             evidence=[
-                Evidence(source, lines[first - 1].strip()[:200] if lines else "", (first, first))
+                Evidence(
+                    source,
+                    lines[first - 1].strip()[:200] if lines else "",
+                    (first, first),
+                    EvidenceKind.TEXT,
+                )
             ],
             note=note,
         )
