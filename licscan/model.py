@@ -337,6 +337,47 @@ class ModelResult:
         }
 
 
+class ObligationKind(StrEnum):
+    """What a user must do to comply with a model's terms (licscan.engine.obligations)."""
+
+    ATTRIBUTION = "attribution"  # keep the license text and the authors' notices
+    KEEP_NOTICE = "keep-notice"  # ship the repository's NOTICE file with copies
+    DISPLAY_NOTICE = "display-notice"  # show "Built with ..." in the product
+    NAME_PREFIX = "name-prefix"  # derived models' names start with the model's name
+    PASS_ON_POLICY = "pass-on-policy"  # follow the use policy and pass it on to users
+    USER_LIMIT = "user-limit"  # stay under a user count
+    REVENUE_LIMIT = "revenue-limit"  # stay under an annual revenue
+    SAME_LICENSE = "same-license"  # derivatives under the same license (copyleft)
+    OUTPUT_TRAINING = "output-training"  # conditions or a ban on training with outputs
+    USE_LIMIT = "use-limit"  # non-commercial, research only, no derivatives
+    REGION_LIMIT = "region-limit"  # regions excluded
+    ACCEPT_TERMS = "accept-terms"  # someone must accept the Hub's gate terms
+    REVIEW = "review"  # an unrecognised license: a person must read what it requires
+
+
+@dataclass(frozen=True)
+class Obligation:
+    """One thing to do (or not do) to comply, in plain words, with the evidence for it."""
+
+    kind: ObligationKind
+    action: str  # "Display 'Built with Llama' prominently in the product ..."
+    evidence: tuple[Evidence, ...] = ()
+    flag: str | None = None  # the flag it comes from, if any
+    license: str | None = None  # the knowledge-base key it comes from, if known
+    text: str | None = None  # the exact words to show or the name prefix, when known
+    # (e.g. "Built with Llama"); a NOTICE file's own text for `keep-notice`
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "kind": self.kind.value,
+            "action": self.action,
+            "flag": self.flag,
+            "license": self.license,
+            "text": self.text,
+            "evidence": [e.to_dict() for e in self.evidence],
+        }
+
+
 @dataclass
 class ScanReport:
     """All results of one scan: what every formatter renders."""
@@ -365,6 +406,15 @@ class ScanReport:
 
 
 # --- knowledge base -------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class FlagInfo:
+    """A flag in plain words (rules/flags.yaml): what reports call and explain it."""
+
+    title: str
+    description: str  # what the flag means, one sentence
+    help: str  # what a reviewer should do about it
 
 
 @dataclass(frozen=True)

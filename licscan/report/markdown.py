@@ -32,6 +32,7 @@ from licscan.report.common import (
     short_rev,
     waiver_for,
 )
+from licscan.report.evidence import wording
 
 MARKER = "<!-- licscan-report -->"  # lets a CI job find and update its own comment
 GITHUB_LIMIT = 65536
@@ -217,12 +218,19 @@ def _policy_lines(m: ModelResult, p: PolicyFinding, hub: str) -> list[str]:
 
 
 def _evidence_lines(m: ModelResult, evidence: list, hub: str) -> list[str]:
+    """A quote as a blockquote under its file and lines (linked); anything else (licscan's
+    summary of a license, a Hub fact, a note) as a labelled plain line, never a quote."""
     out = []
     for ev in evidence:
-        where = escape_inline(evidence_where(ev))
+        w = wording(m, ev)
         url = evidence_link(m, ev, hub)
-        out.append(f"  [{where}]({url})" if url else f"  {where}")
-        out += ["  " + q for q in escape_quote(ev.quote)]
+        if w.quoted:
+            where = escape_inline(evidence_where(ev))
+            out.append(f"  [{where}]({url}) quoted:" if url else f"  {where} quoted:")
+            out += ["  " + q for q in escape_quote(ev.quote)]
+        else:
+            label = f"[{escape_inline(w.label)}]({url})" if url else escape_inline(w.label)
+            out.append(f"  _{label}:_ {escape_inline(w.text)}")
     return out
 
 

@@ -31,6 +31,7 @@ from licscan.report.common import (
     rule_of,
     waiver_for,
 )
+from licscan.report.evidence import inline
 
 SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
 RULE_IDS: tuple[str, ...] = (*FLAG_IDS, "model-error", "category-not-allowed", "policy-denied")
@@ -122,7 +123,7 @@ def _flag_result(m: ModelResult, flag: Flag, ctx: _Context) -> dict[str, Any]:
         head += f" ({flag.value})"
     parts = [head + "."]
     for ev in flag.evidence:
-        parts.append(f"{evidence_where(ev)}: “{one_line(ev.quote)}”")
+        parts.append(inline(m, ev, one_line(ev.quote)))
     if flag.note:
         parts.append(f"Note: {flag.note}.")
     waiver = waiver_for(m, flag)
@@ -166,7 +167,7 @@ def _policy_result(m: ModelResult, p: PolicyFinding, ctx: _Context) -> dict[str,
         else f"{p.subject} ({p.severity})"
     )
     parts = [f"{m.ref}: {what}, by {p.rule}."]
-    parts += [f"{evidence_where(ev)}: “{one_line(ev.quote)}”" for ev in p.evidence]
+    parts += [inline(m, ev, one_line(ev.quote)) for ev in p.evidence]
     if p.note:
         parts.append(f"Note: {p.note}.")
     evidence = list(p.evidence)
