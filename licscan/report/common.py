@@ -186,6 +186,24 @@ def rule_of(model: ModelResult, flag: Flag) -> str | None:
     return None
 
 
+_POLICY_LINE = re.compile(r"(?P<path>[^\s()]+\.ya?ml):(?P<line>\d+)")
+
+
+def rule_words(rule: str) -> str:
+    """A policy rule as a reader cites it: 'rules/policies/commercial.yaml:17 (commercial)'
+    -> 'commercial preset, line 17 (commercial)'; 'examples/policy.yaml:7' ->
+    'examples/policy.yaml, line 7'.  A preset lives inside the installed package, so its
+    path means nothing to the reader; its name and line do (`licscan explain` shows it)."""
+
+    def cite(m: re.Match[str]) -> str:
+        path = m["path"]
+        if path.startswith("rules/policies/"):
+            return f"{path[15:].rsplit('.', 1)[0]} preset, line {m['line']}"
+        return f"{path}, line {m['line']}"
+
+    return _POLICY_LINE.sub(cite, rule)
+
+
 def short_rev(revision: str | None) -> str:
     if not revision:
         return "-"
@@ -265,6 +283,8 @@ def evidence_link(model: ModelResult, ev: Evidence, base: str) -> str | None:
         return f"{base}/datasets/{quote(ev.source.removeprefix('dataset:'), safe='/')}"
     if model.source != "hub" and not ev.source.startswith("base:"):
         return None
+    if ev.source == "files":  # the repository's file list: its tree at the revision
+        return model_link(model, base)
     ref = evidence_file(model, ev)
     if ref is None:
         return None

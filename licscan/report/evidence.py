@@ -56,7 +56,7 @@ def file_words(ev: Evidence) -> str:
     base, path = split_source(ev.source)
     if path.startswith("card:") or (base and path == "README.md"):
         key = path.removeprefix("card:") if path.startswith("card:") else ""
-        what = f"README.md{_in_base(base)}" + (f" (`{key}`)" if key else "")
+        what = f"README.md{_in_base(base)}" + (f", key “{key}”" if key else "")
     else:
         what = f"{path or 'the repository'}{_in_base(base)}"
     span = span_words(ev.lines)
