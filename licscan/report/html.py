@@ -106,8 +106,8 @@ def model_view(m: ModelResult, hub: str, index: int) -> dict[str, Any]:
         "gated": m.gated if isinstance(m.gated, str) else ("yes" if m.gated else ""),
         "licenses": _licenses_view(m, hub),
         "flags": flags,
-        "blocking": [f["title"] for f in active if f["severity"] == "block"],
-        "warnings": [f["title"] for f in active if f["severity"] == "warn"],
+        "blocking": [f["short"] for f in active if f["severity"] == "block"],
+        "warnings": [f["short"] for f in active if f["severity"] == "warn"],
         "attention": _attention(m, active),
         "obligations": [_obligation_view(m, o, hub) for o in obligations(m)],
         "decisions": [
@@ -145,8 +145,8 @@ def _attention(m: ModelResult, active: list[dict[str, Any]]) -> list[str]:
     """What a person must look at for this model, in a few words each."""
     if m.error:
         return [f"could not be evaluated: {one_line(m.error, 160)}"]
-    out = [f"blocks: {f['title']}" for f in active if f["severity"] == "block"]
-    out += [f"warns: {f['title']}" for f in active if f["severity"] == "warn"]
+    out = [f"blocks: {f['short']}" for f in active if f["severity"] == "block"]
+    out += [f"warns: {f['short']}" for f in active if f["severity"] == "warn"]
     return out
 
 
@@ -222,6 +222,7 @@ def _policy_view(m: ModelResult, p: PolicyFinding, hub: str) -> dict[str, Any]:
     info = flag_info(p.rule_id)
     return {
         "id": p.subject,
+        "short": p.subject,
         "title": policy_title(p),
         "description": policy_description(p),
         "help": info.help,
@@ -241,6 +242,7 @@ def _flag_view(m: ModelResult, f: Any, hub: str) -> dict[str, Any]:
     rule = rule_of(m, f)
     return {
         "id": f.id,
+        "short": info.title,
         "title": info.title,
         "description": info.description,
         "help": info.help,
