@@ -154,7 +154,7 @@ def scan(targets: tuple[str, ...], uses: tuple[str, ...], policy_file: str | Non
     options = {"quiet": quiet, "keep_waived": sarif_keep_waived,
                "cyclonedx_version": cyclonedx_version}  # fmt: skip
     try:
-        write_reports(report, pairs, options, click.echo)
+        write_reports(report, pairs, options, click.echo, make_dirs=bool(output_dir))
     except OSError as exc:
         click.echo(f"licscan: {exc}", err=True)
         sys.exit(EXIT_USAGE)

@@ -51,15 +51,17 @@ def write_reports(
     pairs: list[tuple[str, str | None]],
     options: dict[str, Any],
     echo: Callable[..., Any],
+    make_dirs: bool = False,
 ) -> None:
-    """Render every report, then write them; OSError names the file that failed."""
+    """Render every report, then write them; OSError names the file that failed.
+    `make_dirs`: create missing folders (--output-dir), else a missing folder is an error."""
     texts = [(fmt, path, render(fmt, report, **options, output=path)) for fmt, path in pairs]
     written = []
     for fmt, path, text in texts:
         if path is None:
             echo(text, nl=False)
             continue
-        _write_atomic(Path(path), text)
+        _write_atomic(Path(path), text, make_dirs)
         written.append(f"{fmt} report written to {path}")
     if written:
         from licscan.report.text import summary_line  # the gate's log still says the outcome
@@ -67,10 +69,11 @@ def write_reports(
         echo(f"licscan: {summary_line(report)}; {', '.join(written)}", err=True)
 
 
-def _write_atomic(path: Path, text: str) -> None:
+def _write_atomic(path: Path, text: str, make_dirs: bool) -> None:
     tmp = path.with_name(f".{path.name}.tmp{os.getpid()}")
     try:
-        path.parent.mkdir(parents=True, exist_ok=True)
+        if make_dirs:
+            path.parent.mkdir(parents=True, exist_ok=True)
         tmp.write_text(text, encoding="utf-8")
         os.replace(tmp, path)
     except OSError as exc:
