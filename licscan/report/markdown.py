@@ -237,7 +237,7 @@ def _evidence_lines(m: ModelResult, evidence: list, hub: str) -> list[str]:
             out += ["  " + q for q in escape_quote(ev.quote)]
         else:
             label = f"[{escape_inline(w.label)}]({url})" if url else escape_inline(w.label)
-            out.append(f"  _{label}:_ {escape_inline(w.text)}")
+            out.append(f"  _{label}:_ {escape_inline(ev.quote)}")
     return out
 
 
