@@ -17,7 +17,42 @@ if os.environ.get("CI"):
     settings.load_profile("ci")
 
 TESTS = Path(__file__).resolve().parent
-CORPUS = TESTS.parents[0].parent / "shared" / "corpus"
+# The license corpus (real texts, cards, recorded Hub traffic) lives beside the checkout, in
+# ../shared/corpus; only CI is sure to have it.  LICSCAN_CORPUS points elsewhere.
+CORPUS = Path(os.environ.get("LICSCAN_CORPUS") or TESTS.parents[0].parent / "shared" / "corpus")
+HAVE_CORPUS = all(
+    (CORPUS / part).exists() for part in ("facts.yaml", "texts", "cards/SOURCES.tsv", "cassettes")
+)
+CORPUS_ABSENT = f"needs the license corpus ../shared/corpus (not found at {CORPUS})"
+
+
+def corpus_params(read):
+    """Parameters read from the corpus at collection time: read() when the corpus is
+    there, else [] (the test is marked `corpus` and skips with CORPUS_ABSENT)."""
+    return read() if HAVE_CORPUS else []
+
+
+def pytest_configure(config):
+    config.addinivalue_line("markers", "corpus: reads ../shared/corpus (skipped without it)")
+
+
+def pytest_sessionstart(session):
+    # CI has the corpus: LICSCAN_REQUIRE_CORPUS=1 (set by .ci/run) makes its absence a
+    # failure instead of a quiet skip of a third of the suite.
+    if os.environ.get("LICSCAN_REQUIRE_CORPUS") == "1" and not HAVE_CORPUS:
+        pytest.exit(f"LICSCAN_REQUIRE_CORPUS=1: {CORPUS_ABSENT}", returncode=1)
+
+
+def pytest_collection_modifyitems(config, items):
+    """Without the corpus, every test that reads it skips with one reason: tests marked
+    `corpus` and tests using the `corpus` or `lock_project` fixtures."""
+    if HAVE_CORPUS:
+        return
+    skip = pytest.mark.skip(reason=CORPUS_ABSENT)
+    for item in items:
+        fixtures = getattr(item, "fixturenames", ())
+        if item.get_closest_marker("corpus") or {"corpus", "lock_project"} & set(fixtures):
+            item.add_marker(skip, append=False)  # before an empty parameter set's own skip
 
 
 # --- sources / loopback Hub (H3) ------------------------------------------------------

@@ -10,18 +10,20 @@ from pathlib import Path
 import pytest
 import yaml
 from click.testing import CliRunner
+from conftest import CORPUS, corpus_params
 
 from licscan.cli import main
 from licscan.detect.normalize import decode
 from licscan.engine.classify import category_of, classify_path, classify_text
 
 ROOT = Path(__file__).resolve().parents[1]
-CORPUS = ROOT.parent / "shared" / "corpus"
 TEXTS = CORPUS / "texts"
-FACTS = {
-    e["file"].removeprefix("texts/"): e
-    for e in yaml.safe_load((CORPUS / "facts.yaml").read_text(encoding="utf-8"))
-}
+FACTS = corpus_params(
+    lambda: {
+        e["file"].removeprefix("texts/"): e
+        for e in yaml.safe_load((CORPUS / "facts.yaml").read_text(encoding="utf-8"))
+    }
+)
 LABELS_FILE = ROOT / "tests" / "data" / "corpus_labels.yaml"
 
 
@@ -74,6 +76,7 @@ def implied(entry: dict) -> tuple[set[str], set[str]]:
     return must, must_not
 
 
+@pytest.mark.corpus
 @pytest.mark.parametrize("name", sorted(FACTS))
 def test_corpus_text_flags_follow_the_facts(name: str) -> None:
     result = classify_text(read(name), name)
@@ -98,6 +101,7 @@ def labels() -> dict:
     return data.get("texts", data) if isinstance(data, dict) else {}
 
 
+@pytest.mark.corpus
 @pytest.mark.skipif(not LABELS_FILE.exists(), reason="corpus labels not written yet")
 @pytest.mark.parametrize("name", sorted(FACTS))
 def test_corpus_text_matches_its_label(name: str) -> None:
@@ -112,6 +116,7 @@ def test_corpus_text_matches_its_label(name: str) -> None:
         assert values[flag] == str(value)
 
 
+@pytest.mark.corpus
 def test_thresholds_carry_numbers() -> None:
     values = {f.id: f.value for f in classify_text(read("llama-3.1-community.txt"), "L").flags}
     assert values["user-threshold"] == "700000000"
@@ -122,6 +127,7 @@ def test_thresholds_carry_numbers() -> None:
     assert values["revenue-threshold"] == "1000000"
 
 
+@pytest.mark.corpus
 def test_every_flag_has_evidence_with_a_source() -> None:
     for name in (
         "llama-3.1-community.txt",
@@ -132,6 +138,7 @@ def test_every_flag_has_evidence_with_a_source() -> None:
             assert flag.evidence and all(e.source and e.quote for e in flag.evidence)
 
 
+@pytest.mark.corpus
 def test_appended_policy_adds_its_flags() -> None:
     text = read("llama-3.2-community.txt") + "\n\n" + read("llama-3.2-acceptable-use-policy.txt")
     result = classify_text(text, "LICENSE")
@@ -139,6 +146,7 @@ def test_appended_policy_adds_its_flags() -> None:
     assert "geo-restriction" in ids(result) and "modified-license" not in ids(result)
 
 
+@pytest.mark.corpus
 def test_unseen_version_is_named_by_its_title_line() -> None:
     text = (
         read("llama-3.2-community.txt")
@@ -165,6 +173,7 @@ def detectors():
     return pytest.importorskip("licscan.detect.clauses")
 
 
+@pytest.mark.corpus
 def test_added_non_commercial_clause_makes_a_modified_license(detectors) -> None:
     text = read("apache-2.0-allenai-olmo.txt")
     cut = text.index("   5. Submission of Contributions")
@@ -178,6 +187,7 @@ def test_added_non_commercial_clause_makes_a_modified_license(detectors) -> None
     assert result.category == "source-available" and not result.osi_approved
 
 
+@pytest.mark.corpus
 def test_removed_user_threshold_makes_a_modified_license(detectors) -> None:
     text = read("llama-3.1-community.txt")
     start, end = text.index("2. Additional Commercial Terms"), text.index("3. Disclaimer")
@@ -187,6 +197,7 @@ def test_removed_user_threshold_makes_a_modified_license(detectors) -> None:
     assert "user-threshold" in note
 
 
+@pytest.mark.corpus
 def test_removed_non_commercial_clause_changes_the_result(detectors) -> None:
     text = read("flux1-dev-noncommercial-v1.1.1.txt")
     original = classify_text(text, "LICENSE")
@@ -244,6 +255,7 @@ def test_unreadable_inputs_set_error(tmp_path: Path) -> None:
         assert result.error and result.category == "unknown" and result.match.key is None
 
 
+@pytest.mark.corpus
 def test_utf16_file_is_read(tmp_path: Path) -> None:
     path = tmp_path / "LICENSE"
     path.write_bytes(read("deepseek-r1-mit.txt").encode("utf-16"))
@@ -260,6 +272,7 @@ def test_category_of() -> None:
 # --- CLI ------------------------------------------------------------------------------
 
 
+@pytest.mark.corpus
 def test_cli_classify_json_follows_the_contract(tmp_path: Path) -> None:
     files = [str(TEXTS / "llama-3.1-community.txt"), str(TEXTS / "deepseek-r1-mit.txt")]
     res = CliRunner().invoke(main, ["classify", "--format", "json", *files])
@@ -281,6 +294,7 @@ def test_cli_classify_json_follows_the_contract(tmp_path: Path) -> None:
         assert ev["kind"] == "text" and ev["lines"]  # quoted from the file, with its lines
 
 
+@pytest.mark.corpus
 def test_cli_classify_text_and_error_exit(tmp_path: Path) -> None:
     bad = tmp_path / "weights.bin"
     bad.write_bytes(b"\x00\x01\x02" * 1000)
@@ -309,6 +323,7 @@ def test_cli_explain_key_and_hub_id() -> None:
     assert "source-available" in res.output and "non-commercial" in res.output
 
 
+@pytest.mark.corpus
 def test_second_license_in_one_file_binds_too() -> None:
     text = (
         read("deepseek-r1-mit.txt")
@@ -332,6 +347,7 @@ def _modified(result):
     return next(f for f in result.flags if f.id == "modified-license")
 
 
+@pytest.mark.corpus
 def test_changed_user_threshold_is_a_located_modification(detectors) -> None:
     original = read("llama-3.1-community.txt")
     text = original.replace("700 million", "7 million")
@@ -349,6 +365,7 @@ def test_changed_user_threshold_is_a_located_modification(detectors) -> None:
     assert "modified-license" not in ids(classify_text(original, "LICENSE"))
 
 
+@pytest.mark.corpus
 @pytest.mark.parametrize(
     ("name", "old", "new"),
     [
@@ -367,6 +384,7 @@ def test_a_word_changed_in_place_is_located(detectors, name: str, old: str, new:
     assert any(e.lines and e.lines[0] <= line <= e.lines[1] for e in _modified(result).evidence)
 
 
+@pytest.mark.corpus
 def test_removed_output_clause_is_reported_and_located(detectors) -> None:
     text = read("llama-2-community.txt")
     start = text.index("v. You will not use the Llama")
@@ -424,6 +442,7 @@ def _respelt(text: str) -> str:
     return text
 
 
+@pytest.mark.corpus
 @pytest.mark.parametrize(
     "name", ["apache-2.0-allenai-olmo.txt", "cc-by-4.0.txt", "llama-3.1-community.txt"]
 )
@@ -437,6 +456,7 @@ def test_a_copy_in_british_spelling_is_the_same_license(detectors, name: str) ->
     assert result.osi_approved == original.osi_approved
 
 
+@pytest.mark.corpus
 def test_a_respelt_copy_with_a_changed_clause_is_still_modified(detectors) -> None:
     text = _respelt(read("llama-2-community.txt"))
     text = text.replace("You will not use the Llama", "You will use the Llama", 1)

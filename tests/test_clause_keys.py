@@ -7,6 +7,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from conftest import CORPUS
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -15,7 +16,8 @@ from licscan.detect.clause_text import _DECLARED, Document, prepare
 from licscan.detect.normalize import decode
 
 ROOT = Path(__file__).resolve().parents[1]
-TEXTS = sorted((ROOT.parent / "shared" / "corpus" / "texts").glob("*.txt")) + sorted(
+# Without the corpus, the invented texts are still read (glob of a missing folder: nothing).
+TEXTS = sorted((CORPUS / "texts").glob("*.txt")) + sorted(
     (ROOT / "tests" / "data" / "unseen").glob("*.txt")
 )
 # Every declared key, plus keys of several words and one no detector declared.
@@ -42,7 +44,7 @@ def _having(doc: Document, keys: tuple[str, ...]) -> list[int]:
 
 def test_detectors_declare_their_keys():
     assert len(_DECLARED) > 100  # (else the index is not in use and this tests little)
-    assert {"commercial", "not", "nor ", "gpl", "商业"} <= _DECLARED
+    assert {"commercial", "not", "nor ", "gpl"} <= _DECLARED
 
 
 @pytest.mark.parametrize("path", TEXTS, ids=lambda p: p.name)

@@ -7,16 +7,16 @@ import importlib
 import pkgutil
 import re
 import string
-from pathlib import Path
 
 import pytest
+from conftest import CORPUS
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import licscan.detect
 from licscan.detect.fastre import LazyPattern, _compile, lead_class
 
-CORPUS = Path(__file__).resolve().parents[1].parent / "shared" / "corpus" / "texts"
+TEXTS = CORPUS / "texts"
 
 
 def _patterns(value, seen) -> list[LazyPattern]:
@@ -66,9 +66,9 @@ def test_a_lazy_pattern_answers_as_the_compiled_one():
     assert lazy.search("commercial") is None
 
 
-@pytest.mark.skipif(not CORPUS.is_dir(), reason="needs ../shared/corpus")
+@pytest.mark.corpus
 def test_same_matches_on_the_corpus():
-    texts = [p.read_text(encoding="utf-8", errors="replace") for p in sorted(CORPUS.iterdir())]
+    texts = [p.read_text(encoding="utf-8", errors="replace") for p in sorted(TEXTS.iterdir())]
     for fast, plain in PAIRS:
         for text in texts[::4]:
             assert _spans(fast, text) == _spans(plain, text), plain.pattern[:80]
@@ -109,12 +109,13 @@ def test_lead_class(pattern, flags, lead):
 
 _PLAIN_BOUNDARY = re.compile(
     r"(?=[.!?;:\u3002\uff01\uff1f\uff1b])"
-    r"(?:[.!?;][\"')\]]*(?=\s+[\"'(\[]?[A-Z0-9(])|:(?=[ \t]*\n)|[\u3002\uff01\uff1f\uff1b](?=.))"
+    r"(?:[.!?;][\"')\]]*(?=\s+[\"'(\[]?[A-Z0-9(])|:(?=[ \t]*\n)|[\u3002\uff01\uff1f\uff1b]"
+    r"|;(?=\s*[\u3400-\u9fff]))"
 )
 _PLAIN_CAPS_LINE = re.compile(r"^[^\na-z]{4,90}$", re.M)
 PROSE = ["The Model", "no", "not ", "No", "nota", ". ", ".) ", '." ', "; (a) ", ":\n", ":  \n",
-         "。", "！x", "?\n1", "e.g. You", "NOTICE\n", "THE SOFTWARE IS PROVIDED", "\n", "  ",
-         "Ünïcode"]  # fmt: skip
+         "。", "！x", "?\n1", ";许", "; \n可", "e.g. You", "NOTICE\n", "THE SOFTWARE IS PROVIDED",
+         "\n", "  ", "Ünïcode"]  # fmt: skip
 
 
 @settings(max_examples=300, deadline=None, suppress_health_check=list(HealthCheck))
@@ -131,6 +132,7 @@ def test_hand_rewritten_patterns_match_as_the_plain_ones(text):
     assert _spans(clause_use._NO_OR_NOT, low) == _spans(re.compile(r"\bno(?:t)?\b"), low)
     if low.isascii():  # the ASCII token pattern stands in for the full one on ASCII text
         assert normalize._ASCII_TOKEN_RE.findall(low) == normalize._TOKEN_RE.findall(low)
+        assert normalize._ASCII_SENT_END_RE.split(text) == normalize._SENT_END_RE.split(text)
 
 
 def _gated() -> list[tuple[str, object]]:
@@ -152,13 +154,13 @@ def _gated() -> list[tuple[str, object]]:
 GATED = _gated()
 
 
-@pytest.mark.skipif(not CORPUS.is_dir(), reason="needs ../shared/corpus")
+@pytest.mark.corpus
 def test_keys_are_necessary_on_the_corpus():
     """A key that a match can lack would skip that match: the gate must never decide."""
     from licscan.detect.clause_text import prepare
 
     assert len(GATED) > 30
-    for path in sorted(CORPUS.iterdir()):
+    for path in sorted(TEXTS.iterdir()):
         for seg in prepare(path.read_text(encoding="utf-8", errors="replace")).segments:
             for name, gated in GATED:
                 if gated.rx.search(seg.text):

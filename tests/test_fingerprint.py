@@ -12,12 +12,12 @@ from pathlib import Path
 
 import pytest
 import yaml
+from conftest import CORPUS
 
 from licscan.detect.fingerprint import match_text
 from licscan.detect.normalize import TextError, decode, tokenize
 
 ROOT = Path(__file__).resolve().parents[1]
-CORPUS = ROOT.parent / "shared" / "corpus"
 TEXTS = CORPUS / "texts"
 MAPPING = yaml.safe_load((ROOT / "rules" / "fingerprint-sources.yaml").read_text())["texts"]
 
@@ -78,6 +78,7 @@ def test_decode_refuses_binary_and_huge(data: bytes) -> None:
 # --- identity -----------------------------------------------------------------------
 
 
+@pytest.mark.corpus
 @pytest.mark.parametrize("name", sorted(MAPPING))
 def test_every_corpus_text_is_identified_exactly(name: str) -> None:
     match = match_text(read(name))
@@ -85,6 +86,7 @@ def test_every_corpus_text_is_identified_exactly(name: str) -> None:
     assert match.score >= 0.97 and not match.modified, match.differences
 
 
+@pytest.mark.corpus
 @pytest.mark.parametrize(
     ("name", "key", "rival"),
     [
@@ -170,6 +172,7 @@ PERTURBED = [
 ]
 
 
+@pytest.mark.corpus
 @pytest.mark.parametrize("how", sorted(PERTURBATIONS))
 @pytest.mark.parametrize("name", PERTURBED)
 def test_perturbed_copy_is_the_same_license(name: str, how: str) -> None:
@@ -180,6 +183,7 @@ def test_perturbed_copy_is_the_same_license(name: str, how: str) -> None:
         assert match.includes == ["llama-3.1-aup"]
 
 
+@pytest.mark.corpus
 def test_removed_clause_is_located() -> None:
     text = read("llama-3.1-community.txt")
     start = text.index("2. Additional Commercial Terms")
@@ -192,6 +196,7 @@ def test_removed_clause_is_located() -> None:
     )
 
 
+@pytest.mark.corpus
 def test_added_clause_is_quoted_from_the_input() -> None:
     text = read("apache-2.0-allenai-olmo.txt")
     cut = text.index("   5. Submission of Contributions")
@@ -233,6 +238,7 @@ def build(out: Path) -> None:
     )
 
 
+@pytest.mark.corpus
 def test_build_is_reproducible_and_matches_the_shipped_file(tmp_path: Path) -> None:
     build(tmp_path / "a.json")
     build(tmp_path / "b.json")

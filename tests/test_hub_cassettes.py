@@ -13,6 +13,7 @@ from pathlib import Path
 
 import pytest
 import vcr
+from conftest import CORPUS
 from loopback_hub import LoopbackHub
 
 from licscan.sources import Fetcher
@@ -20,7 +21,7 @@ from licscan.sources.targets import hub_target
 
 TESTS = Path(__file__).resolve().parent
 CASSETTES = TESTS / "cassettes"
-REAL = TESTS.parents[0].parent / "shared" / "corpus" / "cassettes"
+REAL = CORPUS / "cassettes"
 HOST = "http://hub.test"
 GRANTED = "hf_fixtureGrantedToken0000000001"  # from tests/fixtures/hub/acme/gated-model
 
@@ -120,6 +121,7 @@ def _real(name: str, ref: str, tmp_path, **kw):
         return f.fetch(hub_target(ref))
 
 
+@pytest.mark.corpus
 def test_real_renamed_repo(isolated_hf):
     snap = _real("InferenceApiTest.test_simple_inference.yaml", "bert-base-uncased", isolated_hf)
     assert snap.repo_id == "google-bert/bert-base-uncased"
@@ -136,6 +138,7 @@ def test_real_renamed_repo(isolated_hf):
     assert snap.error and snap.error.startswith("bert-base-uncased: LICENSE:")
 
 
+@pytest.mark.corpus
 def test_real_gated_llama_with_stale_base_model(isolated_hf):
     snap = _real("test_openai_compatibility_without_base_url.yaml",
                  "meta-llama/Meta-Llama-3.1-8B-Instruct", isolated_hf)  # fmt: skip
@@ -152,6 +155,7 @@ def test_real_gated_llama_with_stale_base_model(isolated_hf):
     assert base_model_ids(snap) == ["meta-llama/Llama-3.1-8B"]
 
 
+@pytest.mark.corpus
 def test_real_gated_llama3(isolated_hf):
     snap = _real("TestInferenceClient.test_chat_completion_unprocessable_entity.yaml",
                  "meta-llama/Meta-Llama-3-70B-Instruct", isolated_hf)  # fmt: skip
@@ -159,6 +163,7 @@ def test_real_gated_llama3(isolated_hf):
     assert "meta-llama/Meta-Llama-3-70B" in snap.card.base_models + snap.hub_base_models
 
 
+@pytest.mark.corpus
 def test_real_openrail_with_gated_prompt_but_not_gated(isolated_hf):
     snap = _real("TestInferenceClient.test_text_to_image_default[hf-inference,text-to-image].yaml",
                  "CompVis/stable-diffusion-v1-4", isolated_hf, readme=False)  # fmt: skip
@@ -168,12 +173,14 @@ def test_real_openrail_with_gated_prompt_but_not_gated(isolated_hf):
     assert snap.card_text is None
 
 
+@pytest.mark.corpus
 def test_real_openrail_plus_plus(isolated_hf):
     snap = _real("InferenceApiTest.test_text_to_image.yaml", "stabilityai/stable-diffusion-2-1",
                  isolated_hf, readme=False)  # fmt: skip
     assert snap.card.licenses == ["openrail++"] and len(snap.files) == 28
 
 
+@pytest.mark.corpus
 def test_real_second_rename_in_one_cassette(isolated_hf):
     name = "TestInferenceClient.test_hf_inference_get_recommended_model_has_recommendation.yaml"
     snap = _real(name, "t5-small", isolated_hf, readme=False)

@@ -17,6 +17,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
 import yaml
 from conftest import CORPUS
 from loopback_hub import Content
@@ -81,6 +82,7 @@ def assert_cache_whole(cache: Path) -> None:
             assert data["sha"] == path.stem and data["siblings"], path
 
 
+@pytest.mark.corpus
 def test_concurrent_scans_share_one_cache(loopback_hub, isolated_hf):
     hub = loopback_hub
     hub.latency = 0.005  # spread the requests so the processes' writes interleave

@@ -208,6 +208,7 @@ def mixed(tmp_path_factory):
         yield sc, clean, scan(hub, root / "run", refs)
 
 
+@pytest.mark.corpus
 def test_the_mix_is_what_the_issue_asks_for(mixed):
     sc, clean, report = mixed
     assert len(report.models) == 200 and len(sc.faulted) == 40
@@ -215,6 +216,7 @@ def test_the_mix_is_what_the_issue_asks_for(mixed):
     assert {m.verdict for m in clean.models} >= {"pass", "warn", "fail"}  # a real spread
 
 
+@pytest.mark.corpus
 def test_no_faulted_model_passes_and_each_says_why_in_one_line(mixed):
     sc, _, report = mixed
     by_ref = {m.ref: m for m in report.models}
@@ -230,6 +232,7 @@ def test_no_faulted_model_passes_and_each_says_why_in_one_line(mixed):
     assert not problems
 
 
+@pytest.mark.corpus
 def test_healthy_models_judged_as_in_a_clean_run(mixed):
     sc, clean, report = mixed
     before, after = verdicts(clean), verdicts(report)
@@ -238,6 +241,7 @@ def test_healthy_models_judged_as_in_a_clean_run(mixed):
     assert all(m.error is None for m in report.models if m.ref in before)
 
 
+@pytest.mark.corpus
 def test_exit_code_and_reports_carry_every_error(mixed):
     sc, _, report = mixed
     assert exit_code(report) == EXIT_FAIL  # healthy models fail too: fail wins over error
@@ -259,6 +263,7 @@ def test_exit_code_and_reports_carry_every_error(mixed):
 # --- the CLI: a manifest, HF_ENDPOINT, exit code 3 --------------------------------------------
 
 
+@pytest.mark.corpus
 def test_cli_scan_with_errors_and_no_failure_exits_3(loopback_hub, isolated_hf):
     """Through `licscan scan` in a fresh process: errors only (no model fails) -> 3,
     each error one line on the report, nothing on stderr but what licscan says."""
@@ -296,6 +301,7 @@ TOKEN = "hf_secretRobustnessToken0123456789abcdef"
 FORMATS = ("text", "json", "cyclonedx", "sarif", "markdown", "html")
 
 
+@pytest.mark.corpus
 def test_token_from_the_environment_never_leaks(loopback_hub, isolated_hf, caplog):
     """HF_TOKEN set as users do; the real CLI in a fresh process with huggingface_hub's
     request log on (HF_DEBUG), then in every output format with every logger at DEBUG:

@@ -3,15 +3,15 @@
 from __future__ import annotations
 
 import csv
-from pathlib import Path
 
 import pytest
+from conftest import CORPUS, corpus_params
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from licscan.sources.card import REGEX_YAML_BLOCK, card_from_data, parse_card
 
-CARDS = Path(__file__).resolve().parents[1].parent / "shared" / "corpus" / "cards"
+CARDS = CORPUS / "cards"
 
 
 def _rows() -> list[dict[str, str]]:
@@ -23,7 +23,7 @@ def _read(name: str) -> str:
     return (CARDS / name).read_bytes().decode("utf-8-sig", errors="replace")
 
 
-ROWS = _rows()
+ROWS = corpus_params(_rows)
 
 
 def test_regex_is_huggingface_hubs_own():
@@ -32,10 +32,12 @@ def test_regex_is_huggingface_hubs_own():
     assert REGEX_YAML_BLOCK.pattern == repocard.REGEX_YAML_BLOCK.pattern
 
 
+@pytest.mark.corpus
 def test_corpus_is_present():
     assert len(ROWS) >= 30, "the corpus cards are read from ../shared/corpus at test time"
 
 
+@pytest.mark.corpus
 @pytest.mark.parametrize("row", ROWS, ids=[r["file"][:60] for r in ROWS])
 def test_corpus_card_matches_sources_tsv(row):
     card = parse_card(_read(row["file"]))
@@ -58,6 +60,7 @@ def test_corpus_card_matches_sources_tsv(row):
         assert any("not at the top" in p for p in card.problems)
 
 
+@pytest.mark.corpus
 @pytest.mark.parametrize("row", ROWS, ids=[r["file"][:60] for r in ROWS])
 def test_key_lines_point_at_the_key_in_the_readme(row):
     text = _read(row["file"])
@@ -75,6 +78,7 @@ def test_gated_prompt_is_read_where_the_card_has_one():
         assert (card.gated_prompt is not None) == has_prompt, row["file"]
 
 
+@pytest.mark.corpus
 def test_yaml_error_names_the_readme_line():
     row = next(r for r in ROWS if r["front_matter"].startswith("yaml-error"))
     text = _read(row["file"])
@@ -85,6 +89,7 @@ def test_yaml_error_names_the_readme_line():
     assert problem.startswith("README.md: YAML error at line")
 
 
+@pytest.mark.corpus
 def test_trl_licence_typo_is_noted_and_placeholder_dropped():
     row = next(r for r in ROWS if "licence-typo" in r["file"])
     card = parse_card(_read(row["file"]))

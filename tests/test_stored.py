@@ -9,6 +9,7 @@ import shutil
 from pathlib import Path
 
 import pytest
+from conftest import CORPUS, corpus_params
 
 from licscan.engine import classify as classify_module
 from licscan.engine import stored
@@ -17,7 +18,7 @@ from licscan.engine.run import execute, plan_scan
 from licscan.sources import Fetcher
 from licscan.sources.cache import DiskCache
 
-CORPUS = Path(__file__).resolve().parents[1].parent / "shared" / "corpus" / "texts"
+TEXTS_DIR = CORPUS / "texts"
 TEXTS = {
     "nc": "cc-by-nc-4.0-audiocraft-weights.txt",
     "llama": "llama-3.1-community.txt",
@@ -33,7 +34,7 @@ def models(tmp_path) -> list[str]:
         folder = tmp_path / "models" / name
         folder.mkdir(parents=True)
         (folder / "README.md").write_text(f"---\nlicense: other\n---\n# {name}\n")
-        shutil.copyfile(CORPUS / TEXTS[text], folder / "LICENSE")
+        shutil.copyfile(TEXTS_DIR / TEXTS[text], folder / "LICENSE")
         folders.append(str(folder))
     return folders
 
@@ -63,6 +64,7 @@ def counted(monkeypatch) -> list[str]:
     classify.cache_clear()
 
 
+@pytest.mark.corpus
 def test_a_rescan_reads_each_text_back(models, tmp_path, counted):
     cache = tmp_path / "cache"
     first = _scan(models, cache)
@@ -75,6 +77,7 @@ def test_a_rescan_reads_each_text_back(models, tmp_path, counted):
     assert {m["verdict"] for m in first} >= {"fail"}  # (the NC text does fail commercial use)
 
 
+@pytest.mark.corpus
 def test_other_code_or_rules_never_read_an_entry(models, tmp_path, counted, monkeypatch):
     cache = tmp_path / "cache"
     first = _scan(models, cache)
@@ -84,6 +87,7 @@ def test_other_code_or_rules_never_read_an_entry(models, tmp_path, counted, monk
     assert len(counted) == 6  # computed again under the new stamp
 
 
+@pytest.mark.corpus
 def test_a_damaged_entry_is_a_miss(models, tmp_path, counted):
     cache = tmp_path / "cache"
     first = _scan(models, cache)
@@ -101,9 +105,12 @@ def test_nothing_is_stored_outside_a_scan_or_for_a_failure(tmp_path, counted):
     assert not _entries(tmp_path)
 
 
-@pytest.mark.parametrize("name", sorted(p.name for p in CORPUS.glob("*.txt"))[::4])
+@pytest.mark.corpus
+@pytest.mark.parametrize(
+    "name", corpus_params(lambda: sorted(p.name for p in TEXTS_DIR.glob("*.txt"))[::4])
+)
 def test_a_record_reads_back_equal(name):
-    tc = classify_module.classify_text((CORPUS / name).read_text(encoding="utf-8"), "LICENSE")
+    tc = classify_module.classify_text((TEXTS_DIR / name).read_text(encoding="utf-8"), "LICENSE")
     record = json.loads(json.dumps(dataclasses.asdict(tc)))
     assert stored._from_record(record) == tc
 
