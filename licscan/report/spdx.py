@@ -38,7 +38,7 @@ from licscan.report.common import (
     project_url,
     rule_of,
 )
-from licscan.report.cyclonedx import purl_for
+from licscan.report.cyclonedx import purl_for, spdx_or_ref
 from licscan.report.evidence import inline
 
 NOASSERTION = "https://spdx.org/rdf/3.0.1/terms/ExpandedLicensing/NoAssertionLicense"
@@ -54,18 +54,10 @@ def render(report: ScanReport, **options: Any) -> str:
 
 
 def license_ref(key: str) -> str:
-    """An SPDX license id for a knowledge-base key, else LicenseRef-licscan-<key>."""
-    from license_expression import get_spdx_licensing
-
-    entry = kb_entry(key)
-    candidate = entry.spdx if entry is not None and entry.spdx else None
-    if candidate:
-        try:
-            get_spdx_licensing().parse(candidate, validate=True, strict=True)
-            return candidate
-        except Exception:  # not a listed id: keep our own reference
-            pass
-    return f"LicenseRef-licscan-{key}"
+    """An SPDX license id for a knowledge-base key, else LicenseRef-licscan-<key> (the same
+    mapping as the CycloneDX BOM)."""
+    spdx, ref = spdx_or_ref(key)
+    return spdx or ref or f"LicenseRef-licscan-{key}"
 
 
 class _Builder:
