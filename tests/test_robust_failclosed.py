@@ -290,7 +290,8 @@ def test_card_values_never_reach_a_terminal_raw(make_model, tmp_path):
     ):
         run = _licscan(*args, cwd=tmp_path, env=env)
         assert run.returncode in (1, 3), (args, run.stderr)
-        assert "model" in run.stdout and "evil" in run.stdout, args  # the values are shown...
+        if args[-1] != "notice":  # (a NOTICE file names terms, not the card's words)
+            assert "model" in run.stdout and "evil" in run.stdout, args  # values are shown...
         outputs.append((args, run.stdout + run.stderr))
     for args, out in outputs:  # ...without its control characters, as is every value
         assert not any(c in out for c in "\x1b\x07\x9b\x9d\r"), args
