@@ -31,6 +31,7 @@ _SAME_LENGTH: tuple[tuple[str, str], ...] = (
     ("\u2212", "-"), ("\u00a0", " "), ("\u2009", " "), ("\u202f", " "), ("\u3000", " "),
     ("\ufeff", " "), ("\u200b", " "), ("\u00ad", " "), ("\t", " "), ("\uff08", "("),
     ("\uff09", ")"), ("\uff0c", ","), ("\uff1a", ":"), ("\uff1b", ";"), ("\uff0e", "."),
+    ("\u300c", '"'), ("\u300d", '"'), ("\u300e", '"'), ("\u300f", '"'),  # 「」『』: quotes
 )  # fmt: skip
 
 # Chinese section numbers: "第三条", "一、", "（二）" (fullwidth brackets are "(" ")" here).

@@ -38,9 +38,15 @@ def _first(views: list[View], rules: list[Rule], flag: str) -> Hit | None:
     for v in views:
         for r in rules:
             for m in v.find(r):
-                if not exempted(v.text, m.start(), m.end()):
+                if not exempted(v.text, m.start(), m.end()) and not _both(v.text, m):
                     return v.hit(flag, m)
     return None
+
+
+def _both(text: str, m: re.Match[str]) -> bool:
+    """Is the "非商业" of a match one of a pair, "商业或非商业" (both purposes)?"""
+    at = text.rfind("非", m.start(), m.end())
+    return at >= 0 and _BOTH.search(text, max(0, at - 8), at) is not None
 
 
 # --- non-commercial ---------------------------------------------------------------------
@@ -50,7 +56,7 @@ _NC_KEYS = ("商业", "商用", "营利", "盈利")
 # Commercial use as an activity (not "商业秘密" trade secrets, "商业损失" damages).
 COMMERCIAL = (
     r"(?<!非)(?:商业(?:用途|目的|使用|化|活动|运营|应用|部署|场景|性使用|性用途|环境)|商用(?!许可|授权)"
-    r"|营利(?:目的|性|活动)|盈利(?:目的|性|活动))"
+    r"|营利(?:目的|性|活动)|盈利(?:目的|性|活动)|(?<!不以)(?<!非以)(?:营利|盈利)为目的)"
 )
 _NC_LIMIT = [
     zh_rule(("商业", "营利", "盈利"), _ONLY + r"[^。;]{0,20}?非(?:商业|营利|盈利)"),
@@ -81,11 +87,20 @@ _NC_AUTH = [
         COMMERCIAL + r"[^。;]{0,20}?不适用(?:于)?本(?:协议|许可)|本(?:协议|许可证?)[^。;]{0,10}?不"
         r"(?:适用于|涵盖|包括)[^。;]{0,10}?" + COMMERCIAL,
     ),
+    zh_rule(  # "以营利为目的的使用不在本许可的范围之内", "商业使用超出本协议授权范围"
+        _NC_KEYS,
+        COMMERCIAL + r"[^。;]{0,20}?(?:不在|不属于|超出|超越)[^。;]{0,6}?本?(?:协议|许可证?|授权)"
+        r"[^。;]{0,6}?范围",
+    ),
 ]
+# "用于商业或非商业目的": both purposes named, nothing withheld.
+_BOTH = compile_fast(r"(?:商业|商用|营利|盈利)(?:的)?(?:或者?|和|及|与|以及|、|/)\s*$")
 # Registration is not authorisation: "完成登记（并获得基础商用授权）后可免费商用".
 _REGISTRATION = compile_fast(r"登记|注册")
 _DISCRETION = compile_fast(r"书面|审核|批准|审批|获准|申请|另行|另外|单独|不适用")
-_THRESHOLD_TERMS = compile_fast(r"月活|日活|用户数|用户量|访问量|收入|营收|营业额|超过|超出")
+_THRESHOLD_TERMS = compile_fast(
+    r"月活|日活|用户数|用户量|访问量|收入|营收|营业额|超过|超出(?!本?(?:协议|许可|授权))"
+)
 
 
 def non_commercial(views: list[View]) -> list[Hit]:
@@ -132,8 +147,29 @@ _NON_PRODUCTION = zh_rule(
 )
 
 
+# A grant whose purposes are all research or evaluation: "许可您下载本模型，用于内部评测、基准
+# 测试和学术交流" (a purpose clause that also names products, development or any purpose
+# is no limit).
+_RO_GRANT = zh_rule(
+    ("许可", "授予", "授权", "允许"),
+    r"(?<![不未])(?:许可|授权|允许)(?:您|你|被许可方|被许可人|被授权人|使用者)[^。;]{0,30}?用于"
+    r"(?P<purpose>[^。;,]{2,30})",
+)
+_RESEARCH = compile_fast(r"研究|学术|科研|评估|评测|测试|教学|教育")
+_NOT_ONLY_RESEARCH = compile_fast(r"商|营利|盈利|任何|一切|所有|各种|开发|生产|产品|服务|运营")
+
+
+def _research_grant(views: list[View]) -> Hit | None:
+    for v in views:
+        for m in v.find(_RO_GRANT):
+            purpose = m.group("purpose")
+            if _RESEARCH.search(purpose) and not _NOT_ONLY_RESEARCH.search(purpose):
+                return v.hit("research-only", m, note="a grant for research or evaluation")
+    return None
+
+
 def research_only(views: list[View], has_nc: bool) -> list[Hit]:
-    found = _first(views, _RO, "research-only")
+    found = _first(views, _RO, "research-only") or _research_grant(views)
     if found is None and not has_nc:
         found = _first(views, [_NON_PRODUCTION], "research-only")
         if found:
@@ -143,7 +179,7 @@ def research_only(views: list[View], has_nc: bool) -> list[Hit]:
 
 # --- no-derivatives ---------------------------------------------------------------------
 
-_SHARE = r"(?:发布(?![者方页])|分发|再分发|传播|共享|公开|提供)"
+_SHARE = r"(?:发布(?![者方页])|分发|再分发|散布|传播|共享|公开|提供)"
 _ND = zh_rule(
     ("修改", "改编", "演绎", "改动", "翻译", "微调", "衍生", "派生", "分发", "发布"),
     "|".join(
@@ -195,7 +231,11 @@ _OUT_BAN = [
 _OUT_IF = zh_rule(  # "如果您使用…来训练…AI 模型，您还应在…名称的开头添加…"
     _TRAIN_KEYS,
     rf"(?:如果|若|如)[^。;]{{0,20}}?(?:使用|利用)[^。;]{{0,50}}?{_TRAIN}[^。;]{{0,40}}?模型"
-    r"[^。;]{0,60}?(?:须|必须|应当?|需|还应)",
+    r"[^。;]{0,60}?(?:须|必须|应当?|需|还应)"
+    # a permission with a proviso: "您可以使用…生成的内容训练其他模型，但…应…"
+    rf"|(?:可以|可|允许|有权)[^。;]{{0,6}}?(?:使用|利用)[^。;]{{0,30}}?(?:输出|生成的?(?:内容|数据|结果"
+    rf"|文本)|合成数据)[^。;]{{0,20}}?{_TRAIN}[^。;]{{0,20}}?模型[^。;]{{0,10}}?(?:但|但是|前提是|条件是"
+    r"|只要|惟)[^。;]{0,60}?(?:须|必须|应当?|需|不得)",
 )
 _FROM_OUTPUT = compile_fast(r"输出|合成数据|蒸馏")
 _NOT_INCLUDED = compile_fast(r"(?:不包括|不属于|除)[^。;]{0,20}$")
@@ -295,7 +335,18 @@ _PA = [
         ("名称", "命名"),
         r'(?:名称|命名)[^。;]{0,20}?(?:开头|前缀|冠以)[^。;]{0,10}?"'
         r'|(?:名称|命名)[^。;]{0,10}?以"[^"]{1,30}"(?:开头|开始|为前缀)'
-        r'|(?:名称|命名)(?:前|之前|开头)[^。;]{0,6}?(?:加上|添加|冠以|包含|注明)[^。;]{0,4}?"',
+        r'|(?:名称|命名)(?:前|之前|开头)[^。;]{0,6}?(?:加上|添加|冠以|包含|注明)[^。;]{0,4}?"'
+        # a mark the name must hold: "其名称中应包含'兰亭'二字"
+        r"|(?:名称|命名)(?:中|里|内)?[^。;]{0,6}?(?<![不无])(?:须|必须|应当?|需)[^。;]{0,4}?"
+        r'(?:包含|含有|带有|体现|保留|显示)[^。;]{0,4}?"[^"]{1,30}"',
+    ),
+    zh_rule(  # a duty to state the origin: "须在…'关于'页面中标注'本产品基于海燕大模型开发'"
+        ("基于", "源自", "来源于", "来自", "驱动", "支持"),
+        r"(?<![不无])(?:须|必须|应当?|需要?)[^。;]{0,40}?(?:标识|标注|标明|注明|显示|展示|说明|声明"
+        r'|标示|写明|载明|提示|告知)[^。;]{0,10}?(?:"[^"]{0,20}?(?:基于|源自|来源于|来自|由)[^"]{1,30}?'
+        r'(?:开发|构建|训练|打造|研发|提供|驱动|支持)[^"]{0,10}"'
+        r"|(?:其|该|本)?(?:产品|服务|应用|模型)?(?:基于|源自|来源于)[^。;,]{1,20}?"
+        r"(?:开发|构建|训练|打造|研发)(?![的之]))",  # (not "…基于本模型训练的模型所作的修改")
     ),
     zh_rule(("built", "powered"), r'"\s*(?:built|powered)\s+(?:with|by|on|using)\b'),
 ]
@@ -314,27 +365,40 @@ def prominent_attribution(views: list[View]) -> list[Hit]:
 # --- use restrictions -------------------------------------------------------------------
 
 _HARMS = {
-    "military use": ("军事", "武器", "军用"),
-    "violence": ("恐怖", "极端主义", "暴力", "种族仇恨", "民族仇恨", "仇恨"),
+    "military use": ("军事", "武器", "军用", "大规模杀伤"),
+    "violence": ("恐怖", "极端主义", "暴力", "种族仇恨", "民族仇恨", "仇恨", "自残", "自杀"),
     "public order": ("危害国家安全", "国家统一", "颠覆国家", "分裂国家", "危害社会公共利益"),
     "discrimination": ("歧视",),
     "sexual content": ("色情", "淫秽"),
-    "deception": ("虚假信息", "虚假有害信息", "诈骗", "欺诈", "深度伪造"),
+    "harm to children": ("儿童", "未成年人"),
+    "deception": ("虚假信息", "虚假有害信息", "虚假新闻", "谣言", "诈骗", "欺诈", "深度伪造",
+                  "钓鱼", "冒充", "假冒", "冒用"),
+    "cyber attacks": ("网络攻击", "恶意代码", "恶意软件", "计算机病毒", "入侵"),
+    "privacy": ("个人信息", "生物特征", "人脸信息"),  # (not "隐私权", a right in a list of rights)
+    "spam": ("垃圾信息", "垃圾邮件"),
     "surveillance": ("监控", "监视", "生物识别"),
     "high-stakes decisions": ("医疗诊断", "自动驾驶", "关键基础设施", "自动化决策"),
     "circumvention": ("逆向工程", "反编译", "反汇编", "破解"),
     "harassment": ("骚扰", "诽谤", "霸凌"),
     "gambling": ("赌博",),
-}
+}  # fmt: skip
 _HARM_OF = {stem: name for name, stems in _HARMS.items() for stem in stems}
 _HARM_RE = compile_fast("|".join(sorted(_HARM_OF, key=len, reverse=True)))
 _PROMISE_NOT = compile_fast(r"(?:确保|保证|承诺)[^。;]{0,8}?不|" + NEG)
-_POLICY_REF = zh_rule(
-    ("使用政策", "使用规范"),
-    r"(?:可接受|禁止|负责任)?的?使用(?:政策|规范)[^。;]{0,30}?(?:遵守|约束|纳入|组成部分)"
-    r"|(?:遵守|受)[^。;]{0,30}?使用(?:政策|规范)",
+# A list of restricted uses by its name: "使用限制", "禁止的使用场景", "可接受使用政策".
+_RESTRICTION_DOC = (
+    r"(?:(?:可接受|禁止|负责任)的?)?(?:使用|用途|行为)(?:限制|政策|规范|准则)"
+    r"|禁止的?(?:使用|用途|行为|场景|事项)"
+)
+_POLICY_REF = zh_rule(  # made binding: "应遵守附件《使用限制》", "不得落入附件所列的禁止使用场景"
+    ("使用政策", "使用规范", "使用限制", "用途限制", "使用准则", "行为规范", "禁止"),
+    rf"(?:{_RESTRICTION_DOC})[^。;]{{0,30}}?(?:遵守|约束|纳入|组成部分|一部分|同等效力)"
+    rf"|(?:遵守|遵循|符合|受|不得违反|不得落入|不得超出|不得从事)[^。;]{{0,30}}?(?:{_RESTRICTION_DOC})",
 )
 _SANCTIONS = compile_fast(r"出口管制|制裁|禁运")
+# The sentence is about using the model ("不得利用本模型生成虚假信息"), not, say, an
+# application form ("提交申请时不得提供虚假信息").
+_OF_USE = compile_fast(r"用于|利用|使用|用来|生成|应用|部署|从事|模型")
 
 
 def use_restrictions(doc: Document, views: list[View]) -> list[Hit]:
@@ -347,7 +411,7 @@ def use_restrictions(doc: Document, views: list[View]) -> list[Hit]:
             return [v.hit("use-restrictions", found[0])]
         for m in _HARM_RE.finditer(v.text):
             before = v.text[max(0, m.start() - 200) : m.start()]
-            if _PROMISE_NOT.search(before) or governed(doc, v):
+            if (_PROMISE_NOT.search(before) and _OF_USE.search(v.text)) or governed(doc, v):
                 return [v.hit("use-restrictions", m, note=f"prohibits {_HARM_OF[m.group()]}")]
     return []
 
@@ -413,11 +477,13 @@ def geo_restriction(views: list[View]) -> list[Hit]:
 # --- grants and the whole reading --------------------------------------------------------
 
 _GRANT = zh_rule(
-    ("授予", "授权", "许可", "可以", "有权"),
+    ("授予", "授权", "许可", "可以", "有权", "得"),
     r"(?<![不未无非被])(?:特此|在此|兹)?(?:授予|授权|许可)(?:您|你|被许可方|被许可人|被授权人|使用者|用户)"
     r"|(?<![不未无非被])授予[^。;]{0,60}?(?:许可|使用权|权利)"
-    r"|(?:您|被许可方|被许可人|被授权人|使用者)(?:可以|有权)[^。;,]{0,30}?(?:使用|复制|修改|分发|下载)"
-    r"|(?:被许可方|被许可人|被授权人)可(?:使用|复制|修改|分发|下载)",
+    # "您可以出于任何目的，包括商业目的，免费使用…" (commas, but no prohibition, between)
+    r"|(?:您|被许可方|被许可人|被授权人|使用者)(?:可以|有权|得(?!到))(?:(?![不禁])[^。;]){0,40}?"
+    r"(?:使用|复制|修改|分发|散布|下载)"
+    r"|(?:被许可方|被许可人|被授权人)可(?:使用|复制|修改|分发|散布|下载)",
 )
 
 

@@ -53,6 +53,7 @@ def _joined(text: str) -> tuple[str, tuple[int, ...] | None]:
 
 _KEYS: set[str] = set()  # the keys of every Chinese rule, found in one pass per segment
 _automaton: list[ahocorasick.Automaton] = []
+_TRADITIONAL = "\x00t"  # the automaton's value for a traditional character (not a key)
 
 
 def zh_rule(keys: tuple[str, ...], pattern: str) -> Rule:
@@ -62,14 +63,36 @@ def zh_rule(keys: tuple[str, ...], pattern: str) -> Rule:
     return rule(keys, pattern)
 
 
-def _keys_in(low: str) -> frozenset[str]:
+@lru_cache(maxsize=1)
+def _t2s() -> dict[int, int]:
+    """Traditional -> simplified Chinese, one character for one (so offsets hold), from
+    OpenCC's t2s conversion of each character of the CJK blocks taken alone (~30 ms once)."""
+    import opencc  # (imported on the first Chinese text only)
+
+    chars = [chr(i) for i in range(0x3400, 0xA000)]
+    out = opencc.OpenCC("t2s").convert("\n".join(chars)).split("\n")
+    pairs = {a: b for a, b in zip(chars, out, strict=True) if a != b and len(b) == 1}
+    return str.maketrans(pairs)
+
+
+def _keys_in(low: str) -> tuple[frozenset[str], bool]:
+    """The rule keys in `low`, and whether it holds traditional characters (the same
+    automaton pass finds both)."""
     if not _automaton:
         auto = ahocorasick.Automaton()
         for key in _KEYS:
             auto.add_word(key, key)
+        for code in _t2s():
+            auto.add_word(chr(code), _TRADITIONAL)
         auto.make_automaton()
         _automaton.append(auto)
-    return frozenset(key for _, key in _automaton[0].iter(low)) if _KEYS else frozenset()
+    found = frozenset(key for _, key in _automaton[0].iter(low))
+    return found - {_TRADITIONAL}, _TRADITIONAL in found
+
+
+def simplified(text: str) -> str:
+    """`text` in simplified characters (traditional ones replaced, one for one)."""
+    return text.translate(_t2s())
 
 
 @dataclass(slots=True)
@@ -81,6 +104,7 @@ class View:
     pos: tuple[int, ...] | None
     keys: frozenset[str]  # the rule keys the text holds
     definition: bool = False  # '"商业用途"：指…' (see is_definition)
+    title: str = ""  # the last short title line before it ("附件一 使用限制")
 
     def find(self, rule: Rule) -> list[re.Match[str]]:
         """Every match of `rule` (none unless one of its keys is present)."""
@@ -96,24 +120,51 @@ class View:
 
 
 def views(doc: Document) -> list[View]:
-    """The segments holding Chinese, as Views (none for a text without Han characters)."""
+    """The segments holding Chinese, as Views (none for a text without Han characters).
+    Traditional characters are read as simplified ones (授權 as 授权, 非商業 as 非商业)."""
     if doc.text.isascii() or not HAN.search(doc.text):
         return []
     out = []
+    title = ""
     for seg in doc.segments:
-        if seg.is_heading or not HAN.search(seg.text):
+        if not HAN.search(seg.text):
             continue
         text, pos = _joined(seg.text)
+        keys, traditional = _keys_in(text.lower())
+        if traditional:
+            text = simplified(text)
+            keys = _keys_in(text.lower())[0]
+        if _is_title(doc, seg, text):
+            title = text.strip()
+        if seg.is_heading:
+            continue
         definition = bool(_DEFINITION.match(text.strip()))
-        out.append(View(seg, text, pos, _keys_in(text.lower()), definition))
+        out.append(View(seg, text, pos, keys, definition, title))
     return out
+
+
+_TITLE_MARKER = re.compile(
+    r"第.{1,4}[条章节部分]|[一二三四五六七八九十]{1,3}[、.]|\d{1,3}(?:\.\d{1,3})*\.?"
+)
+
+
+def _is_title(doc: Document, seg: Segment, text: str) -> bool:
+    """A short line with no sentence punctuation, not an item of a list ("附件一 使用限制",
+    "三、禁止行为", "第四条 使用限制"; not "（一）从事网络攻击")."""
+    line = text.strip()
+    if seg.is_heading:
+        return True
+    if len(line) > 24 or any(c in line for c in "。;:!?,\uff01\uff1f"):
+        return False
+    marker = doc.marker_of(seg)
+    return marker is None or _TITLE_MARKER.fullmatch(marker) is not None
 
 
 # --- sentence roles -----------------------------------------------------------------------
 
 # A prohibition: "不得", "禁止" (not "不禁止"), "无权", "请勿"; "不可" but not "不可撤销".
 NEG = (
-    r"(?:不得|不能|不允许|不准|不会|不应|无权|请勿|切勿|不作|(?<!不)(?:禁止|严禁)"
+    r"(?:不得|不能|不允许|不准|不会|不应|无权|请勿|切勿|不作|(?<!不)(?:禁止|严禁|(?:同意|承诺|保证)不)"
     r"|不可(?!撤销|转让|再许可|再授权|分割|抗力|执行)以?)"
 )
 NEG_RE = compile_fast(NEG)
@@ -174,10 +225,20 @@ def negated(text: str, start: int, window: int = 40) -> bool:
 _SECTION_MARKER = re.compile(r"\d{1,3}\.\d{1,3}\.?|第.{1,4}[条章节]")
 
 
+# A title naming restricted uses: "使用限制", "禁止的使用场景", "禁止行为" (not "责任限制").
+_RESTRICTIVE_TITLE = compile_fast(
+    r"禁止|严禁|不得|禁用|(?:使用|用途|行为|场景|事项|应用)[^。;]{0,4}?限制|限制(?:使用|用途|行为|场景)"
+)
+
+
 def governed(doc: Document, view: View) -> bool:
-    """A list item under a prohibitive lead-in ("您不得将本模型用于以下用途："): the item
-    starts its line with a sub-item marker ("（一）", "1)", "a)", or "3.9.1" under "3.9")."""
-    if not view.seg.lead or not NEG_RE.search(_joined(view.seg.lead)[0]):
+    """A list item under a prohibitive lead-in ("您不得将本模型用于以下用途：") or, with no
+    lead-in, under a title naming restricted uses ("附件 禁止的使用场景"): the item starts its
+    line with a sub-item marker ("（一）", "1)", "a)", or "3.9.1" under "3.9")."""
+    if view.seg.lead:
+        if not NEG_RE.search(simplified(_joined(view.seg.lead)[0])):
+            return False
+    elif not _RESTRICTIVE_TITLE.search(view.title) or view.text.strip() == view.title:
         return False
     marker = doc.marker_of(view.seg)
     return marker is not None and not _SECTION_MARKER.fullmatch(marker)
