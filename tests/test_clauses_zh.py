@@ -324,6 +324,47 @@ def test_simplified_keeps_length_and_every_rule_key() -> None:
     assert all(simplified(key) == key for key in clause_zh_text._KEYS)
 
 
+@pytest.mark.parametrize(
+    ("text", "flags"),
+    [
+        # the licence void in a region; severability is no region
+        ("本协议于日本不发生效力。", {"geo-restriction"}),
+        ("本协议的任何条款无效的，不影响其他条款的效力。", set()),
+        # use by a company needs a (bought) licence
+        ("公司客户使用本模型需获得我们的商用许可。", {"non-commercial"}),
+        ("企业使用本模型无需取得授权。", set()),
+        # the model's origin marked prominently, not a data source noted
+        ("应在醒目位置注明技术来源。", {"prominent-attribution"}),
+        ("应注明数据来源。", set()),
+        # a lone numeral character is a word before the comparison
+        ("用户数一经超过500万，须另行申请。", {"user-threshold"}),
+        ("如您的年营收一旦高于3亿元，须另行签约。", {"revenue-threshold"}),
+        # outputs as fine-tuning data for other models (not a ban on fine-tuning this one)
+        ("禁止把本模型输出的文本作为其他模型的微调数据。", {"output-training-ban"}),
+        ("您不得对本模型进行微调。", {"no-derivatives"}),
+        # any item of a list of prohibited uses, on its lines or run into one paragraph
+        ("您不得利用本模型从事下列活动：\n1. 代写学位论文；\n2. 伪造他人签名。",
+         {"use-restrictions"}),
+        ("您不得利用本模型从事下列活动： 1) 代写学位论文； 2) 伪造他人签名。",
+         {"use-restrictions"}),
+        ("您不得利用本模型跟踪他人行踪。", {"use-restrictions"}),
+        ("附件 禁止的使用场景\n1. 代写学位论文；\n2. 伪造他人签名。", {"use-restrictions"}),
+        ("您不得： a) 删除版权声明； b) 将本协议转让给他人。", set()),  # not uses of the model
+        # an item under a prohibitive lead-in is read with it
+        ("您不得将本模型用于下列用途：\n（一）违反法律法规的活动；\n（二）商业用途。",
+         {"non-commercial"}),
+        ("您可以将本模型用于下列用途：\n1. 商业用途；\n2. 学术研究。", set()),
+    ],
+)  # fmt: skip
+def test_forms_of_the_third_round_in_other_wordings(text: str, flags: set[str]) -> None:
+    assert ids(text) == flags
+
+
+def test_a_short_chinese_lead_in_governs_its_list() -> None:
+    text = "## 附件\n使用者不应利用本模型：\na) 代写学位论文；\nb) 伪造他人签名。"
+    assert ids(text) == {"use-restrictions"}
+
+
 # --- versions one clause apart, told apart by their text ------------------------------------
 
 VERSIONS = {

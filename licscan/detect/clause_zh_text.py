@@ -105,6 +105,7 @@ class View:
     keys: frozenset[str]  # the rule keys the text holds
     definition: bool = False  # '"商业用途"：指…' (see is_definition)
     title: str = ""  # the last short title line before it ("附件一 使用限制")
+    inline_lead: str = ""  # the lead-in of an item run into one paragraph ("…：a) …； b) …")
 
     def find(self, rule: Rule) -> list[re.Match[str]]:
         """Every match of `rule` (none unless one of its keys is present)."""
@@ -125,7 +126,7 @@ def views(doc: Document) -> list[View]:
     if doc.text.isascii() or not HAN.search(doc.text):
         return []
     out = []
-    title = ""
+    title = lead = ""
     for seg in doc.segments:
         if not HAN.search(seg.text):
             continue
@@ -139,12 +140,23 @@ def views(doc: Document) -> list[View]:
         if seg.is_heading:
             continue
         definition = bool(_DEFINITION.match(text.strip()))
-        out.append(View(seg, text, pos, keys, definition, title))
+        item = lead if _INLINE_ITEM.match(text) and doc.marker_of(seg) is None else ""
+        out.append(View(seg, text, pos, keys, definition, title, item))
+        starts = INLINE_LEAD.match(text)
+        lead = starts.group(1) if starts else item
     return out
 
 
+# A list run into one paragraph (a re-wrap joined its lines): "…不应利用本模型： a) …； b) …"
+INLINE_MARK = (
+    r"(?:\(?[a-z]\)|\([一二三四五六七八九十\d]{1,3}\)|[一二三四五六七八九十]{1,3}、|\d{1,2}[)、])"
+)
+_INLINE_ITEM = re.compile(r"\s*" + INLINE_MARK)
+INLINE_LEAD = re.compile(r"\s*([^:;。]{4,80}):\s*" + INLINE_MARK)
+
+
 _TITLE_MARKER = re.compile(
-    r"第.{1,4}[条章节部分]|[一二三四五六七八九十]{1,3}[、.]|\d{1,3}(?:\.\d{1,3})*\.?"
+    r"第.{1,4}[条條章节節部分]|[一二三四五六七八九十]{1,3}[、.]|\d{1,3}(?:\.\d{1,3})*\.?"
 )
 
 
@@ -222,7 +234,7 @@ def negated(text: str, start: int, window: int = 40) -> bool:
     return NEG_RE.search(text, max(a, start - window), start) is not None
 
 
-_SECTION_MARKER = re.compile(r"\d{1,3}\.\d{1,3}\.?|第.{1,4}[条章节]")
+_SECTION_MARKER = re.compile(r"\d{1,3}\.\d{1,3}\.?|第.{1,4}[条條章节節]")
 
 
 # A title naming restricted uses: "使用限制", "禁止的使用场景", "禁止行为" (not "责任限制").
@@ -235,6 +247,8 @@ def governed(doc: Document, view: View) -> bool:
     """A list item under a prohibitive lead-in ("您不得将本模型用于以下用途：") or, with no
     lead-in, under a title naming restricted uses ("附件 禁止的使用场景"): the item starts its
     line with a sub-item marker ("（一）", "1)", "a)", or "3.9.1" under "3.9")."""
+    if view.inline_lead:
+        return NEG_RE.search(view.inline_lead) is not None
     if view.seg.lead:
         if not NEG_RE.search(simplified(_joined(view.seg.lead)[0])):
             return False
@@ -242,6 +256,13 @@ def governed(doc: Document, view: View) -> bool:
         return False
     marker = doc.marker_of(view.seg)
     return marker is not None and not _SECTION_MARKER.fullmatch(marker)
+
+
+def lead_of(view: View) -> str:
+    """The lead-in that governs a list item (as read: joined, simplified), or ""."""
+    if view.inline_lead:
+        return view.inline_lead
+    return simplified(_joined(view.seg.lead)[0]) if view.seg.lead else ""
 
 
 # --- numbers -------------------------------------------------------------------------------
