@@ -296,6 +296,8 @@ def test_forms_of_the_second_round_in_other_wordings(text: str, flags: set[str])
     [
         ("您可以，在遵守本协议的前提下，使用、复制和分发本模型。", True),
         ("您得於本條款範圍內重製、散布本模型。", True),  # traditional: 得 is "may"
+        ("本模型免费开放给个人开发者和高校使用。", True),
+        ("本模型仅提供给已签署商业合同的客户使用。", False),
         ("您可以联系我们，但不得使用本模型。", False),
     ],
 )
@@ -350,6 +352,9 @@ def test_simplified_keeps_length_and_every_rule_key() -> None:
         ("您不得利用本模型跟踪他人行踪。", {"use-restrictions"}),
         ("附件 禁止的使用场景\n1. 代写学位论文；\n2. 伪造他人签名。", {"use-restrictions"}),
         ("您不得： a) 删除版权声明； b) 将本协议转让给他人。", set()),  # not uses of the model
+        ("您不得将本模型用于下列用途：\n1. 违反法律法规的活动；\n2. 侵犯他人知识产权的活动。",
+         set()),  # the law and others' rights only
+        ("您需遵守本协议的全部条款和使用限制。", set()),  # the licence's own, named in passing
         # an item under a prohibitive lead-in is read with it
         ("您不得将本模型用于下列用途：\n（一）违反法律法规的活动；\n（二）商业用途。",
          {"non-commercial"}),

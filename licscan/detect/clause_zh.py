@@ -407,15 +407,16 @@ _HARMS = {
 _HARM_OF = {stem: name for name, stems in _HARMS.items() for stem in stems}
 _HARM_RE = compile_fast("|".join(sorted(_HARM_OF, key=len, reverse=True)))
 _PROMISE_NOT = compile_fast(r"(?:确保|保证|承诺)[^。;]{0,8}?不|" + NEG)
-# A list of restricted uses by its name: "使用限制", "禁止的使用场景", "可接受使用政策".
-_RESTRICTION_DOC = (
-    r"(?:(?:可接受|禁止|负责任)的?)?(?:使用|用途|行为)(?:限制|政策|规范|准则)"
-    r"|禁止的?(?:使用|用途|行为|场景|事项)"
+# A use policy, or a list of restricted uses in an annex ("附件《使用限制》", "附件所列的禁止使用
+# 场景"): the license's own restrictions named in passing ("遵守本协议的使用限制") are no reference.
+_POLICY_DOC = r"(?:(?:可接受|禁止|负责任)的?)?(?:使用|用途|行为)(?:政策|规范|准则)"
+_ANNEXED = (
+    r"(?:附件|附录|《|所列)[^。;]{0,20}?(?:(?:使用|用途)限制|禁止的?(?:使用|用途|行为|场景|事项))"
 )
 _POLICY_REF = zh_rule(  # made binding: "应遵守附件《使用限制》", "不得落入附件所列的禁止使用场景"
     ("使用政策", "使用规范", "使用限制", "用途限制", "使用准则", "行为规范", "禁止"),
-    rf"(?:{_RESTRICTION_DOC})[^。;]{{0,30}}?(?:遵守|约束|纳入|组成部分|一部分|同等效力)"
-    rf"|(?:遵守|遵循|符合|受|不得违反|不得落入|不得超出|不得从事)[^。;]{{0,30}}?(?:{_RESTRICTION_DOC})",
+    rf"(?:{_POLICY_DOC}|{_ANNEXED})[^。;]{{0,30}}?(?:遵守|约束|纳入|组成部分|一部分|同等效力)"
+    rf"|(?:遵守|遵循|符合|受|不得违反|不得落入|不得超出|不得从事)[^。;]{{0,30}}?(?:{_POLICY_DOC}|{_ANNEXED})",
 )
 _SANCTIONS = compile_fast(r"出口管制|制裁|禁运")
 # The sentence is about using the model ("不得利用本模型生成虚假信息"), not, say, an
@@ -444,10 +445,11 @@ def use_restrictions(doc: Document, views: list[View]) -> list[Hit]:
     return [listed[0].hit("use-restrictions", listed[1], note="prohibits a listed use")]
 
 
-# An item that names the law alone ("违反适用法律法规的用途") or a term of the licence
-# (commerce, distribution) is not a behavioural restriction.
+# An item that names the law or others' rights alone ("违反适用法律法规的用途", "侵犯他人知识产权")
+# or a term of the licence (commerce, distribution) is not a behavioural restriction.
 _LAW_OR_TERMS = compile_fast(
-    r"法律|法规|违法|非法|法令|商业|商用|营利|盈利|分发|再许可|转让|出租|出售|销售|修改|衍生|训练"
+    r"法律|法规|违法|非法|法令|侵犯|侵害|知识产权|商业|商用|营利|盈利|分发|再许可|转让|出租|出售|销售"
+    r"|修改|衍生|训练"
 )
 _USE_LEAD = compile_fast(r"用于|利用|使用|用来|用作|从事|应用")
 _ITEM = compile_fast(r"[^\s;。,:]+(?:[^;。]*[^\s;。])?")
@@ -543,7 +545,8 @@ _GRANT = zh_rule(
     r"|(?:您|被许可方|被许可人|被授权人|使用者)(?:可以|有权|得(?!到))(?:(?![不禁])[^。;]){0,40}?"
     r"(?:使用|复制|修改|分发|散布|下载)"
     r"|(?:被许可方|被许可人|被授权人)可(?:使用|复制|修改|分发|散布|下载)"
-    r"|(?<![不未])(?:免费)?(?:开放|提供)给[^。;]{0,30}?(?:使用|下载)",  # "免费开放给个人开发者使用"
+    # "免费开放给个人开发者使用" (not "仅提供给签约客户使用")
+    r"|(?<![不未仅只])(?:免费|无偿|公开)(?:开放|提供)给[^。;]{0,30}?(?:使用|下载)",
 )
 
 
