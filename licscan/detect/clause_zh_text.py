@@ -53,7 +53,6 @@ def _joined(text: str) -> tuple[str, tuple[int, ...] | None]:
 
 _KEYS: set[str] = set()  # the keys of every Chinese rule, found in one pass per segment
 _automaton: list[ahocorasick.Automaton] = []
-_TRADITIONAL = "\x00t"  # the automaton's value for a traditional character (not a key)
 
 
 def zh_rule(keys: tuple[str, ...], pattern: str) -> Rule:
@@ -63,36 +62,37 @@ def zh_rule(keys: tuple[str, ...], pattern: str) -> Rule:
     return rule(keys, pattern)
 
 
+def _keys_in(low: str) -> frozenset[str]:
+    if not _automaton:
+        auto = ahocorasick.Automaton()
+        for key in _KEYS:
+            auto.add_word(key, key)
+        auto.make_automaton()
+        _automaton.append(auto)
+    return frozenset(key for _, key in _automaton[0].iter(low)) if _KEYS else frozenset()
+
+
 @lru_cache(maxsize=1)
-def _t2s() -> dict[int, int]:
+def _t2s() -> tuple[dict[int, str], re.Pattern[str]]:
     """Traditional -> simplified Chinese, one character for one (so offsets hold), from
-    OpenCC's t2s conversion of each character of the CJK blocks taken alone (~30 ms once)."""
+    OpenCC's t2s conversion of each character of the CJK blocks taken alone; and a pattern
+    finding any of those characters (~40 ms, once, on the first Chinese text)."""
     import opencc  # (imported on the first Chinese text only)
 
     chars = [chr(i) for i in range(0x3400, 0xA000)]
     out = opencc.OpenCC("t2s").convert("\n".join(chars)).split("\n")
     pairs = {a: b for a, b in zip(chars, out, strict=True) if a != b and len(b) == 1}
-    return str.maketrans(pairs)
-
-
-def _keys_in(low: str) -> tuple[frozenset[str], bool]:
-    """The rule keys in `low`, and whether it holds traditional characters (the same
-    automaton pass finds both)."""
-    if not _automaton:
-        auto = ahocorasick.Automaton()
-        for key in _KEYS:
-            auto.add_word(key, key)
-        for code in _t2s():
-            auto.add_word(chr(code), _TRADITIONAL)
-        auto.make_automaton()
-        _automaton.append(auto)
-    found = frozenset(key for _, key in _automaton[0].iter(low))
-    return found - {_TRADITIONAL}, _TRADITIONAL in found
+    return str.maketrans(pairs), re.compile("[" + "".join(pairs) + "]")
 
 
 def simplified(text: str) -> str:
     """`text` in simplified characters (traditional ones replaced, one for one)."""
-    return text.translate(_t2s())
+    return text.translate(_t2s()[0])
+
+
+def is_traditional(text: str) -> bool:
+    """Does `text` hold traditional characters (one regex scan, ~3 µs per KB)?"""
+    return _t2s()[1].search(text) is not None
 
 
 @dataclass(slots=True)
@@ -127,21 +127,20 @@ def views(doc: Document) -> list[View]:
         return []
     out = []
     title = lead = ""
+    traditional = is_traditional(doc.text)
     for seg in doc.segments:
         if not HAN.search(seg.text):
             continue
         text, pos = _joined(seg.text)
-        keys, traditional = _keys_in(text.lower())
         if traditional:
             text = simplified(text)
-            keys = _keys_in(text.lower())[0]
         if _is_title(doc, seg, text):
             title = text.strip()
         if seg.is_heading:
             continue
         definition = bool(_DEFINITION.match(text.strip()))
-        item = lead if _INLINE_ITEM.match(text) and doc.marker_of(seg) is None else ""
-        out.append(View(seg, text, pos, keys, definition, title, item))
+        item = lead if INLINE_ITEM.match(text) and doc.marker_of(seg) is None else ""
+        out.append(View(seg, text, pos, _keys_in(text.lower()), definition, title, item))
         starts = INLINE_LEAD.match(text)
         lead = starts.group(1) if starts else item
     return out
@@ -151,7 +150,7 @@ def views(doc: Document) -> list[View]:
 INLINE_MARK = (
     r"(?:\(?[a-z]\)|\([一二三四五六七八九十\d]{1,3}\)|[一二三四五六七八九十]{1,3}、|\d{1,2}[)、])"
 )
-_INLINE_ITEM = re.compile(r"\s*" + INLINE_MARK)
+INLINE_ITEM = re.compile(r"\s*" + INLINE_MARK)
 INLINE_LEAD = re.compile(r"\s*([^:;。]{4,80}):\s*" + INLINE_MARK)
 
 
@@ -250,7 +249,7 @@ def governed(doc: Document, view: View) -> bool:
     if view.inline_lead:
         return NEG_RE.search(view.inline_lead) is not None
     if view.seg.lead:
-        if not NEG_RE.search(simplified(_joined(view.seg.lead)[0])):
+        if not NEG_RE.search(_read_lead(view.seg.lead)):
             return False
     elif not _RESTRICTIVE_TITLE.search(view.title) or view.text.strip() == view.title:
         return False
@@ -262,7 +261,14 @@ def lead_of(view: View) -> str:
     """The lead-in that governs a list item (as read: joined, simplified), or ""."""
     if view.inline_lead:
         return view.inline_lead
-    return simplified(_joined(view.seg.lead)[0]) if view.seg.lead else ""
+    return _read_lead(view.seg.lead) if view.seg.lead else ""
+
+
+@lru_cache(maxsize=1024)
+def _read_lead(lead: str) -> str:
+    """A lead-in as the detectors read it: joined, in simplified characters."""
+    text = _joined(lead)[0]
+    return simplified(text) if is_traditional(text) else text
 
 
 # --- numbers -------------------------------------------------------------------------------
