@@ -120,11 +120,23 @@ class View:
         return Hit(flag, self.seg, self.seg.start + a, self.seg.start + b + 1, value, note)
 
 
+_last: list[tuple[Document, list[View]]] = []  # the detectors and has_grant read one doc
+
+
 def views(doc: Document) -> list[View]:
     """The segments holding Chinese, as Views (none for a text without Han characters).
     Traditional characters are read as simplified ones (授權 as 授权, 非商業 as 非商业)."""
     if doc.text.isascii() or not HAN.search(doc.text):
         return []
+    last = _last[:1]
+    if last and last[0][0] is doc:
+        return last[0][1]
+    out = _views(doc)
+    _last[:] = [(doc, out)]
+    return out
+
+
+def _views(doc: Document) -> list[View]:
     out = []
     title = lead = ""
     traditional = is_traditional(doc.text)
