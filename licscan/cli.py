@@ -14,7 +14,7 @@ from licscan import __version__
 
 EXIT_OK, EXIT_FAIL, EXIT_USAGE, EXIT_ERROR = 0, 1, 2, 3
 USE_CHOICES = ("commercial", "research", "distillation", "redistribution", "fine-tuning")
-FORMAT_CHOICES = ("text", "json", "cyclonedx", "sarif", "markdown", "html")
+FORMAT_CHOICES = ("text", "json", "cyclonedx", "spdx", "sarif", "markdown", "html", "notice")
 CENSUS_FORMATS = (*FORMAT_CHOICES, "jsonl")
 
 # Options shared by the commands that fetch models.
@@ -67,14 +67,38 @@ def classify(files: tuple[str, ...], fmt: str) -> None:
     help="Policy file extending the presets (or a preset name).",
 )
 @click.option(
-    "--format", "fmt", type=click.Choice(FORMAT_CHOICES), default="text", show_default=True
+    "--format",
+    "fmts",
+    type=click.Choice(FORMAT_CHOICES),
+    multiple=True,
+    help="Report format (default text). Repeat with --output for several reports.",
 )
 @click.option(
     "--output",
     "-o",
+    "outputs",
     metavar="FILE",
-    type=click.Path(dir_okay=False),
-    help="Write the report to FILE instead of stdout.",
+    multiple=True,
+    type=click.Path(dir_okay=False, allow_dash=True),
+    help="Write the report to FILE ('-': stdout); one per --format, in order.",
+)
+@click.option(
+    "--output-dir",
+    metavar="DIR",
+    type=click.Path(file_okay=False),
+    help="Write each --format to DIR/licscan.<ext> (e.g. licscan.sarif, licscan.html).",
+)
+@click.option(
+    "--sarif-keep-waived",
+    is_flag=True,
+    help="SARIF: keep waived findings, with suppressions (GitHub ignores suppressions).",
+)
+@click.option(
+    "--cyclonedx-version",
+    type=click.Choice(["1.6", "1.7"]),
+    default="1.6",
+    show_default=True,
+    help="CycloneDX specification version to write.",
 )
 @offline_option
 @jobs_option
@@ -96,18 +120,24 @@ def classify(files: tuple[str, ...], fmt: str) -> None:
     help="Download every Hub model's README.md so card evidence cites line numbers "
     "(one more request per model).",
 )
-def scan(targets: tuple[str, ...], uses: tuple[str, ...], policy_file: str | None, fmt: str,
-         output: str | None, offline: bool, jobs: int, hf_cache: bool, quiet: bool,
-         allow_errors: bool, no_lock: bool, card_lines: bool) -> None:  # fmt: skip
+def scan(targets: tuple[str, ...], uses: tuple[str, ...], policy_file: str | None,
+         fmts: tuple[str, ...], outputs: tuple[str, ...], output_dir: str | None,
+         sarif_keep_waived: bool, cyclonedx_version: str, offline: bool, jobs: int,
+         hf_cache: bool, quiet: bool, allow_errors: bool, no_lock: bool,
+         card_lines: bool) -> None:  # fmt: skip
     """Judge models against a policy. TARGET: a Hub repo id (org/name[@REVISION]), a
     model folder, or a manifest (*.yaml). Exit: 0 pass/warn, 1 fail, 2 usage, 3 error."""
     from licscan.engine.run import execute, exit_code, plan_scan
-    from licscan.report import render
+    from licscan.report.outputs import pair_outputs, write_reports
     from licscan.report.progress import progress_bar
     from licscan.sources import UsageError
 
     if not targets and not hf_cache:
         raise click.UsageError("give at least one TARGET (or --hf-cache)")
+    try:
+        pairs = pair_outputs(fmts, outputs, output_dir)
+    except ValueError as exc:
+        raise click.UsageError(str(exc)) from None
     try:
         plan = plan_scan(list(targets), list(uses), policy_file, hf_cache=hf_cache)
     except UsageError as exc:
@@ -122,20 +152,55 @@ def scan(targets: tuple[str, ...], uses: tuple[str, ...], policy_file: str | Non
             use_lock=not no_lock,
             card_lines=card_lines,
         )
-    text = render(fmt, report, quiet=quiet, output=output)
-    if output:
-        try:
-            with open(output, "w", encoding="utf-8") as fh:
-                fh.write(text)
-        except OSError as exc:
-            click.echo(f"licscan: cannot write {output}: {exc.strerror or exc}", err=True)
-            sys.exit(EXIT_USAGE)
-        from licscan.report.text import summary_line  # the gate's log still says the outcome
-
-        click.echo(f"licscan: {summary_line(report)}; {fmt} report written to {output}", err=True)
-    else:
-        click.echo(text, nl=False)
+    options = {"quiet": quiet, "keep_waived": sarif_keep_waived,
+               "cyclonedx_version": cyclonedx_version}  # fmt: skip
+    try:
+        write_reports(report, pairs, options, click.echo, make_dirs=bool(output_dir))
+    except OSError as exc:
+        click.echo(f"licscan: {exc}", err=True)
+        sys.exit(EXIT_USAGE)
     sys.exit(exit_code(report, allow_errors or plan.policy.allow_errors))
+
+
+@main.command()
+@click.argument("manifest", default="licscan.yaml", type=click.Path(dir_okay=False))
+@click.option(
+    "--output",
+    "-o",
+    metavar="FILE",
+    type=click.Path(dir_okay=False, allow_dash=True),
+    help="Write the notice to FILE (default: stdout).",
+)
+@offline_option
+@jobs_option
+@click.option("--no-lock", is_flag=True, help="Ignore licscan.lock (judge every model afresh).")
+@click.option("--quiet", "-q", is_flag=True, help="No progress bar.")
+def notice(
+    manifest: str, output: str | None, offline: bool, jobs: int, no_lock: bool, quiet: bool
+) -> None:
+    """Write a NOTICE / attribution file for a product that ships MANIFEST's models: each
+    model's licenses, the notices to show ("Built with ..."), the use policy to pass on,
+    NOTICE files and thresholds. Exit: 0 written, 2 usage, 3 some models unevaluated."""
+    from licscan.engine.run import execute, plan_scan
+    from licscan.report.outputs import write_reports
+    from licscan.report.progress import progress_bar
+    from licscan.sources import UsageError
+
+    try:
+        plan = plan_scan([manifest])
+    except UsageError as exc:
+        _usage_error(exc)
+    with progress_bar(len(plan.targets), quiet) as bar:
+        report = execute(plan, jobs, offline, lambda r: bar.advance(r.ref), use_lock=not no_lock)
+    try:
+        write_reports(report, [("notice", None if output in (None, "-") else output)], {},
+                      click.echo)  # fmt: skip
+    except OSError as exc:
+        _usage_error(exc)
+    unknown = [m.ref for m in report.models if m.error]
+    if unknown:
+        click.echo(f"licscan: terms unknown for {', '.join(unknown)}: notice incomplete", err=True)
+        sys.exit(EXIT_ERROR)
 
 
 @main.command()

@@ -13,7 +13,7 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-from licscan.model import CATEGORY_ORDER, TERM_FLAGS, ClauseFact, LicenseEntry
+from licscan.model import CATEGORY_ORDER, FLAG_IDS, TERM_FLAGS, ClauseFact, FlagInfo, LicenseEntry
 from licscan.paths import rules_dir
 
 KINDS = ("license", "policy")
@@ -227,3 +227,39 @@ def load_dir(folder: Path) -> KnowledgeBase:
 def load_knowledge() -> KnowledgeBase:
     """The shipped knowledge base (loaded once per process)."""
     return load_dir(rules_dir() / "licenses")
+
+
+# Report-only findings the glossary explains besides the taxonomy's flags.
+REPORT_FINDINGS = ("model-error", "category-not-allowed", "policy-denied")
+
+
+def parse_glossary(path: Path, data: Any) -> dict[str, FlagInfo]:
+    """Validate rules/flags.yaml: every flag of the taxonomy, each with its three texts."""
+    if not isinstance(data, dict):
+        raise _fail(path, "must be a YAML mapping of flag id -> title, description, help")
+    out: dict[str, FlagInfo] = {}
+    for flag_id, raw in data.items():
+        if flag_id not in FLAG_IDS and flag_id not in REPORT_FINDINGS:
+            raise _fail(path, f"'{flag_id}' is not a flag of taxonomy.md")
+        fields = ("title", "description", "help")
+        if not isinstance(raw, dict) or set(raw) != set(fields):
+            raise _fail(path, f"'{flag_id}' must have exactly the fields {', '.join(fields)}")
+        bad = [f for f in fields if not isinstance(raw[f], str) or not raw[f].strip()]
+        if bad:
+            raise _fail(path, f"'{flag_id}.{bad[0]}' must be a non-empty string")
+        out[flag_id] = FlagInfo(*(" ".join(raw[f].split()) for f in fields))
+    missing = [f for f in (*FLAG_IDS, *REPORT_FINDINGS) if f not in out]
+    if missing:
+        raise _fail(path, f"no entry for flag '{missing[0]}'")
+    return out
+
+
+@cache
+def load_glossary() -> dict[str, FlagInfo]:
+    """rules/flags.yaml: each flag in plain words (loaded once per process)."""
+    path = rules_dir() / "flags.yaml"
+    try:
+        data = _yaml_load(path.read_text(encoding="utf-8"))
+    except Exception as exc:  # OSError, yaml.YAMLError, UnicodeDecodeError
+        raise _fail(path, f"cannot be read: {exc}") from None
+    return parse_glossary(path, data)

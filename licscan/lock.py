@@ -26,6 +26,7 @@ import yaml
 from licscan.model import (
     CATEGORY_ORDER,
     Evidence,
+    EvidenceKind,
     Flag,
     LicenseFile,
     LicenseFinding,
@@ -244,10 +245,11 @@ def entry_from_dict(d: dict[str, Any]) -> LockEntry:
 
 
 def _flag_from_dict(d: dict[str, Any]) -> Flag:
-    evidence = [
-        Evidence(ev.get("source", ""), ev.get("quote", ""), _lines(ev.get("lines")))
+    evidence = [  # a lock written before evidence had kinds: inferred from the source
+        Evidence(ev.get("source", ""), ev.get("quote", ""), _lines(ev.get("lines")),
+                 EvidenceKind.parse(ev.get("kind"), str(ev.get("source", ""))))
         for ev in d.get("evidence") or []
-    ]
+    ]  # fmt: skip
     value = d.get("value")
     return Flag(str(d["id"]), None if value is None else str(value), evidence,
                 d.get("severity"), d.get("note") or "")  # fmt: skip

@@ -7,6 +7,7 @@ upstream.  Names follow ../shared/docs/taxonomy.md exactly.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from enum import StrEnum
 from typing import Any, Literal
 
 Category = Literal["osi-open", "open-weight", "source-available", "unknown"]
@@ -56,20 +57,73 @@ def strictest(categories: list[str]) -> str:
     return max(categories, key=CATEGORY_ORDER.index)
 
 
+class EvidenceKind(StrEnum):
+    """What a piece of evidence is, so a report never dresses a paraphrase up as a quote."""
+
+    TEXT = "text"  # verbatim words of a file of the repository (license, policy, notice)
+    CARD = "card"  # the model card's metadata as written (README.md front matter)
+    HUB = "hub"  # what the Hub says: gating, a data set's declared license
+    KNOWLEDGE_BASE = "knowledge-base"  # licscan's own summary of a known license (rules/)
+    POLICY = "policy"  # the organisation's policy: a rule or a list entry
+    OBSERVED = "observed"  # licscan's own words about the repository: a file list, an
+    # unreadable file, weights in pickle format
+
+    @property
+    def quoted(self) -> bool:
+        """The words are the source's own (a reader may check them verbatim)."""
+        return self in (EvidenceKind.TEXT, EvidenceKind.CARD)
+
+    @classmethod
+    def infer(cls, source: str) -> EvidenceKind:
+        """The kind a source name implies: the default for evidence built without one and
+        for records written before kinds existed (a lock, a stored classification)."""
+        tail = source.removeprefix("base:")
+        if source.startswith("rules/") or "rules/licenses/" in tail:
+            return cls.KNOWLEDGE_BASE
+        if source.startswith("card:") or (source.startswith("base:") and
+                                          tail.endswith(":README.md")):  # fmt: skip
+            return cls.CARD
+        if source.startswith(("hub:", "dataset:")):
+            return cls.HUB
+        if source.startswith("policy"):
+            return cls.POLICY
+        if source == "files":
+            return cls.OBSERVED
+        return cls.TEXT
+
+    @classmethod
+    def parse(cls, value: Any, source: str) -> EvidenceKind:
+        """A kind read from a record (untrusted): unknown or missing -> inferred."""
+        try:
+            return cls(value)
+        except ValueError:
+            return cls.infer(source)
+
+
 @dataclass(frozen=True)
 class Evidence:
     """Where a claim comes from: `source` is e.g. 'LICENSE', 'card:license',
-    'rules/licenses/llama-3.1.yaml'; `lines` is a 1-based inclusive range or None."""
+    'rules/licenses/llama-3.1.yaml'; `lines` is a 1-based inclusive range or None.
+    `kind` says whether `quote` is the source's own words (see EvidenceKind); left out,
+    it is inferred from `source`."""
 
     source: str
     quote: str
     lines: tuple[int, int] | None = None
+    kind: EvidenceKind = None  # type: ignore[assignment]  # set in __post_init__
+
+    def __post_init__(self) -> None:
+        kind = self.kind
+        if not isinstance(kind, EvidenceKind):
+            kind = EvidenceKind.parse(kind, self.source)
+        object.__setattr__(self, "kind", kind)
 
     def to_dict(self) -> dict[str, Any]:
         return {
             "source": self.source,
             "lines": list(self.lines) if self.lines else None,
             "quote": self.quote,
+            "kind": self.kind.value,
         }
 
 
@@ -283,6 +337,47 @@ class ModelResult:
         }
 
 
+class ObligationKind(StrEnum):
+    """What a user must do to comply with a model's terms (licscan.engine.obligations)."""
+
+    ATTRIBUTION = "attribution"  # keep the license text and the authors' notices
+    KEEP_NOTICE = "keep-notice"  # ship the repository's NOTICE file with copies
+    DISPLAY_NOTICE = "display-notice"  # show "Built with ..." in the product
+    NAME_PREFIX = "name-prefix"  # derived models' names start with the model's name
+    PASS_ON_POLICY = "pass-on-policy"  # follow the use policy and pass it on to users
+    USER_LIMIT = "user-limit"  # stay under a user count
+    REVENUE_LIMIT = "revenue-limit"  # stay under an annual revenue
+    SAME_LICENSE = "same-license"  # derivatives under the same license (copyleft)
+    OUTPUT_TRAINING = "output-training"  # conditions or a ban on training with outputs
+    USE_LIMIT = "use-limit"  # non-commercial, research only, no derivatives
+    REGION_LIMIT = "region-limit"  # regions excluded
+    ACCEPT_TERMS = "accept-terms"  # someone must accept the Hub's gate terms
+    REVIEW = "review"  # an unrecognised license: a person must read what it requires
+
+
+@dataclass(frozen=True)
+class Obligation:
+    """One thing to do (or not do) to comply, in plain words, with the evidence for it."""
+
+    kind: ObligationKind
+    action: str  # "Display 'Built with Llama' prominently in the product ..."
+    evidence: tuple[Evidence, ...] = ()
+    flag: str | None = None  # the flag it comes from, if any
+    license: str | None = None  # the knowledge-base key it comes from, if known
+    text: str | None = None  # the exact words to show or the name prefix, when known
+    # (e.g. "Built with Llama"); a NOTICE file's own text for `keep-notice`
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "kind": self.kind.value,
+            "action": self.action,
+            "flag": self.flag,
+            "license": self.license,
+            "text": self.text,
+            "evidence": [e.to_dict() for e in self.evidence],
+        }
+
+
 @dataclass
 class ScanReport:
     """All results of one scan: what every formatter renders."""
@@ -311,6 +406,15 @@ class ScanReport:
 
 
 # --- knowledge base -------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class FlagInfo:
+    """A flag in plain words (rules/flags.yaml): what reports call and explain it."""
+
+    title: str
+    description: str  # what the flag means, one sentence
+    help: str  # what a reviewer should do about it
 
 
 @dataclass(frozen=True)

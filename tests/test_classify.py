@@ -291,7 +291,8 @@ def test_cli_classify_json_follows_the_contract(tmp_path: Path) -> None:
     threshold = next(f for f in first["flags"] if f["id"] == "user-threshold")
     assert threshold["value"] == "700000000"
     for ev in threshold["evidence"]:
-        assert set(ev) == {"source", "lines", "quote"}
+        assert set(ev) == {"source", "lines", "quote", "kind"}
+        assert ev["kind"] == "text" and ev["lines"]  # quoted from the file, with its lines
 
 
 @pytest.mark.corpus

@@ -181,3 +181,36 @@ def test_rules_hold_no_passage_of_any_corpus_text() -> None:
             if tuple(words[i : i + n]) in windows
         ]
         assert not hits, f"{path.relative_to(ROOT)} copies corpus text: {hits[0]!r}"
+
+
+# --- the flag glossary: rules/flags.yaml ------------------------------------------------------
+
+
+def test_glossary_explains_every_flag_in_plain_words() -> None:
+    from licscan.knowledge import REPORT_FINDINGS, load_glossary
+    from licscan.model import FLAG_IDS
+
+    glossary = load_glossary()
+    assert set(glossary) == set(FLAG_IDS) | set(REPORT_FINDINGS)
+    for flag, info in glossary.items():
+        assert info.title and info.description.endswith(".") and info.help, flag
+        assert flag not in info.description  # words, not the id again
+
+
+@pytest.mark.parametrize(
+    "text, needle",
+    [
+        ("- a list\n", "must be a YAML mapping"),
+        ("not-a-flag: {title: a, description: b, help: c}\n", "'not-a-flag' is not a flag"),
+        ("gated: {title: a, description: b}\n", "exactly the fields"),
+        ("gated: {title: a, description: '', help: c}\n", "'gated.description'"),
+        ("gated: {title: a, description: b, help: c}\n", "no entry for flag"),
+    ],
+)
+def test_bad_glossary_names_the_file_and_the_entry(tmp_path: Path, text: str, needle: str) -> None:
+    from licscan.knowledge import parse_glossary
+
+    path = tmp_path / "flags.yaml"
+    with pytest.raises(KnowledgeError, match=re.escape(needle)) as info:
+        parse_glossary(path, yaml.safe_load(text))
+    assert str(info.value).startswith("flags.yaml: ")

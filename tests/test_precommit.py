@@ -309,6 +309,9 @@ def test_action_structure():
     assert uses == {"actions/setup-python", "github/codeql-action/upload-sarif"}
     upload = next(s for s in steps if "upload-sarif" in s.get("uses", ""))
     assert upload["if"].startswith("always()")
+    # one scan writes both reports (SARIF to a file, the readable one to the log)
+    scan = _step("Scan")
+    assert scan.count("licscan scan") == 1 and "--output -" in scan
 
 
 def _step(name: str) -> str:

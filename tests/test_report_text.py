@@ -133,3 +133,27 @@ def test_progress_defaults_to_stderr(capsys: pytest.CaptureFixture[str]) -> None
         bar.advance("x")
     assert isinstance(bar, NullProgress)
     assert capsys.readouterr().err == ""
+
+
+def test_a_knowledge_base_statement_is_never_in_quotation_marks() -> None:
+    from licscan.model import Evidence
+
+    m = finetune()
+    summary = "a user cap of 700 million applies (§2)"
+    m.flags[0].evidence = [Evidence("rules/licenses/llama-3.1.yaml", summary)]
+    out = render("text", sample_report(m), color=False)
+    row = next(line for line in out.splitlines() if "user-threshold" in line)
+    assert "licscan summary of Llama 3.1 Community License Agreement" in row
+    assert f"“{summary}" not in row and summary in row
+
+
+def test_explain_words_evidence_by_kind() -> None:
+    from licscan.engine.explain import render_explanation
+    from licscan.model import Evidence
+
+    m = finetune()
+    m.flags[0].evidence.append(Evidence("rules/licenses/llama-3.1.yaml", "a user cap (§2)"))
+    out = render_explanation(sample_report(m))
+    assert "LICENSE:31-33: “If the monthly active users" in out
+    assert "licscan summary of Llama 3.1 Community License Agreement" in out
+    assert "“a user cap (§2)”" not in out

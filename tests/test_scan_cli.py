@@ -146,7 +146,8 @@ def test_pinned_hub_model_json_contract(loopback_hub):
         assert list(flag)[:4] == ["id", "severity", "value", "evidence"]
         assert flag["severity"] in ("block", "warn", "info")
         for ev in flag["evidence"]:
-            assert list(ev) == ["source", "lines", "quote"]
+            assert list(ev) == ["source", "lines", "quote", "kind"]
+            assert ev["kind"] in ("text", "card", "hub", "knowledge-base", "policy", "observed")
 
 
 # --- manifests, uses, output --------------------------------------------------------------------
@@ -251,3 +252,79 @@ def test_explain_usage_error():
 def test_unwritable_output_is_a_usage_error(folders, tmp_path):
     result = run("scan", str(folders["open"]), "--output", str(tmp_path / "no" / "dir" / "r.txt"))
     assert result.exit_code == 2 and "cannot write" in result.stderr
+
+
+# --- several reports from one scan, the NOTICE file (issue 13) ------------------------------
+
+
+def test_several_formats_from_one_scan(folders, tmp_path):
+    sarif, html, md = tmp_path / "r.sarif", tmp_path / "r.html", tmp_path / "r.md"
+    result = run(
+        "scan", str(folders["nc"]),
+        "--format", "sarif", "--output", str(sarif),
+        "--format", "html", "--output", str(html),
+        "--format", "markdown", "-o", str(md),
+        "--format", "text", "--output", "-",
+    )  # fmt: skip
+    assert result.exit_code == 1
+    assert json.loads(sarif.read_text())["version"] == "2.1.0"
+    assert "<!DOCTYPE html>" in html.read_text() and "licscan" in md.read_text()
+    assert "FAIL" in result.stdout  # the '-' report went to stdout
+    assert "sarif report written to" in result.stderr and "html report written" in result.stderr
+
+
+def test_output_dir_writes_each_format_under_its_usual_name(folders, tmp_path):
+    out = tmp_path / "reports" / "nested"
+    result = run("scan", str(folders["open"]), "--format", "sarif", "--format", "spdx",
+                 "--format", "cyclonedx", "--output-dir", str(out))  # fmt: skip
+    assert result.exit_code == 0
+    assert sorted(p.name for p in out.iterdir()) == [
+        "licscan.cdx.json", "licscan.sarif", "licscan.spdx.json"]  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    "args, message",
+    [
+        (["--format", "json", "--format", "html"], "one --output each"),
+        (["--format", "json", "--output", "a", "--output", "b"], "one --output per --format"),
+        (["--format", "json", "--format", "html", "-o", "a", "-o", "a"], "same --output file"),
+        (["--format", "json", "-o", "a", "--output-dir", "d"], "not both"),
+    ],
+)
+def test_output_pairs_that_do_not_match_are_usage_errors(folders, tmp_path, args, message):
+    result = run("scan", str(folders["open"]), *args)
+    assert result.exit_code == 2 and message in result.stderr
+    assert not (Path.cwd() / "a").exists()
+
+
+def test_notice_file_for_a_manifest(make_model, tmp_path, monkeypatch):
+    monkeypatch.setenv("HF_HUB_OFFLINE", "1")
+    monkeypatch.setenv("LICSCAN_CACHE_DIR", str(tmp_path / "cache"))
+    make_model("llama", card("llama3.1"), {"model.safetensors": b""})
+    notice = "Example Model\nCopyright 2024 Example Labs\n"
+    make_model("apache", card("apache-2.0"), {"model.safetensors": b"", "NOTICE": notice})
+    manifest = tmp_path / "models" / "licscan.yaml"
+    manifest.write_text("models:\n  - path: llama\n  - path: apache\n", encoding="utf-8")
+    out = tmp_path / "NOTICE"
+    result = run("notice", str(manifest), "--output", str(out))
+    assert result.exit_code == 0, result.stderr
+    text = out.read_text()
+    assert "THIRD-PARTY MODEL NOTICES" in text
+    assert "Attribution: Built with Llama" in text
+    assert "Use is subject to the Llama 3.1 Acceptable Use Policy" in text
+    assert "Stay under 700,000,000 monthly active users" in text
+    assert "License: Apache License 2.0" in text
+    assert "    Copyright 2024 Example Labs" in text  # the repository's NOTICE, verbatim
+
+
+def test_notice_with_an_unevaluated_model_exits_3(make_model, tmp_path, monkeypatch, corpus):
+    monkeypatch.setenv("HF_HUB_OFFLINE", "1")
+    monkeypatch.setenv("LICSCAN_CACHE_DIR", str(tmp_path / "cache"))
+    make_model("broken", corpus.card("yaml-parse-error-tab"))
+    manifest = tmp_path / "models" / "licscan.yaml"
+    manifest.write_text("models:\n  - path: broken\n", encoding="utf-8")
+    result = run("notice", str(manifest))
+    assert result.exit_code == 3
+    assert "COULD NOT BE EVALUATED" in result.stdout and "notice incomplete" in result.stderr
+    missing = run("notice", str(tmp_path / "nope.yaml"))
+    assert missing.exit_code == 2

@@ -32,7 +32,7 @@ from pathlib import Path
 from typing import Any
 
 from licscan.detect.normalize import Tokens, cjk_share, tokenize
-from licscan.model import Evidence, LicenseMatch
+from licscan.model import Evidence, EvidenceKind, LicenseMatch
 
 FORMAT = 1
 K = 5  # words per shingle
@@ -643,6 +643,7 @@ def block_evidence(
         source,
         f"[about {block.ref_tokens} words of the {ref_key} reference text are missing here]",
         (at, at),
+        EvidenceKind.OBSERVED,
     )
 
 

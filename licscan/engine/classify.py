@@ -29,6 +29,7 @@ from licscan.model import (
     WITHHOLDING_FLAGS,
     ClauseFact,
     Evidence,
+    EvidenceKind,
     Flag,
     LicenseMatch,
     TextClassification,
@@ -307,7 +308,14 @@ def _modified_flag(
     return Flag(
         "modified-license",
         evidence=match.differences
-        or [Evidence(source, "[no passage located: the detectors disagree with the known terms]")],
+        or [
+            Evidence(
+                source,
+                "[no passage located: the detectors disagree with the known terms]",
+                None,
+                EvidenceKind.OBSERVED,
+            )
+        ],
         note="; ".join(reasons or [f"text differs from the {entry.key} reference in substance"]),
     )
 
@@ -328,7 +336,7 @@ def _notice(
         Flag(
             fact.flag,
             fact.value,
-            [line_ev, Evidence(entry.file, fact.stated)],
+            [line_ev, Evidence(entry.file, fact.stated, None, EvidenceKind.KNOWLEDGE_BASE)],
             note=f"known term of {entry.name}, which this notice names",
         )
         for fact in entry.flags
@@ -368,7 +376,7 @@ def _known_flags(facts: list[tuple[LicenseEntry, ClauseFact]], detected: list[Fl
             out[fact.flag] = Flag(
                 fact.flag,
                 fact.value,
-                [Evidence(owner.file, fact.stated)],
+                [Evidence(owner.file, fact.stated, None, EvidenceKind.KNOWLEDGE_BASE)],
                 note=f"known term of {owner.name}; clause not quoted from this text",
             )
     return list(out.values())

@@ -24,6 +24,7 @@ from licscan.model import (
     TERM_FLAGS,
     Assessment,
     Evidence,
+    EvidenceKind,
     Flag,
     LicenseFinding,
     Lineage,
@@ -51,6 +52,7 @@ _NOTICE = re.compile(r"^notice", re.I)
 RESTRICTIVE_DATA = ("non-commercial", "no-derivatives", "research-only", "copyleft")
 _FATAL_CARD = ("YAML error", "nested too deeply", "front matter unreadable", "not a mapping")
 _NO_LICENSE_VALUES = {"other", "unknown", "noassertion", "none"}
+OBSERVED = EvidenceKind.OBSERVED  # licscan's own words about the repository, not a quote
 
 
 # --- flags with their origins -----------------------------------------------------------
@@ -199,7 +201,7 @@ def _unreadable_file(
 ) -> None:
     """A license file we cannot read binds with unknown terms: fail closed.  A file
     holding only a copyright line ("All rights reserved") grants nothing: it is quoted."""
-    ev = notice or Evidence(path, why)
+    ev = notice or Evidence(path, why, None, EvidenceKind.OBSERVED)
     a.licenses.append(LicenseFinding(None, "unknown", f"file:{path}"))
     a.license_evidence[f"file:{path}"] = ev
     a.notes.append(f"{why}: its terms are unknown")
@@ -246,7 +248,7 @@ def _incorporated(entry: LicenseEntry, flags: FlagSet, present: set[str]) -> Non
                 Flag(
                     fact.flag,
                     fact.value,
-                    [Evidence(policy.file, fact.stated)],
+                    [Evidence(policy.file, fact.stated, None, EvidenceKind.KNOWLEDGE_BASE)],
                     note=f"{entry.name} incorporates the {policy.name} by reference",
                 ),
                 entry.key,
@@ -274,8 +276,7 @@ def _card(snap: ModelSnapshot, a: Assessment, flags: FlagSet, policy_keys: set[s
             continue
         key = resolve_license_id(value)
         source = f"card:{key_name}"
-        line = card.key_lines.get(key_name)
-        ev = Evidence(source, f"{key_name}: {value}", (line, line) if line else None)
+        ev = _card_line(card, key_name, f"{key_name}: {value}")
         if key is None:
             unnamed.append((key_name, value, source))
             continue
@@ -297,8 +298,7 @@ def _card(snap: ModelSnapshot, a: Assessment, flags: FlagSet, policy_keys: set[s
                 f"card {key_name} '{value}' is not a known license id; the license file decides"
             )
             continue
-        line = card.key_lines.get(key_name)
-        ev = Evidence(source, f"{key_name}: {value}", (line, line) if line else None)
+        ev = _card_line(card, key_name, f"{key_name}: {value}")
         a.licenses.append(LicenseFinding(None, "unknown", source))
         a.license_evidence[source] = ev
         flags.add(
@@ -321,7 +321,7 @@ def _card_terms(entry: LicenseEntry, card_ev: Evidence, flags: FlagSet) -> None:
             Flag(
                 fact.flag,
                 fact.value,
-                [card_ev, Evidence(entry.file, fact.stated)],
+                [card_ev, Evidence(entry.file, fact.stated, None, EvidenceKind.KNOWLEDGE_BASE)],
                 note=f"known term of {entry.name} (declared on the card)",
             ),
             entry.key,
@@ -387,16 +387,16 @@ def _context(snap: ModelSnapshot, a: Assessment, flags: FlagSet) -> None:
 def _no_license(snap: ModelSnapshot) -> Flag:
     card = snap.card
     if card is None:
-        ev = Evidence("README.md", "no model card (README.md) in the repository")
+        ev = Evidence("README.md", "no model card (README.md) in the repository", None, OBSERVED)
+    elif card.licenses:
+        ev = _card_line(card, "license", f"license: {card.licenses[0]}")
     else:
-        line = card.key_lines.get("license")
-        said = card.licenses[0] if card.licenses else None
-        quote = f"license: {said}" if said else "no license key in the card metadata"
-        ev = Evidence("card:license", quote, (line, line) if line else None)
+        ev = Evidence("card:license", "no license key in the card metadata", None, OBSERVED)
     n = len(snap.files)
+    listing = Evidence("files", f"no license file among {n} file{'s' * (n != 1)}", None, OBSERVED)
     return Flag(
         "no-license",
-        evidence=[ev, Evidence("files", f"no license file among {n} file{'s' * (n != 1)}")],
+        evidence=[ev, listing],
         note="no grant of rights could be established",
     )
 
@@ -407,12 +407,13 @@ def _gated(snap: ModelSnapshot) -> Flag | None:
     gate_keys = [k for k in raw if str(k).startswith("extra_gated")]
     evidence = []
     for key in gate_keys[:1]:
-        line = card.key_lines.get(key) if card else None
         value = " ".join(str(raw[key]).split())[:160]
-        evidence.append(Evidence(f"card:{key}", f"{key}: {value}", (line, line) if line else None))
+        evidence.append(_card_line(card, key, f"{key}: {value}"))
     if snap.gated:
         value = snap.gated if isinstance(snap.gated, str) else None
-        evidence.insert(0, Evidence("hub:gated", f"gated: {value or 'true'}"))
+        evidence.insert(
+            0, Evidence("hub:gated", f"gated: {value or 'true'}", None, EvidenceKind.HUB)
+        )
         return Flag("gated", value, evidence, note="the Hub asks for the terms to be accepted")
     if snap.source != "hub" and evidence:
         return Flag(
@@ -433,7 +434,7 @@ def _pickle(files: list[str]) -> Flag | None:
     more = f" (+{len(weights) - 3} more)" if len(weights) > 3 else ""
     return Flag(
         "pickle-weights",
-        evidence=[Evidence(f, "pickle-based weight file") for f in shown],
+        evidence=[Evidence(f, "pickle-based weight file", None, OBSERVED) for f in shown],
         note=f"{len(weights)} weight file{'s' * (len(weights) != 1)}{more}, all pickle-based; "
         "no safetensors, GGUF or ONNX copy",
     )
@@ -467,12 +468,18 @@ def _incorporating_licenses(a: Assessment, flags: FlagSet) -> None:
                 origins.update(owners)
 
 
+def _card_line(card, key: str, quote: str) -> Evidence:  # card: CardInfo
+    """A card metadata entry as written, cited to its README line when known."""
+    line = card.key_lines.get(key) if card is not None else None
+    return Evidence(f"card:{key}", quote, (line, line) if line else None, EvidenceKind.CARD)
+
+
 def _title(path: str, text: str) -> Evidence:
     """A text's first non-empty line: what it calls itself."""
     for i, line in enumerate(text.splitlines(), 1):
         if line.strip():
-            return Evidence(path, line.strip()[:200], (i, i))
-    return Evidence(path, "(empty)")
+            return Evidence(path, line.strip()[:200], (i, i), EvidenceKind.TEXT)
+    return Evidence(path, "(empty)", None, OBSERVED)
 
 
 # --- the model: lineage, data sets, policy ---------------------------------------------------
@@ -581,6 +588,7 @@ def _datasets(card, datasets: dict[str, list[str] | None] | None, flags: FlagSet
     notes: list[str] = []
     unchecked = []
     line = card.key_lines.get("datasets")
+    lines = (line, line) if line else None
     for ds in card.datasets:
         licenses = (datasets or {}).get(ds)
         if licenses is None:
@@ -597,9 +605,9 @@ def _datasets(card, datasets: dict[str, list[str] | None] | None, flags: FlagSet
             if entry.category == "source-available" and not terms:
                 terms = ["source-available"]
             if terms:
-                ev = Evidence("card:datasets", f"datasets: {ds}", (line, line) if line else None)
+                ev = Evidence("card:datasets", f"datasets: {ds}", lines, EvidenceKind.CARD)
                 # the data set's own card on the Hub: what it declares
-                theirs = Evidence(f"dataset:{ds}", f"license: {value}")
+                theirs = Evidence(f"dataset:{ds}", f"license: {value}", None, EvidenceKind.HUB)
                 note = f"dataset {ds} is {entry.key} ({', '.join(terms)})"
                 flags.add(Flag("dataset-license", evidence=[ev, theirs], note=note), "")
     if unchecked:

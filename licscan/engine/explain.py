@@ -8,7 +8,7 @@ and the verdict with its exit code.
 
 from __future__ import annotations
 
-from licscan.model import Evidence, Flag, ModelResult, ScanReport
+from licscan.model import Flag, ModelResult, ScanReport
 
 QUOTE_CHARS = 160
 
@@ -79,7 +79,7 @@ def explain_result(m: ModelResult) -> str:
         add("   - no base model" if not m.base_models else "   - not walked")
     add("4. flags")
     for flag in m.flags:
-        out.extend(_flag_lines(flag))
+        out.extend(_flag_lines(m, flag))
     if not m.flags:
         add("   - none")
     add("5. policy decisions (strictest use wins)")
@@ -104,21 +104,16 @@ def explain_result(m: ModelResult) -> str:
     return "\n".join(out) + "\n"
 
 
-def _flag_lines(flag: Flag) -> list[str]:
+def _flag_lines(m: ModelResult, flag: Flag) -> list[str]:
+    from licscan.report.evidence import inline  # quotes in quotation marks, summaries not
+
     value = f" = {flag.value}" if flag.value else ""
     lines = [f"   - {flag.id}{value}  [{flag.severity or 'unjudged'}]"]
     for ev in flag.evidence:
-        lines.append(f'       {_where(ev)}: "{_one_line(ev.quote)}"')
+        lines.append(f"       {inline(m, ev, _one_line(ev.quote))}")
     if flag.note:
         lines.append(f"       note: {flag.note}")
     return lines
-
-
-def _where(ev: Evidence) -> str:
-    if not ev.lines:
-        return ev.source
-    a, b = ev.lines
-    return f"{ev.source}:{a}" if a == b else f"{ev.source}:{a}-{b}"
 
 
 def _one_line(text: str) -> str:

@@ -20,6 +20,7 @@ from licscan.model import (
     TERM_FLAGS,
     Assessment,
     Evidence,
+    EvidenceKind,
     Flag,
     LicenseFinding,
     Lineage,
@@ -150,8 +151,9 @@ def _link(parent: ModelSnapshot, ref: str, depth: int) -> Evidence:
     line = card.key_lines.get("base_model") if card is not None else None
     lines = (line, line) if line else None
     if depth == 1:
-        return Evidence("card:base_model", f"base_model: {ref}", lines)
-    return Evidence(f"base:{_label(parent)}:README.md", f"base_model: {ref}", lines)
+        return Evidence("card:base_model", f"base_model: {ref}", lines, EvidenceKind.CARD)
+    quote = f"base_model: {ref}"
+    return Evidence(f"base:{_label(parent)}:README.md", quote, lines, EvidenceKind.CARD)
 
 
 def _relation(snapshot: ModelSnapshot) -> str | None:
@@ -266,7 +268,8 @@ def unresolved_flag(snapshot: ModelSnapshot, node: LineageNode) -> Flag:
     """A base that could not be fetched binds the model with terms nobody could check:
     `inherits-base-license`, judged by the policy's `lineage.unresolved` (fail closed)."""
     evidence = _lineage_evidence(snapshot, node)
-    evidence.append(Evidence(f"base:{node.id}", node.error or "could not be fetched"))
+    why = node.error or "could not be fetched"
+    evidence.append(Evidence(f"base:{node.id}", why, None, EvidenceKind.OBSERVED))
     via = f" (via {node.parent})" if node.depth > 1 else ""
     return Flag(
         "inherits-base-license",
@@ -305,8 +308,8 @@ def _rebase(ev: Evidence, base_id: str) -> Evidence:
     elif src.startswith("file:"):
         src = src[5:]
     elif src.startswith("hub:") or src == "files":
-        return Evidence(f"base:{base_id}", ev.quote, ev.lines)
-    return Evidence(f"base:{base_id}:{src}", ev.quote, ev.lines)
+        return Evidence(f"base:{base_id}", ev.quote, ev.lines, ev.kind)
+    return Evidence(f"base:{base_id}:{src}", ev.quote, ev.lines, ev.kind)
 
 
 def _own_desc(own: Assessment) -> str:

@@ -21,7 +21,7 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-from licscan.model import Evidence, Flag, LicenseMatch, TextClassification
+from licscan.model import Evidence, EvidenceKind, Flag, LicenseMatch, TextClassification
 from licscan.sources.cache import DiskCache
 
 _active: list[DiskCache] = []  # the store of the scan running now (at most one)
@@ -104,4 +104,5 @@ def _from_record(d: dict[str, Any]) -> TextClassification:
 
 def _evidence(e: dict[str, Any]) -> Evidence:
     lines = e.get("lines")
-    return Evidence(e["source"], e["quote"], (int(lines[0]), int(lines[1])) if lines else None)
+    span = (int(lines[0]), int(lines[1])) if lines else None
+    return Evidence(e["source"], e["quote"], span, EvidenceKind.parse(e.get("kind"), e["source"]))

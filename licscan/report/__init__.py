@@ -12,6 +12,8 @@ Options every caller may pass (formats ignore what they do not use):
   hub_url: str         links to the Hub (default: $HF_ENDPOINT or https://huggingface.co)
   base_dir: str        sarif: paths are made relative to this folder (default: cwd)
   max_chars: int       markdown: cut the comment to stay under GitHub's limit
+  keep_waived: bool    sarif: keep waived results (with suppressions); default left out
+  cyclonedx_version: str  cyclonedx: "1.6" (default) or "1.7"
 """
 
 from __future__ import annotations
@@ -22,7 +24,9 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:
     from licscan.model import ScanReport
 
-FORMATS: tuple[str, ...] = ("text", "json", "cyclonedx", "sarif", "markdown", "html")
+FORMATS: tuple[str, ...] = (
+    "text", "json", "cyclonedx", "spdx", "sarif", "markdown", "html", "notice",
+)  # fmt: skip
 _MODULES = {
     "text": "licscan.report.text",
     "json": "licscan.report.json_report",
@@ -30,6 +34,8 @@ _MODULES = {
     "sarif": "licscan.report.sarif",
     "markdown": "licscan.report.markdown",
     "html": "licscan.report.html",
+    "spdx": "licscan.report.spdx",
+    "notice": "licscan.report.notice",
 }
 # What a file of each format is conventionally called (for --output suggestions, CI docs).
 EXTENSIONS = {
@@ -39,6 +45,8 @@ EXTENSIONS = {
     "sarif": ".sarif",
     "markdown": ".md",
     "html": ".html",
+    "spdx": ".spdx.json",
+    "notice": ".NOTICE.txt",
 }
 
 

@@ -19,7 +19,7 @@ import orjson
 from licscan.model import CensusRow, CensusSummary, ModelResult, Relabel, ScanReport
 
 STREAMED = ("jsonl", "json")
-WHOLE = ("cyclonedx", "sarif")  # rendered from every ModelResult at the end
+WHOLE = ("cyclonedx", "spdx", "sarif", "notice")  # rendered from every ModelResult at the end
 FORMATS = ("text", "json", "jsonl", "markdown", "html", *WHOLE)
 TOP = 15  # licenses and flags shown in the charts (the JSON has them all)
 VERDICT_ORDER = ("fail", "error", "warn", "pass")

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 
 from licscan.model import TextClassification
+from licscan.report.evidence import inline
 
 
 def render_classifications(results: list[TextClassification], fmt: str = "text") -> str:
@@ -40,7 +41,6 @@ def _text(r: TextClassification) -> str:
         if flag.note:
             out.append(f"      {flag.note}")
         for ev in flag.evidence[:3]:
-            where = ev.source + (f":{ev.lines[0]}-{ev.lines[1]}" if ev.lines else "")
             quote = ev.quote if len(ev.quote) <= 160 else ev.quote[:157] + "..."
-            out.append(f'      {where}: "{quote}"')
+            out.append(f"      {inline(None, ev, quote, read=r.path)}")  # quote or summary
     return "\n".join(out) + "\n\n"

@@ -12,7 +12,7 @@ import re
 from dataclasses import dataclass
 from urllib.parse import quote
 
-from licscan.model import Evidence, Flag, ModelResult, WaiverUse
+from licscan.model import Evidence, EvidenceKind, Flag, FlagInfo, ModelResult, WaiverUse
 
 DEFAULT_HUB = "https://huggingface.co"
 # Most urgent first: what a reader must look at before anything else.
@@ -141,6 +141,7 @@ def _policy_finding(model: ModelResult, d) -> PolicyFinding | None:  # d: Decisi
             f"policy:{path if where else d.source}",
             f"{d.note or 'model named by the policy'}: {display_name(model)}",
             where,
+            EvidenceKind.POLICY,
         ),
     )  # "policy:" keeps a policy file apart from the model's own files (no Hub link)
     return PolicyFinding("policy-denied", "model denied", d.severity, rule, d.note, ev)
@@ -154,7 +155,14 @@ def _category_finding(
     if not ev:
         ev = [e for f in model.flags if f.id == "no-license" for e in f.evidence[:1]]
     if not ev:
-        ev = [Evidence(model.ref, "no license found that grants rights for this use")]
+        ev = [
+            Evidence(
+                model.ref,
+                "no license found that grants rights for this use",
+                None,
+                EvidenceKind.OBSERVED,
+            )
+        ]
     subject = f"category {category}"
     return PolicyFinding("category-not-allowed", subject, severity, rule, note, tuple(ev))
 
@@ -166,8 +174,8 @@ def _license_evidence(lic) -> Evidence:  # lic: LicenseFinding
         src = lic.evidence.source
         if lic.source.startswith("base:") and not src.startswith("base:"):
             src = f"{lic.source}:{src}"
-        return Evidence(src, lic.evidence.quote, lic.evidence.lines)
-    return Evidence(lic.source, f"{what} ({lic.category})")
+        return Evidence(src, lic.evidence.quote, lic.evidence.lines, lic.evidence.kind)
+    return Evidence(lic.source, f"{what} ({lic.category})", None, EvidenceKind.OBSERVED)
 
 
 def rule_of(model: ModelResult, flag: Flag) -> str | None:
@@ -176,6 +184,24 @@ def rule_of(model: ModelResult, flag: Flag) -> str | None:
         if d.subject == f"flag:{flag.id}":
             return f"{d.source} ({d.use})" if d.use else d.source
     return None
+
+
+_POLICY_LINE = re.compile(r"(?P<path>[^\s()]+\.ya?ml):(?P<line>\d+)")
+
+
+def rule_words(rule: str) -> str:
+    """A policy rule as a reader cites it: 'rules/policies/commercial.yaml:17 (commercial)'
+    -> 'commercial preset, line 17 (commercial)'; 'examples/policy.yaml:7' ->
+    'examples/policy.yaml, line 7'.  A preset lives inside the installed package, so its
+    path means nothing to the reader; its name and line do (`licscan explain` shows it)."""
+
+    def cite(m: re.Match[str]) -> str:
+        path = m["path"]
+        if path.startswith("rules/policies/"):
+            return f"{path[15:].rsplit('.', 1)[0]} preset, line {m['line']}"
+        return f"{path}, line {m['line']}"
+
+    return _POLICY_LINE.sub(cite, rule)
 
 
 def short_rev(revision: str | None) -> str:
@@ -257,6 +283,8 @@ def evidence_link(model: ModelResult, ev: Evidence, base: str) -> str | None:
         return f"{base}/datasets/{quote(ev.source.removeprefix('dataset:'), safe='/')}"
     if model.source != "hub" and not ev.source.startswith("base:"):
         return None
+    if ev.source == "files":  # the repository's file list: its tree at the revision
+        return model_link(model, base)
     ref = evidence_file(model, ev)
     if ref is None:
         return None
@@ -350,12 +378,11 @@ def decisive_evidence(flag: Flag) -> Evidence | None:
     text itself, else the knowledge-base clause, else a card line or anything else."""
 
     def rank(ev: Evidence) -> int:
-        src = ev.source
-        if src.startswith(("rules/", "dataset:")):
+        if ev.kind is EvidenceKind.TEXT:
+            return 0 if ev.lines else 3
+        if ev.kind in (EvidenceKind.KNOWLEDGE_BASE, EvidenceKind.HUB):
             return 1
-        if src.startswith(("card:", "hub:")) or src.endswith("README.md"):
-            return 2
-        return 0 if ev.lines else 3
+        return 2 if ev.kind is EvidenceKind.CARD else 3
 
     return min(flag.evidence, key=rank) if flag.evidence else None
 
@@ -382,138 +409,13 @@ def project_url() -> str | None:
     return None
 
 
-@dataclass(frozen=True)
-class FlagInfo:
-    title: str
-    description: str  # what the flag means, one sentence
-    help: str  # what a reviewer should do about it
-
-
-# In our own words, after ../shared/docs/taxonomy.md.  Two report-only findings close
-# the table: a model that could not be evaluated, and a category the policy rejects.
-FLAG_INFO: dict[str, FlagInfo] = {
-    "non-commercial": FlagInfo(
-        "Non-commercial",
-        "The terms forbid commercial use of the model.",
-        "Keep the model out of products and paid services, or obtain a commercial license "
-        "from the licensor.",
-    ),
-    "research-only": FlagInfo(
-        "Research only",
-        "The terms limit use to research, evaluation, testing or other non-production work.",
-        "Use the model for internal research only; production use needs another license.",
-    ),
-    "no-derivatives": FlagInfo(
-        "No derivatives",
-        "The terms forbid modifying the model or sharing modified versions, fine-tunes included.",
-        "Do not fine-tune, merge or quantise the model for distribution.",
-    ),
-    "output-training-ban": FlagInfo(
-        "Output training ban",
-        "The terms forbid using the model's outputs to train or improve other models.",
-        "Keep outputs out of training and distillation data sets.",
-    ),
-    "output-training-conditional": FlagInfo(
-        "Conditional output training",
-        "Training other models on the outputs is allowed only under conditions, such as "
-        "naming the new model after the original or licensing it the same way.",
-        "Check the condition before using outputs as training data.",
-    ),
-    "user-threshold": FlagInfo(
-        "User threshold",
-        "The grant stops at a number of users (for example monthly active users); "
-        "the value holds the number.",
-        "Confirm the product stays below the threshold, or negotiate a license.",
-    ),
-    "revenue-threshold": FlagInfo(
-        "Revenue threshold",
-        "The grant stops at an annual revenue; the value holds the amount.",
-        "Confirm the organisation stays below the threshold, or negotiate a license.",
-    ),
-    "prominent-attribution": FlagInfo(
-        "Prominent attribution",
-        "The terms require a visible notice beyond keeping the license text, such as a "
-        "'Built with' label, a name prefix or a notice on a web site.",
-        "Plan the required notice in the product and its documentation.",
-    ),
-    "use-restrictions": FlagInfo(
-        "Use restrictions",
-        "The terms carry behavioural restrictions (an acceptable-use policy or RAIL-style "
-        "restrictions) that must be passed on to downstream users.",
-        "Check the intended use against the restrictions and pass them on to users.",
-    ),
-    "copyleft": FlagInfo(
-        "Copyleft",
-        "Derivatives or redistributions must carry the same license.",
-        "Redistribute derivatives only under the same license.",
-    ),
-    "geo-restriction": FlagInfo(
-        "Geographic restriction",
-        "The terms exclude some regions or the residents of some regions.",
-        "Check where the model will be used and by whom.",
-    ),
-    "no-license": FlagInfo(
-        "No license",
-        "Neither the model card nor any license file names a license, so no grant of rights "
-        "could be established.",
-        "Ask the publisher for a license; without one, assume no rights are granted.",
-    ),
-    "unrecognized-license": FlagInfo(
-        "Unrecognised license",
-        "A license text was found but matches no known license; its category rests on "
-        "clause detection alone.",
-        "Have a person read the license text before relying on the model.",
-    ),
-    "modified-license": FlagInfo(
-        "Modified license",
-        "The license text is close to a known license but differs in substance.",
-        "Review the differences against the known license.",
-    ),
-    "license-mismatch": FlagInfo(
-        "License mismatch",
-        "The license declared on the model card and the license file(s) disagree.",
-        "Find out which terms apply; until then the stricter ones are assumed.",
-    ),
-    "inherits-base-license": FlagInfo(
-        "Inherits base license",
-        "A base model's license binds this model and is stricter than what the model declares.",
-        "Judge the model under its base model's license.",
-    ),
-    "dataset-license": FlagInfo(
-        "Dataset license",
-        "A declared training data set carries a restrictive license (non-commercial, "
-        "no-derivatives, share-alike or research-only).",
-        "Check whether the data set's terms reach the model.",
-    ),
-    "gated": FlagInfo(
-        "Gated model",
-        "The Hub requires accepting terms before download; someone must accept them on the "
-        "organisation's behalf.",
-        "Have the terms accepted by someone entitled to do so.",
-    ),
-    "pickle-weights": FlagInfo(
-        "Pickle weights",
-        "Weights are shipped only in pickle-based formats that can run code when loaded.",
-        "Prefer a safetensors or GGUF copy, or load the weights in a sandbox.",
-    ),
-    "model-error": FlagInfo(
-        "Model not evaluated",
-        "The model could not be evaluated (not found, gated without a token, network "
-        "failure, unreadable card). An error never counts as a pass.",
-        "Fix the cause named in the message and scan again.",
-    ),
-    "category-not-allowed": FlagInfo(
-        "Category not allowed",
-        "The model's license category is not allowed by the policy for this use.",
-        "Choose another model or obtain an exception from the policy owner.",
-    ),
-    "policy-denied": FlagInfo(
-        "Denied by the policy",
-        "The organisation's policy denies this license or this model.",
-        "Choose another model or ask the policy owner for a waiver.",
-    ),
-}
-
-
 def flag_info(flag_id: str) -> FlagInfo:
-    return FLAG_INFO.get(flag_id) or FlagInfo(flag_id, flag_id, "Review the finding.")
+    """A flag in plain words, from the glossary (rules/flags.yaml); the bare id when the
+    glossary cannot load (a report must still render)."""
+    try:
+        from licscan.knowledge import load_glossary
+
+        found = load_glossary().get(flag_id)
+    except Exception:
+        found = None
+    return found or FlagInfo(flag_id, flag_id, "Review the finding.")

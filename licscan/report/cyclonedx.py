@@ -1,11 +1,15 @@
-"""CycloneDX 1.6 JSON ML-BOM: one `machine-learning-model` component per model.
+"""CycloneDX 1.6 (or 1.7) JSON ML-BOM: one `machine-learning-model` component per model.
 
 Built with cyclonedx-python-lib (components, purls, licenses with acknowledgement,
-hashes, external references, dependencies, properties); the library has no
-`modelCard` yet (CycloneDX/cyclonedx-python-lib#912), so that one object is added to
-the serialised JSON afterwards.  Licenses are always a list of `license` objects,
-never an expression: 1.6 forbids mixing the two, and the library silently drops the
-list when both are present.
+hashes, external references, dependencies, properties, the scanned project as
+`metadata.component`); the library has no `modelCard`, `data` or license `licensing`
+yet (CycloneDX/cyclonedx-python-lib#912), so those are added to the serialised JSON
+afterwards, and the result is what the tests validate.  What the standard has fields
+for goes in them: use restrictions in `modelCard.considerations`, waivers (an exception,
+or a license the organisation bought) in the waived license's `licensing`, data sets as
+`data` components.  The rest is `licscan:` properties (README, Reports).  Licenses are
+always a list of `license` objects, never an expression: 1.6 forbids mixing the two,
+and the library silently drops the list when both are present.
 
 Output is deterministic for a given report: timestamp from the scan's start, serial
 number derived from the content, components and properties sorted by the library.
@@ -35,11 +39,12 @@ from cyclonedx.model.component_evidence import ComponentEvidence, Occurrence
 from cyclonedx.model.contact import OrganizationalEntity
 from cyclonedx.model.license import DisjunctiveLicense, LicenseAcknowledgement
 from cyclonedx.model.tool import ToolRepository
-from cyclonedx.output.json import JsonV1Dot6
+from cyclonedx.output.json import JsonV1Dot6, JsonV1Dot7
 from cyclonedx.spdx import fixup_id, is_supported_id
 from packageurl import PackageURL
 
-from licscan.model import LicenseFinding, ModelResult, ScanReport
+from licscan.engine.obligations import obligations
+from licscan.model import EvidenceKind, LicenseFinding, ModelResult, ScanReport
 from licscan.report.common import (
     FileRef,
     evidence_where,
@@ -52,17 +57,25 @@ from licscan.report.common import (
     project_url,
     rule_of,
 )
+from licscan.report.evidence import inline
 
 NS = "licscan"
 _PLACEHOLDER_SERIAL = uuid.UUID(int=0)
 _SERIAL_NS = uuid.UUID("6f1c5a52-0c4e-4a39-9d0e-3b7f1de0c7a1")  # licscan's own namespace
 
 
+VERSIONS = {"1.6": JsonV1Dot6, "1.7": JsonV1Dot7}
+
+
 def render(report: ScanReport, **options: Any) -> str:
+    version = str(options.get("cyclonedx_version") or "1.6")
+    if version not in VERSIONS:
+        raise ValueError(f"CycloneDX {version} is not supported (choose 1.6 or 1.7)")
     builder = _BomBuilder(report, hub_url(options))
     bom = builder.build()
-    data = json.loads(JsonV1Dot6(bom).output_as_string())
+    data = json.loads(VERSIONS[version](bom).output_as_string())
     _add_model_cards(data, builder.model_cards)
+    _add_extras(data, builder.extras)
     data = _ordered(data)
     text = json.dumps(data, indent=2, ensure_ascii=False)
     serial = uuid.uuid5(_SERIAL_NS, text)
@@ -95,6 +108,9 @@ class _BomBuilder:
         self.model_cards: dict[str, dict[str, Any]] = {}
         self._model_refs: dict[str, str] = {}  # model ref -> its component's bom-ref
         self._local: dict[tuple[str, str], str] = {}  # (model ref, base path) -> local:ABS
+        # bom-ref -> what the library cannot write: {"data": [...]} or
+        # {"licensing": {license id or name: licensing object}}
+        self.extras: dict[str, dict[str, Any]] = {}
 
     # --- top level ---------------------------------------------------------
 
@@ -121,8 +137,27 @@ class _BomBuilder:
         return BomMetaData(
             timestamp=_parse_time(r.started_at),
             tools=ToolRepository(components=[tool]),
+            component=self._project(),
             properties=props,
         )
+
+    def _project(self) -> Component | None:
+        """The project whose manifest lists the models: what this BOM describes."""
+        if not self.report.manifest:
+            return None
+        path = PurePath(os.path.abspath(self.report.manifest))
+        return Component(
+            type=ComponentType.APPLICATION,
+            name=path.parent.name or path.stem,
+            bom_ref=f"{NS}-project",
+            description=f"the models listed in {self.report.manifest}",
+            properties=[Property(name=f"{NS}:manifest", value=self.report.manifest)],
+        )
+
+    @property
+    def project_name(self) -> str | None:
+        comp = self.bom.metadata.component
+        return comp.name if comp is not None else None
 
     def build(self) -> Bom:
         deps: list[tuple[Component, list[str | Component]]] = []
@@ -158,6 +193,10 @@ class _BomBuilder:
             )
         for comp in self.by_ref.values():
             self.bom.components.add(comp)
+        project = self.bom.metadata.component
+        if project is not None:  # the project uses every model it lists
+            models = [self.by_ref[r] for r in dict.fromkeys(self._model_refs.values())]
+            self.bom.register_dependency(project, models)
         return self.bom
 
     def _find_id(self, ref: str) -> Component | None:
@@ -265,6 +304,9 @@ class _BomBuilder:
         )
         self.by_ref[ref] = comp
         self._model_refs.setdefault(m.ref, ref)
+        licensing = self._licensing(m, group)
+        if licensing:
+            self.extras.setdefault(ref, {})["licensing"] = licensing
         if m.source == "local":  # a scanned folder is also a base another folder may name
             self.by_ref.setdefault(f"local:{_shown(_folder_of(m), m)}", comp)
         card = self._model_card(m)
@@ -338,6 +380,7 @@ class _BomBuilder:
         ref = f"dataset:{dataset_id}"
         if ref not in self.by_ref:
             group, _, name = dataset_id.rpartition("/")
+            self.extras[ref] = {"data": [{"type": "dataset", "name": dataset_id}]}
             self.by_ref[ref] = Component(
                 type=ComponentType.DATA,
                 bom_ref=ref,
@@ -384,6 +427,34 @@ class _BomBuilder:
                     id=spdx, name=ref, acknowledgement=kind, url=url, properties=props
                 )
             )
+        return out
+
+    def _licensing(self, m: ModelResult, group: str) -> dict[str, dict[str, Any]]:
+        """Applied waivers as the waived license's `licensing` (an exception granted, or a
+        license the organisation bought): licensor (the Hub organisation), licensee (the
+        project), expiration; the reason and approver as `licscan:waiver:*` properties."""
+        keys = list(dict.fromkeys(lic.license for lic in m.licenses if lic.license))
+        out: dict[str, dict[str, Any]] = {}
+        for w in m.waivers:
+            if not w.applied:
+                continue
+            covered = [w.target] if w.target in keys else keys if not w.flags else []
+            for key in covered:
+                spdx, ref = spdx_or_ref(key)
+                licensing: dict[str, Any] = {"licenseTypes": ["other"]}
+                if group:
+                    licensing["licensor"] = {"organization": {"name": group}}
+                if self.project_name:
+                    licensing["licensee"] = {"organization": {"name": self.project_name}}
+                if w.expires:
+                    licensing["expiration"] = f"{w.expires}T23:59:59Z"
+                props = [
+                    {"name": f"{NS}:waiver:reason", "value": w.reason},
+                    {"name": f"{NS}:waiver:approver", "value": w.approver},
+                ]
+                if w.flags:
+                    props.append({"name": f"{NS}:waiver:flags", "value": ",".join(w.flags)})
+                out[spdx or ref or key] = {"licensing": licensing, "properties": props}
         return out
 
     def _external_refs(self, m: ModelResult, repo_id: str | None) -> list[ExternalReference]:
@@ -440,7 +511,11 @@ class _BomBuilder:
             for i, ev in enumerate(f.evidence, 1):
                 n = f"{i:0{width}d}"
                 p.append(Property(name=f"{base}:evidence:{n}", value=evidence_where(ev)))
-                p.append(Property(name=f"{base}:quote:{n}", value=one_line(ev.quote)))
+                p.append(Property(name=f"{base}:kind:{n}", value=ev.kind.value))
+                # a quote is the source's words; anything else is a statement (licscan's
+                # summary of a license, a Hub fact, a note): never named a quote
+                said = "quote" if ev.kind.quoted else "statement"
+                p.append(Property(name=f"{base}:{said}:{n}", value=one_line(ev.quote)))
             rule = rule_of(m, f)
             if rule:
                 p.append(Property(name=f"{base}:rule", value=rule))
@@ -466,6 +541,12 @@ class _BomBuilder:
         p += [
             Property(name=f"{NS}:reason", value=f"{i:0{width}d}. {r}")
             for i, r in enumerate(m.reasons, 1)
+        ]
+        duties = obligations(m)
+        width = len(str(len(duties)))
+        p += [
+            Property(name=f"{NS}:obligation", value=f"{i:0{width}d}. {ob.action}")
+            for i, ob in enumerate(duties, 1)
         ]
         return p
 
@@ -493,18 +574,29 @@ class _BomBuilder:
                 f"{'policy ' + m.policy if m.policy else 'the default policy'}"
                 for use in m.use
             ]
+        # The restrictions themselves (a quote, or licscan's summary, said so), never the
+        # card line that names the license ("license: llama3.1").
         ethical = [
             {
-                "name": one_line(ev.quote, 500),
+                "name": inline(m, ev, one_line(ev.quote, 500)),
                 "mitigationStrategy": "The license requires passing these use restrictions on "
                 "to downstream users.",
             }
             for f in m.flags
             if f.id == "use-restrictions"
             for ev in f.evidence
+            if ev.kind in (EvidenceKind.TEXT, EvidenceKind.KNOWLEDGE_BASE)
         ]
         if ethical:
             considerations["ethicalConsiderations"] = ethical
+        technical = [
+            "Weights ship only in pickle-based formats, which can run code when loaded"
+            + (f" ({one_line(f.note)})" if f.note else "")
+            for f in m.flags
+            if f.id == "pickle-weights"
+        ]
+        if technical:
+            considerations["technicalLimitations"] = technical
         card: dict[str, Any] = {}
         if params:
             card["modelParameters"] = params
@@ -536,6 +628,20 @@ def _parse_time(value: str) -> datetime:
     except (ValueError, AttributeError):
         return datetime(1970, 1, 1, tzinfo=UTC)
     return dt if dt.tzinfo else dt.replace(tzinfo=UTC)
+
+
+def _add_extras(data: dict[str, Any], extras: dict[str, dict[str, Any]]) -> None:
+    """`data` on data components and `licensing` on waived licenses (see _BomBuilder)."""
+    for comp in data.get("components", []):
+        extra = extras.get(comp.get("bom-ref"), {})
+        if "data" in extra:
+            comp["data"] = extra["data"]
+        for entry in comp.get("licenses", []) if extra.get("licensing") else []:
+            lic = entry.get("license", {})
+            found = extra["licensing"].get(lic.get("id") or lic.get("name"))
+            if found:
+                lic["licensing"] = found["licensing"]
+                lic.setdefault("properties", []).extend(found["properties"])
 
 
 def _add_model_cards(data: dict[str, Any], cards: dict[str, dict[str, Any]]) -> None:

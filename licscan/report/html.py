@@ -7,13 +7,14 @@ on: quotes come from files written by strangers.
 
 from __future__ import annotations
 
+import dataclasses
 from datetime import datetime, timedelta
 from typing import Any
 
-from licscan.model import ModelResult, ScanReport
+from licscan.engine.obligations import obligations
+from licscan.model import FLAG_IDS, Evidence, EvidenceKind, ModelResult, Obligation, ScanReport
 from licscan.report.common import (
     PolicyFinding,
-    active_flags,
     display_name,
     evidence_link,
     evidence_where,
@@ -24,13 +25,25 @@ from licscan.report.common import (
     license_label,
     model_link,
     models_by_urgency,
+    one_line,
     policy_description,
     policy_findings,
     policy_title,
     rule_of,
+    rule_words,
     short_rev,
     waiver_for,
 )
+from licscan.report.evidence import span_words, split_source, wording
+
+KIND_TITLES = {
+    EvidenceKind.TEXT: "Quote",
+    EvidenceKind.CARD: "Quote from the card",
+    EvidenceKind.KNOWLEDGE_BASE: "licscan summary",
+    EvidenceKind.HUB: "Hub",
+    EvidenceKind.POLICY: "Policy",
+    EvidenceKind.OBSERVED: "licscan note",
+}
 
 
 def render(report: ScanReport, **options: Any) -> str:
@@ -51,6 +64,8 @@ def render(report: ScanReport, **options: Any) -> str:
 
 def report_view(report: ScanReport, hub: str) -> dict[str, Any]:
     models = [model_view(m, hub, i) for i, m in enumerate(models_by_urgency(report.models), 1)]
+    evidence = [ev for m in models for f in m["flags"] for ev in f["evidence"]]
+    evidence += [ev for m in models for o in m["obligations"] for ev in o["evidence"]]
     return {
         "version": report.version,
         "started_at": report.started_at,
@@ -61,10 +76,18 @@ def report_view(report: ScanReport, hub: str) -> dict[str, Any]:
         "summary": report.summary,
         "total": len(report.models),
         "models": models,
+        "attention": [m for m in models if m["attention"]],
+        "has_quotes": any(ev["quoted"] for ev in evidence),
+        "has_summaries": any(ev["kind"] == "knowledge-base" for ev in evidence),
+        "glossary": _glossary(report.models),
     }
 
 
 def model_view(m: ModelResult, hub: str, index: int) -> dict[str, Any]:
+    judged = policy_findings(m)
+    flags = [_policy_view(m, p, hub) for p in judged]
+    flags += [_flag_view(m, f, hub) for f in flags_for_display(m)]
+    active = [f for f in flags if not f["waived"]]
     return {
         "anchor": f"model-{index}",
         "name": display_name(m),
@@ -77,21 +100,23 @@ def model_view(m: ModelResult, hub: str, index: int) -> dict[str, Any]:
         "category": m.category,
         "verdict": m.verdict,
         "error": m.error,
+        "error_reason": one_line(m.error, 160) if m.error else None,
         "use": m.use,
         "policy": m.policy,
         "gated": m.gated if isinstance(m.gated, str) else ("yes" if m.gated else ""),
-        "licenses": [_license_view(lic) for lic in m.licenses],
-        "flags": [_policy_view(m, p, hub) for p in policy_findings(m)]
-        + [_flag_view(m, f, hub) for f in flags_for_display(m)],
-        "blocking": [p.subject for p in policy_findings(m) if p.severity == "block"]
-        + [f.id for f in active_flags(m) if f.severity == "block"],
+        "licenses": _licenses_view(m, hub),
+        "flags": flags,
+        "blocking": [f["short"] for f in active if f["severity"] == "block"],
+        "warnings": [f["short"] for f in active if f["severity"] == "warn"],
+        "attention": _attention(m, active),
+        "obligations": [_obligation_view(m, o, hub) for o in obligations(m)],
         "decisions": [
             {
                 "subject": d.subject,
                 "use": d.use or "all",
                 "severity": d.severity,
-                "rule": d.source,
-                "note": d.note,
+                "rule": rule_words(d.source),
+                "note": rule_words(d.note),
             }
             for d in m.decisions
         ],
@@ -104,11 +129,11 @@ def model_view(m: ModelResult, hub: str, index: int) -> dict[str, Any]:
                 "approver": w.approver,
                 "expires": w.expires or "no expiry",
                 "applied": w.applied,
-                "note": w.note,
+                "note": rule_words(w.note),
             }
             for w in m.waivers
         ],
-        "reasons": m.reasons,
+        "reasons": [rule_words(r) for r in m.reasons],
         "files": [
             {"path": f.path, "sha256": f.sha256, "size": f.size, "error": f.error}
             for f in m.license_files
@@ -116,23 +141,80 @@ def model_view(m: ModelResult, hub: str, index: int) -> dict[str, Any]:
     }
 
 
-def _license_view(lic: Any) -> dict[str, Any]:
-    entry = kb_entry(lic.license)
-    return {
-        "label": license_label(lic.license, lic.name),
-        "key": lic.license,
-        "spdx": entry.spdx if entry is not None else None,
-        "category": lic.category,
-        "osi": lic.osi_approved or bool(entry is not None and entry.osi_approved),
-        "source": lic.source,
-    }
+def _attention(m: ModelResult, active: list[dict[str, Any]]) -> list[str]:
+    """What a person must look at for this model, in a few words each."""
+    if m.error:
+        return [f"could not be evaluated: {one_line(m.error, 160)}"]
+    out = [f"blocks: {f['short']}" for f in active if f["severity"] == "block"]
+    out += [f"warns: {f['short']}" for f in active if f["severity"] == "warn"]
+    return out
+
+
+def _licenses_view(m: ModelResult, hub: str) -> list[dict[str, Any]]:
+    """Each license once, with every place it was found (card, files, base models)."""
+    rows: dict[Any, dict[str, Any]] = {}
+    for lic in m.licenses:
+        group = lic.license or ("unrecognised", lic.source)
+        row = rows.get(group)
+        if row is None:
+            entry = kb_entry(lic.license)
+            row = rows[group] = {
+                "label": license_label(lic.license, lic.name),
+                "key": lic.license,
+                "spdx": entry.spdx if entry is not None else None,
+                "url": entry.url if entry is not None else None,
+                "category": lic.category,
+                "osi": lic.osi_approved or bool(entry is not None and entry.osi_approved),
+                "sources": [],
+            }
+        ev = lic.evidence
+        row["sources"].append(
+            {
+                "text": _source_words(lic.source, ev),
+                "url": evidence_link(m, ev, hub) if ev is not None else None,
+            }
+        )
+    return list(rows.values())
+
+
+def _source_words(source: str, ev: Evidence | None) -> str:
+    """'model card (README.md line 3)', 'LICENSE', 'base model org/x (LICENSE)'."""
+    lines = f" {span_words(ev.lines)}" if ev is not None and ev.lines else ""
+    if source.startswith("card:"):
+        return f"model card, key “{source[5:]}” (README.md{lines})"
+    if source.startswith("file:"):
+        return f"{source[5:]}{',' + lines if lines else ''}"
+    if source.startswith("base:"):
+        inner = split_source(ev.source)[1] if ev is not None else ""
+        return f"base model {source[5:]}" + (f" ({inner})" if inner else "")
+    return source
 
 
 def _evidence_view(m: ModelResult, evidence: Any, hub: str) -> list[dict[str, Any]]:
-    return [
-        {"where": evidence_where(ev), "url": evidence_link(m, ev, hub), "quote": ev.quote.strip()}
-        for ev in evidence
-    ]
+    out = []
+    for ev in evidence:
+        w = wording(m, ev)
+        out.append(
+            {
+                "kind": w.kind.value,
+                "kind_title": KIND_TITLES[w.kind],
+                "quoted": w.quoted,
+                "label": w.label,
+                "where": evidence_where(ev),
+                "url": evidence_link(m, ev, hub),
+                "text": w.text,
+            }
+        )
+    return out
+
+
+def _obligation_view(m: ModelResult, o: Obligation, hub: str) -> dict[str, Any]:
+    return {
+        "kind": o.kind.value,
+        "action": o.action,
+        "flag": o.flag,
+        "evidence": _evidence_view(m, o.evidence, hub),
+    }
 
 
 def _policy_view(m: ModelResult, p: PolicyFinding, hub: str) -> dict[str, Any]:
@@ -140,13 +222,14 @@ def _policy_view(m: ModelResult, p: PolicyFinding, hub: str) -> dict[str, Any]:
     info = flag_info(p.rule_id)
     return {
         "id": p.subject,
+        "short": p.subject,
         "title": policy_title(p),
         "description": policy_description(p),
         "help": info.help,
         "severity": p.severity,
         "value": None,
-        "note": p.note,
-        "rule": p.rule,
+        "note": rule_words(p.note),
+        "rule": rule_words(p.rule),
         "waived": False,
         "waiver": None,
         "evidence": _evidence_view(m, p.evidence, hub),
@@ -156,15 +239,17 @@ def _policy_view(m: ModelResult, p: PolicyFinding, hub: str) -> dict[str, Any]:
 def _flag_view(m: ModelResult, f: Any, hub: str) -> dict[str, Any]:
     info = flag_info(f.id)
     waiver = waiver_for(m, f)
+    rule = rule_of(m, f)
     return {
         "id": f.id,
+        "short": info.title,
         "title": info.title,
         "description": info.description,
         "help": info.help,
         "severity": f.severity or "unjudged",
         "value": f.value,
-        "note": f.note,
-        "rule": rule_of(m, f),
+        "note": rule_words(f.note),
+        "rule": rule_words(rule) if rule else None,
         "waived": bool(waiver and waiver.applied),
         "waiver": (
             {
@@ -178,6 +263,19 @@ def _flag_view(m: ModelResult, f: Any, hub: str) -> dict[str, Any]:
         ),
         "evidence": _evidence_view(m, f.evidence, hub),
     }
+
+
+def _glossary(models: list[ModelResult]) -> list[dict[str, str]]:
+    """The flags and findings this report shows, in plain words, in taxonomy order."""
+    used = {f.id for m in models for f in m.flags}
+    used |= {p.rule_id for m in models for p in policy_findings(m)}
+    if any(m.error for m in models):
+        used.add("model-error")
+    order = [*FLAG_IDS, "model-error", "category-not-allowed", "policy-denied"]
+    return [
+        {"id": i, **dataclasses.asdict(flag_info(i))}
+        for i in sorted(used, key=lambda i: order.index(i) if i in order else len(order))
+    ]
 
 
 def _lineage_view(entry: dict[str, Any], hub: str) -> dict[str, Any]:

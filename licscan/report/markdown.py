@@ -11,7 +11,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from licscan.model import Flag, ModelResult, ScanReport
+from licscan.engine.obligations import obligations
+from licscan.model import Flag, ModelResult, Obligation, ScanReport
 from licscan.report.common import (
     PolicyFinding,
     display_name,
@@ -29,9 +30,11 @@ from licscan.report.common import (
     policy_findings,
     policy_title,
     rule_of,
+    rule_words,
     short_rev,
     waiver_for,
 )
+from licscan.report.evidence import wording
 
 MARKER = "<!-- licscan-report -->"  # lets a CI job find and update its own comment
 GITHUB_LIMIT = 65536
@@ -109,6 +112,11 @@ def _blocks(report: ScanReport, hub: str, include_passing: bool) -> list[str]:
         blocks += ["#### Warnings", ""]
         for m in warning:
             blocks += [*_model_section(m, hub, {"warn"}), ""]
+    duties = [(m, obs) for m in models if (obs := obligations(m))]
+    if duties:
+        blocks += ["#### To comply", ""]
+        for m, obs in duties:
+            blocks += [*_obligation_lines(m, obs, hub), ""]
     rest = [m for m in models if _flags_of(m, {"info", None}, waived=True)]
     if rest:
         blocks += ["<details><summary>Other findings (information, waived)</summary>", ""]
@@ -203,27 +211,46 @@ def _flag_lines(m: ModelResult, f: Flag, hub: str) -> list[str]:
         head += f" — {escape_inline(f.note)}"
     rule = rule_of(m, f)
     if rule and not is_waived(m, f):
-        head += f" — rule {escape_inline(rule)}"
+        head += f" — rule {escape_inline(rule_words(rule))}"
     return [head, *_evidence_lines(m, f.evidence, hub)]
 
 
 def _policy_lines(m: ModelResult, p: PolicyFinding, hub: str) -> list[str]:
     """A judgement of the category or the allow/deny lists, with its rule and evidence."""
     head = f"- **{escape_inline(p.subject)}** ({p.severity}) {policy_title(p)}"
-    head += f" — rule {escape_inline(p.rule)}"
+    head += f" — rule {escape_inline(rule_words(p.rule))}"
     if p.note:
         head += f" — {escape_inline(p.note)}"
     return [head, *_evidence_lines(m, list(p.evidence), hub)]
 
 
 def _evidence_lines(m: ModelResult, evidence: list, hub: str) -> list[str]:
+    """A quote as a blockquote under its file and lines (linked); anything else (licscan's
+    summary of a license, a Hub fact, a note) as a labelled plain line, never a quote."""
     out = []
     for ev in evidence:
-        where = escape_inline(evidence_where(ev))
+        w = wording(m, ev)
         url = evidence_link(m, ev, hub)
-        out.append(f"  [{where}]({url})" if url else f"  {where}")
-        out += ["  " + q for q in escape_quote(ev.quote)]
+        if w.quoted:
+            where = escape_inline(evidence_where(ev))
+            out.append(f"  [{where}]({url}) quoted:" if url else f"  {where} quoted:")
+            out += ["  " + q for q in escape_quote(ev.quote)]
+        else:
+            label = f"[{escape_inline(w.label)}]({url})" if url else escape_inline(w.label)
+            out.append(f"  _{label}:_ {escape_inline(ev.quote)}")
     return out
+
+
+def _obligation_lines(m: ModelResult, obs: list[Obligation], hub: str) -> list[str]:
+    """What the user must do for one model; the evidence of each folded away."""
+    lines = [f"**{_name(m, hub)}**", ""]
+    for ob in obs:
+        lines.append(f"- {escape_inline(ob.action)}")
+        if ob.evidence:
+            lines += ["  <details><summary>evidence</summary>", ""]
+            lines += _evidence_lines(m, list(ob.evidence), hub)
+            lines += ["", "  </details>"]
+    return lines
 
 
 def _fit(blocks: list[str], limit: int) -> str:

@@ -2,9 +2,14 @@
 
 GitHub rejects results without a physical location, so every result points at a
 file: the manifest line that names the model, else (local folder) the file the
-evidence quotes or the folder's README.md, else the evidence file on the Hub.
-Waived flags stay in the log as results with an accepted external suppression, so
-the waiver itself is on record.
+evidence quotes or the folder's README.md, else the evidence file on the Hub.  Paths
+in the repository are relative to `base_dir` and percent-encoded; a Hub file is
+relative to the `HUB` base (`originalUriBaseIds`).  Related locations point only at
+files that exist: a quoted file, a card, a policy file; never licscan's own rules.
+
+GitHub code scanning ignores `suppressions`, so waived flags are left out by default;
+`keep_waived=True` keeps them with an accepted external suppression (for consumers that
+read suppressions), so the waiver itself is on record.
 """
 
 from __future__ import annotations
@@ -14,9 +19,19 @@ import json
 import os
 from pathlib import Path, PurePosixPath
 from typing import Any
+from urllib.parse import quote
 
-from licscan.model import FLAG_IDS, TERM_FLAGS, Evidence, Flag, ModelResult, ScanReport
+from licscan.model import (
+    FLAG_IDS,
+    TERM_FLAGS,
+    Evidence,
+    EvidenceKind,
+    Flag,
+    ModelResult,
+    ScanReport,
+)
 from licscan.report.common import (
+    FileRef,
     PolicyFinding,
     active_flags,
     evidence_file,
@@ -25,21 +40,28 @@ from licscan.report.common import (
     flags_for_display,
     hub_link,
     hub_url,
+    is_waived,
     one_line,
     policy_findings,
     project_url,
     rule_of,
     waiver_for,
 )
+from licscan.report.evidence import inline
 
 SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
 RULE_IDS: tuple[str, ...] = (*FLAG_IDS, "model-error", "category-not-allowed", "policy-denied")
 LEVELS = {"block": "error", "warn": "warning", "info": "note"}
 FINGERPRINT_KEY = "licscanFinding/v1"
+HUB_BASE = "HUB"  # uriBaseId of files on the Hub: their uri is relative to it
 
 
 def render(report: ScanReport, **options: Any) -> str:
-    ctx = _Context(hub_url(options), Path(options.get("base_dir") or os.getcwd()))
+    ctx = _Context(
+        hub_url(options),
+        Path(options.get("base_dir") or os.getcwd()),
+        bool(options.get("keep_waived")),
+    )
     results = [r for m in report.models for r in _model_results(m, ctx)]
     driver: dict[str, Any] = {
         "name": "licscan",
@@ -54,6 +76,7 @@ def render(report: ScanReport, **options: Any) -> str:
         "tool": {"driver": driver},
         "automationDetails": {"id": f"licscan/{'+'.join(report.use) or 'default'}/"},
         "invocations": [{"executionSuccessful": True, "startTimeUtc": report.started_at}],
+        "originalUriBaseIds": {HUB_BASE: {"uri": f"{ctx.hub}/"}},
         "columnKind": "unicodeCodePoints",
         "results": results,
         "properties": {
@@ -85,19 +108,26 @@ def _rule(rule_id: str) -> dict[str, Any]:
 
 
 class _Context:
-    def __init__(self, hub: str, base_dir: Path) -> None:
+    def __init__(self, hub: str, base_dir: Path, keep_waived: bool = False) -> None:
         self.hub = hub
         self.base_dir = base_dir.resolve()
+        self.keep_waived = keep_waived
 
     def uri(self, path: str) -> str:
-        """A repository-relative POSIX path when `path` is under base_dir."""
+        """A path relative to base_dir (the repository root), POSIX and percent-encoded."""
         p = Path(path)
         if p.is_absolute():
-            try:
-                return p.resolve().relative_to(self.base_dir).as_posix()
-            except ValueError:
-                return p.resolve().as_uri()
-        return PurePosixPath(*p.parts).as_posix()
+            p = Path(os.path.relpath(p.resolve(), self.base_dir))
+        return quote(PurePosixPath(*p.parts).as_posix(), safe="/")
+
+    def exists(self, path: str) -> bool:
+        p = Path(path)
+        return (p if p.is_absolute() else self.base_dir / p).is_file()
+
+    def hub_file(self, ref: FileRef) -> dict[str, Any]:
+        """A file of a Hub repository at its revision, relative to the HUB base."""
+        url = hub_link(ref, "").lstrip("/")
+        return {"uri": url, "uriBaseId": HUB_BASE}
 
 
 def _model_results(m: ModelResult, ctx: _Context) -> list[dict[str, Any]]:
@@ -106,7 +136,8 @@ def _model_results(m: ModelResult, ctx: _Context) -> list[dict[str, Any]]:
         why = f"{m.ref}: could not be evaluated: {m.error or 'unknown error'}"
         out.append(_result(m, "model-error", "error", why, ctx, None, ""))
     for flag in flags_for_display(m):
-        out.append(_flag_result(m, flag, ctx))
+        if ctx.keep_waived or not is_waived(m, flag):  # GitHub would show it as open
+            out.append(_flag_result(m, flag, ctx))
     judged = {f.severity for f in active_flags(m)}
     for p in policy_findings(m):
         # a warning about the category alone is worth a result only when nothing else warns
@@ -122,7 +153,7 @@ def _flag_result(m: ModelResult, flag: Flag, ctx: _Context) -> dict[str, Any]:
         head += f" ({flag.value})"
     parts = [head + "."]
     for ev in flag.evidence:
-        parts.append(f"{evidence_where(ev)}: “{one_line(ev.quote)}”")
+        parts.append(inline(m, ev, one_line(ev.quote)))
     if flag.note:
         parts.append(f"Note: {flag.note}.")
     waiver = waiver_for(m, flag)
@@ -135,11 +166,7 @@ def _flag_result(m: ModelResult, flag: Flag, ctx: _Context) -> dict[str, Any]:
     result = _result(
         m, flag.id, level, " ".join(parts), ctx, flag.evidence[:1] or None, flag.value or ""
     )
-    related = [loc for ev in flag.evidence if (loc := _evidence_location(m, ev, ctx))]
-    if related:
-        for i, loc in enumerate(related):
-            loc["id"] = i
-        result["relatedLocations"] = related
+    _add_related(result, m, flag.evidence, ctx)
     if waiver is not None and waiver.applied:
         result["suppressions"] = [
             {
@@ -166,18 +193,14 @@ def _policy_result(m: ModelResult, p: PolicyFinding, ctx: _Context) -> dict[str,
         else f"{p.subject} ({p.severity})"
     )
     parts = [f"{m.ref}: {what}, by {p.rule}."]
-    parts += [f"{evidence_where(ev)}: “{one_line(ev.quote)}”" for ev in p.evidence]
+    parts += [inline(m, ev, one_line(ev.quote)) for ev in p.evidence]
     if p.note:
         parts.append(f"Note: {p.note}.")
     evidence = list(p.evidence)
     value = p.subject.split(" ", 1)[-1]
     level = LEVELS[p.severity]
     result = _result(m, p.rule_id, level, " ".join(parts), ctx, evidence or None, value)
-    related = [loc for ev in evidence if (loc := _evidence_location(m, ev, ctx))]
-    if related:
-        for i, loc in enumerate(related):
-            loc["id"] = i
-        result["relatedLocations"] = related
+    _add_related(result, m, evidence, ctx)
     result["properties"]["severity"] = p.severity
     result["properties"]["rule"] = p.rule
     return result
@@ -211,10 +234,13 @@ def _result(
     }
 
 
-def _physical(uri: str, lines: tuple[int, int] | None, whole: bool = False) -> dict[str, Any]:
+def _physical(
+    artifact: dict[str, Any] | str, lines: tuple[int, int] | None, whole: bool = False
+) -> dict[str, Any]:
     """A file location; a result's own location always has a region (line 1 at least),
     a related one only when the evidence names lines."""
-    loc: dict[str, Any] = {"artifactLocation": {"uri": uri}}
+    art = {"uri": artifact} if isinstance(artifact, str) else artifact
+    loc: dict[str, Any] = {"artifactLocation": art}
     if lines:
         loc["region"] = {"startLine": max(lines[0], 1), "endLine": max(lines[1], lines[0], 1)}
     elif not whole:
@@ -234,43 +260,74 @@ def _primary_location(m: ModelResult, ctx: _Context, ev: Evidence | None) -> dic
         path, line = m.location
         physical = _physical(ctx.uri(path), (line, line))
     elif m.source == "local":
-        physical = _local_evidence(m, ctx, ev) or _physical(
-            ctx.uri(str(Path(m.ref) / "README.md")), None
-        )
+        physical = _local_evidence(m, ctx, ev) or _local_fallback(m, ctx)
     else:
-        ref = evidence_file(m, ev) if ev is not None else None
-        url = (
-            hub_link(ref, ctx.hub)
-            if ref is not None
-            else f"{ctx.hub}/{m.repo_id or m.ref.split('@', 1)[0]}"
+        ref = evidence_file(m, ev) if ev is not None and ev.kind.quoted else None
+        if ref is None or ref.path is None:
+            ref = FileRef(m.repo_id or m.ref.split("@", 1)[0], m.revision, "README.md")
+        physical = _physical(
+            ctx.hub_file(ref), ev.lines if ev is not None and ev.kind.quoted else None
         )
-        physical = _physical(url.split("#", 1)[0], ev.lines if ev is not None and ref else None)
     return {"physicalLocation": physical, "logicalLocations": logical}
+
+
+def _local_path(m: ModelResult, ev: Evidence) -> str | None:
+    """The file of a local model folder a quote (or card line) was read from."""
+    if not ev.kind.quoted:
+        return None  # licscan's words: no file holds them
+    source = "README.md" if ev.source.startswith("card:") else ev.source.removeprefix("file:")
+    if ":" in source:
+        return None  # a base model's file: not in this folder
+    return str(Path(m.ref) / source)
 
 
 def _local_evidence(
     m: ModelResult, ctx: _Context, ev: Evidence | None, related: bool = False
 ) -> dict[str, Any] | None:
-    if ev is None or ":" in ev.source.removeprefix("file:"):
+    path = _local_path(m, ev) if ev is not None else None
+    if path is None or not ctx.exists(path):
         return None
-    path = Path(m.ref) / ev.source.removeprefix("file:")
-    return _physical(ctx.uri(str(path)), ev.lines, whole=related)
+    return _physical(ctx.uri(path), ev.lines if ev is not None else None, whole=related)
+
+
+def _local_fallback(m: ModelResult, ctx: _Context) -> dict[str, Any]:
+    """A local model with no quotable file: its README.md, a license file, or the folder."""
+    candidates = ["README.md", *(lf.path for lf in m.license_files)]
+    for name in candidates:
+        path = str(Path(m.ref) / name)
+        if ctx.exists(path):
+            return _physical(ctx.uri(path), None)
+    return _physical(ctx.uri(m.ref), None)
+
+
+def _add_related(result: dict[str, Any], m: ModelResult, evidence: Any, ctx: _Context) -> None:
+    related = [loc for ev in evidence if (loc := _evidence_location(m, ev, ctx))]
+    for i, loc in enumerate(related):
+        loc["id"] = i
+    if related:
+        result["relatedLocations"] = related
 
 
 def _evidence_location(m: ModelResult, ev: Evidence, ctx: _Context) -> dict[str, Any] | None:
-    """Where a quote can be checked: the local file, or the file on the Hub."""
-    if m.source == "local":
+    """Where a quote can be checked: the local file, the file on the Hub, or the policy
+    file; None for anything no file holds (licscan's summaries and notes)."""
+    if ev.kind is EvidenceKind.POLICY:
+        path = ev.source.removeprefix("policy:")
+        loc = _physical(ctx.uri(path), ev.lines, whole=True) if ctx.exists(path) else None
+    elif not ev.kind.quoted:
+        return None
+    elif m.source == "local" and not ev.source.startswith("base:"):
         loc = _local_evidence(m, ctx, ev, related=True)
     else:
-        ref = evidence_file(m, ev)
+        ref = evidence_file(m, ev) if m.source != "local" else None
         loc = (
-            _physical(hub_link(ref, ctx.hub).split("#", 1)[0], ev.lines, whole=True)
+            _physical(ctx.hub_file(ref), ev.lines, whole=True)
             if ref is not None and ref.path
             else None
         )
     if loc is None:
         return None
-    out: dict[str, Any] = {"physicalLocation": loc, "message": {"text": f"{evidence_where(ev)}"}}
-    if "region" in loc:
+    out: dict[str, Any] = {"physicalLocation": loc, "message": {"text": evidence_where(ev)}}
+    if "region" in loc and ev.kind.quoted:
         loc["region"]["snippet"] = {"text": ev.quote}
     return out

@@ -18,7 +18,6 @@ from licscan.report.common import (
     active_flags,
     decisive_evidence,
     display_name,
-    evidence_where,
     excerpt,
     flag_summary,
     is_waived,
@@ -28,6 +27,7 @@ from licscan.report.common import (
     short_rev,
     waiver_for,
 )
+from licscan.report.evidence import inline
 
 STYLES = {"fail": "bold red", "error": "bold magenta", "warn": "yellow", "pass": "green"}
 SEVERITY_STYLES = {"block": "red", "warn": "yellow", "info": "dim", None: "dim"}
@@ -90,12 +90,12 @@ def _findings(m: ModelResult, quiet: bool) -> list[tuple[str | None, str, str]]:
     for sev in ("block", "warn"):
         for p in judged:
             if p.severity == sev:
-                rows.append((sev, p.subject, _policy_line(p)))
+                rows.append((sev, p.subject, _policy_line(m, p)))
         for f in active_flags(m):
             if f.severity == sev:
-                rows.append((sev, flag_summary(f), _evidence_line(f, rule_of(m, f))))
+                rows.append((sev, flag_summary(f), _evidence_line(m, f, rule_of(m, f))))
     if not quiet:
-        rows += [(None, flag_summary(f), _evidence_line(f)) for f in active_flags(m)
+        rows += [(None, flag_summary(f), _evidence_line(m, f)) for f in active_flags(m)
                  if f.severity is None]  # fmt: skip
     if quiet:
         return rows
@@ -124,22 +124,23 @@ def _findings(m: ModelResult, quiet: bool) -> list[tuple[str | None, str, str]]:
     return rows
 
 
-def _evidence_line(f: Flag, rule: str | None = None) -> str:
-    """The most telling quote (cut around its decisive words), then the policy rule."""
+def _evidence_line(m: ModelResult, f: Flag, rule: str | None = None) -> str:
+    """The most telling quote (cut around its decisive words), then the policy rule.
+    A knowledge-base statement is labelled licscan's summary and never put in quotes."""
     ev = decisive_evidence(f)
     by = f"  [{rule}]" if rule else ""
     if ev is None:
         return f"{f.note}{by}"
     more = f" (+{len(f.evidence) - 1} more)" if len(f.evidence) > 1 else ""
-    quote = excerpt(ev.quote, QUOTE_CHARS, DECISIVE.get(f.id, ()))
-    return f"{evidence_where(ev)}: “{quote}”{more}{by}"
+    said = excerpt(ev.quote, QUOTE_CHARS, DECISIVE.get(f.id, ()))
+    return f"{inline(m, ev, said)}{more}{by}"
 
 
-def _policy_line(p: PolicyFinding) -> str:
+def _policy_line(m: ModelResult, p: PolicyFinding) -> str:
     """'card:license_name:3: “license_name: foo” [rules/policies/x.yaml:10 (commercial)]'."""
     ev = p.evidence[0] if p.evidence else None
     more = f" (+{len(p.evidence) - 1} more)" if len(p.evidence) > 1 else ""
-    said = f"{evidence_where(ev)}: “{excerpt(ev.quote, QUOTE_CHARS)}”{more}" if ev else p.note
+    said = f"{inline(m, ev, excerpt(ev.quote, QUOTE_CHARS))}{more}" if ev else p.note
     return f"{said} [{p.rule}]"
 
 

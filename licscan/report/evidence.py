@@ -1,0 +1,146 @@
+"""How every format words a piece of evidence, so a paraphrase never passes for a quote.
+
+A quote (kind `text`: a file's own words; `card`: the model card's metadata as written)
+names its file and lines and may be shown in quotation marks or a quote box.  Everything
+else is said in licscan's voice and labelled so: a knowledge-base statement is licscan's
+summary of a named license (and says that no license file was read, or that the clause
+was not found in the file that was), a Hub fact is the Hub's, a policy entry is the
+organisation's, an observation is licscan's own note about the repository.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import PurePosixPath
+
+from licscan.model import Evidence, EvidenceKind, ModelResult
+
+K = EvidenceKind
+
+
+@dataclass(frozen=True)
+class Wording:
+    """One piece of evidence as a reader sees it."""
+
+    kind: EvidenceKind
+    label: str  # "Quoted from LICENSE, lines 31-33" / "licscan's summary of ..."
+    text: str  # the quote, or the statement
+    quoted: bool  # the words are the source's own (show in quotation marks / a quote box)
+
+
+def span_words(lines: tuple[int, int] | None) -> str:
+    if not lines:
+        return ""
+    a, b = lines
+    return f"line {a}" if a == b else f"lines {a}-{b}"
+
+
+def split_source(source: str) -> tuple[str | None, str]:
+    """(base model or None, path or key) of a source: 'base:org/x:LICENSE' -> ('org/x',
+    'LICENSE'); 'file:LICENSE' -> (None, 'LICENSE'); 'card:license' -> (None, 'card:license')."""
+    if source.startswith("base:"):
+        rest = source[5:]
+        repo, sep, path = rest.rpartition(":")
+        if sep and "/" in repo and not path.startswith("/"):
+            return repo, path
+        return rest, ""
+    return None, source.removeprefix("file:")
+
+
+def _in_base(base: str | None) -> str:
+    return f" of base model {base}" if base else ""
+
+
+def file_words(ev: Evidence) -> str:
+    """'LICENSE, lines 31-33', 'README.md of base model org/x, line 3'."""
+    base, path = split_source(ev.source)
+    if path.startswith("card:") or (base and path == "README.md"):
+        key = path.removeprefix("card:") if path.startswith("card:") else ""
+        what = f"README.md{_in_base(base)}" + (f", key “{key}”" if key else "")
+    else:
+        what = f"{path or 'the repository'}{_in_base(base)}"
+    span = span_words(ev.lines)
+    return f"{what}, {span}" if span else what
+
+
+def kb_key(ev: Evidence) -> str:
+    """The knowledge-base key a statement comes from: rules/licenses/KEY.yaml."""
+    return PurePosixPath(ev.source.rpartition(":")[2]).stem
+
+
+def _kb_label(model: ModelResult | None, ev: Evidence) -> str:
+    from licscan.report.common import kb_entry
+
+    key = kb_key(ev)
+    entry = kb_entry(key)
+    name = entry.name if entry is not None else key
+    read = _file_read_for(model, key)
+    why = (
+        f"the clause was not located in {read}"
+        if read
+        else f"no {'policy' if entry is not None and entry.kind == 'policy' else 'license'} "
+        "file was read"
+    )
+    return f"licscan's summary of the {name} (knowledge base), not a quote: {why}"
+
+
+def _file_read_for(model: ModelResult | None, key: str) -> str | None:
+    """The license file of `model` that was identified as `key`, if one was read."""
+    for lic in model.licenses if model is not None else []:
+        if lic.license == key and lic.source.startswith("file:"):
+            return lic.source[5:]
+    return None
+
+
+def wording(model: ModelResult | None, ev: Evidence) -> Wording:
+    """The label and text of one piece of evidence, by its kind."""
+    k = ev.kind
+    text = ev.quote.strip()
+    if k is K.TEXT:
+        return Wording(k, f"Quoted from {file_words(ev)}", text, True)
+    if k is K.CARD:
+        return Wording(k, f"Quoted from the model card metadata, {file_words(ev)}", text, True)
+    if k is K.KNOWLEDGE_BASE:
+        return Wording(k, _kb_label(model, ev), text, False)
+    if k is K.HUB:
+        if ev.source.startswith("dataset:"):
+            label = f"The data set's card on the Hub ({ev.source[8:]})"
+        else:
+            base, _ = split_source(ev.source)
+            label = f"Hub metadata{_in_base(base)}"
+        return Wording(k, label, text, False)
+    if k is K.POLICY:
+        path = ev.source.removeprefix("policy:")
+        span = span_words(ev.lines)
+        return Wording(k, f"Policy {path}" + (f", {span}" if span else ""), text, False)
+    base, path = split_source(ev.source)
+    about = f"{path}{_in_base(base)}" if path else f"base model {base}" if base else ev.source
+    return Wording(k, f"licscan's note on {about}, not a quote", text, False)
+
+
+def inline(
+    model: ModelResult | None, ev: Evidence, text: str | None = None, read: str | None = None
+) -> str:
+    """One line for text, SARIF and explain: 'LICENSE:31-33: “…”' for a quote; a
+    knowledge-base statement as 'licscan summary of NAME (no license file read): …';
+    anything else as 'where: …' without quotation marks.  `read`: the file that was read
+    (`classify`), when there is no model to tell."""
+    from licscan.report.common import evidence_where
+
+    said = ev.quote.strip() if text is None else text
+    if ev.kind.quoted:
+        return f"{evidence_where(ev)}: “{said}”"
+    if ev.kind is K.KNOWLEDGE_BASE:
+        return f"{kb_tag(model, ev, read)}: {said}"
+    return f"{evidence_where(ev)}: {said}"
+
+
+def kb_tag(model: ModelResult | None, ev: Evidence, read: str | None = None) -> str:
+    """'licscan summary of NAME (no license file read)': the short form of the label."""
+    from licscan.report.common import kb_entry
+
+    entry = kb_entry(kb_key(ev))
+    name = entry.name if entry is not None else kb_key(ev)
+    read = read or _file_read_for(model, kb_key(ev))
+    why = f"clause not located in {read}" if read else "no license file read"
+    return f"licscan summary of {name} ({why})"
