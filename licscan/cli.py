@@ -226,8 +226,9 @@ def verify(manifest: str, jobs: int, fmt: str, quiet: bool) -> None:
 @click.argument("files", nargs=-1, type=click.Path(dir_okay=False))
 def check(files: tuple[str, ...]) -> None:
     """Offline, from the lock (the pre-commit hook): every model of each manifest (or the
-    manifest of each lock FILE; default ./licscan.yaml) is locked, unchanged, and its
-    locked verdict passes. Exit: 0 ok, 1 fail/unlocked/stale, 2 usage, 3 errors."""
+    manifest of each lock FILE; default: every licscan.yaml git tracks) is locked,
+    unchanged, and its locked verdict passes. Exit: 0 ok, 1 fail/unlocked/stale, 2 usage,
+    3 errors."""
     from licscan.precommit import check_manifests
     from licscan.report.workflow import render_check
     from licscan.sources.targets import UsageError

@@ -11,6 +11,7 @@ lock, the lock still stands for it, and its locked verdict passes the policy.
 from __future__ import annotations
 
 import os
+import subprocess
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -55,10 +56,10 @@ class _Locked:
 
 
 def manifests_for(paths: list[str]) -> list[str]:
-    """Manifests to check for the files pre-commit passes: a manifest as is; a lock ->
-    the manifest it names.  No files: ./licscan.yaml."""
+    """Manifests to check for the files given: a manifest as is; a lock -> the manifest it
+    names.  No files: every manifest of the repository (default_manifests)."""
     out: list[str] = []
-    for p in paths or [DEFAULT_MANIFEST]:
+    for p in paths or default_manifests():
         p = os.path.normpath(p)
         path = Path(p)
         if path.name == LOCK_NAME or path.suffix == ".lock":
@@ -67,6 +68,23 @@ def manifests_for(paths: list[str]) -> list[str]:
         else:
             out.append(p)
     return list(dict.fromkeys(out))
+
+
+def default_manifests() -> list[str]:
+    """What `licscan check` with no FILES checks: every licscan.yaml / licscan.yml that git
+    tracks here and below (the hook runs on every commit, whatever changed, so a policy or
+    model-folder change is checked against every manifest); outside git, ./licscan.yaml."""
+    try:
+        run = subprocess.run(
+            ["git", "ls-files", "-z", "--", ":(glob)**/licscan.yaml", ":(glob)**/licscan.yml"],
+            capture_output=True, timeout=30, check=False,
+        )  # fmt: skip
+    except (OSError, subprocess.SubprocessError):
+        run = None
+    found = []
+    if run is not None and run.returncode == 0:
+        found = sorted(p for p in os.fsdecode(run.stdout).split("\0") if p and Path(p).is_file())
+    return found or [DEFAULT_MANIFEST]
 
 
 def _manifest_of_lock(path: Path) -> Path | None:
