@@ -252,9 +252,11 @@ def check(files: tuple[str, ...]) -> None:
     help="The manifest (its licscan.lock beside it).",
 )
 def check_refs(files: tuple[str, ...], manifest: str) -> None:
-    """Offline: every Hub model the Python FILES load (from_pretrained, pipeline,
-    snapshot_download, hf_hub_download, ...) is in the manifest and the lock and its
-    locked verdict passes. Exit: 0 ok, 1 fail/unlisted/stale, 2 usage, 3 errors."""
+    """Offline: every Hub model the FILES load is in the manifest and the lock and its
+    locked verdict passes. Python (from_pretrained, pipeline, snapshot_download, ...),
+    notebook code cells, YAML/JSON/TOML configs (model_name_or_path, base_model, ...),
+    shell scripts and Dockerfiles (hf download). Exit: 0 ok, 1 fail/unlisted/stale,
+    2 usage, 3 errors."""
     from licscan.precommit import check_refs as check_references
     from licscan.report.workflow import render_check
     from licscan.sources.targets import UsageError

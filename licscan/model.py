@@ -593,12 +593,19 @@ class ModelReference:
     repo_id: str
     revision: str | None
     file: str
-    line: int
-    call: str  # the function it is passed to: "from_pretrained", "pipeline", ...
+    line: int  # in the file, or in the notebook cell
+    call: str  # what takes it: "from_pretrained", "pipeline", "config:base_model", "hf download"
+    cell: int | None = None  # a notebook's cell (1-based, every cell counted)
 
     @property
     def ref(self) -> str:
         return f"{self.repo_id}@{self.revision}" if self.revision else self.repo_id
+
+    @property
+    def where(self) -> str:
+        """`app.py:3`, or `eval.ipynb:cell 4:2` (line 2 of the notebook's 4th cell)."""
+        cell = f"cell {self.cell}:" if self.cell is not None else ""
+        return f"{self.file}:{cell}{self.line}"
 
 
 @dataclass(frozen=True)

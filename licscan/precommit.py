@@ -197,24 +197,25 @@ def _where(target: Target) -> str:
     return f"{target.location[0]}:{target.location[1]}" if target.location else target.ref
 
 
-# --- model references in Python sources ---------------------------------------------------------
+# --- model references in code, notebooks, configs and scripts ---------------------------
 
 
 def check_refs(
     files: list[str], manifest: str = DEFAULT_MANIFEST, today: str | None = None
 ) -> Check:
     """Every Hub model the files name is in the manifest, locked, and passes."""
-    from licscan.sources.refs import find_in_files
+    from licscan.sources.refs_formats import find_in_files
 
     check = Check()
-    refs, unreadable = find_in_files(files)
+    own = _own_files(manifest)
+    refs, unreadable = find_in_files([f for f in files if _resolved(f) not in own])
     for message in unreadable:
         check.add("error", f"{message} (model references cannot be checked)")
     if not refs:
         return check
     if not Path(manifest).is_file():
         for ref in refs:
-            check.add("unlocked", f"{ref.file}:{ref.line}: {ref.ref}: no manifest {manifest} "
+            check.add("unlocked", f"{ref.where}: {ref.ref}: no manifest {manifest} "
                                   "lists it (pass --manifest)")  # fmt: skip
         return check
     state = _read(manifest, check, today)
@@ -223,8 +224,27 @@ def check_refs(
     return check
 
 
+def _own_files(manifest: str) -> set[Path]:
+    """licscan's own files are read as configs by no one: the manifest, its lock and its
+    policy file (a waiver's `model:` loads nothing)."""
+    from licscan.sources.manifest import load_manifest
+
+    own = {_resolved(manifest), _resolved(lock_path_for(manifest))}
+    try:
+        policy = load_manifest(manifest).policy if Path(manifest).is_file() else None
+    except ValueError:  # the manifest's own problems are reported when it is read
+        policy = None
+    if policy and Path(policy).is_file():
+        own.add(_resolved(policy))
+    return own
+
+
+def _resolved(path: str | Path) -> Path:
+    return Path(path).resolve()
+
+
 def _check_ref(ref: ModelReference, state: _Locked, check: Check) -> None:
-    where = f"{ref.file}:{ref.line}"
+    where = ref.where
     candidates = _matches(ref, state)
     if not candidates:
         listed = [t.ref for t in state.manifest.targets if _same_repo(ref, t, state)]

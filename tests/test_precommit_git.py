@@ -5,6 +5,7 @@ changes: the policy alone, a local model folder, a notebook, a training config."
 
 from __future__ import annotations
 
+import json
 import subprocess
 import sys
 from pathlib import Path
@@ -122,6 +123,56 @@ def test_a_policy_only_change_cannot_slip_past_the_hook(repo):
     committed, out = repo.commit("models/ours/LICENSE")
     assert not committed, out
     assert "models/ours: its card or license files changed since the lock" in out
+
+
+NOTEBOOK_CELLS = [
+    ("markdown", ["# Evaluation\n", "We load `acme/secret` below.\n"]),
+    ("code", ["import torch\n"]),
+    ("code", ["from transformers import AutoModel\n",
+              "model = AutoModel.from_pretrained(\"acme/unlisted\")\n"]),
+]  # fmt: skip
+
+
+def notebook(cells) -> str:
+    return json.dumps(
+        {
+            "cells": [
+                {"cell_type": kind, "metadata": {}, "source": src}
+                | ({"outputs": [], "execution_count": None} if kind == "code" else {})
+                for kind, src in cells
+            ],
+            "metadata": {},
+            "nbformat": 4,
+            "nbformat_minor": 5,
+        },
+        indent=1,
+    )
+
+
+def test_a_notebook_or_config_loading_an_unlisted_model_is_refused(repo):
+    p = repo.p
+    p.manifest.write_text(p.MANIFEST.replace("  - acme/nc\n", ""))
+    p.lock()
+    committed, out = repo.commit()
+    assert committed, out
+    (p.dir / "eval.ipynb").write_text(notebook(NOTEBOOK_CELLS))
+    committed, out = repo.commit("eval.ipynb")
+    assert not committed, out
+    assert "eval.ipynb:cell 3:2: acme/unlisted: not in licscan.yaml" in out
+    assert "acme/secret" not in out  # prose in a markdown cell is not code
+    (p.dir / "eval.ipynb").unlink()
+    configs = p.dir / "configs"
+    configs.mkdir()
+    (configs / "train.yaml").write_text(
+        "# fine-tuning run\nmodel_name_or_path: acme/unlisted-base\noutput_dir: ./out\n"
+    )
+    committed, out = repo.commit()
+    assert not committed, out
+    assert "configs/train.yaml:2: acme/unlisted-base: not in licscan.yaml" in out
+    # The approved model in the same config passes.
+    (configs / "train.yaml").write_text("model_name_or_path: acme/open\noutput_dir: ./out\n")
+    committed, out = repo.commit()
+    assert committed, out
 
 
 def test_check_without_files_checks_every_manifest_git_tracks(tmp_path, monkeypatch):
