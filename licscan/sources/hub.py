@@ -499,18 +499,24 @@ class Fetcher:
 
     # --- other sources ------------------------------------------------------------------
     def _fetch_cached(self, target: Target) -> ModelSnapshot:
-        """An HF-cache revision: completed from the Hub at the same commit when online."""
-        if self.offline or not target.repo_id:
+        """An HF-cache revision: completed from the Hub at the same commit when online, or
+        offline from the metadata licscan's cache holds for that commit, if any."""
+        if not target.repo_id:
             return hfcache.read_cached(target)
         if target.path:  # <cache>/models--org--name/snapshots/<commit>
             cache = Path(target.path).parents[2]
             if cache not in self._hf_caches:  # replaced whole: readers see a consistent tuple
                 self._hf_caches = (*self._hf_caches, cache)
+        if self.offline:
+            if not (target.revision and self.cache.get_meta(target.repo_id, target.revision)):
+                return hfcache.read_cached(target)
+            snap = self._with_target(self._hub_snapshot(target.repo_id, target.revision), target)
+            snap.notes.insert(0, "cached revision judged on licscan's cached metadata of "
+                                 "that commit (offline)")  # fmt: skip
+            return snap
         snap = self._with_target(self._hub_snapshot(target.repo_id, target.revision), target)
         if snap.revision is None:  # the Hub did not answer: what the cache holds is all we have
-            local = hfcache.read_cached(target)
-            local.notes.append(f"the Hub could not complete it: {snap.error}")
-            return local
+            return hfcache.read_cached(target, f"the Hub could not complete it: {snap.error}")
         snap.notes.insert(0, "cached revision completed from the Hub at the same commit")
         return snap
 
