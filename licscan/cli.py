@@ -28,6 +28,14 @@ jobs_option = click.option(
 offline_option = click.option(
     "--offline", is_flag=True, help="Use only the local caches (no network)."
 )
+license_file_option = click.option(
+    "--license-file",
+    "license_files",
+    metavar="MODEL=PATH",
+    multiple=True,
+    help="MODEL's license text as you hold it (a gated model read without access); "
+    "classified as a license file of MODEL. Repeatable.",
+)
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -95,9 +103,11 @@ def classify(files: tuple[str, ...], fmt: str) -> None:
     help="Download every Hub model's README.md so card evidence cites line numbers "
     "(one more request per model).",
 )
+@license_file_option
 def scan(targets: tuple[str, ...], uses: tuple[str, ...], policy_file: str | None, fmt: str,
          output: str | None, offline: bool, jobs: int, hf_cache: bool, quiet: bool,
-         allow_errors: bool, no_lock: bool, card_lines: bool) -> None:  # fmt: skip
+         allow_errors: bool, no_lock: bool, card_lines: bool,
+         license_files: tuple[str, ...]) -> None:  # fmt: skip
     """Judge models against a policy. TARGET: a Hub repo id (org/name[@REVISION]), a
     model folder, or a manifest (*.yaml). Exit: 0 pass/warn, 1 fail, 2 usage, 3 error."""
     from licscan.engine.run import execute, exit_code, plan_scan
@@ -108,7 +118,8 @@ def scan(targets: tuple[str, ...], uses: tuple[str, ...], policy_file: str | Non
     if not targets and not hf_cache:
         raise click.UsageError("give at least one TARGET (or --hf-cache)")
     try:
-        plan = plan_scan(list(targets), list(uses), policy_file, hf_cache=hf_cache)
+        plan = plan_scan(list(targets), list(uses), policy_file, hf_cache=hf_cache,
+                         license_files=license_files)  # fmt: skip
     except UsageError as exc:
         click.echo(f"licscan: {exc}", err=True)
         sys.exit(EXIT_USAGE)
@@ -151,7 +162,9 @@ def licenses(fmt: str) -> None:
 @click.option("--use", "uses", multiple=True, type=click.Choice(USE_CHOICES))
 @click.option("--policy", "policy_file", type=click.Path(dir_okay=False))
 @click.option("--offline", is_flag=True, help="Use only the local caches.")
-def explain(subject: str, uses: tuple[str, ...], policy_file: str | None, offline: bool) -> None:
+@license_file_option
+def explain(subject: str, uses: tuple[str, ...], policy_file: str | None, offline: bool,
+            license_files: tuple[str, ...]) -> None:  # fmt: skip
     """Explain a license KEY (category, flags, why) or a MODEL (the reasoning chain)."""
     from licscan.knowledge import load_knowledge
 
@@ -164,7 +177,7 @@ def explain(subject: str, uses: tuple[str, ...], policy_file: str | None, offlin
         return
     from licscan.engine.explain import explain_model
 
-    code, text = explain_model(subject, list(uses), policy_file, offline)
+    code, text = explain_model(subject, list(uses), policy_file, offline, license_files)
     click.echo(text, nl=False)
     sys.exit(code)
 
@@ -177,7 +190,9 @@ def explain(subject: str, uses: tuple[str, ...], policy_file: str | None, offlin
 @offline_option
 @jobs_option
 @click.option("--quiet", "-q", is_flag=True, help="No progress bar.")
-def lock(manifest: str, offline: bool, jobs: int, quiet: bool) -> None:
+@license_file_option
+def lock(manifest: str, offline: bool, jobs: int, quiet: bool,
+         license_files: tuple[str, ...]) -> None:  # fmt: skip
     """Judge every model of MANIFEST and write licscan.lock beside it (commit, license
     files, card license, category, flags, verdict per use). Exit as `scan`."""
     from licscan.drift import build_lock
@@ -188,9 +203,9 @@ def lock(manifest: str, offline: bool, jobs: int, quiet: bool) -> None:
 
     try:
         with progress_bar(_count_models(manifest), quiet) as bar:
-            result = build_lock(
-                manifest, jobs=jobs, offline=offline, progress=lambda r: bar.advance(r.ref)
-            )
+            result = build_lock(manifest, jobs=jobs, offline=offline,
+                                progress=lambda r: bar.advance(r.ref),
+                                license_files=license_files)  # fmt: skip
     except UsageError as exc:  # also PolicyError, LockError
         _usage_error(exc)
     changed = write_lock(result)
@@ -204,7 +219,9 @@ def lock(manifest: str, offline: bool, jobs: int, quiet: bool) -> None:
 @jobs_option
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text")
 @click.option("--quiet", "-q", is_flag=True, help="No progress bar.")
-def verify(manifest: str, jobs: int, fmt: str, quiet: bool) -> None:
+@license_file_option
+def verify(manifest: str, jobs: int, fmt: str, quiet: bool,
+           license_files: tuple[str, ...]) -> None:  # fmt: skip
     """Re-check MANIFEST's models on the Hub against licscan.lock and report drift: a new
     commit, a changed/added/removed license file, a changed card license, category,
     flags or verdict. Exit: 0 no drift, 1 drift, 2 usage, 3 could not re-check."""
@@ -215,7 +232,8 @@ def verify(manifest: str, jobs: int, fmt: str, quiet: bool) -> None:
 
     try:
         with progress_bar(_count_models(manifest), quiet) as bar:
-            found = verify_lock(manifest, jobs=jobs, progress=lambda r: bar.advance(r.ref))
+            found = verify_lock(manifest, jobs=jobs, progress=lambda r: bar.advance(r.ref),
+                                license_files=license_files)  # fmt: skip
     except UsageError as exc:
         _usage_error(exc)
     click.echo(render_verification(found, fmt), nl=False)

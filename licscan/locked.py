@@ -48,11 +48,29 @@ def stale_reason(target: Target, entry: LockEntry, uses: list[str], today: str) 
         not entry.digest or folder_digest(target.path) != entry.digest
     ):
         return "its card or license files changed since the lock"
+    changed = _supplied_change(target, entry)
+    if changed:
+        return changed
     if entry.waived_until and entry.waived_until < today:
         return f"a waiver it relied on expired on {entry.waived_until}"
     missing = [u for u in uses if u not in entry.verdicts]
     if missing:
         return f"never judged for use {', '.join(missing)}"
+    return None
+
+
+def _supplied_change(target: Target, entry: LockEntry) -> str | None:
+    """A license text the reviewer supplies (licscan.sources.supplied) is part of what
+    was judged: a different, new or withdrawn one makes the entry stale."""
+    locked = {p: h for p, h in entry.license_files.items() if p.startswith("supplied:")}
+    given = target.license_file
+    if given is None:
+        return f"{', '.join(sorted(locked))} is no longer supplied" if locked else None
+    hashes = locked.get(given.name)
+    if hashes is None:
+        return f"license_file {given.label} was not supplied when locked"
+    if file_sha256(given.path) != hashes.get("sha256"):
+        return f"the supplied license file {given.label} changed since the lock"
     return None
 
 

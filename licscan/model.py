@@ -142,6 +142,20 @@ class TextClassification:
 
 
 @dataclass(frozen=True)
+class SuppliedLicense:
+    """A model's license text held by the reviewer (a gated model read without accepted
+    access): `license_file:` in a manifest entry, or `--license-file MODEL=PATH`.  It is
+    read and classified as a license file of the repository named `supplied:<label>`."""
+
+    path: str  # resolved, to read
+    label: str  # as the reviewer wrote it
+
+    @property
+    def name(self) -> str:
+        return f"supplied:{self.label}"
+
+
+@dataclass(frozen=True)
 class Target:
     """One thing the user asked to scan, before it is fetched."""
 
@@ -152,6 +166,7 @@ class Target:
     path: str | None = None  # local folder
     use: tuple[str, ...] = ()  # per-model use override from a manifest
     location: tuple[str, int] | None = None  # (manifest file, line) that named it
+    license_file: SuppliedLicense | None = None  # the reviewer's copy of its license
 
 
 @dataclass
@@ -518,6 +533,8 @@ class ScanPlan:
     targets: list[Target]
     policy: Policy
     manifests: list[Manifest] = field(default_factory=list)
+    # license texts the reviewer supplied, by model (the targets' own and --license-file)
+    supplied: dict[str, SuppliedLicense] = field(default_factory=dict)
 
 
 # --- workflows: lockfile, drift, model references in code (licscan.lock, H6) ---------------
