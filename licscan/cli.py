@@ -6,7 +6,9 @@ commands so `licscan --version` and a warm pre-commit check stay instant.
 
 from __future__ import annotations
 
+import os
 import sys
+from pathlib import Path
 
 import click
 
@@ -285,6 +287,107 @@ def check_refs(files: tuple[str, ...], manifest: str) -> None:
         _usage_error(exc)
     click.echo(render_check(result, "model references"), nl=False)
     sys.exit(result.exit_code)
+
+
+# --- from approval to the files: add, waive (licscan/edit.py) -------------------------------
+
+
+@main.command()
+@click.argument("model")
+@click.option(
+    "--use",
+    "uses",
+    multiple=True,
+    type=click.Choice(USE_CHOICES),
+    help="This model's own use (repeatable). Default: the manifest's.",
+)
+@click.option(
+    "--manifest",
+    "-m",
+    default="licscan.yaml",
+    show_default=True,
+    type=click.Path(dir_okay=False),
+    help="The manifest (created if missing).",
+)
+@click.option(
+    "--license-file",
+    "license_file",
+    metavar="PATH",
+    help="The model's license text as you hold it (written as license_file:).",
+)
+@offline_option
+@jobs_option
+@click.option("--quiet", "-q", is_flag=True, help="No progress bar.")
+def add(model: str, uses: tuple[str, ...], manifest: str, license_file: str | None,
+        offline: bool, jobs: int, quiet: bool) -> None:  # fmt: skip
+    """Append MODEL (org/name[@REVISION] or a model folder) to the manifest, keeping its
+    comments and order, and lock it (licscan.lock). Exit as `lock`."""
+    from licscan.edit import add_model
+    from licscan.sources.targets import UsageError
+
+    try:
+        edit = add_model(manifest, model, list(uses), license_file)
+    except UsageError as exc:
+        _usage_error(exc)
+    click.echo(f"{edit.path}:{edit.line}: added {model}")
+    ctx = click.get_current_context()
+    ctx.invoke(lock, manifest=manifest, offline=offline, jobs=jobs, quiet=quiet, license_files=())
+
+
+@main.command()
+@click.argument("model")
+@click.option(
+    "--flag",
+    "flags",
+    multiple=True,
+    metavar="FLAG",
+    help="A flag the waiver covers (repeatable). None: every judgement of MODEL.",
+)
+@click.option("--reason", required=True, help="Why it is accepted.")
+@click.option("--approver", required=True, help="Who approved it.")
+@click.option("--expires", required=True, metavar="YYYY-MM-DD", help="Its last day.")
+@click.option(
+    "--policy",
+    "policy_file",
+    type=click.Path(dir_okay=False),
+    help="The policy file. Default: the one the manifest names.",
+)
+@click.option(
+    "--manifest",
+    "-m",
+    default="licscan.yaml",
+    show_default=True,
+    type=click.Path(dir_okay=False),
+    help="The manifest naming the policy.",
+)
+def waive(model: str, flags: tuple[str, ...], reason: str, approver: str, expires: str,
+          policy_file: str | None, manifest: str) -> None:  # fmt: skip
+    """Write a waiver for MODEL (a Hub id, folder or glob) into the policy file, keeping
+    its comments and order; a waiver for the same model and flags is renewed."""
+    from licscan.edit import add_waiver
+    from licscan.sources.targets import UsageError
+
+    try:
+        edit = add_waiver(policy_file or _policy_of(manifest), model, list(flags), reason,
+                          approver, expires)  # fmt: skip
+    except UsageError as exc:
+        _usage_error(exc)
+    what = ", ".join(flags) or "every judgement"
+    where = os.path.relpath(edit.path) if edit.path.is_absolute() else edit.path
+    click.echo(f"{where}:{edit.line}: waiver for {model} ({what}) until {expires}")
+    click.echo("licscan: the lock is stale now: run `licscan lock` to judge under it")
+
+
+def _policy_of(manifest: str) -> str:
+    from licscan.sources.manifest import load_manifest
+    from licscan.sources.targets import UsageError
+
+    if not Path(manifest).is_file():
+        raise UsageError(f"no {manifest} to name the policy: pass --policy FILE")
+    policy = load_manifest(manifest).policy
+    if not policy or not Path(policy).is_file():
+        raise UsageError(f"{manifest} names no policy file: pass --policy FILE")
+    return policy
 
 
 def _usage_error(exc: Exception) -> None:

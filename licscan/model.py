@@ -508,6 +508,7 @@ class Policy:
     allow_errors: bool = False
     max_depth: int = 5
     today: str | None = None  # YYYY-MM-DD the waivers are judged on (None: today)
+    waiver_warning_days: int = 30  # fewer days left: a warning (licscan/waivers.py; 0: never)
 
 
 @dataclass(frozen=True)

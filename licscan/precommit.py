@@ -18,6 +18,7 @@ from pathlib import Path
 from licscan.lock import LOCK_NAME, LockError, load_lock, lock_path_for, policy_ref
 from licscan.locked import locked_verdict, stale_reason, today_iso
 from licscan.model import LockEntry, Lockfile, Manifest, ModelReference, Problem, Target
+from licscan.waivers import DEFAULT_WARNING_DAYS, expiring, expiring_note
 
 DEFAULT_MANIFEST = "licscan.yaml"
 EXIT_OK, EXIT_FAIL, EXIT_USAGE, EXIT_ERROR = 0, 1, 2, 3
@@ -30,6 +31,7 @@ class Check:
     problems: list[Problem] = field(default_factory=list)
     counts: dict[str, int] = field(default_factory=dict)  # verdict -> models
     notes: list[str] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)  # do not fail: a waiver running out
 
     @property
     def exit_code(self) -> int:
@@ -50,6 +52,7 @@ class _Locked:
     lock: Lockfile | None
     default_use: list[str] | None  # None: cannot be known without re-locking
     today: str
+    warning_days: int = DEFAULT_WARNING_DAYS  # the policy's waiver_warning_days
 
 
 # --- manifests ------------------------------------------------------------------------------
@@ -142,7 +145,21 @@ def _read(manifest_path: str, check: Check, today: str | None) -> _Locked:
         default = list(manifest.use)
     else:  # the policy's own default: known when the manifest named no use at lock time too
         default = list(lock.use) if not lock.manifest_use else None
-    return _Locked(manifest, lock, default, day)
+    return _Locked(manifest, lock, default, day, _warning_days(manifest.policy))
+
+
+def _warning_days(policy: str | None) -> int:
+    """The policy's waiver_warning_days.  `scan` and `lock` validate the whole policy;
+    the hook only wants this number, and never loads the engine for it."""
+    import yaml
+
+    try:
+        data = yaml.safe_load(Path(policy).read_text(encoding="utf-8-sig")) if policy else None
+    except (OSError, ValueError, yaml.YAMLError):
+        data = None
+    value = data.get("waiver_warning_days") if isinstance(data, dict) else None
+    ok = isinstance(value, int) and not isinstance(value, bool) and value >= 0
+    return value if ok else DEFAULT_WARNING_DAYS
 
 
 def _check_target(target: Target, state: _Locked, check: Check, where: str) -> None:
@@ -171,6 +188,10 @@ def _check_target(target: Target, state: _Locked, check: Check, where: str) -> N
         return
     verdict = locked_verdict(entry, uses)
     check.counts[verdict] = check.counts.get(verdict, 0) + 1
+    days = expiring(entry.waived_until, state.today, state.warning_days)
+    if days is not None:
+        check.warnings.append(f"{where}: {target.ref}: a waiver it relies on "
+                              f"{expiring_note(entry.waived_until or '', days)}")  # fmt: skip
     if verdict == "fail":
         check.add("fail", f"{where}: {target.ref}: fails the policy ({', '.join(uses)}): "
                           f"{_why(entry)} [{name}, checked {entry.checked_at or '?'}]")  # fmt: skip

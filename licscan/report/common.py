@@ -136,6 +136,11 @@ def _policy_finding(model: ModelResult, d) -> PolicyFinding | None:  # d: Decisi
         )
     path, _, line = d.source.rpartition(":")
     where = (int(line), int(line)) if path and line.isdigit() else None
+    if kind == "waiver":  # a waiver this model relies on runs out soon
+        place = f"policy:{path if where else d.source}"
+        ev = Evidence(place, f"waiver for {name}: {d.note}", where)
+        subject = f"waiver for {name} expiring"
+        return PolicyFinding("waiver-expiring", subject, d.severity, rule, d.note, (ev,))
     ev = (
         Evidence(
             f"policy:{path if where else d.source}",
@@ -389,8 +394,9 @@ class FlagInfo:
     help: str  # what a reviewer should do about it
 
 
-# In our own words, after ../shared/docs/taxonomy.md.  Two report-only findings close
-# the table: a model that could not be evaluated, and a category the policy rejects.
+# In our own words, after ../shared/docs/taxonomy.md.  Report-only findings close the
+# table: a model that could not be evaluated, a category or a model the policy rejects,
+# and a waiver about to expire.
 FLAG_INFO: dict[str, FlagInfo] = {
     "non-commercial": FlagInfo(
         "Non-commercial",
@@ -511,6 +517,12 @@ FLAG_INFO: dict[str, FlagInfo] = {
         "Denied by the policy",
         "The organisation's policy denies this license or this model.",
         "Choose another model or ask the policy owner for a waiver.",
+    ),
+    "waiver-expiring": FlagInfo(
+        "Waiver expiring",
+        "A waiver this model relies on expires soon (within the policy's "
+        "waiver_warning_days, 30 by default); then what it covers is judged again.",
+        "Renew the waiver with its approver (licscan waive) or resolve what it covers.",
     ),
 }
 
