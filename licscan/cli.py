@@ -177,11 +177,24 @@ def explain(subject: str, uses: tuple[str, ...], policy_file: str | None, offlin
 
         click.echo(render_license_explanation(entry), nl=False)
         return
+    if _names_a_license(subject):  # a mistyped key: say so, never ask the Hub
+        from licscan.report.knowledge import unknown_license
+
+        click.echo(unknown_license(subject, kb.suggest(subject)), err=True)
+        sys.exit(EXIT_USAGE)
     from licscan.engine.explain import explain_model
 
     code, text = explain_model(subject, list(uses), policy_file, offline, license_files)
     click.echo(text, nl=False)
     sys.exit(code)
+
+
+def _names_a_license(subject: str) -> bool:
+    """A bare word (or words) is a license: a model is named org/name[@REV], a folder
+    or a manifest file."""
+    if "/" in subject or "\\" in subject or subject.endswith((".yaml", ".yml")):
+        return False
+    return not Path(subject).exists()
 
 
 # --- workflows: lockfile, drift, pre-commit (H6) -----------------------------------------
