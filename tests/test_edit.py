@@ -187,3 +187,33 @@ def test_a_waiver_about_to_expire_warns_everywhere(project):
     assert check.returncode == 0 and "warning" not in check.stdout
     nc = scan_json(project)["acme/nc"]
     assert nc["verdict"] == "pass"
+
+
+@pytest.mark.parametrize(
+    ("before", "after", "line"),
+    [
+        # a flow list becomes a block list, the old items first
+        ("models: [acme/a, acme/b]   # two\nuse: [research]\n",
+         "models:\n  - acme/a\n  - acme/b\n  - acme/new\n# two\nuse: [research]\n", 4),
+        ("models: []", "models:\n  - acme/new\n", 2),
+        # items at column 0, no newline at the end of the file
+        ("models:\n- acme/a\n- id: acme/b\n  use: [research]",
+         "models:\n- acme/a\n- id: acme/b\n  use: [research]\n- acme/new\n", 5),
+        # a block scalar item and a comment between the items
+        ("models:\n  - acme/a\n  # - acme/b\n  - >-\n    acme/c\nx: 1\n",
+         "models:\n  - acme/a\n  # - acme/b\n  - >-\n    acme/c\n  - acme/new\nx: 1\n", 6),
+    ],
+)  # fmt: skip
+def test_append_keeps_the_text_around_it(before, after, line):
+    from licscan.edit import _append
+
+    assert _append(before, "models", "acme/new") == (after, line)
+    assert yaml.safe_load(after)["models"][-1] == "acme/new"
+
+
+def test_append_adds_a_missing_list_at_the_end():
+    from licscan.edit import _append
+
+    text, line = _append("extends: commercial  # base\n", "waivers", {"model": "a/b", "x": 1})
+    assert text == "extends: commercial  # base\nwaivers:\n  - model: a/b\n    x: 1\n"
+    assert line == 3
