@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """All of licscan's benchmarks in one command, printing Markdown tables.
 
-    python benchmarks/run.py [--quick] [--scancode PATH] [--only classify scan precommit]
+    python benchmarks/run.py [--quick] [--scancode PATH] [--only classify scan precommit census]
 
 1. classify: the corpus texts, in-process ms/text and whole-process time, beside
    ScanCode Toolkit when found (--scancode, else $SCANCODE, else `scancode` on PATH).
@@ -9,6 +9,8 @@
    cold and warm cache, 16 jobs: models/s, requests/model, peak RSS.
 3. precommit: warm `licscan check` of a locked 20-model manifest, `licscan --version`,
    and the top import offenders.
+4. census: a 2,000-model organisation at 50 ms per request (cold and warm) and 100,000
+   synthetic models: requests/model, models/s, peak RSS.
 
 --quick: tiny sizes (a smoke run in seconds; the figures mean nothing, ScanCode skipped
 unless --scancode is given).  Nothing here asserts: a missed target is printed MISSED.
@@ -24,12 +26,13 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
+import bench_census
 import bench_classify
 import bench_precommit
 import bench_scan
 from common import CORPUS, machine, table
 
-SECTIONS = ("classify", "scan", "precommit")
+SECTIONS = ("classify", "scan", "precommit", "census")
 
 
 def classify_section(args: argparse.Namespace) -> str:
@@ -58,6 +61,13 @@ def precommit_section(args: argparse.Namespace) -> str:
     return bench_precommit.render(bench_precommit.measure(n, runs))
 
 
+def census_section(args: argparse.Namespace) -> str:
+    org, synthetic, latency = (40, 0, 0.005) if args.quick else (2000, 100_000, 0.05)
+    rows = bench_census.run_census_rows(org, synthetic, 8, latency)
+    title = f"census: one organisation on the loopback Hub at {latency * 1000:g} ms/request"
+    return table(title, bench_census.HEADER, rows)
+
+
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--quick", action="store_true", help="tiny sizes: a smoke run")
@@ -68,7 +78,7 @@ def main(argv: list[str] | None = None) -> int:
     info = [*machine(), ("load average at start", _load())]
     print(table("machine", ("", ""), info), flush=True)
     runners = {"classify": classify_section, "scan": scan_section,
-               "precommit": precommit_section}  # fmt: skip
+               "precommit": precommit_section, "census": census_section}  # fmt: skip
     for name in SECTIONS:
         if name in args.only:
             print("\n" + runners[name](args), flush=True)

@@ -17,6 +17,7 @@ from licscan import __version__
 EXIT_OK, EXIT_FAIL, EXIT_USAGE, EXIT_ERROR = 0, 1, 2, 3
 USE_CHOICES = ("commercial", "research", "distillation", "redistribution", "fine-tuning")
 FORMAT_CHOICES = ("text", "json", "cyclonedx", "sarif", "markdown", "html")
+CENSUS_FORMATS = (*FORMAT_CHOICES, "jsonl")
 
 # Options shared by the commands that fetch models.
 jobs_option = click.option(
@@ -148,6 +149,54 @@ def scan(targets: tuple[str, ...], uses: tuple[str, ...], policy_file: str | Non
     else:
         click.echo(text, nl=False)
     sys.exit(exit_code(report, allow_errors or plan.policy.allow_errors))
+
+
+@main.command()
+@click.option("--author", metavar="ORG", help="Every model of this user or organisation.")
+@click.option("--search", metavar="TEXT", help="Models whose id contains TEXT.")
+@click.option(
+    "--filter", "filters", multiple=True, metavar="TAG",
+    help="Models with this Hub tag (repeatable, all must match): license:llama3.1, gguf...",
+)  # fmt: skip
+@click.option(
+    "--derivatives-of", metavar="MODEL",
+    help="Every derivative of MODEL down the model tree (fine-tunes, adapters, quantisations, "
+    "merges), from the Hub's computed base_model tags.",
+)  # fmt: skip
+@click.option("--limit", type=click.IntRange(1, None), help="At most N models.")
+@click.option("--use", "uses", multiple=True, type=click.Choice(USE_CHOICES),
+              help="Use case to judge for (repeatable). Default: commercial.")  # fmt: skip
+@click.option("--policy", "policy_file", metavar="FILE", help="Policy file (or a preset name).")
+@click.option("--format", "fmt", type=click.Choice(CENSUS_FORMATS), default="text",
+              show_default=True)  # fmt: skip
+@click.option("--output", "-o", metavar="FILE", type=click.Path(dir_okay=False),
+              help="Write the report to FILE instead of stdout.")  # fmt: skip
+@offline_option
+@jobs_option
+@click.option("--quiet", "-q", is_flag=True, help="No progress line on stderr.")
+@click.option("--allow-errors", is_flag=True, help="Exit 0 instead of 3 on `error` models.")
+@click.option("--card-lines", is_flag=True, help="Download every README.md (line evidence).")
+@click.option("--read-license-files", is_flag=True,
+              help="Read every license file, not only where the card names no known license "
+              "(one more API request per such model).")  # fmt: skip
+@click.option("--resume", is_flag=True,
+              help="Go on from an interrupted census (same selection and policy).")  # fmt: skip
+def census(author: str | None, search: str | None, filters: tuple[str, ...],
+           derivatives_of: str | None, limit: int | None, uses: tuple[str, ...],
+           policy_file: str | None, fmt: str, output: str | None, offline: bool, jobs: int,
+           quiet: bool, allow_errors: bool, card_lines: bool, read_license_files: bool,
+           resume: bool) -> None:  # fmt: skip
+    """Judge every model a Hub listing selects (an organisation, a search, tags, the
+    derivatives of a model), streaming results as they are judged. Relabelled derivatives
+    are listed first. Exit as `scan`: 0 pass/warn, 1 fail, 2 usage, 3 error."""
+    from licscan.cli_census import run_census_command
+    from licscan.model import CensusSelection
+
+    selection = CensusSelection(author, search, filters, derivatives_of, limit)
+    options = {"offline": offline, "jobs": jobs, "quiet": quiet, "card_lines": card_lines,
+               "read_files": read_license_files, "resume": resume}  # fmt: skip
+    code = run_census_command(selection, uses, policy_file, fmt, output, options)
+    sys.exit(EXIT_OK if code == EXIT_ERROR and allow_errors else code)
 
 
 @main.command()

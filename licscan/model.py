@@ -635,3 +635,166 @@ class Problem:
 
     kind: str
     message: str  # starts with file:line
+
+
+# --- census: a Hub listing judged as it streams (licscan census, issue 15) -----------------
+
+
+@dataclass(frozen=True)
+class CensusSelection:
+    """Which Hub models a census judges: the query of a `list_models` listing.
+
+    Criteria combine (AND).  `derivatives_of` follows the Hub's computed `base_model:`
+    tags (every relation) down the model tree; the model itself is not part of it."""
+
+    author: str | None = None
+    search: str | None = None
+    filters: tuple[str, ...] = ()
+    derivatives_of: str | None = None
+    limit: int | None = None
+
+    def describe(self) -> str:
+        parts = [f"author {self.author}"] if self.author else []
+        parts += [f"search '{self.search}'"] if self.search else []
+        parts += [f"tag {t}" for t in self.filters]
+        parts += [f"derivatives of {self.derivatives_of}"] if self.derivatives_of else []
+        parts += [f"first {self.limit}"] if self.limit else []
+        return ", ".join(parts)
+
+
+@dataclass(frozen=True)
+class Relabel:
+    """A derivative that declares terms more permissive than a base model's: it gets
+    `license-mismatch` and `inherits-base-license`, and a census lists it first."""
+
+    model: str
+    declared: tuple[str, ...]  # the license keys the model's own card and files name
+    declared_category: str
+    base: str
+    base_licenses: tuple[str, ...]
+    base_category: str
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "model": self.model,
+            "declared": list(self.declared),
+            "declared_category": self.declared_category,
+            "base": self.base,
+            "base_licenses": list(self.base_licenses),
+            "base_category": self.base_category,
+        }
+
+
+@dataclass
+class CensusRow:
+    """What a census keeps of one judged model (the result itself streams out)."""
+
+    id: str
+    verdict: str
+    category: str
+    licenses: list[str]  # the model's own: knowledge-base keys, "unrecognised" or "none"
+    flags: list[str]  # flag ids, in taxonomy order
+    blocking: list[str] = field(default_factory=list)  # flags the policy blocks
+    relabel: Relabel | None = None
+    error: str | None = None
+    unread: bool = False  # license files listed but not read (the card names a known license)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "id": self.id,
+            "verdict": self.verdict,
+            "category": self.category,
+            "licenses": list(self.licenses),
+            "flags": list(self.flags),
+            "blocking": list(self.blocking),
+            "relabel": self.relabel.to_dict() if self.relabel else None,
+            "error": self.error,
+            "unread": self.unread,
+        }
+
+    @classmethod
+    def from_dict(cls, d: dict[str, Any]) -> CensusRow:
+        rel = d.get("relabel")
+        relabel = None
+        if isinstance(rel, dict):
+            relabel = Relabel(
+                str(rel["model"]), tuple(rel["declared"]), str(rel["declared_category"]),
+                str(rel["base"]), tuple(rel["base_licenses"]), str(rel["base_category"]),
+            )  # fmt: skip
+        return cls(
+            str(d["id"]), str(d["verdict"]), str(d["category"]), list(d["licenses"]),
+            list(d["flags"]), list(d.get("blocking") or []), relabel, d.get("error"),
+            bool(d.get("unread")),
+        )  # fmt: skip
+
+
+CENSUS_LISTED = 200  # models named per section of a census summary (the rest are counted)
+
+
+@dataclass
+class CensusSummary:
+    """Counters over a census: bounded memory whatever its size.  Relabelled derivatives
+    are all kept (they are what a census is for); failing and erroring models are named
+    up to CENSUS_LISTED each, the rest counted."""
+
+    selection: CensusSelection
+    version: str
+    use: list[str]
+    policy: str | None
+    started_at: str
+    verdicts: dict[str, int] = field(
+        default_factory=lambda: {"pass": 0, "warn": 0, "fail": 0, "error": 0}
+    )
+    categories: dict[str, int] = field(default_factory=dict)
+    licenses: dict[str, int] = field(default_factory=dict)
+    flags: dict[str, int] = field(default_factory=dict)
+    relabelled: list[Relabel] = field(default_factory=list)
+    failing: list[CensusRow] = field(default_factory=list)
+    errors: list[CensusRow] = field(default_factory=list)
+    unread: int = 0
+    resumed: int = 0  # models taken from the journal of an interrupted run
+    requests: dict[str, int] = field(default_factory=dict)
+    listing_error: str | None = None  # the listing stopped early: the census is incomplete
+    seconds: float = 0.0
+
+    @property
+    def models(self) -> int:
+        return sum(self.verdicts.values())
+
+    def add(self, row: CensusRow) -> None:
+        self.verdicts[row.verdict] = self.verdicts.get(row.verdict, 0) + 1
+        self.categories[row.category] = self.categories.get(row.category, 0) + 1
+        for key in row.licenses:
+            self.licenses[key] = self.licenses.get(key, 0) + 1
+        for flag in row.flags:
+            self.flags[flag] = self.flags.get(flag, 0) + 1
+        self.unread += row.unread
+        if row.relabel is not None:
+            self.relabelled.append(row.relabel)
+        kept = self.failing if row.verdict == "fail" else self.errors
+        if row.verdict in ("fail", "error") and len(kept) < CENSUS_LISTED:
+            kept.append(row)
+
+    def to_dict(self) -> dict[str, Any]:
+        s = self.selection
+        return {
+            "selection": {"author": s.author, "search": s.search, "filters": list(s.filters),
+                          "derivatives_of": s.derivatives_of, "limit": s.limit},
+            "models": self.models,
+            "verdicts": dict(self.verdicts),
+            "categories": _by_count(self.categories),
+            "licenses": _by_count(self.licenses),
+            "flags": _by_count(self.flags),
+            "relabelled": [r.to_dict() for r in self.relabelled],
+            "failing": [r.id for r in self.failing],
+            "errors": [{"id": r.id, "error": r.error} for r in self.errors],
+            "license_files_unread": self.unread,
+            "resumed": self.resumed,
+            "requests": dict(self.requests),
+            "listing_error": self.listing_error,
+            "seconds": round(self.seconds, 3),
+        }  # fmt: skip
+
+
+def _by_count(counts: dict[str, int]) -> dict[str, int]:
+    return dict(sorted(counts.items(), key=lambda kv: (-kv[1], kv[0])))

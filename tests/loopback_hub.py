@@ -6,7 +6,9 @@ enough for the real `huggingface_hub` 2.x client (see ../shared/docs/notes/hf-hu
 - `GET /api/{models,datasets}/{id}[/revision/{rev}]` (model_info / dataset_info JSON;
   `blobs=true` adds blobId/size/lfs to siblings; `expand=` returns only `_id`, `id` and
   the listed keys), `/tree/{rev}[/{path}]` and `POST /paths-info/{rev}`, `GET
-  /api/{models,datasets}` listings; listings page with `Link: <...>; rel="next"`.
+  /api/{models,datasets}` listings (`author`, `search`, `filter` (all must match),
+  `expand` / `full` / `cardData`, `limit`; `childrenModelCount` from the other repos'
+  base models); listings page with `Link: <...>; rel="next"`.
 - `HEAD`/`GET /{id}/resolve/{rev}/{file}`: 307 to `/api/resolve-cache/...` (as the real
   Hub does for small files) answering with `X-Repo-Commit`, `ETag` and Content-Length;
   LFS files get 302 to a CDN route on another origin (`localhost` instead of 127.0.0.1)
@@ -184,19 +186,26 @@ class Fault:
     message: str | None = None  # X-Error-Message to send (default: "injected HTTP N")
     hits: int = 0
     code: str | None = None  # X-Error-Code to send (default: from the status)
+    after: int = 0  # matching requests let through before misbehaving (page 2 of a listing)
+    seen: int = 0
 
     def matches(self, repo_id: str | None, kind: str, path: str | None) -> bool:
         if self.repo != "*" and self.repo != repo_id:
             return False
         if self.where == "*":
             return True
+        if self.where == "listing":  # GET /api/models (and /api/datasets) pages only
+            return kind == "listing"
         if self.where == "api":
-            return kind == "api"
+            return kind in ("api", "listing")
         if self.where == "resolve":
             return kind == "file"
         return kind == "file" and path is not None and fnmatch.fnmatch(path, self.where)
 
     def take(self) -> bool:
+        self.seen += 1
+        if self.seen <= self.after:
+            return False
         if self.times is not None and self.hits >= self.times:
             return False
         self.hits += 1
@@ -234,6 +243,7 @@ class LoopbackHub:
         self.log: list[tuple[str, str, int]] = []
         self.seen_headers: list[dict[str, str]] = []
         self._lock = threading.Lock()
+        self._listings: dict[tuple, list[dict]] = {}  # query (cursor aside) -> items
         self._server: socketserver.ThreadingMixIn | None = None
         self._thread: threading.Thread | None = None
         if root is not None:
@@ -251,6 +261,7 @@ class LoopbackHub:
         repo = Repo(repo_id, repo_type, **kw)
         repo.add_revision(files, "main", sha)
         self.repos[(repo_type, repo_id)] = repo
+        self._listings.clear()
         for old in repo.renamed_from:
             self.aliases[(repo_type, old)] = repo_id
         return repo
@@ -436,7 +447,7 @@ class _Handler(http.server.BaseHTTPRequestHandler):
             return self._cdn(segs[1])
         if segs[:1] == ["api"] and len(segs) >= 2:
             if segs[1] in ("models", "datasets") and len(segs) == 2:
-                self._apply_faults(None, "api", None)
+                self._apply_faults(None, "listing", None)
                 return self._listing(segs[1][:-1]), None
             if segs[1] == "resolve-cache" and len(segs) >= 4:
                 return self._resolve_cache(segs[2][:-1], segs[3:])
@@ -581,11 +592,24 @@ class _Handler(http.server.BaseHTTPRequestHandler):
 
     def _listing(self, repo_type: str) -> _Reply:
         q = self.query
+        key = (repo_type, tuple(sorted((k, tuple(v)) for k, v in q.items() if k != "cursor")))
+        with self.hub._lock:
+            items = self.hub._listings.get(key)
+        if items is None:  # built once per query: a client pages through a fixed list
+            items = self._list_items(repo_type, q)
+            with self.hub._lock:
+                self.hub._listings[key] = items
+        return self._paged(items, self.path.split("?")[0])
+
+    def _list_items(self, repo_type: str, q: dict[str, list[str]]) -> list[dict]:
         repos = [r for (t, _), r in sorted(self.hub.repos.items()) if t == repo_type]
         if q.get("author"):
             repos = [r for r in repos if r.repo_id.startswith(q["author"][0] + "/")]
         if q.get("search"):
             repos = [r for r in repos if q["search"][0].lower() in r.repo_id.lower()]
+        expand = q.get("expand", [])
+        full = _truthy(q.get("full"))
+        children = self._children(repos) if "childrenModelCount" in expand else {}
         items = []
         for repo in repos:
             card = (
@@ -596,24 +620,38 @@ class _Handler(http.server.BaseHTTPRequestHandler):
             tags = self._tags(repo, card)
             if q.get("filter") and not all(f in tags for f in q["filter"]):
                 continue
-            item = {"_id": repo.repo_id, "id": repo.repo_id, "private": repo.private,
-                    "gated": repo.gated, "tags": tags, "sha": repo.sha, "likes": 0,
-                    "createdAt": "2024-01-01T00:00:00.000Z", "downloads": 0}  # fmt: skip
-            if (
-                _truthy(q.get("cardData"))
-                or _truthy(q.get("full"))
-                or "cardData" in q.get("expand", [])
-            ):
+            item = {"_id": repo.repo_id, "id": repo.repo_id, "author": repo.repo_id.split("/")[0],
+                    "private": repo.private, "gated": repo.gated, "disabled": repo.disabled,
+                    "tags": tags, "sha": repo.sha, "likes": 0, "downloads": 0,
+                    "createdAt": "2024-01-01T00:00:00.000Z",
+                    "lastModified": "2025-01-01T00:00:00.000Z",
+                    "pipeline_tag": (card or {}).get("pipeline_tag"),
+                    "library_name": (card or {}).get("library_name"),
+                    "childrenModelCount": children.get(repo.repo_id, 0)}  # fmt: skip
+            if _truthy(q.get("cardData")) or full or "cardData" in expand:
                 item["cardData"] = card
-            if _truthy(q.get("full")) or "siblings" in q.get("expand", []):
+            if full or "siblings" in expand:  # file names only, as the Hub's listing gives
                 item["siblings"] = [{"rfilename": p} for p in sorted(repo.revisions[repo.sha])]
-            if q.get("expand"):
+            if expand:
                 item = {"_id": item["_id"], "id": item["id"],
-                        **{k: item[k] for k in q["expand"] if k in item}}  # fmt: skip
+                        **{k: item[k] for k in expand if k in item}}  # fmt: skip
             items.append(item)
         if q.get("limit"):
             items = items[: int(q["limit"][0])]
-        return self._paged(items, self.path.split("?")[0])
+        return items
+
+    def _children(self, repos: list[Repo]) -> dict[str, int]:
+        """childrenModelCount: how many repos name each one as a direct base."""
+        counts: dict[str, int] = collections.Counter()
+        for repo in self.hub.repos.values():
+            if repo.repo_type == "model":
+                card = (
+                    repo.card_data
+                    if repo.card_data is not None
+                    else _front_matter(repo.revisions[repo.sha])
+                )
+                counts.update(self._bases(card)[1])
+        return counts
 
     def _paged(self, items: list, path: str) -> _Reply:
         cursor = int((self.query.get("cursor") or ["0"])[0])
@@ -741,10 +779,17 @@ def _truthy(values: list[str] | None) -> bool:
 
 
 def _front_matter(files: dict[str, Content]) -> dict | None:
-    """cardData as the Hub computes it: the README's top block, None when invalid."""
+    """cardData as the Hub computes it: the README's top block, None when invalid.
+    Parsed once per README (a Content's bytes never change); callers must not mutate it."""
     readme = files.get("README.md")
     if readme is None or readme.size > 4 << 20:
         return None
+    if not hasattr(readme, "_front"):
+        readme._front = _parse_front(readme)  # type: ignore[attr-defined]
+    return readme._front  # type: ignore[attr-defined]
+
+
+def _parse_front(readme: Content) -> dict | None:
     text = readme.read().decode("utf-8-sig", errors="replace")
     m = _FRONT.search(text)
     if not m:

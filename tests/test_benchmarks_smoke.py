@@ -29,7 +29,7 @@ def test_quick_benchmark_prints_every_table():
     assert re.search(r"\| CPU +\| \S", out) and re.search(r"\| Python +\| 3\.\d+", out)
     assert re.search(r"\| in-process median ms/text +\| \d+\.\d\d", out)
     # every synthetic model got a verdict, cold and warm; warm re-scans ask the Hub nothing
-    scan_rows = [line for line in out.splitlines() if re.match(r"\| \d+ +\| (cold|warm)", line)]
+    scan_rows = [ln for ln in out.splitlines() if re.match(r"\| \d+ +\| (cold|warm) +\| \d+ ", ln)]
     assert len(scan_rows) == 2
     n = scan_rows[0].split("|")[1].strip()
     assert all(f"{n} models: " in row and "exit 0" in row for row in scan_rows)
@@ -37,3 +37,8 @@ def test_quick_benchmark_prints_every_table():
     assert warm[6].strip().startswith("0.000") and warm[7].strip() == "0 / 0"
     assert re.search(r"`licscan check` .*\| exit 0", out)
     assert "heavy imports: none" in out  # the hook never loads huggingface_hub & co.
+    # the census judged every model of the organisation, cold and warm; warm asks the Hub
+    # for the listing only
+    census = [line for line in out.splitlines() if re.match(r"\| 40 +\| (cold|warm)", line)]
+    assert len(census) == 2 and all("40 models (" in row for row in census)
+    assert census[1].split("|")[6].strip().startswith("1 / 0 / 0")

@@ -44,7 +44,7 @@ def _having(doc: Document, keys: tuple[str, ...]) -> list[int]:
 
 def test_detectors_declare_their_keys():
     assert len(_DECLARED) > 100  # (else the index is not in use and this tests little)
-    assert {"commercial", "not", "nor ", "gpl", "商业"} <= _DECLARED
+    assert {"commercial", "not", "nor ", "gpl"} <= _DECLARED
 
 
 @pytest.mark.parametrize("path", TEXTS, ids=lambda p: p.name)

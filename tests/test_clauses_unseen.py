@@ -388,7 +388,7 @@ def markdown(text: str) -> str:
     for line in text.splitlines():
         if line.strip() and line[:1].isdigit():
             out.append("**" + line.rstrip() + "**")
-        elif line.strip() and len(line) < 50 and line.strip()[-1:] not in ".,;:":
+        elif line.strip() and len(line) < 50 and line.strip()[-1:] not in ".,;:。，；：":
             out.append("## " + line)
         else:
             out.append(line)

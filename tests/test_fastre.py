@@ -109,12 +109,13 @@ def test_lead_class(pattern, flags, lead):
 
 _PLAIN_BOUNDARY = re.compile(
     r"(?=[.!?;:\u3002\uff01\uff1f\uff1b])"
-    r"(?:[.!?;][\"')\]]*(?=\s+[\"'(\[]?[A-Z0-9(])|:(?=[ \t]*\n)|[\u3002\uff01\uff1f\uff1b](?=.))"
+    r"(?:[.!?;][\"')\]]*(?=\s+[\"'(\[]?[A-Z0-9(])|:(?=[ \t]*\n)|[\u3002\uff01\uff1f\uff1b]"
+    r"|;(?=\s*[\u3400-\u9fff]))"
 )
 _PLAIN_CAPS_LINE = re.compile(r"^[^\na-z]{4,90}$", re.M)
 PROSE = ["The Model", "no", "not ", "No", "nota", ". ", ".) ", '." ', "; (a) ", ":\n", ":  \n",
-         "。", "！x", "?\n1", "e.g. You", "NOTICE\n", "THE SOFTWARE IS PROVIDED", "\n", "  ",
-         "Ünïcode"]  # fmt: skip
+         "。", "！x", "?\n1", ";许", "; \n可", "e.g. You", "NOTICE\n", "THE SOFTWARE IS PROVIDED",
+         "\n", "  ", "Ünïcode"]  # fmt: skip
 
 
 @settings(max_examples=300, deadline=None, suppress_health_check=list(HealthCheck))
@@ -131,6 +132,7 @@ def test_hand_rewritten_patterns_match_as_the_plain_ones(text):
     assert _spans(clause_use._NO_OR_NOT, low) == _spans(re.compile(r"\bno(?:t)?\b"), low)
     if low.isascii():  # the ASCII token pattern stands in for the full one on ASCII text
         assert normalize._ASCII_TOKEN_RE.findall(low) == normalize._TOKEN_RE.findall(low)
+        assert normalize._ASCII_SENT_END_RE.split(text) == normalize._SENT_END_RE.split(text)
 
 
 def _gated() -> list[tuple[str, object]]:

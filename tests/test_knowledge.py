@@ -153,13 +153,19 @@ def test_duplicate_hub_id_is_an_error(tmp_path: Path) -> None:
 
 
 def _words(text: str) -> list[str]:
-    return re.findall(r"[a-z0-9]+", text.lower())
+    """Latin words, and each Han character as a word (Chinese has no spaces: a run of
+    twelve characters is a phrase of five or six words, already a copied passage)."""
+    return re.findall(r"[a-z0-9]+|[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]", text.lower())
+
+
+def test_words_split_chinese_into_characters() -> None:
+    assert _words("Built with 南北阁 v1.0") == ["built", "with", "南", "北", "阁", "v1", "0"]
 
 
 @pytest.mark.corpus
 def test_rules_hold_no_passage_of_any_corpus_text() -> None:
     """Own words only: no 12-word run of a corpus text appears in rules/ (fingerprints
-    hold hashes, and the rule files our own descriptions)."""
+    hold hashes, and the rule files our own descriptions), Chinese included."""
     n = 12
     windows: set[tuple[str, ...]] = set()
     for path in (CORPUS / "texts").glob("*.txt"):

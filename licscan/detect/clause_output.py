@@ -71,6 +71,14 @@ _OUT_ONLY_IF = rule(  # "you may use outputs to train a model only if it is name
     r"(?:as|so)\s+long\s+as)\b",
     _I,
 )
+# "You may not use the Model or any Derivative Work to improve any AI model": the model
+# itself used to make another (distillation included) - the ban without the word "output".
+_USE_TO_IMPROVE = rule(
+    ("improv", "train", "enhanc", "distil"),
+    r"\buse\s+[^.;]{0,60}?\b(?:models?|materials|derivative\s+works?|derivatives)\b[^.;]{0,40}?\bto\s+"
+    r"(?:improve|train|enhance|distil\w*)\s+(?:any\s+)?(?:other\s+|another\s+|third[\s-]+party\s+)?"
+    r"(?:ai\s+|ml\s+|language\s+|large\s+language\s+|machine[\s-]+learning\s+)?(?:models?|llms?)\b",
+)
 _DERIVATIVE_TERM = compile_fast(r"deriv|modif|extract|distill|derived", _I)
 _DEF_FROM_OUTPUT = compile_fast(
     r"\b(?:outputs?|synthetic\s+data|distillation|distill\w*|transfer\w*\s+(?:of\s+)?(?:the\s+)?"
@@ -81,7 +89,7 @@ _DEF_FROM_OUTPUT = compile_fast(
 
 _OUT_KEYS = declare_keys(
     "output", "result", "synthetic", "generated", "produced", "completion", "response", "train",
-    "distil",
+    "distil", "improv", "enhanc",
 )  # fmt: skip
 
 
@@ -107,6 +115,9 @@ def _output_ban(seg: Segment) -> Hit | None:
         if _negated(seg, m.start(), window=160) and not OPTIONAL_RE.search(seg.text[: m.start()]):
             if _IF_YOU.search(seg.text, 0, m.start()):
                 continue
+            return _hit("output-training-ban", seg, m)
+    for m in _USE_TO_IMPROVE.finditer(seg):
+        if _negated(seg, m.start(), window=160) and not _IF_YOU.search(seg.text, 0, m.start()):
             return _hit("output-training-ban", seg, m)
     if seg.lead and NEG_RE.search(seg.lead) and OUTPUT_RE.search(seg.text):
         m = _OUT_BAN_LIST.search(seg.text)
@@ -142,21 +153,21 @@ def _output_condition(seg: Segment) -> Hit | None:
 _USERS = compile_fast(
     r"^\s*(?:\)\s*)?(?:\(?[a-z]{1,4}\)?\s+)?(?:of\s+)?(?:(?:monthly|daily|weekly|annual|yearly)\s+)?"
     r"(?:active\s+)?(?:end[\s-]+)?(?:users?|user\s+accounts|visits|visitors|subscribers|mau|dau|"
-    r"customers|downloads|installations|service\s+users|devices)\b|^\s*(?:月活|日活|用户)",
+    r"customers|downloads|installations|service\s+users|devices)\b",
     _I,
 )
 _REVENUE_AFTER = compile_fast(
-    r"^[^.;]{0,60}?\b(?:revenue|revenues|turnover|sales|income|receipts)\b|^[^.;]{0,20}?(?:营收|收入|营业额)",
+    r"^[^.;]{0,60}?\b(?:revenue|revenues|turnover|sales|income|receipts)\b",
     _I,
 )
 _REVENUE_BEFORE = compile_fast(
-    r"\b(?:revenue|revenues|turnover|sales|income)\b[^.;]{0,60}$|(?:营收|收入|营业额)[^。；;]{0,20}$",
+    r"\b(?:revenue|revenues|turnover|sales|income)\b[^.;]{0,60}$",
     _I,
 )
 _COMPARE = compile_fast(
     r"\b(?:greater|more|higher|larger|less|fewer|lower)\s+than|\bexceed\w*|\babove\b|\bover\b|\bin\s+"
     r"excess\s+of|\bat\s+least\b|\bup\s+to\b|\bunder\b|\bbelow\b|\breach\w*|\bsurpass\w*|\bbeyond\b"
-    r"|\bmaximum\b|\bmore\b|>|≥|超过|达到|以上",
+    r"|\bmaximum\b|\bmore\b|>|≥",
     _I,
 )
 _FUNDING = compile_fast(r"^[^.;]{0,60}?\b(?:funding|raised|capital|valuation|equity|debt)\b", _I)
@@ -167,11 +178,11 @@ _PERIOD_MONTHLY = compile_fast(
 
 _THRESHOLD_KEYS = declare_keys(
     "user", "visit", "revenue", "turnover", "sales", "income", "subscriber", "mau", "customer",
-    "download", "install", "device", "用户", "收入", "营收",
+    "download", "install", "device",
 )  # fmt: skip
 _DIGIT = re.compile(r"\d")
 _BIG_NUMBER_HINT = compile_fast(
-    r"\d[\d,. ]{3,}\d|\d\s*(?:thousand|million|billion|mio|mm|bn|[kmb]\b|万|亿)|illion|thousand", _I
+    r"\d[\d,. ]{3,}\d|\d\s*(?:thousand|million|billion|mio|mm|bn|[kmb]\b)|illion|thousand", _I
 )
 
 

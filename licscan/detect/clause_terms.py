@@ -35,9 +35,9 @@ _PA_DISPLAY = compile_fast(
 )
 _PA_PROMINENT = compile_fast(
     r"\b(?:prominent(?:ly)?|conspicuous(?:ly)?|clearly\s+visible|visibly)\b[^.;]{0,80}?\b(?:display\w*|"
-    r"show\w*|stat\w*|includ\w*|mark\w*)\b[^.;]{0,120}?\b(?:website|web\s+site|web\s+page|user\s+"
-    r"interface|ui|about\s+page|product|documentation|blog\w*|public\s+statement|app|application|"
-    r"service|interface|marketing)\b",
+    r"show\w*|stat\w*|includ\w*|mark\w*|identif\w*|label\w*)\b[^.;]{0,120}?\b(?:websites?|web\s+sites?|"
+    r"web\s+pages?|user\s+interfaces?|ui|about\s+pages?|products?|documentation|blog\w*|public\s+"
+    r"statements?|apps?|applications?|services?|interfaces?|marketing)\b",
     _I,
 )
 _PA_PROMINENT_AFTER = compile_fast(
@@ -49,8 +49,16 @@ _PA_PROMINENT_AFTER = compile_fast(
 _PA_NAME = compile_fast(
     r"\bat\s+the\s+(?:beginning|start)\s+of\s+(?:any\s+such|the|its|their|such|that|this|any|each)\s+"
     r"(?:[\w'-]+\s+){0,3}"
-    r"names?\b|\bnames?\s+(?:must|shall|should)\s+(?:begin|start)\s+with\b|\bprefix\w*\b[^.;]{0,60}?\bnames?\b"
+    r"names?\b|\bnames?\s+(?:of\s+[^.;]{0,60}?\s+)?(?:must|shall|should)\s+(?:begin|start)\s+with\b"
+    r"|\bprefix\w*\b[^.;]{0,60}?\bnames?\b"
     r"|\bnames?\b[^.;]{0,60}?\bprefix",
+    _I,
+)
+# A prominent label of origin: "prominently label these derivatives as developed based on X".
+_PA_ORIGIN = compile_fast(
+    r"\b(?:prominent(?:ly)?|conspicuous(?:ly)?)\b[^.;]{0,40}?\b(?:label|identif|mark|state|indicat)\w*\b"
+    r"[^.;]{0,80}?\bas\s+(?:being\s+)?(?:developed|built|based|derived|made|created)\s+(?:based\s+)?"
+    r"(?:on|upon|from|with|using)\b",
     _I,
 )
 # Notices about the license, source availability or changes are not brand attribution.
@@ -89,6 +97,7 @@ def prominent_attribution(doc: Document) -> list[Hit]:
         m = (
             _PA_PROMINENT.search(seg.text)
             or _PA_PROMINENT_AFTER.search(seg.text)
+            or _PA_ORIGIN.search(seg.text)
             or _PA_NAME.search(seg.text)
         )
         if m and not NEG_RE.search(seg.text[: m.start()][-60:]):

@@ -30,9 +30,17 @@ _SAME_LENGTH: tuple[tuple[str, str], ...] = (
     ("\u2010", "-"), ("\u2011", "-"), ("\u2012", "-"), ("\u2013", "-"), ("\u2014", "-"),
     ("\u2212", "-"), ("\u00a0", " "), ("\u2009", " "), ("\u202f", " "), ("\u3000", " "),
     ("\ufeff", " "), ("\u200b", " "), ("\u00ad", " "), ("\t", " "), ("\uff08", "("),
-    ("\uff09", ")"), ("\uff0c", ","), ("\uff1a", ":"), ("\uff1b", ";"),
+    ("\uff09", ")"), ("\uff0c", ","), ("\uff1a", ":"), ("\uff1b", ";"), ("\uff0e", "."),
 )  # fmt: skip
 
+# Chinese section numbers: "第三条", "一、", "（二）" (fullwidth brackets are "(" ")" here).
+_CJK_SECTION = (
+    r"(?:第[一二三四五六七八九十百零〇\d]{1,4}[条章节]|[一二三四五六七八九十]{1,3}[、.]"
+    r"|\([一二三四五六七八九十]{1,3}\))"
+)
+_CJK_SECTION_RE = re.compile(_CJK_SECTION)
+_CJK_TITLE_RE = re.compile(r"[^。;:,.!?\uff01\uff1f\n]{1,20}[ \t]*(?:\n|$)")
+_HAN_RE = re.compile(r"[\u3400-\u9fff]")
 # A list marker, bullet or heading mark at the start of a line ("1.2.", "(a)", "iv.", "-",
 # "**", "#"), any number of them, with the spaces after them.
 _LEAD_RE = (
@@ -40,6 +48,10 @@ _LEAD_RE = (
     r"(?:(?:[-*+\u2022\u00b7\u25aa\u25e6\u2023\u25cf\u25cb\u2013\u2014]"
     r"|\(?\d{1,3}(?:\.\d{1,3})*[.)]|\(\d{1,3}\)|\([a-zA-Z]{1,5}\)|[a-zA-Z]\)"
     r"|[a-zA-Z]\.(?![a-zA-Z]\.)|[ivxlcIVXLC]{1,6}[.)])(?:\*{1,3}|_{2,3})?[ \t]+)*"
+    # Chinese numbering, often with no space before the text: "第三条", "一、", "（二）",
+    # "1、", "c）", "2.4 " (only before a Han character: English "1.1 Term" stays as it is)
+    r"(?:(?:" + _CJK_SECTION + r"|\(?[\d一二三四五六七八九十]{1,3}[)、.]|[a-z]\)"
+    r"|\d{1,3}(?:\.\d{1,3})+\.?)[ \t\u3000]*(?=[\u3400-\u9fff]))?"
 )
 _MARKER_ML_RE = re.compile(_LEAD_RE, re.M)
 _LONE_CR_RE = re.compile(r"\r(?!\n)")
@@ -60,11 +72,12 @@ _MARKUP_AT_RE = re.compile(
 )
 _ASCII_LETTERS_RE = re.compile(r"[A-Z]")
 # Candidate sentence ends: . ! ? ; before a capital/digit/opening mark, ':' at a line end,
-# and CJK full stops.  (A pattern that starts with a character set is scanned for at C
-# speed; the lookbehinds then tell which mark was found.)
+# CJK full stops, and ';' (a fullwidth one, made ASCII above) before Chinese text.  (A
+# pattern that starts with a character set is scanned for at C speed; the lookbehinds then
+# tell which mark was found.)
 _BOUNDARY_RE = re.compile(
     r"[.!?;:\u3002\uff01\uff1f\uff1b](?:(?<=[.!?;])[\"')\]]*(?=\s+[\"'(\[]?[A-Z0-9(])"
-    r"|(?<=:)(?=[ \t]*\n)|(?<=[\u3002\uff01\uff1f\uff1b])(?=.))"
+    r"|(?<=:)(?=[ \t]*\n)|(?<=[\u3002\uff01\uff1f\uff1b])|(?<=;)(?=\s*[\u3400-\u9fff]))"
 )
 _ABBREV = frozenset(
     {
@@ -245,6 +258,16 @@ class Document:
         i = bisect_right(self._del_at, offset)
         return offset + (self._del_shift[i - 1] if i else 0)
 
+    def marker_of(self, seg: Segment) -> str | None:
+        """The list marker ("(1)", "3.9.1", "一、") of the line `seg` starts, if it starts an
+        item; None for a segment that continues a line or a line with no marker."""
+        at = seg.start + len(seg.text) - len(seg.text.lstrip())
+        i = self.line_of(at)
+        if at != self._line_starts[i] or i not in self._items:
+            return None
+        m = _MARKER_ML_RE.match(self._raw_lines[i])
+        return m.group().strip(" *_#>|\t\u00a0\u3000\r") if m else None
+
     def indent(self, line: int) -> int:
         raw = self._raw_lines[line]
         return len(raw) - len(raw.lstrip())
@@ -301,7 +324,9 @@ def prepare(original: str) -> Document:
         marker = marker.strip(" *_#>|\u00a0\u3000\r")
         if marker:
             doc._items[bisect_right(line_starts, m.start()) - 1] = 2 if marker[0] in _BULLETS else 1
-        if m.group().lstrip(" ")[:1] == "#":
+        if m.group().lstrip(" ")[:1] == "#" or (
+            _CJK_SECTION_RE.match(marker) and _CJK_TITLE_RE.match(same, m.end())
+        ):  # "# Terms", "第三条 许可范围": a heading
             doc._headings.add(bisect_right(line_starts, m.start()) - 1)
     spans.extend(_markup_spans(same))
     spans.sort()
@@ -326,6 +351,7 @@ def prepare(original: str) -> Document:
         if raw.isupper() and _CAPS_LINE_RE.fullmatch(raw):
             line = raw.strip()
             headed = line[-1] not in ".;:," and len(_ASCII_LETTERS_RE.findall(line)) >= 4
+            headed = headed and not _HAN_RE.search(line)  # ("API" in a Chinese sentence)
             if headed and not _in_caps_paragraph(lines, i):
                 doc._headings.add(i)
     _segment(doc)
@@ -379,7 +405,7 @@ def _mark_items(doc: Document) -> None:
             continue
         j = i - 1
         prev = text[starts[j] : starts[j + 1] - 1].rstrip() if j >= 0 else ""
-        if prev and prev[-1:] not in ".;:!?)\"'" and len(prev) >= 50:
+        if prev and prev[-1:] not in ".;:!?)\"'\u3002\uff01\uff1f" and len(prev) >= 50:
             del doc._items[i]
 
 
@@ -401,6 +427,8 @@ def _segment(doc: Document) -> None:
     text = doc.text
     starts = doc._line_starts
     cuts: set[int] = {at for at in starts if _BLANK_LINE_RE.match(text, at)}
+    if not text.isascii():
+        cuts.difference_update(_page_breaks(doc, cuts))
     cuts.update(starts[i] for i in doc._items)
     heading_spans: set[int] = set()
     for i in doc._headings:
@@ -447,6 +475,31 @@ def _segment(doc: Document) -> None:
                 leads, lead_indent = [], doc.indent(doc.line_of(a))
             leads = [*leads, stripped]
             lead_left = 60
+
+
+def _page_breaks(doc: Document, blanks: set[int]) -> list[int]:
+    """Blank lines inside a Chinese sentence (a PDF page break: the line before ends with a
+    Han character or a comma, the next starts with a Han character) are no paragraph break
+    - unless the line before is a short heading: an item ("3.限制") or a line on its own."""
+    text, starts = doc.text, doc._line_starts
+    out = []
+    for at in blanks:
+        i = at - 1
+        while i >= 0 and text[i] in " \t\n":
+            i -= 1
+        j = at
+        while j < len(text) and text[j] in " \t\n":
+            j += 1
+        if i < 0 or j >= len(text) or not _HAN_RE.match(text[j]):
+            continue
+        if not (_HAN_RE.match(text[i]) or text[i] in ",\u3001"):
+            continue
+        line = bisect_right(starts, i) - 1
+        alone = line == 0 or not text[starts[line - 1] : starts[line]].strip()
+        if i - starts[line] < 20 and (alone or line in doc._items):
+            continue
+        out.append(at)
+    return out
 
 
 def _starts_item(doc: Document, offset: int) -> bool:

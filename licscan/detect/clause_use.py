@@ -22,7 +22,7 @@ _LIMITER = (
     r"(?:(?:be\s+)?(?:used|accessed|exercised)\s+|(?:use|access|run|deploy|exercise|copy|"
     r"distribute|reproduce|modify)\b[^.;:]{0,160}?\s+)?(?:for|to|in)\s+(?:the\s+purposes?\s+of\s+)?"
 )
-_NON = ("non", "商业", "营利")
+_NON = ("non",)
 _NC_RULES = [
     rule(
         ("only", "solely", "exclusively", "strictly", "purely", "limited", "restricted"),
@@ -50,10 +50,6 @@ _NC_RULES = [
         r"(?:of\s+[^.;]{0,60}?\s+)?(?:is|are)\s+(?:strictly\s+)?(?:not\s+(?:permitted|allowed|"
         r"licensed|authori[sz]ed|granted)|prohibited|forbidden|excluded)|\bnot\s+(?:(?:intended|"
         r"designed|meant|licensed|to\s+be\s+used)\s+)?for\s+(?:any\s+)?commercial\s+(?:use|purposes)|\bno\s+commercial\s+(?:use|purposes|exploitation)\b",
-    ),
-    rule(
-        ("商业", "营利"),
-        r"非商业|非营利|不得[^。；;]{0,30}商业|禁止[^。；;]{0,15}商业|不可[^。；;]{0,15}商业",
     ),
     rule(  # "may not use ... except ... for non-commercial research"
         "except",
@@ -87,7 +83,7 @@ _NC_RULES = [
         r"(?:a\s+|an?\s+)?(?:permitted|permissible|allowed|authori[sz]ed)",
     ),
 ]
-_NC_NEEDS_NON = {0, 1, 2, 6, 7, 8}  # rules that can only match with "non" in the segment
+_NC_NEEDS_NON = {0, 1, 2, 5, 6, 7}  # rules that can only match with "non" in the segment
 # "commercial and non-commercial", "commercial or not": both are allowed, nothing withheld.
 _BOTH = compile_fast(
     NOT_NON
@@ -145,6 +141,7 @@ _NEEDS_LICENSE = rule(
         "need",
         "subject to",
         "only",
+        "applicable",
     ),
     NOT_NON
     + r"\bcommercial(?:ly)?\b[^.]{0,160}?\b(?:must|shall|should|need\s+to|will\s+need\s+to|have\s+"
@@ -155,7 +152,10 @@ _NEEDS_LICENSE = rule(
     r"(?:separate|commercial|written|additional|paid|prior\s+written|express\s+written|distinct)\s+"
     r"(?:licen[cs]e|agreement|permission|consent|authori[sz]ation)"
     r"|\b(?:separate|commercial|written|additional|paid)\s+(?:licen[cs]e|agreement)\s+(?:is\s+)?"
-    r"(?:required|needed|necessary)\s+for\s+(?:any\s+)?" + NOT_NON + r"commercial",
+    r"(?:required|needed|necessary)\s+for\s+(?:any\s+)?" + NOT_NON + r"commercial"
+    # "For commercial use, this agreement is not applicable": granted elsewhere, if at all
+    r"|\bfor\s+(?:any\s+)?" + NOT_NON + r"commercial\s+(?:use|usage|purposes?),?\s+(?:this|the)\s+"
+    r"(?:agreement|licen[cs]e)\s+(?:is\s+not\s+applicable|does\s+not\s+apply|shall\s+not\s+apply)",
 )
 _OUTPUT_OBJECT = compile_fast(
     r"(?:synthetic\s+data|outputs?)(?:\s+outputs?)?\s+(?:for|in)\s+(?:any\s+)?$", _I
@@ -196,20 +196,18 @@ _COMMERCIAL_OK = [
         "purpose",
         r"\b(?:licen[cs]e|grants?|rights?)\b[^.;]{0,200}?\bfor\s+(?:any\s+)?"
         + NOT_NON
-        + r"commercial\s+purposes?\b",
+        + r"commercial\s+(?:(?:and|or|and/or)\s+"  # "for commercial and non-commercial purposes"
+        + NONCOM
+        + r"\s+)?purposes?\b",
     ),
     rule(
         ("usable", "includ", "sold", "commercially"),
         r"\bcommercially\s+usable\b|\binclud(?:ing|e)\s+(?:for\s+)?commercial\s+(?:use|purposes)"
         r"|\bmay\s+be\s+(?:sold|used|exploited)\s+commercially",
     ),
-    rule(
-        "商业",
-        r"(?:(?<![不仅许认])可以?|(?<!不)允许|准许)[^。；;非]{0,20}(?<!非)商业(?:用途|目的|使用|活动|化)",
-    ),
 ]
 _COMMERCIAL_KEYS = declare_keys(
-    "commercial", "商业", "营利", "profit", "revenue", "personal", "private", "paid", "compan",
+    "commercial", "profit", "revenue", "personal", "private", "paid", "compan",
     "business", "corporation", "enterprise",
 )  # fmt: skip
 
@@ -235,7 +233,7 @@ def non_commercial(doc: Document) -> list[Hit]:
     return [next(h for rank, h in ranked if rank == best)]
 
 
-_NAMED = ("commercial", "商业", "营利")
+_NAMED = ("commercial",)
 
 
 def _nc_unnamed(seg: Segment) -> tuple[int, Hit] | None:
@@ -414,7 +412,6 @@ _NON_PRODUCTION = compile_fast(
 )
 # "was designed for research purposes only": a disclaimer of fitness, not a limit on use.
 _RO_DESIGNED = compile_fast(r"\b(?:designed|developed|written|created)\s+(?:\w+\s+){0,2}$", _I)
-_RO_CJK = compile_fast(r"仅(?:限|可|能|供)?[^。；;，,]{0,12}(?:研究|学术)(?:用途|目的|使用)?")
 
 
 def _researchy(words: str) -> bool:
@@ -423,7 +420,7 @@ def _researchy(words: str) -> bool:
     return bool(tokens) and all(t in _RO_OK for t in tokens) and any(t in _RO_CORE for t in tokens)
 
 
-_RO_KEYS = declare_keys("research", "evaluat", "testing", "academic", "scientific", "研究", "only")
+_RO_KEYS = declare_keys("research", "evaluat", "testing", "academic", "scientific", "only")
 
 
 def research_only(doc: Document, has_nc: bool) -> list[Hit]:
@@ -440,8 +437,6 @@ def research_only(doc: Document, has_nc: bool) -> list[Hit]:
             if m and _researchy(m.group(1)) and _negated(seg, m.start()):
                 return [_hit("research-only", seg, m)]
         if not seg.is_definition and "only" in low and (m := _RO_ORGS.search(seg.text)):
-            return [_hit("research-only", seg, m)]
-        if "研究" in low and (m := _RO_CJK.search(seg.text)):
             return [_hit("research-only", seg, m)]
     if not has_nc:  # free use limited to non-production: evaluation and testing only
         for seg in doc.having(_PRODUCTION_KEYS):
@@ -489,6 +484,14 @@ _ND_PATTERNS.append(
         _I,
     )
 )
+_ND_PATTERNS.append(  # "is prohibited from distributing, sharing or providing the Model"
+    compile_fast(
+        r"\b(?:prohibited|forbidden|barred|precluded)\s+from\s+(?:distribut|shar|publish|transmit|"
+        r"provid|redistribut|mak)\w*(?:\s*,?\s*(?:or\s+)?\w+){0,6}?\s+(?:the\s+|any\s+)?(?:licensed\s+)?"
+        r"(?:models?|weights|materials|model\s+derivatives|derivatives|derivative\s+works?)\b",
+        _I,
+    )
+)
 _ND_ANY = compile_fast("|".join(f"(?:{p.pattern})" for p in _ND_PATTERNS), _I)
 _ND_EXCUSE = compile_fast(
     r"^[^.;]{0,240}?\b(?:unless|except|other\s+than|outside|without|in\s+(?:violation|"
@@ -530,7 +533,9 @@ _NO_OR_NOT = re.compile(r"no(?<=\bno)t?\b")
 
 def no_derivatives(doc: Document) -> list[Hit]:
     for seg in doc.having(_ND_KEYS):
-        if seg.is_definition or not _NO_OR_NOT.search(seg.low):
+        if seg.is_definition or not (
+            _NO_OR_NOT.search(seg.low) or "prohibit" in seg.low or "forbid" in seg.low
+        ):
             continue
         if _ND_IF_NOT_ACCEPT.search(seg):
             continue  # "if you do not accept, you may not use, copy or modify": no grant yet

@@ -1,6 +1,6 @@
 """Shared vocabulary of the clause detectors: negation cues, numbers, harm categories.
 
-Patterns are generic legal English (and a few Chinese forms), never sentences of a
+Patterns are generic legal English (Chinese is read by clause_zh), never sentences of a
 particular license: they must recognise paraphrases and licenses published tomorrow.
 """
 
@@ -129,7 +129,7 @@ _WORD_NUMBERS = {
 }  # fmt: skip
 _SCALES = {
     "thousand": 10**3, "k": 10**3, "million": 10**6, "mio": 10**6, "m": 10**6, "mm": 10**6,
-    "billion": 10**9, "bn": 10**9, "b": 10**9, "万": 10**4, "亿": 10**8, "千": 10**3,
+    "billion": 10**9, "bn": 10**9, "b": 10**9,
 }  # fmt: skip
 _WORDNUM = (  # spelled-out numbers, only before a scale word: "seven hundred million"
     r"(?:\b(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|fifteen|twenty|thirty|"
@@ -139,8 +139,8 @@ _WORDNUM = (  # spelled-out numbers, only before a scale word: "seven hundred mi
 NUMBER_RE = compile_fast(
     r"(?P<cur>US\s?\$|USD\s?\$?|\$|€|EUR\s?|£|GBP\s?|¥|RMB\s?|CNY\s?|JPY\s?)?\s?"
     r"(?P<num>\d{1,3}(?:[,\s.]\d{3})+(?!\d)|\d+(?:\.\d+)?|" + _WORDNUM + r")"
-    r"(?:\s*(?P<scale>thousand|million|billion|mio|mm|bn|[kmb](?![a-z])|万|亿|千))?"
-    r"(?P<cur2>\s*(?:\(?(?:US|U\.S\.)\s+dollars?\)?|dollars?|USD|euros?|EUR|pounds?|GBP|RMB|CNY|yuan|元|JPY|yen))?",
+    r"(?:\s*(?P<scale>thousand|million|billion|mio|mm|bn|[kmb](?![a-z])))?"
+    r"(?P<cur2>\s*(?:\(?(?:US|U\.S\.)\s+dollars?\)?|dollars?|USD|euros?|EUR|pounds?|GBP|RMB|CNY|yuan|JPY|yen))?",
     _I,
 )
 
@@ -173,7 +173,7 @@ def currency_of(m: re.Match[str]) -> str | None:
     for code, cues in (
         ("EUR", ("€", "eur")),
         ("GBP", ("£", "gbp", "pound")),
-        ("CNY", ("rmb", "cny", "yuan", "元")),
+        ("CNY", ("rmb", "cny", "yuan")),
         ("JPY", ("jpy", "yen")),
         ("USD", ("$", "usd", "dollar")),
     ):

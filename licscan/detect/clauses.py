@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
-from licscan.detect import clause_output, clause_terms, clause_use
+from licscan.detect import clause_output, clause_terms, clause_use, clause_zh
 from licscan.detect.clause_rules import Hit
 from licscan.detect.clause_text import Document
 from licscan.detect.clause_text import prepare as _prepare
@@ -46,13 +46,15 @@ def _flags(doc: Document, source: str) -> list[Flag]:
     by_flag: dict[str, Hit] = {}
     for hit in hits:
         by_flag.setdefault(hit.flag, hit)
+    read = clause_zh.with_chinese(by_flag, clause_zh.hits(doc))  # a bilingual text: both halves
     out = []
     for flag in TERM_FLAGS:
-        hit = by_flag.get(flag)
-        if hit is None:
+        found = read.get(flag)
+        if not found:
             continue
-        start, end = doc.quote_span(hit.seg, hit.start, hit.end)
-        out.append(Flag(flag, hit.value, [doc.evidence(source, start, end)], note=hit.note))
+        value, note = clause_zh.stricter(found)
+        evidence = [doc.evidence(source, *doc.quote_span(h.seg, h.start, h.end)) for h in found]
+        out.append(Flag(flag, value, evidence, note=note))
     return out
 
 
@@ -73,7 +75,6 @@ _GRANT = compile_fast(
     r"(?:is\s+)?(?:allowed|permitted|unrestricted)\b|\bmay\s+(?:be\s+)?(?:freely\s+)?(?:used|copied|"
     r"modified|distributed|redistributed|reproduced|incorporated)\b|\bfreely\s+(?:available|"
     r"redistributable|usable)|\bfree\s+to\s+be\s+used|\bmay\s+do\s+whatever|\bpublic\s+domain\b"
-    r"|授予您|许可您|您可以"
     # "grants irrevocable permission to anyone", "hereby grants the right to", "gives
     # everyone permission", "confers on all recipients unlimited rights"
     r"|\b(?:grants?|gives?|confers?|extends?)\s+(?:upon\s+|to\s+|on\s+)?(?:[\w,-]+\s+){0,4}?"
@@ -141,7 +142,7 @@ def _has_grant(doc: Document) -> bool:
                 seg.text[: m.start()]
             ):
                 return True
-    return False
+    return clause_zh.has_grant(doc)
 
 
 # "No license ... is granted", "nothing here grants you any rights": the opposite of a grant.

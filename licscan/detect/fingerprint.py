@@ -445,6 +445,7 @@ def _align(
     matcher = SequenceMatcher(None, ref.sentences, sents, autojunk=False)
     n_tok = len(tokens.words)
     blocks: list[Block] = []
+    cjk_total: float | None = None  # CJK tokens in the whole text (counted when needed)
     for tag, r0, r1, q0, q1 in matcher.get_opcodes():
         if tag == "equal":
             continue
@@ -468,8 +469,12 @@ def _align(
         # Text only before or after the license (a preface, a filled-in notice, an
         # appendix) is not a change of its terms unless a clause detector says so.
         block.edge = tag == "insert" and (start == 0 or end == n_tok)
-        if q_tok and ref_tok == 0 and cjk_share(tokens.words[start:end]) > 0.5:
-            block.foreign = True  # a translation beside the English text
+        if q_tok and ref_tok == 0 and (share := cjk_share(tokens.words[start:end])) > 0.5:
+            # a translation beside an English text, not a clause added to a Chinese one
+            if cjk_total is None:
+                cjk_total = cjk_share(tokens.words) * n_tok
+            rest = n_tok - q_tok
+            block.foreign = not rest or (cjk_total - share * q_tok) / rest < 0.3
         elif q_tok and any(skel.novelty(start, end, r.skeleton)[0] < 0.4 for r in extra):
             block.foreign = True  # an embedded use policy or second license, reported apart
         blocks.append(block)

@@ -26,8 +26,12 @@ _TOKEN_RE = compile_fast(  # (compiled on first use: large Unicode sets take ms)
 _CJK_RE = compile_fast(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af]")
 # _TOKEN_RE on ASCII text (isascii is O(1)): the same tokens, matched twice as fast.
 _ASCII_TOKEN_RE = re.compile(r"[a-z0-9]+")
-# Sentence ends: . ; : ! ? (and CJK forms) followed by closing marks then a space/EOL.
-_SENT_END_RE = re.compile(r"[.;:!?\u3002\uff1b\uff1a\uff01\uff1f]+[\"'\u201d\u2019)\]*_]*(?:\s|$)")
+# Sentence ends: . ; : ! ? followed by closing marks then a space/EOL; a CJK full stop,
+# semicolon, exclamation or question mark wherever it is (Chinese puts no space after one).
+_SENT_END_RE = re.compile(
+    r"[.;:!?\uff1a]+[\"'\u201d\u2019)\]*_]*(?:\s|$)|[\u3002\uff1b\uff01\uff1f]+[\"'\u201d\u2019)\]*_]*"
+)
+_ASCII_SENT_END_RE = re.compile(r"[.;:!?]+[\"')\]*_]*(?:\s|$)")  # the same on ASCII, faster
 _TAG_RE = re.compile(r"<[^<>]{0,400}>")
 # Markup that a re-wrap may have broken across lines (tags, Markdown links).
 _WRAPPED_TAG_RE = re.compile(r"<[a-zA-Z/!][^<>]{0,400}>")
@@ -250,8 +254,10 @@ def tokenize(text: str) -> Tokens:
                 continue
         prev = raw
         line = line.lower()
-        words_in = _ASCII_TOKEN_RE.findall if line.isascii() else _TOKEN_RE.findall
-        pieces = _SENT_END_RE.split(line)
+        if line.isascii():
+            words_in, pieces = _ASCII_TOKEN_RE.findall, _ASCII_SENT_END_RE.split(line)
+        else:
+            words_in, pieces = _TOKEN_RE.findall, _SENT_END_RE.split(line)
         last = len(pieces) - 1
         for i, piece in enumerate(pieces):
             # a numbering marker at a true sentence start, wherever the line breaks fall

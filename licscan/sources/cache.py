@@ -8,6 +8,8 @@ Layout under `$LICSCAN_CACHE_DIR` (default `~/.cache/licscan`), version-prefixed
     v1/datasets/<org>--<name>.json          a dataset's declared licenses (+ fetch time)
     v1/classified/<stamp>/<key[:2]>/<key>.json  a license text's classification
                                             (licscan.engine.stored: key = text digest)
+    v1/census/<key>.jsonl                   a census's judgements, for --resume
+                                            (licscan.engine.journal)
 
 Every write is a temp file in the same folder then os.replace, so concurrent scans
 sharing a cache never see half a file.  Nothing here ever holds a token or a header:

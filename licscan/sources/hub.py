@@ -284,6 +284,31 @@ class Fetcher:
             return None
         return self._datasets.get(ref, lambda: self._dataset_licenses(ref))
 
+    # --- metadata already in hand (a census's listing pages) ---------------------------
+    def snapshot_from_meta(self, meta: dict[str, Any], license_files: bool = True) -> ModelSnapshot:
+        """A Hub model from metadata the caller holds (a `list_models` item in the shape
+        of `meta_from_info`): no model_info.  `license_files=False` leaves the license
+        files unread (a note says so).  Never memoised, never raises."""
+        target = Target(meta["id"], "hub", meta["id"], None)
+        snap = ModelSnapshot(target=target, repo_id=meta["id"])
+        try:
+            self._fill(snap, meta, requested=meta["id"], licenses=license_files)
+        except Exception as exc:  # a bug must cost one model, not the census
+            log.debug("snapshot_from_meta failed", exc_info=True)
+            snap.error = (
+                f"{meta['id']}: internal error: {self._redact(f'{type(exc).__name__}: {exc}')}"
+            )
+        return snap
+
+    def describe(self, exc: BaseException) -> str:
+        """A failed Hub call's cause in one line, with no token in it."""
+        return self._api().describe(exc, self._has_token())
+
+    def commit_meta(self, repo_id: str, commit: str) -> dict[str, Any]:
+        """model_info at a commit (file sizes and blob ids), from licscan's cache when
+        held there; raises FetchError with the one-line cause."""
+        return self._resolve(repo_id, commit)
+
     # --- Hub models -----------------------------------------------------------------
     def _fresh_head(self, repo_id: str) -> str | None:
         """The commit `main` pointed at when a scan less than base_max_age ago asked,
@@ -353,7 +378,9 @@ class Fetcher:
             self.cache.put_ref(repo_id, revision or "main", meta["id"], meta["sha"])
         return meta
 
-    def _fill(self, snap: ModelSnapshot, meta: dict[str, Any], requested: str) -> None:
+    def _fill(
+        self, snap: ModelSnapshot, meta: dict[str, Any], requested: str, licenses: bool = True
+    ) -> None:
         snap.repo_id = meta["id"]
         snap.revision = meta["sha"]
         snap.gated = meta.get("gated") or False
@@ -367,7 +394,13 @@ class Fetcher:
         blocked: list[str] = []
         self._card(snap, meta, siblings, blocked)
         link = snap.card.license_link if snap.card else None
-        for path in license_paths(snap.files, link):
+        paths = license_paths(snap.files, link)
+        if paths and not licenses:
+            snap.notes.append(
+                f"{_and(paths)} not read: the card names a known license, which is judged"
+            )
+            paths = []
+        for path in paths:
             snap.license_files.append(self._license(snap, siblings[path], blocked))
         self._supply(snap, blocked)  # before the verdict on what the gate withheld
         self._conclude(snap, blocked)
@@ -381,7 +414,9 @@ class Fetcher:
             return
         wanted = self.readme or not api_card
         if not wanted:
-            cached = self._cached_bytes(snap, siblings[name])
+            # (a listing's file has no blob id: its README was never cached by one)
+            has_id = bool(siblings[name].get("blob_id"))
+            cached = self._cached_bytes(snap, siblings[name]) if has_id else None
             if cached is None:
                 snap.card = card_from_data(api_card)
                 snap.notes.append("card data read from the Hub API (README.md not downloaded)")
