@@ -256,7 +256,8 @@ def test_an_unreadable_root_or_an_empty_selection_is_said_on_stderr(hub):
         "licscan: --derivatives-of nobody/nothing: repository not found"
     )
     empty = census("--author", "nobody")
-    assert empty.exit_code == 0 and "no model matched the selection (author nobody)" in empty.stderr
+    assert empty.exit_code == 3 and "no model matched the selection (author nobody)" in empty.stderr
+    assert census("--author", "nobody", "--allow-errors").exit_code == 0
 
 
 def test_the_token_reaches_no_output_and_no_journal(hub, tmp_path, monkeypatch):

@@ -498,12 +498,14 @@ def run_census(
 
 
 def census_exit(summary: CensusSummary, allow_errors: bool = False) -> int:
-    """As `scan`: 1 if any model fails; else 3 if any is an error or the listing stopped
-    early (0 with allow_errors); else 0."""
+    """As `scan`: 1 if any model fails; else 3 if any is an error, the listing stopped
+    early or nothing matched (0 with allow_errors); else 0.  A census that judged no model
+    is not a pass: a mistyped --author must not turn a gate green."""
     from licscan.engine.run import EXIT_ERROR, EXIT_FAIL, EXIT_OK
 
     if summary.verdicts.get("fail"):
         return EXIT_FAIL
-    if (summary.verdicts.get("error") or summary.listing_error) and not allow_errors:
+    nothing = not summary.models
+    if (summary.verdicts.get("error") or summary.listing_error or nothing) and not allow_errors:
         return EXIT_ERROR
     return EXIT_OK
