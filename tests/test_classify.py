@@ -227,10 +227,11 @@ Any commercial use, including use in a paid product or service, is not permitted
 """
 
 
-def test_unknown_permissive_text_is_unrecognized_but_open(detectors) -> None:
+def test_unknown_permissive_text_is_unrecognized_and_not_osi_open(detectors) -> None:
+    # osi-open is earned only by identity: a custom text, however open, is not an OSI license
     result = classify_text(OWN_PERMISSIVE, "LICENSE")
     assert result.match.key is None and "unrecognized-license" in ids(result)
-    assert result.category == "osi-open"
+    assert result.category == "open-weight" and not result.osi_approved
 
 
 def test_unknown_research_text_is_unrecognized_and_source_available(detectors) -> None:
@@ -463,3 +464,110 @@ def test_a_respelt_copy_with_a_changed_clause_is_still_modified(detectors) -> No
     assert result.match.key == "llama-2" and result.match.modified
     line = _line_of(text, "You will use the Llama")
     assert any(e.lines and e.lines[0] <= line <= e.lines[1] for e in _modified(result).evidence)
+
+
+# --- issue 11: identity must not override the text ----------------------------------------
+
+
+@pytest.mark.corpus
+def test_removed_clause_is_not_reported_whatever_the_coverage(detectors) -> None:
+    text = read("llama-3.1-community.txt")
+    start, end = text.index("2. Additional Commercial Terms"), text.index("3. Disclaimer")
+    result = classify_text(text[:start] + text[end:], "LICENSE")
+    assert result.match.key == "llama-3.1" and result.match.score > 0.9
+    assert "user-threshold" not in ids(result)  # the cap is gone from this text
+    assert "user-threshold" in _modified(result).note
+    assert result.category == "open-weight"
+
+
+@pytest.mark.corpus
+def test_a_new_version_without_its_predecessors_cap_is_read_from_its_text(detectors) -> None:
+    text = read("llama-3.1-community.txt")
+    start, end = text.index("2. Additional Commercial Terms"), text.index("3. Disclaimer")
+    text = (text[:start] + text[end:]).replace("Llama 3.1", "Llama 3.4")
+    result = classify_text(text, "LICENSE")
+    assert result.match.key is None and result.match.closest == "llama-3.1"
+    assert result.match.name == "another version of llama"
+    assert "user-threshold" not in ids(result) and "unrecognized-license" in ids(result)
+    assert result.category == "open-weight"
+    assert_quotes_this_text(result, text)
+
+
+@pytest.mark.corpus
+def test_a_generic_title_never_selects_a_vendors_entry(detectors) -> None:
+    mit = read("deepseek-r1-mit.txt")
+    added = "\nYou must not use the Software to build weapons.\n"
+    result = classify_text("Modified MIT License\n\n" + mit + added, "LICENSE")
+    assert result.match.key == "mit" and "modified-license" in ids(result)
+    assert not ids(result) & {"user-threshold", "revenue-threshold", "prominent-attribution"}
+    assert result.category == "open-weight" and not result.osi_approved
+    # the vendor's own text is still that vendor's entry
+    assert classify_text(read("moonshot-kimi-k2-modified-mit.txt"), "L").match.key == (
+        "kimi-k2-modified-mit"
+    )
+
+
+@pytest.mark.corpus
+def test_a_match_must_explain_most_of_the_text(detectors) -> None:
+    eula = "\n".join(
+        f"{i}. The Customer shall pay the fees for seat {i} before using the Product on "
+        f"workstation {i}, and shall not copy it to another workstation." for i in range(1, 60)
+    )  # fmt: skip
+    result = classify_text(eula + "\n\n" + read("deepseek-r1-mit.txt"), "LICENSE")
+    assert result.match.key is None and result.match.closest == "mit"
+    assert result.category != "osi-open" and "unrecognized-license" in ids(result)
+
+
+@pytest.mark.corpus
+def test_an_exact_open_license_keeps_osi_open_and_a_changed_one_loses_it(detectors) -> None:
+    text = read("apache-2.0-allenai-olmo.txt")
+    assert classify_text(text, "L").category == "osi-open"
+    revocable = text + "\nThe Licensor may revoke this License at any time by notice.\n"
+    result = classify_text(revocable, "L")
+    assert result.match.key == "apache-2.0" and "modified-license" in ids(result)
+    assert result.category == "open-weight" and not result.osi_approved
+    assert any("revoke" in e.quote for e in _modified(result).evidence)
+
+
+def assert_quotes_this_text(result, text: str) -> None:
+    lines = text.split("\n")
+    for f in result.flags:
+        for e in f.evidence:
+            assert e.source == "LICENSE" and e.lines, (f.id, e)
+            assert e.quote in "\n".join(lines[e.lines[0] - 1 : e.lines[1]]), (f.id, e.quote)
+
+
+def test_cli_classify_json_on_an_invented_modified_license(tmp_path: Path) -> None:
+    import sys
+
+    sys.path.insert(0, str(ROOT / "tests"))
+    from unseen_texts import read_unseen
+
+    path = tmp_path / "LICENSE"
+    text = read_unseen("mit-plus-commercial-ban.txt")
+    path.write_text(text, encoding="utf-8")
+    res = CliRunner().invoke(main, ["classify", "--format", "json", str(path)])
+    assert res.exit_code == 0, res.output
+    (data,) = json.loads(res.output)
+    assert (data["license"], data["category"], data["osi_approved"]) == (
+        "mit",
+        "source-available",
+        False,
+    )
+    flags = {f["id"]: f for f in data["flags"]}
+    assert set(flags) == {"non-commercial", "modified-license"}
+    lines = text.split("\n")
+    for ev in flags["non-commercial"]["evidence"]:
+        first, last = ev["lines"]
+        assert ev["source"] == str(path) and ev["quote"] in "\n".join(lines[first - 1 : last])
+
+
+def test_a_notice_naming_an_open_license_binds_it_and_added_terms_change_it() -> None:
+    notice = "This model is licensed under the Apache License, Version 2.0.\n"
+    plain = classify_text(notice, "NOTICE")
+    assert (plain.match.key, plain.category, plain.osi_approved) == ("apache-2.0", "osi-open", True)
+    revocable = classify_text(notice + "The authors may revoke this license at any time.\n", "N")
+    assert revocable.match.key == "apache-2.0" and revocable.category == "open-weight"
+    mod = _modified(revocable)
+    assert mod.evidence[0].lines == (2, 2) and "revoke" in mod.evidence[0].quote
+    assert not revocable.osi_approved

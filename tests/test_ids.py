@@ -58,3 +58,9 @@ def test_every_spdx_alias_of_a_known_license_resolves_without_parsing() -> None:
             if resolve_license_id(name) != entry.key:
                 missing.append(f"{name} -> {entry.key}")
     assert not missing, "add as aliases in rules/licenses: " + ", ".join(missing)
+
+
+def test_a_generic_license_name_selects_no_vendors_entry() -> None:
+    # "Modified MIT" names a kind of license, not Moonshot's: which modification is unknown
+    for value in ("modified-mit", "Modified MIT License"):
+        assert resolve_license_id(value) is None

@@ -210,7 +210,7 @@ _CL_STRONG = [
         r"\b(?:may|must|shall|can)\s+(?:only\s+)?do\s+so\s+(?:only\s+)?under\s+"
         + _THIS_LICENSE
         + r"|\b(?:may|must|shall|can)\s+(?:only\s+)?(?:be\s+)?(?:subsequently\s+)?(?:distributed|"
-        r"licen[cs]ed|released|conveyed|redistributed)\s+only\s+under\s+"
+        r"licen[cs]ed|released|conveyed|redistributed|shared)\s+only\s+under\s+"
         + _THIS_LICENSE
         + r"|\b(?:may|must|shall|can)\s+only\s+(?:be\s+)?(?:subsequently\s+)?(?:distributed|"
         r"licen[cs]ed|released|conveyed|redistributed)\s+under\s+" + _THIS_LICENSE,

@@ -450,10 +450,20 @@ def _segment(doc: Document) -> None:
     leads: list[str] = []
     lead_left = lead_indent = 0
     segments = doc.segments
+    inline = ""  # lead-in of an enumeration run into one paragraph: "to: (a) ...; (b) ..."
     for k, (a, b) in enumerate(chunks):
         chunk = text[a:b]
         seg = Segment(a, b, chunk, low[a:b], is_heading=a in heading_spans)
         segments.append(seg)
+        if "(" in chunk:
+            if inline and _INLINE_ITEM_RE.match(chunk) and not seg.lead:
+                seg.lead = inline
+            elif m := _INLINE_LEAD_RE.search(chunk):
+                inline = chunk[: m.start() + 1].strip()
+            else:
+                inline = ""
+        else:
+            inline = ""
         if not leads and chunk[-1:] not in ":\n " and not chunk[-1:].isalnum():
             continue  # the common case: an ordinary sentence outside any list
         stripped = chunk.strip()
@@ -475,6 +485,11 @@ def _segment(doc: Document) -> None:
                 leads, lead_indent = [], doc.indent(doc.line_of(a))
             leads = [*leads, stripped]
             lead_left = 60
+
+
+# An enumeration inside a paragraph: a lead-in ending in ':' and its items "(a)", "(b)" ...
+_INLINE_LEAD_RE = re.compile(r":[ \t\n]*\((?:a|i|1)\)\s")
+_INLINE_ITEM_RE = re.compile(r"^\s*\((?:[a-z]|[ivx]{1,4}|\d{1,2})\)\s")
 
 
 def _page_breaks(doc: Document, blanks: set[int]) -> list[int]:

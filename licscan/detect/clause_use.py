@@ -470,7 +470,7 @@ _ND_PATTERNS = [
     ),
     compile_fast(
         r"\b(?:may|shall|will|must|can)\s+not\s+(?:share|distribute|redistribute|publish|sublicense|lend)"
-        r"(?:\s*,?\s*(?:or\s+)?\w+){0,3}\s+(?:the\s+|any\s+|these\s+)?(?:models?|weights|materials|software"
+        r"(?:\s*,?\s*(?:or\s+)?\w+){0,5}\s+(?:the\s+|any\s+|these\s+)?(?:models?|weights|materials|software"
         r"|object\s+code|source\s+code)\b",
         _I,
     ),
@@ -531,8 +531,21 @@ _ND_IF_NOT_ACCEPT = rule(
 _NO_OR_NOT = re.compile(r"no(?<=\bno)t?\b")
 
 
+# A list item under a prohibitive lead-in ("Customer shall not ...:  (b) modify, translate
+# or create derivative works of the Product;"): the item alone carries no "not".
+_ND_ITEM = compile_fast(
+    r"^\W*(?:\((?:[a-z]|[ivx]{1,4}|\d{1,2})\)\s*)?(?:modify|alter|adapt|translate|fine[\s-]*tune"
+    r"|(?:create|make|prepare|produce)\s+"
+    r"(?:any\s+)?(?:derivative|modified|adapted)\w*)\b",
+    _I,
+)
+
+
 def no_derivatives(doc: Document) -> list[Hit]:
     for seg in doc.having(_ND_KEYS):
+        item = _ND_ITEM.search(seg.text) if seg.lead and not seg.is_definition else None
+        if item and _negated(seg, 0) and not _ND_EXCUSE.search(seg.text[item.end() :]):
+            return [_hit("no-derivatives", seg, item)]
         if seg.is_definition or not (
             _NO_OR_NOT.search(seg.low) or "prohibit" in seg.low or "forbid" in seg.low
         ):

@@ -12,12 +12,12 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
-from licscan.detect import clause_output, clause_terms, clause_use, clause_zh
+from licscan.detect import clause_output, clause_roles, clause_terms, clause_use, clause_zh
 from licscan.detect.clause_rules import Hit
 from licscan.detect.clause_text import Document
 from licscan.detect.clause_text import prepare as _prepare
 from licscan.detect.fastre import compile_fast
-from licscan.model import RESTRICTING_FLAGS, TERM_FLAGS, WITHHOLDING_FLAGS, Flag
+from licscan.model import TERM_FLAGS, WITHHOLDING_FLAGS, Evidence, Flag
 
 
 @lru_cache(maxsize=4)
@@ -43,17 +43,40 @@ def _flags(doc: Document, source: str) -> list[Flag]:
     hits += clause_terms.use_restrictions(doc)
     hits += clause_terms.copyleft(doc)
     hits += clause_terms.geo_restriction(doc)
-    by_flag: dict[str, Hit] = {}
+    return _evidence(doc, source, hits)
+
+
+MAX_EVIDENCE = 3  # quotes kept per flag: the decisive clause first
+
+
+def _evidence(doc: Document, source: str, hits: list[Hit]) -> list[Flag]:
+    """One flag per taxonomy flag hit, in taxonomy order.  Every hit is kept and ranked by
+    the role of its sentence (clause_roles): the decisive clause is quoted first and gives
+    the value; a flag hit only by exemptions is not set."""
+    by_flag: dict[str, list[Hit]] = {}
     for hit in hits:
-        by_flag.setdefault(hit.flag, hit)
-    read = clause_zh.with_chinese(by_flag, clause_zh.hits(doc))  # a bilingual text: both halves
+        by_flag.setdefault(hit.flag, []).append(hit)
+    english: dict[str, list[Hit]] = {}  # ranked, decisive first; none if only exemptions
+    for flag, found in by_flag.items():
+        ranked = clause_roles.ranked(found)
+        if ranked:
+            english[flag] = [h for _, h in ranked][:MAX_EVIDENCE]
+    # a bilingual text: both halves are read, the stricter reading wins, with both quotes
+    first = {flag: found[0] for flag, found in english.items()}
+    read = clause_zh.with_chinese(first, clause_zh.hits(doc))
     out = []
     for flag in TERM_FLAGS:
         found = read.get(flag)
         if not found:
             continue
-        value, note = clause_zh.stricter(found)
-        evidence = [doc.evidence(source, *doc.quote_span(h.seg, h.start, h.end)) for h in found]
+        value, note = clause_zh.stricter(found)  # the English decisive clause, then Chinese
+        if flag in english:
+            found = english[flag] + found[1:]
+        evidence: list[Evidence] = []
+        for hit in found:
+            ev = doc.evidence(source, *doc.quote_span(hit.seg, hit.start, hit.end))
+            if ev not in evidence:
+                evidence.append(ev)
         out.append(Flag(flag, value, evidence, note=note))
     return out
 
@@ -77,7 +100,7 @@ _GRANT = compile_fast(
     r"redistributable|usable)|\bfree\s+to\s+be\s+used|\bmay\s+do\s+whatever|\bpublic\s+domain\b"
     # "grants irrevocable permission to anyone", "hereby grants the right to", "gives
     # everyone permission", "confers on all recipients unlimited rights"
-    r"|\b(?:grants?|gives?|confers?|extends?)\s+(?:upon\s+|to\s+|on\s+)?(?:[\w,-]+\s+){0,4}?"
+    r"|\b(?:grants?|gives?|confers?|extends?)\s+(?:upon\s+|to\s+|on\s+)?(?:[\w,-]+\s+){0,6}?"
     r"(?:permission|the\s+rights?|rights|a\s+licen[cs]e|licen[cs]es?)\b(?!\s+(?:in\s+)?(?:trademarks?|"
     r"patents?\b))"
     r"|\b(?:everyone|anyone|everybody|anybody|all\s+persons|the\s+public)\s+(?:is|are)\s+(?:hereby\s+)?"
@@ -106,17 +129,13 @@ _EXTERNAL_GRANT = compile_fast(
     r"written)\s+(?:[\w-]+\s+){0,2}(?:agreement|plan|subscription|order\s+form|contract)",
     re.IGNORECASE,
 )
-_OSI_TITLES = compile_fast(
-    r"^\s*(?:apache\s+license|mit\s+license|the\s+mit\s+license|bsd\s+[23]-clause|gnu\s+(?:affero\s+|"
-    r"lesser\s+|library\s+)?general\s+public\s+license|mozilla\s+public\s+license|eclipse\s+public\s+"
-    r"license|isc\s+license|boost\s+software\s+license|european\s+union\s+public\s+licen[cs]e)\b",
-    re.IGNORECASE,
-)
 
 
 def category_from_clauses(text: str, flags: list[Flag]) -> tuple[str, bool]:
     """Category and osi_approved of a text that matches no known license, from its clause
-    flags alone.  Fails closed: no grant found -> unknown; when in doubt, the stricter."""
+    flags alone.  Fails closed: no grant found -> unknown; when in doubt, the stricter.
+    Never `osi-open`: a custom license is not an OSI license, however open its grant
+    reads (`osi-open` is earned only by identity, see licscan.engine.classify)."""
     ids = {f.id for f in flags}
     doc = prepare(text)
     if ids & WITHHOLDING_FLAGS:
@@ -124,13 +143,7 @@ def category_from_clauses(text: str, flags: list[Flag]) -> tuple[str, bool]:
     policy = _is_policy(doc)
     if not policy and (not _has_grant(doc) or _grant_elsewhere(doc)):
         return "unknown", False
-    restrictive = ids & RESTRICTING_FLAGS
-    if restrictive == {"output-training-conditional"} and "copyleft" in ids:
-        restrictive = set()  # share-alike extended to models made from outputs
-    if restrictive or policy:
-        return "open-weight", False
-    head = next((s.text for s in doc.segments if s.text.strip()), "")
-    return "osi-open", bool(_OSI_TITLES.match(head))
+    return "open-weight", False
 
 
 def _has_grant(doc: Document) -> bool:

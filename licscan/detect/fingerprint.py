@@ -272,6 +272,24 @@ class Block:
     foreign: bool = False  # translation / included policy: not a change of the terms
 
 
+@dataclass(frozen=True, slots=True)
+class Changed:
+    """A sentence of the text that is not, verbatim, a sentence of the reference."""
+
+    start: int  # token range in the text
+    end: int
+    novelty: float  # share of its sampled content shingles the reference lacks
+    samples: int = 0  # how many sampled shingles that share rests on
+    fillable: bool = False  # a variable part: a holder's name in a template, a copyright line
+    edge: bool = False  # before or after the whole license (a preface, an appendix)
+
+    @property
+    def mostly_new(self) -> bool:
+        """Most of it is new, on enough evidence (a short sentence re-cut by a re-wrap has
+        a new hash but no sampled shingle to say its words are new)."""
+        return not self.fillable and self.novelty >= 0.5 and self.novelty * self.samples >= 2
+
+
 @dataclass
 class Analysis:
     """Everything classify needs to know about one text's identity."""
@@ -282,6 +300,8 @@ class Analysis:
     blocks: list[Block] = field(default_factory=list)
     includes: list[Candidate] = field(default_factory=list)
     exact: bool = False
+    changed: list[Changed] = field(default_factory=list)  # sentence by sentence
+    explained: float = 0.0  # share of the text the best match and its includes explain
 
     @property
     def modified(self) -> bool:
@@ -289,8 +309,11 @@ class Analysis:
 
 
 class FingerprintIndex:
-    def __init__(self, refs: list[Reference]) -> None:
+    def __init__(self, refs: list[Reference], open_licenses: dict | None = None) -> None:
         self.refs = refs
+        # key -> {name, spdx, osi_approved} of references the knowledge base has no entry
+        # for (see scripts/build_fingerprints.py `open_licenses`)
+        self.open_licenses: dict[str, dict[str, Any]] = open_licenses or {}
         postings: dict[int, list[int]] = {}
         for i, ref in enumerate(refs):
             for h in ref.hashes:
@@ -318,7 +341,7 @@ class FingerprintIndex:
             )
             for r in data["references"]
         ]
-        return cls(refs)
+        return cls(refs, data.get("open_licenses"))
 
     def candidates(
         self, qset: set[int], policy_keys: frozenset[str] = frozenset()
@@ -348,11 +371,12 @@ class FingerprintIndex:
         return Counter(chain.from_iterable(map(self.postings.get, qset, repeat(()))))
 
     def analyse(self, tokens: Tokens, policy_keys: frozenset[str] = frozenset()) -> Analysis:
-        result = Analysis(tokens, self.candidates(sampled_hashes(tokens.words), policy_keys))
+        qset = sampled_hashes(tokens.words)
+        result = Analysis(tokens, self.candidates(qset, policy_keys))
         confident = [c for c in result.candidates if _confident(c)]
         if not confident:
             return result
-        best = result.best = _prefer_longer(confident)
+        best = result.best = _prefer_longer(confident, qset)
         skel = _Skeleton(tokens.words)
         covered: set[int] = set(best.ref.hashes)
         # Other documents in the same file (an appended use policy, a second license):
@@ -367,15 +391,28 @@ class FingerprintIndex:
             ):
                 result.includes.append(c)
                 covered |= c.ref.hashes
+        result.explained = _explained(qset, best, result.includes)
         sents = sentence_hashes(tokens)  # (once: the alignment needs them too)
         if best.c_ref >= EXACT_MIN and sents == best.ref.sentences:
             result.exact = True  # the reference itself, sentence for sentence
             return result
-        result.blocks = _align(tokens, sents, skel, best.ref, [c.ref for c in result.includes])
+        extra = [c.ref for c in result.includes]
+        result.blocks, result.changed = _align(tokens, sents, skel, best.ref, extra)
         result.exact = best.c_ref >= EXACT_MIN and not any(
             b.changed >= 3 and not b.foreign for b in result.blocks
         )
         return result
+
+
+def _explained(qset: set[int], best: Candidate, includes: list[Candidate]) -> float:
+    """Share of the text's sampled shingles found in the matched reference or in a document
+    it includes: a match must explain most of the text, not only contain most of itself."""
+    if not qset:
+        return 0.0
+    rest = qset - best.ref.hashes
+    for c in includes:
+        rest -= c.ref.hashes
+    return 1.0 - len(rest) / len(qset)
 
 
 def _confident(c: Candidate) -> bool:
@@ -386,7 +423,7 @@ def _confident(c: Candidate) -> bool:
     return c.c_ref >= MATCH_MIN or (c.c_ref >= MATCH_MIN - 0.1 and c.c_text >= 0.75)
 
 
-def _prefer_longer(confident: list[Candidate]) -> Candidate:
+def _prefer_longer(confident: list[Candidate], qset: set[int]) -> Candidate:
     """The best candidate, unless its reference is nested in a longer one (BSD-2 in
     BSD-3, CC BY in CC BY-NC) of which the text holds the extra part too."""
     best = confident[0]
@@ -399,6 +436,11 @@ def _prefer_longer(confident: list[Candidate]) -> Candidate:
         ):
             return c
     return best
+
+
+def _holds_extra(extra: frozenset[int], qset: set[int]) -> bool:
+    """Does the text hold most of what a longer reference has beyond a shorter one?"""
+    return len(extra & qset) >= 0.6 * len(extra)
 
 
 class _Skeleton:
@@ -439,12 +481,14 @@ class _Skeleton:
 
 def _align(
     tokens: Tokens, sents: list[int], skel: _Skeleton, ref: Reference, extra: list[Reference]
-) -> list[Block]:
+) -> tuple[list[Block], list[Changed]]:
     """Sentence-level alignment of text (`sents`: its sentence hashes) and reference, each
-    differing block sized by how much of its content the reference lacks."""
+    differing block sized by how much of its content the reference lacks, and each text
+    sentence in it that the reference does not hold verbatim."""
     matcher = SequenceMatcher(None, ref.sentences, sents, autojunk=False)
     n_tok = len(tokens.words)
     blocks: list[Block] = []
+    new_sentences: list[Changed] = []
     cjk_total: float | None = None  # CJK tokens in the whole text (counted when needed)
     for tag, r0, r1, q0, q1 in matcher.get_opcodes():
         if tag == "equal":
@@ -469,6 +513,7 @@ def _align(
         # Text only before or after the license (a preface, a filled-in notice, an
         # appendix) is not a change of its terms unless a clause detector says so.
         block.edge = tag == "insert" and (start == 0 or end == n_tok)
+        refs = [ref]
         if q_tok and ref_tok == 0 and (share := cjk_share(tokens.words[start:end])) > 0.5:
             # a translation beside an English text, not a clause added to a Chinese one
             if cjk_total is None:
@@ -477,8 +522,82 @@ def _align(
             block.foreign = not rest or (cjk_total - share * q_tok) / rest < 0.3
         elif q_tok and any(skel.novelty(start, end, r.skeleton)[0] < 0.4 for r in extra):
             block.foreign = True  # an embedded use policy or second license, reported apart
+            refs = [ref, *extra]  # (what none of them holds is still new text)
+        if not block.foreign or len(refs) > 1:
+            new = _changed_sentences(tokens, sents, skel, refs, (r0, r1, q0, q1))
+            if block.foreign:  # an included document, often laid out anew: only clear news
+                new = [c for c in new if c.mostly_new and c.novelty * c.samples >= 3]
+            for c in new:
+                if block.edge:
+                    c = Changed(c.start, c.end, c.novelty, c.samples, c.fillable, edge=True)
+                new_sentences.append(c)
+            # A sentence the reference lacks is new even inside a mostly known block.
+            mostly_new = sum(c.end - c.start for c in new if c.mostly_new)
+            if not block.foreign:
+                block.changed = max(block.changed, float(mostly_new))
         blocks.append(block)
-    return blocks
+    return blocks, new_sentences
+
+
+def _changed_sentences(
+    tokens: Tokens,
+    sents: list[int],
+    skel: _Skeleton,
+    refs: list[Reference],
+    span: tuple[int, int, int, int],
+) -> list[Changed]:
+    """The text sentences of one differing block that the reference (or a document it
+    includes, `refs[1:]`) does not hold, as they are or as content words (a re-wrapped
+    list marker is no change)."""
+    r0, r1, q0, q1 = span
+    ref = refs[0]
+    template = any(r in ref.fillable for r in range(r0, r1))
+    q_tok = (tokens.sentences[q1 - 1][1] - tokens.sentences[q0][0]) if q1 > q0 else 0
+    grown = q_tok - sum(ref.sentence_tokens[r0:r1])  # net words the text adds here
+    known = set(chain.from_iterable(r.sentences for r in refs))
+    known_skel: set[int] | None = None
+    ref_skel = ref.skeleton if len(refs) == 1 else frozenset().union(*(r.skeleton for r in refs))
+    one_for_one = r1 - r0 == q1 - q0 and len(refs) == 1
+    out = []
+    for i in range(q0, q1):
+        if sents[i] in known:
+            continue
+        s, e = tokens.sentences[i]
+        if known_skel is None:
+            known_skel = set(chain.from_iterable(r.skeleton_sentences for r in refs))
+        # same content words (a re-wrapped list marker): no change, unless it replaced a
+        # sentence of the same length (a number changed in place: "700" -> "7")
+        substituted = one_for_one and ref.sentence_tokens[r0 + i - q0] == e - s
+        skel_hash = zlib.crc32(" ".join(skeleton(tokens.words[s:e])[0]).encode("utf-8"))
+        if skel_hash in known_skel and not substituted:
+            continue
+        words = tokens.words[s:e]
+        novelty, samples = skel.novelty(s, e, ref_skel)
+        # Variable parts: a holder's name in a template sentence (one for one, or in a
+        # block re-cut around it, mostly the reference's words), a copyright notice, or a
+        # few words a re-cut merged in (a heading: at most 3 net words, at most one new
+        # sampled shingle); never a same-length substitution ("700" -> "7").
+        fillable = (
+            (one_for_one and (r0 + i - q0) in ref.fillable)
+            or (template and novelty <= 0.5)
+            or _notice_words(words)
+            or (not substituted and grown <= 3 and novelty * samples <= 1 and samples >= 3)
+        )
+        out.append(Changed(s, e, novelty, samples, fillable=fillable))
+    return out
+
+
+def _notice_words(words: list[str]) -> bool:
+    """A copyright notice a re-wrap left inside a short sentence ('... License, Copyright
+    (c) Foo Inc.'), or 'All rights reserved': a holder's words, not terms ("by the
+    copyright holder at any time" is not a notice)."""
+    if words == ["all", "rights", "reserved"]:
+        return True
+    at = words.index("copyright") if "copyright" in words else -1
+    if at < 0 or at > 12 or at + 1 >= len(words):
+        return False
+    nxt = words[at + 1]
+    return nxt == "c" or (len(nxt) == 4 and nxt.isdigit())
 
 
 SMALL_EDIT = 4  # words a sentence may gain or lose and still be "the same sentence, edited"
@@ -543,7 +662,8 @@ def match_text(text: str) -> LicenseMatch:
     policy_keys = frozenset(k for k, e in kb.entries.items() if e.kind == "policy")
     tokens = tokenize(text)
     analysis = load_index().analyse(tokens, policy_keys)
-    return to_match(analysis, text.splitlines(), "text")
+    lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
+    return to_match(analysis, lines, "text")
 
 
 def to_match(analysis: Analysis, raw_lines: list[str], source: str) -> LicenseMatch:

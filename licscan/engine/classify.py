@@ -1,12 +1,14 @@
 """Classify one license text: identity (fingerprints) + clauses (detectors) -> category.
 
-Two independent signals are combined.  When the text is a known license, the
-knowledge base gives its category and flags, and the clause detectors supply the
-quotes.  When the text is close to a known license but differs, the differing
-passages are located, and a clause the detectors find there that the known
-license lacks (or a known clause that is gone) makes it `modified-license`, with
-the stricter category.  A text that matches nothing is `unrecognized-license`
-and rests on its clauses alone.  Unreadable input never raises: `error` is set.
+`osi-open` is earned only by identity: a text that is a known open license (a
+knowledge-base entry or an SPDX reference), with nothing added or changed beyond its
+variable parts.  An exact copy carries the knowledge base's category and flags, quoted
+from the text where the detectors find the clause.  A text close to a known license but
+changed is `modified-license`: it carries only the flags quoted from *itself* (a known
+clause the detectors do not find is dropped, with a note), at most `open-weight`.  A text
+that matches nothing, that a match does not explain, or whose version line names another
+version is `unrecognized-license`: its clauses decide, at most `open-weight`; no grant, or
+a language licscan does not read, is `unknown`.  Unreadable input never raises: `error`.
 """
 
 from __future__ import annotations
@@ -15,13 +17,10 @@ import os
 from functools import cache
 from types import ModuleType
 
-from licscan.detect.fingerprint import (
-    BLOCK_MIN,
-    Analysis,
-    load_index,
-    to_match,
-)
+from licscan.detect import language
+from licscan.detect.fingerprint import Analysis, load_index, to_match
 from licscan.detect.normalize import MAX_TEXT_BYTES, TextError, Tokens, decode, tokenize
+from licscan.engine import identity
 from licscan.knowledge import KnowledgeBase, LicenseEntry, load_knowledge
 from licscan.model import (
     FLAG_IDS,
@@ -113,18 +112,10 @@ def _is_policy(text: str) -> bool:
 # --- identity --------------------------------------------------------------------------
 
 
-@cache
-def _markers(key: str) -> tuple[str, ...]:
-    entry = load_knowledge().get(key)
-    if not entry:
-        return ()
-    return tuple(" " + " ".join(tokenize(m).words) + " " for m in entry.markers)
-
-
 def _marked(key: str, head: str, min_words: int = 1) -> int:
     """Length (in words) of the longest marker of `key` present in `head`."""
     best = 0
-    for m in _markers(key):
+    for m in identity.markers(key):
         n = m.count(" ") - 1
         if n >= min_words and m in head:
             best = max(best, n)
@@ -135,7 +126,7 @@ def _identify(analysis: Analysis, kb: KnowledgeBase, head: str) -> tuple[License
     """The knowledge-base entry a text is, and on what basis ('fingerprint' / 'title')."""
     best = analysis.best
     if best is not None:
-        entry = kb.get(best.ref.key)
+        entry = identity.entry_of(best.ref.key)
         if entry is None:
             return None, ""
         if _marked(entry.key, head):
@@ -147,7 +138,7 @@ def _identify(analysis: Analysis, kb: KnowledgeBase, head: str) -> tuple[License
                 and cand.ref.key != entry.key
                 and _marked(cand.ref.key, head)
             ):
-                return kb.get(cand.ref.key) or entry, "fingerprint"
+                return identity.entry_of(cand.ref.key) or entry, "fingerprint"
         # A version we hold no reference text for, named by its own title/version line
         # (an exact copy of a reference is that reference, whatever it says).
         if (best.c_ref >= EXACT and best.c_text >= EXACT) or not entry.family:
@@ -167,7 +158,56 @@ def _identify(analysis: Analysis, kb: KnowledgeBase, head: str) -> tuple[License
     return None, ""
 
 
+def _not_this(
+    entry: LicenseEntry,
+    basis: str,
+    analysis: Analysis,
+    tokens: Tokens,
+    lines: list[str],
+    source: str,
+) -> tuple[str, Evidence] | None:
+    """Why a text that resembles `entry` is nevertheless not it: the match leaves most of
+    the text unexplained, or a version/date line names another version."""
+    best = analysis.best
+    if basis == "fingerprint" and best is not None and analysis.explained < identity.EXPLAINS:
+        why = (
+            f"holds most of {entry.key} ({best.c_ref:.2f} of it) but that explains only "
+            f"{analysis.explained:.0%} of the text: the rest are other terms"
+        )
+        return why, _sentence_evidence(tokens, lines, source, (0, min(len(tokens.words), 1)))
+    if basis == "fingerprint" and analysis.exact:
+        return None
+    conflict = identity.version_conflict(entry, analysis, TITLE_TOKENS, basis == "fingerprint")
+    if conflict is None:
+        return None
+    why = (
+        f"another version of {identity.family_name(entry)}: its version or date line does not "
+        f"match {entry.key} ({entry.version or entry.name}); flags are read from the text"
+    )
+    return why, _sentence_evidence(tokens, lines, source, conflict)
+
+
+def _lines(text: str) -> list[str]:
+    """The text's lines as the tokenizer and the detectors number them (str.splitlines
+    would also break at form feeds and Unicode line separators, shifting every number)."""
+    return text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
+
+
+def _sentence_evidence(
+    tokens: Tokens, lines: list[str], source: str, span: tuple[int, int]
+) -> Evidence:
+    """The input lines a token range sits on, quoted verbatim (at most 300 characters)."""
+    first, last = tokens.lines[span[0]], tokens.lines[max(span[0], span[1] - 1)]
+    quote = "\n".join(lines[first - 1 : last]).strip()  # verbatim
+    if len(quote) > 300:
+        quote = quote[:300].rsplit(" ", 1)[0]
+        last = first + quote.count("\n")
+    return Evidence(source, quote, (first, last))
+
+
 # --- classification --------------------------------------------------------------------
+
+NOTICE_WORDS = 60  # a text this short that names a license is a notice pointing to it
 
 
 def classify_text(text: str, source: str) -> TextClassification:
@@ -176,15 +216,40 @@ def classify_text(text: str, source: str) -> TextClassification:
     index = load_index()
     tokens = tokenize(text)
     if not tokens.words:
+        reading = language.unread(text)
+        if reading is not None:
+            return _unread(text, source, reading, TextClassification(
+                source, LicenseMatch(None, None, 0.0), "unknown", False))  # fmt: skip
         return _failed(source, "empty: no license text")
     policy_keys = frozenset(k for k, e in kb.entries.items() if e.kind == "policy")
     analysis = index.analyse(tokens, policy_keys)
     head = " " + " ".join(tokens.words[:TITLE_TOKENS]) + " "
     entry, basis = _identify(analysis, kb, head)
     detected = _detect(text, source)
-    lines = text.splitlines()
+    lines = _lines(text)
     if entry is None:
         return _unrecognized(text, source, analysis, detected)
+    not_this = _not_this(entry, basis, analysis, tokens, lines, source)
+    if not_this is not None:
+        return _unrecognized(text, source, analysis, detected, other=(entry, *not_this))
+    if basis == "title" and len(tokens.words) <= NOTICE_WORDS:
+        return _notice(text, source, entry, analysis, detected)
+    return _identified(text, source, entry, basis, analysis, detected)
+
+
+def _identified(
+    text: str,
+    source: str,
+    entry: LicenseEntry,
+    basis: str,
+    analysis: Analysis,
+    detected: list[Flag],
+) -> TextClassification:
+    """A text matched to a known license: its category and flags.  An exact copy (or one
+    that differs only in variable parts) carries the entry's terms; any other text carries
+    only the terms quoted from itself, at most `open-weight`."""
+    kb = load_knowledge()
+    tokens, lines = analysis.tokens, _lines(text)
     match = (
         to_match(analysis, lines, source)
         if basis == "fingerprint"
@@ -200,48 +265,89 @@ def classify_text(text: str, source: str) -> TextClassification:
         if other:
             facts.extend((other, fact) for fact in other.flags)
             category = strictest([category, other.category])
-    flags = _known_flags(facts, detected)
-    reasons, extra = _disagreement(analysis, basis, entry, facts, detected, tokens)
+    changed = identity.substantive_changes(analysis) if basis == "fingerprint" else []
+    reasons, extra = _added(analysis, basis, entry, facts, detected)
     changed_values = _changed_values(entry, facts, detected)
     reasons = [r for r, _ in changed_values] + reasons
-    for _, flag in changed_values:  # the text's own number, located, beats the known one
-        match.differences = _merge_evidence(match.differences, flag.evidence)
-        flags = [flag if f.id == flag.id else f for f in flags]
-    if match.modified or reasons:
-        match.modified = True
-        flags.extend(extra)
-        flags, dropped = _drop_unfounded(analysis, basis, entry, flags, detected)
-        if dropped:  # said better by the drop's own reasons
-            reasons = [r for r in reasons if "was not found" not in r] + dropped
-        if dropped and entry.category != "unknown":  # the text's own clauses decide
-            category = category_from_flags({f.id for f in flags})
-        else:
-            category = strictest([category, category_from_flags({f.id for f in flags})])
-        flags.append(
-            Flag(
-                "modified-license",
-                evidence=match.differences
-                or [
-                    Evidence(
-                        source,
-                        "[no passage located: the detectors disagree with the known terms]",
-                        None,
-                    )
-                ],
-                note="; ".join(
-                    reasons or [f"text differs from the {entry.key} reference in substance"]
-                ),
-            )
+    for c in changed:
+        ev = _sentence_evidence(tokens, lines, source, (c.start, c.end))
+        if not any(e.lines and ev.lines and e.lines[0] <= ev.lines[1] and ev.lines[0] <= e.lines[1]
+                   for e in match.differences):  # fmt: skip
+            match.differences = _merge_evidence(match.differences, [ev])
+    if changed and not reasons:
+        reasons.append(
+            f"{len(changed)} passage(s) that {entry.key} does not have speak of rights or "
+            "duties (quoted): not a copy of it, review them"
         )
-    kind = "policy" if entry.kind == "policy" else "license"
-    return TextClassification(
-        source,
-        match,
-        category,
-        entry.osi_approved and not match.modified,
-        _ordered(flags),
-        kind=kind,
+    copy = basis == "fingerprint" and not (match.modified or reasons or changed)
+    if copy:  # the known terms, quoted from the text where the detectors find them
+        flags = _known_flags(facts, detected)
+        return TextClassification(
+            source, match, category, entry.osi_approved, _ordered(flags), kind=_kind(entry)
+        )
+    flags, dropped = _quoted_flags(entry, facts, detected, changed_values)
+    flags.extend(f for f in extra if all(f.id != g.id for g in flags))
+    reasons.extend(dropped)
+    # Not a copy: the text's own clauses decide, and a custom text is no OSI license.
+    floor = "unknown" if category == "unknown" else "open-weight"
+    category = strictest([floor, category_from_flags({f.id for f in flags})])
+    if basis == "fingerprint" or reasons:
+        match.modified = True
+        flags.append(_modified_flag(source, entry, match, reasons))
+    return TextClassification(source, match, category, False, _ordered(flags), kind=_kind(entry))
+
+
+def _kind(entry: LicenseEntry) -> str:
+    return "policy" if entry.kind == "policy" else "license"
+
+
+def _modified_flag(
+    source: str, entry: LicenseEntry, match: LicenseMatch, reasons: list[str]
+) -> Flag:
+    return Flag(
+        "modified-license",
+        evidence=match.differences
+        or [Evidence(source, "[no passage located: the detectors disagree with the known terms]")],
+        note="; ".join(reasons or [f"text differs from the {entry.key} reference in substance"]),
     )
+
+
+def _notice(
+    text: str, source: str, entry: LicenseEntry, analysis: Analysis, detected: list[Flag]
+) -> TextClassification:
+    """A short text that names a known license (\"licensed under the X License\"): the named
+    license binds.  Its known terms are cited to the naming line and to the knowledge
+    base; clauses the notice adds are quoted and can only make it stricter."""
+    tokens, lines = analysis.tokens, _lines(text)
+    named = next(
+        (s, e) for s, e in tokens.sentences
+        if _marked(entry.key, " " + " ".join(tokens.words[s:e]) + " ")
+    ) if tokens.sentences else (0, 1)  # fmt: skip
+    line_ev = _sentence_evidence(tokens, lines, source, named)
+    flags = [
+        Flag(
+            fact.flag,
+            fact.value,
+            [line_ev, Evidence(entry.file, fact.stated)],
+            note=f"known term of {entry.name}, which this notice names",
+        )
+        for fact in entry.flags
+    ]
+    flags.extend(f for f in detected if f.id in TERM_FLAGS)
+    other = [
+        (s, e) for s, e in tokens.sentences
+        if (s, e) != named and identity.normative(tokens.words[s:e])
+    ]  # fmt: skip
+    category = strictest([entry.category, category_from_flags({f.id for f in flags})])
+    match = LicenseMatch(entry.key, entry.name, 1.0, basis="title")
+    if other:  # more than a pointer: terms of its own, not an OSI license
+        category = strictest([category, "open-weight"])
+        match.modified = True
+        match.differences = [_sentence_evidence(tokens, lines, source, span) for span in other]
+        why = f"the notice adds terms of its own to {entry.key} (quoted): review them"
+        flags.append(_modified_flag(source, entry, match, [why]))
+    osi = entry.osi_approved and category == "osi-open"
+    return TextClassification(source, match, category, osi, _ordered(flags), kind=_kind(entry))
 
 
 def _known_flags(facts: list[tuple[LicenseEntry, ClauseFact]], detected: list[Flag]) -> list[Flag]:
@@ -268,6 +374,34 @@ def _known_flags(facts: list[tuple[LicenseEntry, ClauseFact]], detected: list[Fl
     return list(out.values())
 
 
+def _quoted_flags(
+    entry: LicenseEntry,
+    facts: list[tuple[LicenseEntry, ClauseFact]],
+    detected: list[Flag],
+    changed_values: list[tuple[str, Flag]],
+) -> tuple[list[Flag], list[str]]:
+    """A text that is not a copy: the known flags whose clause the detectors find in *this*
+    text, quoted from it (the text's own number where it differs), and a reason for each
+    known clause that is not there (not reported, whatever the resemblance)."""
+    found = {f.id: f for f in detected}
+    values = {f.id: f for _, f in changed_values}
+    out: dict[str, Flag] = {}
+    dropped: list[str] = []
+    for owner, fact in facts:
+        if fact.flag in out or f"'{fact.flag}'" in " ".join(dropped):
+            continue
+        hit = values.get(fact.flag) or found.get(fact.flag)
+        if hit is None or not hit.evidence:
+            dropped.append(
+                f"the '{fact.flag}' clause of {owner.key} is not found in this text: not "
+                "reported, review the text"
+            )
+            continue
+        note = hit.note if fact.flag in values else fact.stated
+        out[fact.flag] = Flag(fact.flag, hit.value or fact.value, list(hit.evidence), note=note)
+    return list(out.values()), dropped
+
+
 def _changed_values(
     entry: LicenseEntry, facts: list[tuple[LicenseEntry, ClauseFact]], detected: list[Flag]
 ) -> list[tuple[str, Flag]]:
@@ -289,54 +423,26 @@ def _changed_values(
     return out
 
 
-DOUBTFUL = 0.9  # below this share of a reference present, a changed text may be another license
-
-
-def _drop_unfounded(
-    analysis: Analysis, basis: str, entry: LicenseEntry, flags: list[Flag], detected: list[Flag]
-) -> tuple[list[Flag], list[str]]:
-    """A changed text far from its closest reference (another version or a relative: CC
-    BY-SA 1.0 next to CC BY-NC-SA 2.0) keeps only the known clauses the detectors find in
-    it: a withholding clause that is not there must not be reported as if it were."""
-    best = analysis.best
-    if basis != "fingerprint" or best is None or best.c_ref >= DOUBTFUL:
-        return flags, []
-    found = {f.id for f in detected}
-    own = {fact.flag for fact in entry.flags if fact.flag in TERM_FLAGS}
-    gone = own - found
-    if not gone:
-        return flags, []
-    reasons = [
-        f"the '{flag}' clause of {entry.key} is not in this text ({best.c_ref:.2f} of "
-        f"{entry.key} present): not reported, review the text"
-        for flag in sorted(gone)
-    ]
-    return [f for f in flags if f.id not in gone], reasons
-
-
 def _merge_evidence(first: list[Evidence], more: list[Evidence]) -> list[Evidence]:
     out = list(first)
     out.extend(e for e in more if e not in out)
     return sorted(out, key=lambda e: e.lines or (0, 0))
 
 
-def _disagreement(
+def _added(
     analysis: Analysis,
     basis: str,
     entry: LicenseEntry,
     facts: list[tuple[LicenseEntry, ClauseFact]],
     detected: list[Flag],
-    tokens: Tokens,
 ) -> tuple[list[str], list[Flag]]:
-    """Why identity and clauses disagree (reasons) and the clause flags the text adds."""
+    """Clauses the text adds to the known license: a detector flag the entry lacks, with
+    evidence in a sentence the reference does not hold verbatim (or anywhere, for a text
+    named by its title alone: there is no reference to hold anything)."""
     if basis == "fingerprint" and analysis.exact:
         return [], []
-    known = {f.flag: f for _, f in facts}
-    spans = [
-        (tokens.lines[b.start], tokens.lines[b.end - 1])
-        for b in analysis.blocks
-        if b.end > b.start and not b.foreign and b.changed >= 3
-    ]
+    tokens = analysis.tokens
+    spans = [(tokens.lines[c.start], tokens.lines[c.end - 1]) for c in analysis.changed]
 
     def in_changed_text(flag: Flag) -> bool:
         if basis == "title":
@@ -346,55 +452,71 @@ def _disagreement(
             for e in flag.evidence
         )
 
+    known = {fact.flag for _, fact in facts}
     reasons: list[str] = []
     extra: list[Flag] = []
     for flag in detected:
-        if flag.id not in TERM_FLAGS or not in_changed_text(flag):
-            continue
-        fact = known.get(flag.id)
-        if fact is None and all(f.id != flag.id for f in extra):
+        if flag.id in TERM_FLAGS and flag.id not in known and in_changed_text(flag):
             extra.append(flag)
             reasons.append(f"adds a '{flag.id}' clause that {entry.key} does not have")
-    removed = sum(  # reference words with no counterpart in the text
-        max(0, b.ref_tokens - (b.end - b.start))
-        for b in analysis.blocks
-        if b.tag != "insert" and not b.foreign
-    )
-    if basis == "fingerprint" and (removed >= BLOCK_MIN or analysis.modified):
-        found = {f.id for f in detected}
-        for _, fact in facts:
-            if fact.flag not in found and _clauses() is not None:
-                reasons.append(
-                    f"the '{fact.flag}' clause of {entry.key} was not found (removed or reworded?)"
-                )
     return reasons, extra
 
 
 def _unrecognized(
-    text: str, source: str, analysis: Analysis, detected: list[Flag]
+    text: str,
+    source: str,
+    analysis: Analysis,
+    detected: list[Flag],
+    other: tuple[LicenseEntry, str, Evidence] | None = None,
 ) -> TextClassification:
+    """A text that is no known license: at most `open-weight` (a custom license is no OSI
+    license), from its clauses alone; `unknown` when it grants nothing or is written in a
+    language licscan does not read."""
     top = analysis.candidates[0] if analysis.candidates else None
-    match = LicenseMatch(
-        None, None, top.c_ref if top else 0.0, closest=top.ref.key if top else None
-    )
-    category, osi = _clause_category(text, detected)
-    lines = text.splitlines()
-    first = next((i for i, line in enumerate(lines, 1) if line.strip()), 1)
-    note = "no known license matches; category rests on the clauses found"
-    if top:
-        note += f" (closest: {top.ref.key}, {top.c_ref:.2f} of it present)"
-    flags = [f for f in detected if f.id in FLAG_IDS]
-    flags.append(
-        Flag(
-            "unrecognized-license",
-            evidence=[
-                Evidence(source, lines[first - 1].strip()[:200] if lines else "", (first, first))
-            ],
-            note=note,
+    closest = other[0].key if other else (top.ref.key if top else None)
+    # the entry it resembles (by text; by its title alone there is no score), or the closest
+    near = analysis.best if other else top
+    score = near.c_ref if near else 0.0
+    match = LicenseMatch(None, None, score, closest=closest)
+    if other:
+        match.name = (
+            f"another version of {identity.family_name(other[0])}"
+            if "another version" in other[1]
+            else None
         )
-    )
+    category, _ = _clause_category(text, detected)
+    lines = _lines(text)
+    first = next((i for i, line in enumerate(lines, 1) if line.strip()), 1)
+    if other:
+        note = f"not {other[0].key}: {other[1]}"
+        evidence = [other[2]]
+    else:
+        note = "no known license matches; category rests on the clauses found"
+        if top:
+            note += f" (closest: {top.ref.key}, {top.c_ref:.2f} of it present)"
+        evidence = [
+            Evidence(source, lines[first - 1].strip()[:200] if lines else "", (first, first))
+        ]
+    note += "; a custom license is not an OSI license"
+    flags = [f for f in detected if f.id in FLAG_IDS]
+    flags.append(Flag("unrecognized-license", evidence=evidence, note=note))
     kind = "policy" if _is_policy(text) else "license"
-    return TextClassification(source, match, category, bool(osi), _ordered(flags), kind=kind)
+    result = TextClassification(source, match, category, False, _ordered(flags), kind=kind)
+    reading = language.unread(text)
+    return _unread(text, source, reading, result) if reading else result
+
+
+def _unread(
+    text: str, source: str, reading: language.Reading, result: TextClassification
+) -> TextClassification:
+    """A text mostly in a language licscan does not read: `unknown`, the language named."""
+    lines = _lines(text)
+    first = next((i for i, line in enumerate(lines, 1) if line.strip()), 1)
+    ev = Evidence(source, lines[first - 1].strip()[:200] if lines else "", (first, first))
+    flags = [f for f in result.flags if f.id != "unrecognized-license"]
+    flags.append(Flag("unrecognized-license", evidence=[ev], note=reading.note))
+    result.category, result.osi_approved, result.flags = "unknown", False, _ordered(flags)
+    return result
 
 
 def _ordered(flags: list[Flag]) -> list[Flag]:

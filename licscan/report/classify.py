@@ -23,6 +23,8 @@ def _text(r: TextClassification) -> str:
         ident += ", MODIFIED)" if m.modified else ")"
     else:
         ident = "unrecognised license text"
+        if m.name:  # "another version of llama"
+            ident += f": {m.name}"
         if m.closest:
             ident += f" (closest: {m.closest}, score {m.score:.2f})"
     kind = " [use policy]" if r.kind == "policy" else ""
