@@ -22,7 +22,8 @@ from licscan.lock import (
     result_from_entry,
     strictest_verdict,
 )
-from licscan.model import LockEntry, Lockfile, ModelResult, ScanPlan, Target
+from licscan.model import Decision, LockEntry, Lockfile, ModelResult, ScanPlan, Target
+from licscan.waivers import expiring, expiring_note
 
 log = logging.getLogger("licscan.lock")
 
@@ -48,11 +49,29 @@ def stale_reason(target: Target, entry: LockEntry, uses: list[str], today: str) 
         not entry.digest or folder_digest(target.path) != entry.digest
     ):
         return "its card or license files changed since the lock"
+    changed = _supplied_change(target, entry)
+    if changed:
+        return changed
     if entry.waived_until and entry.waived_until < today:
         return f"a waiver it relied on expired on {entry.waived_until}"
     missing = [u for u in uses if u not in entry.verdicts]
     if missing:
         return f"never judged for use {', '.join(missing)}"
+    return None
+
+
+def _supplied_change(target: Target, entry: LockEntry) -> str | None:
+    """A license text the reviewer supplies (licscan.sources.supplied) is part of what
+    was judged: a different, new or withdrawn one makes the entry stale."""
+    locked = {p: h for p, h in entry.license_files.items() if p.startswith("supplied:")}
+    given = target.license_file
+    if given is None:
+        return f"{', '.join(sorted(locked))} is no longer supplied" if locked else None
+    hashes = locked.get(given.name)
+    if hashes is None:
+        return f"license_file {given.label} was not supplied when locked"
+    if file_sha256(given.path) != hashes.get("sha256"):
+        return f"the supplied license file {given.label} changed since the lock"
     return None
 
 
@@ -98,10 +117,27 @@ def apply_lock(plan: ScanPlan) -> tuple[dict[int, ModelResult], list[Target]]:
             reason = stale_reason(t, entry, uses, today)
             same_uses = sorted(uses) == sorted(entry.use)
             if reuse and reason is None and entry.verdict != "error" and same_uses:
-                results[i] = result_from_entry(entry, LOCK_NAME, t.location, plan.policy.name)
+                result = result_from_entry(entry, LOCK_NAME, t.location, plan.policy.name)
+                results[i] = _warn_expiring(result, today, plan.policy.waiver_warning_days)
             elif t.kind == "hub" and is_commit(entry.revision) and _follows(t, entry):
                 targets[i] = dataclasses.replace(t, revision=entry.revision)
     return results, targets
+
+
+def _warn_expiring(result: ModelResult, today: str, warning_days: int) -> ModelResult:
+    """A waiver the locked verdict relied on runs out soon: the same warning as a fresh
+    judgement gives (the lock was written before it was near)."""
+    for w in result.waivers:
+        left = expiring(w.expires, today, warning_days) if w.applied else None
+        if left is None:
+            continue
+        source = w.note.split(";", 1)[0]  # the waiver's policy file:line
+        note = expiring_note(w.expires or "", left)
+        result.decisions.append(Decision(f"waiver:{w.target}", "warn", None, source, note))
+        result.reasons.append(f"waiver for {w.target} {note}")
+        if result.verdict == "pass":
+            result.verdict = "warn"
+    return result
 
 
 def _lock_beside(manifest: str) -> Lockfile | None:

@@ -14,7 +14,11 @@ QUOTE_CHARS = 160
 
 
 def explain_model(
-    subject: str, uses: list[str], policy_file: str | None, offline: bool
+    subject: str,
+    uses: list[str],
+    policy_file: str | None,
+    offline: bool,
+    license_files: tuple[str, ...] = (),
 ) -> tuple[int, str]:
     """Scan one target (a Hub id, id@rev, folder or manifest) and explain every result.
     Returns (exit code as for `scan`, text)."""
@@ -22,7 +26,8 @@ def explain_model(
     from licscan.sources import UsageError
 
     try:
-        report = run_scan([subject], uses, policy_file, offline=offline, jobs=4)
+        report = run_scan([subject], uses, policy_file, offline=offline, jobs=4,
+                          license_files=license_files)  # fmt: skip
     except UsageError as exc:
         return EXIT_USAGE, f"licscan: {exc}\n"
     return exit_code(report), render_explanation(report)
