@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import argparse
 import statistics
+import subprocess
 import sys
 import tempfile
 from pathlib import Path
@@ -44,6 +45,9 @@ def make_project(folder: Path, n: int) -> tuple[Path, dict[str, str]]:
         )  # fmt: skip
     if run.code != 0 or not (project / "licscan.lock").exists():
         raise RuntimeError(f"licscan lock failed ({run.code}): {run.stderr.strip()[-300:]}")
+    # a git repository: the hook runs `licscan check` with no files, on every manifest git tracks
+    for git in (["init", "-q"], ["add", "licscan.yaml", "licscan.lock"]):
+        subprocess.run(["git", *git], cwd=project, check=True, capture_output=True)
     return project, env | {"HF_HUB_OFFLINE": "1"}
 
 
@@ -77,18 +81,22 @@ def measure(n: int, runs: int) -> dict:
     with tempfile.TemporaryDirectory(prefix="licscan-precommit-") as tmp:
         project, env = make_project(Path(tmp), n)
         check = timed(["check", "licscan.yaml"], env, project, runs)
+        hook = timed(["check"], env, project, runs)
         version = timed(["--version"], env, project, runs)
         offenders, total_ms, heavy = importtime(project, env, 10)
-    return {"n": n, "runs": runs, "check": check, "version": version,
+    return {"n": n, "runs": runs, "check": check, "hook": hook, "version": version,
             "offenders": offenders, "import_ms": total_ms, "heavy": heavy}  # fmt: skip
 
 
 def render(res: dict) -> str:
-    check, version = res["check"], res["version"]
+    check, hook, version = res["check"], res["hook"], res["version"]
     rows = [
-        (f"`licscan check` ({res['n']}-model manifest + lock)", f"{check['median']:.3f}",
-         f"{check['min']:.3f}-{check['max']:.3f}", f"{check['rss']:.0f}",
-         f"exit {check['code']}; {ok(check['median'], 0.5, False)} < 0.5 s"),
+        (f"`licscan check licscan.yaml` ({res['n']}-model manifest + lock)",
+         f"{check['median']:.3f}", f"{check['min']:.3f}-{check['max']:.3f}",
+         f"{check['rss']:.0f}", f"exit {check['code']}; {ok(check['median'], 0.5, False)} < 0.5 s"),
+        ("`licscan check` as the hook runs it (every manifest git tracks)",
+         f"{hook['median']:.3f}", f"{hook['min']:.3f}-{hook['max']:.3f}", f"{hook['rss']:.0f}",
+         f"exit {hook['code']}; {ok(hook['median'], 0.5, False)} < 0.5 s"),
         ("`licscan --version`", f"{version['median']:.3f}",
          f"{version['min']:.3f}-{version['max']:.3f}", f"{version['rss']:.0f}",
          f"exit {version['code']}"),

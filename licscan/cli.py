@@ -10,6 +10,7 @@ import os
 import sys
 from contextlib import suppress
 from functools import partial
+from pathlib import Path
 
 import click
 
@@ -41,6 +42,14 @@ timeout_option = click.option(
     metavar="SECONDS",
     help="Give up on a Hub request after SECONDS in all (retries included); "
     "that model is an error, the scan goes on.",
+)
+license_file_option = click.option(
+    "--license-file",
+    "license_files",
+    metavar="MODEL=PATH",
+    multiple=True,
+    help="MODEL's license text as you hold it (a gated model read without access); "
+    "classified as a license file of MODEL. Repeatable.",
 )
 
 
@@ -134,11 +143,12 @@ def classify(files: tuple[str, ...], fmt: str) -> None:
     help="Download every Hub model's README.md so card evidence cites line numbers "
     "(one more request per model).",
 )
+@license_file_option
 def scan(targets: tuple[str, ...], uses: tuple[str, ...], policy_file: str | None,
          fmts: tuple[str, ...], outputs: tuple[str, ...], output_dir: str | None,
          sarif_keep_waived: bool, cyclonedx_version: str, offline: bool, jobs: int,
          timeout: float, hf_cache: bool, quiet: bool, allow_errors: bool, no_lock: bool,
-         card_lines: bool) -> None:  # fmt: skip
+         card_lines: bool, license_files: tuple[str, ...]) -> None:  # fmt: skip
     """Judge models against a policy. TARGET: a Hub repo id (org/name[@REVISION]), a
     model folder, or a manifest (*.yaml). Exit: 0 pass/warn, 1 fail, 2 usage, 3 error."""
     from licscan.engine.run import execute, exit_code, plan_scan
@@ -153,7 +163,8 @@ def scan(targets: tuple[str, ...], uses: tuple[str, ...], policy_file: str | Non
     except ValueError as exc:
         raise click.UsageError(str(exc)) from None
     try:
-        plan = plan_scan(list(targets), list(uses), policy_file, hf_cache=hf_cache)
+        plan = plan_scan(list(targets), list(uses), policy_file, hf_cache=hf_cache,
+                         license_files=license_files)  # fmt: skip
         with progress_bar(len(plan.targets), quiet) as bar:
             report = execute(
                 plan,
@@ -292,9 +303,9 @@ def licenses(fmt: str) -> None:
 @click.option("--policy", "policy_file", type=click.Path(dir_okay=False))
 @click.option("--offline", is_flag=True, help="Use only the local caches.")
 @timeout_option
-def explain(
-    subject: str, uses: tuple[str, ...], policy_file: str | None, offline: bool, timeout: float
-) -> None:
+@license_file_option
+def explain(subject: str, uses: tuple[str, ...], policy_file: str | None, offline: bool,
+            timeout: float, license_files: tuple[str, ...]) -> None:  # fmt: skip
     """Explain a license KEY (category, flags, why) or a MODEL (the reasoning chain)."""
     from licscan.knowledge import load_knowledge
 
@@ -305,11 +316,24 @@ def explain(
 
         _emit(render_license_explanation(entry), nl=False)
         return
+    if _names_a_license(subject):  # a mistyped key: say so, never ask the Hub
+        from licscan.report.knowledge import unknown_license
+
+        _emit(unknown_license(subject, kb.suggest(subject)), err=True)
+        sys.exit(EXIT_USAGE)
     from licscan.engine.explain import explain_model
 
-    code, text = explain_model(subject, list(uses), policy_file, offline, timeout)
+    code, text = explain_model(subject, list(uses), policy_file, offline, timeout, license_files)
     _emit(text, nl=False)  # card values, folder names: control characters removed
     sys.exit(code)
+
+
+def _names_a_license(subject: str) -> bool:
+    """A bare word (or words) is a license: a model is named org/name[@REV], a folder
+    or a manifest file."""
+    if "/" in subject or "\\" in subject or subject.endswith((".yaml", ".yml")):
+        return False
+    return not Path(subject).exists()
 
 
 # --- workflows: lockfile, drift, pre-commit (H6) -----------------------------------------
@@ -321,7 +345,9 @@ def explain(
 @jobs_option
 @timeout_option
 @click.option("--quiet", "-q", is_flag=True, help="No progress bar.")
-def lock(manifest: str, offline: bool, jobs: int, timeout: float, quiet: bool) -> None:
+@license_file_option
+def lock(manifest: str, offline: bool, jobs: int, timeout: float, quiet: bool,
+         license_files: tuple[str, ...]) -> None:  # fmt: skip
     """Judge every model of MANIFEST and write licscan.lock beside it (commit, license
     files, card license, category, flags, verdict per use). Exit as `scan`."""
     from licscan.drift import build_lock
@@ -332,13 +358,9 @@ def lock(manifest: str, offline: bool, jobs: int, timeout: float, quiet: bool) -
 
     try:
         with progress_bar(_count_models(manifest), quiet) as bar:
-            result = build_lock(
-                manifest,
-                jobs=jobs,
-                offline=offline,
-                progress=lambda r: bar.advance(r.ref),
-                timeout=timeout,
-            )
+            result = build_lock(manifest, jobs=jobs, offline=offline,
+                                progress=lambda r: bar.advance(r.ref), timeout=timeout,
+                                license_files=license_files)  # fmt: skip
     except UsageError as exc:  # also PolicyError, LockError
         _usage_error(exc)
     try:
@@ -356,7 +378,9 @@ def lock(manifest: str, offline: bool, jobs: int, timeout: float, quiet: bool) -
 @timeout_option
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text")
 @click.option("--quiet", "-q", is_flag=True, help="No progress bar.")
-def verify(manifest: str, jobs: int, timeout: float, fmt: str, quiet: bool) -> None:
+@license_file_option
+def verify(manifest: str, jobs: int, timeout: float, fmt: str, quiet: bool,
+           license_files: tuple[str, ...]) -> None:  # fmt: skip
     """Re-check MANIFEST's models on the Hub against licscan.lock and report drift: a new
     commit, a changed/added/removed license file, a changed card license, category,
     flags or verdict. Exit: 0 no drift, 1 drift, 2 usage, 3 could not re-check."""
@@ -367,9 +391,8 @@ def verify(manifest: str, jobs: int, timeout: float, fmt: str, quiet: bool) -> N
 
     try:
         with progress_bar(_count_models(manifest), quiet) as bar:
-            found = verify_lock(
-                manifest, jobs=jobs, progress=lambda r: bar.advance(r.ref), timeout=timeout
-            )
+            found = verify_lock(manifest, jobs=jobs, progress=lambda r: bar.advance(r.ref),
+                                timeout=timeout, license_files=license_files)  # fmt: skip
     except UsageError as exc:
         _usage_error(exc)
     _emit(render_verification(found, fmt), nl=False)
@@ -380,8 +403,9 @@ def verify(manifest: str, jobs: int, timeout: float, fmt: str, quiet: bool) -> N
 @click.argument("files", nargs=-1, type=click.Path(dir_okay=False))
 def check(files: tuple[str, ...]) -> None:
     """Offline, from the lock (the pre-commit hook): every model of each manifest (or the
-    manifest of each lock FILE; default ./licscan.yaml) is locked, unchanged, and its
-    locked verdict passes. Exit: 0 ok, 1 fail/unlocked/stale, 2 usage, 3 errors."""
+    manifest of each lock FILE; default: every licscan.yaml git tracks) is locked,
+    unchanged, and its locked verdict passes. Exit: 0 ok, 1 fail/unlocked/stale, 2 usage,
+    3 errors."""
     from licscan.precommit import check_manifests
     from licscan.report.workflow import render_check
     from licscan.sources.targets import UsageError
@@ -405,9 +429,11 @@ def check(files: tuple[str, ...]) -> None:
     help="The manifest (its licscan.lock beside it).",
 )
 def check_refs(files: tuple[str, ...], manifest: str) -> None:
-    """Offline: every Hub model the Python FILES load (from_pretrained, pipeline,
-    snapshot_download, hf_hub_download, ...) is in the manifest and the lock and its
-    locked verdict passes. Exit: 0 ok, 1 fail/unlisted/stale, 2 usage, 3 errors."""
+    """Offline: every Hub model the FILES load is in the manifest and the lock and its
+    locked verdict passes. Python (from_pretrained, pipeline, snapshot_download, ...),
+    notebook code cells, YAML/JSON/TOML configs (model_name_or_path, base_model, ...),
+    shell scripts and Dockerfiles (hf download). Exit: 0 ok, 1 fail/unlisted/stale,
+    2 usage, 3 errors."""
     from licscan.precommit import check_refs as check_references
     from licscan.report.workflow import render_check
     from licscan.sources.targets import UsageError
@@ -418,6 +444,107 @@ def check_refs(files: tuple[str, ...], manifest: str) -> None:
         _usage_error(exc)
     _emit(render_check(result, "model references"), nl=False)
     sys.exit(result.exit_code)
+
+
+# --- from approval to the files: add, waive (licscan/edit.py) -------------------------------
+
+
+@main.command()
+@click.argument("model")
+@click.option(
+    "--use",
+    "uses",
+    multiple=True,
+    type=click.Choice(USE_CHOICES),
+    help="This model's own use (repeatable). Default: the manifest's.",
+)
+@click.option(
+    "--manifest",
+    "-m",
+    default="licscan.yaml",
+    show_default=True,
+    type=click.Path(dir_okay=False),
+    help="The manifest (created if missing).",
+)
+@click.option(
+    "--license-file",
+    "license_file",
+    metavar="PATH",
+    help="The model's license text as you hold it (written as license_file:).",
+)
+@offline_option
+@jobs_option
+@click.option("--quiet", "-q", is_flag=True, help="No progress bar.")
+def add(model: str, uses: tuple[str, ...], manifest: str, license_file: str | None,
+        offline: bool, jobs: int, quiet: bool) -> None:  # fmt: skip
+    """Append MODEL (org/name[@REVISION] or a model folder) to the manifest, keeping its
+    comments and order, and lock it (licscan.lock). Exit as `lock`."""
+    from licscan.edit import add_model
+    from licscan.sources.targets import UsageError
+
+    try:
+        edit = add_model(manifest, model, list(uses), license_file)
+    except UsageError as exc:
+        _usage_error(exc)
+    _emit(f"{edit.path}:{edit.line}: added {model}")
+    ctx = click.get_current_context()
+    ctx.invoke(lock, manifest=manifest, offline=offline, jobs=jobs, quiet=quiet, license_files=())
+
+
+@main.command()
+@click.argument("model")
+@click.option(
+    "--flag",
+    "flags",
+    multiple=True,
+    metavar="FLAG",
+    help="A flag the waiver covers (repeatable). None: every judgement of MODEL.",
+)
+@click.option("--reason", required=True, help="Why it is accepted.")
+@click.option("--approver", required=True, help="Who approved it.")
+@click.option("--expires", required=True, metavar="YYYY-MM-DD", help="Its last day.")
+@click.option(
+    "--policy",
+    "policy_file",
+    type=click.Path(dir_okay=False),
+    help="The policy file. Default: the one the manifest names.",
+)
+@click.option(
+    "--manifest",
+    "-m",
+    default="licscan.yaml",
+    show_default=True,
+    type=click.Path(dir_okay=False),
+    help="The manifest naming the policy.",
+)
+def waive(model: str, flags: tuple[str, ...], reason: str, approver: str, expires: str,
+          policy_file: str | None, manifest: str) -> None:  # fmt: skip
+    """Write a waiver for MODEL (a Hub id, folder or glob) into the policy file, keeping
+    its comments and order; a waiver for the same model and flags is renewed."""
+    from licscan.edit import add_waiver
+    from licscan.sources.targets import UsageError
+
+    try:
+        edit = add_waiver(policy_file or _policy_of(manifest), model, list(flags), reason,
+                          approver, expires)  # fmt: skip
+    except UsageError as exc:
+        _usage_error(exc)
+    what = ", ".join(flags) or "every judgement"
+    where = os.path.relpath(edit.path) if edit.path.is_absolute() else edit.path
+    _emit(f"{where}:{edit.line}: waiver for {model} ({what}) until {expires}")
+    _emit("licscan: the lock is stale now: run `licscan lock` to judge under it")
+
+
+def _policy_of(manifest: str) -> str:
+    from licscan.sources.manifest import load_manifest
+    from licscan.sources.targets import UsageError
+
+    if not Path(manifest).is_file():
+        raise UsageError(f"no {manifest} to name the policy: pass --policy FILE")
+    policy = load_manifest(manifest).policy
+    if not policy or not Path(policy).is_file():
+        raise UsageError(f"{manifest} names no policy file: pass --policy FILE")
+    return policy
 
 
 def _usage_error(exc: Exception | str) -> None:
@@ -446,16 +573,6 @@ def _output_failed(stream, exc: OSError) -> None:
         with suppress(OSError):
             click.echo(f"licscan: cannot write to stdout: {exc.strerror or exc}", err=True)
     sys.exit(EXIT_USAGE)
-
-
-def _write_file(path: str, text: str) -> None:
-    """The report to `path`, all or nothing (exit 2 with one line when it cannot be)."""
-    from licscan.atomic import write_text
-
-    try:
-        write_text(path, text)
-    except OSError as exc:
-        _usage_error(f"cannot write {path}: {exc.strerror or exc}")
 
 
 def _count_models(manifest: str) -> int:

@@ -39,6 +39,7 @@ def build_lock(
     today: str | None = None,
     progress: Any = None,
     timeout: float | None = None,
+    license_files: list[str] | tuple[str, ...] = (),
 ) -> Lockfile:
     """Judge every model of the manifest and return the lock (not written).  Entries that
     did not change keep their `checked_at` from the lock already on disk.  Raises
@@ -47,12 +48,13 @@ def build_lock(
     from licscan.engine.run import plan_scan, scan_one, scan_targets
 
     path = Path(lock_path) if lock_path else lock_path_for(manifest)
-    plan = plan_scan([str(manifest)], today=today)
+    plan = plan_scan([str(manifest)], today=today, license_files=license_files)
     _one_entry_per_ref(plan.targets)
     if fetcher is None:
         from licscan.sources import Fetcher
 
         fetcher = Fetcher(offline=offline, jobs=jobs, timeout=timeout)
+    fetcher.supply_licenses(plan.supplied)
     results = scan_targets(plan.targets, plan.policy, fetcher, jobs, progress)
     policy_file, policy_sha = policy_ref(_policy_source(plan), path.parent)
     lock = Lockfile(
@@ -133,13 +135,15 @@ def verify(
     today: str | None = None,
     progress: Any = None,
     timeout: float | None = None,
+    license_files: list[str] | tuple[str, ...] = (),
 ) -> Verification:
     """Judge the manifest again (online) and compare with its lock.  Raises LockError when
     there is no readable lock, UsageError for a bad manifest or policy."""
     path = Path(lock_path) if lock_path else lock_path_for(manifest)
     old = load_lock(path)
     current = build_lock(manifest, path, jobs=jobs, fetcher=fetcher, today=today,
-                         progress=progress, timeout=timeout)  # fmt: skip
+                         progress=progress, timeout=timeout,
+                         license_files=license_files)  # fmt: skip
     drift: list[Drift] = []
     errors: list[str] = []
     if (old.policy_file, old.policy_sha256) != (current.policy_file, current.policy_sha256):

@@ -8,6 +8,7 @@ A bad rule file is a clear error naming the file and the field.
 
 from __future__ import annotations
 
+import difflib
 import re
 from functools import cache
 from pathlib import Path
@@ -82,6 +83,12 @@ class KnowledgeBase:
             return entry
         key = self._names.get(norm_id(subject))
         return self.entries[key] if key else None
+
+    def suggest(self, subject: str, n: int = 3) -> list[str]:
+        """Keys of the entries whose key, Hub id, SPDX id, name or alias is closest to a
+        subject that names none of them (a typo): at most n, closest first."""
+        close = difflib.get_close_matches(norm_id(subject), list(self._names), n=4 * n, cutoff=0.6)
+        return list(dict.fromkeys(self._names[name] for name in close))[:n]
 
     def family(self, family: str) -> list[LicenseEntry]:
         return [e for e in self.entries.values() if e.family == family]
@@ -230,7 +237,7 @@ def load_knowledge() -> KnowledgeBase:
 
 
 # Report-only findings the glossary explains besides the taxonomy's flags.
-REPORT_FINDINGS = ("model-error", "category-not-allowed", "policy-denied")
+REPORT_FINDINGS = ("model-error", "category-not-allowed", "policy-denied", "waiver-expiring")
 
 
 def parse_glossary(path: Path, data: Any) -> dict[str, FlagInfo]:

@@ -53,11 +53,29 @@ def stale_reason(target: Target, entry: LockEntry, uses: list[str], today: str) 
         not entry.digest or folder_digest(target.path) != entry.digest
     ):
         return "its card or license files changed since the lock"
+    changed = _supplied_change(target, entry)
+    if changed:
+        return changed
     if entry.waived_until and entry.waived_until < today:
         return f"a waiver it relied on expired on {entry.waived_until}"
     missing = [u for u in uses if u not in entry.verdicts]
     if missing:
         return f"never judged for use {', '.join(missing)}"
+    return None
+
+
+def _supplied_change(target: Target, entry: LockEntry) -> str | None:
+    """A license text the reviewer supplies (licscan.sources.supplied) is part of what
+    was judged: a different, new or withdrawn one makes the entry stale."""
+    locked = {p: h for p, h in entry.license_files.items() if p.startswith("supplied:")}
+    given = target.license_file
+    if given is None:
+        return f"{', '.join(sorted(locked))} is no longer supplied" if locked else None
+    hashes = locked.get(given.name)
+    if hashes is None:
+        return f"license_file {given.label} was not supplied when locked"
+    if file_sha256(given.path) != hashes.get("sha256"):
+        return f"the supplied license file {given.label} changed since the lock"
     return None
 
 
@@ -100,7 +118,7 @@ def rejudge(entry: LockEntry, policy: Policy, uses: list[str]) -> ModelResult:
 def disagreement(entry: LockEntry, result: ModelResult, policy: Policy) -> str | None:
     """How a lock entry's recorded judgement differs from `result`, a judgement of the
     same model at the same commit under the same policy and uses (None: it does not)."""
-    if entry.verdict != result.verdict:
+    if entry.verdict not in _verdicts(result):
         return f"locked verdict {entry.verdict} does not match {result.verdict}"
     if entry.category != result.category:
         return f"locked category {entry.category} does not match {result.category}"
@@ -118,7 +136,7 @@ def disagreement(entry: LockEntry, result: ModelResult, policy: Policy) -> str |
         return "locked license files do not match the files at the locked commit"
     if len(entry.use) == 1:  # its one verdict was just compared: no judging again needed
         (use,) = entry.use
-        if entry.verdicts != {use: entry.verdict}:
+        if entry.verdicts != {use: entry.verdict}:  # (entry.verdict was just compared)
             got = entry.verdicts.get(use, "nothing")
             return f"locked verdict ({use}) {got} does not match {result.verdict}"
         return None
@@ -128,13 +146,23 @@ def disagreement(entry: LockEntry, result: ModelResult, policy: Policy) -> str |
 def use_disagreement(entry: LockEntry, policy: Policy) -> str | None:
     """A recorded verdict (overall, or under one use alone) that the recorded facts do
     not give under `policy`."""
-    judged = [(entry.verdict, rejudge(entry, policy, list(entry.use)).verdict, "")]
+    judged = [(entry.verdict, rejudge(entry, policy, list(entry.use)), "")]
     for use, verdict in sorted(entry.verdicts.items()):
-        judged.append((verdict, rejudge(entry, policy, [use]).verdict, f" ({use})"))
-    for recorded, verdict, which in judged:
-        if recorded != verdict:
-            return f"locked verdict{which} {recorded} does not match {verdict}"
+        judged.append((verdict, rejudge(entry, policy, [use]), f" ({use})"))
+    for recorded, result, which in judged:
+        if recorded not in _verdicts(result):
+            return f"locked verdict{which} {recorded} does not match {result.verdict}"
     return None
+
+
+def _verdicts(result: ModelResult) -> set[str]:
+    """The verdicts a lock may have recorded for `result`: its own, and the one without the
+    warnings of waivers now near their end (they depend on the day, not on the model)."""
+    if result.error:
+        return {"error"}
+    steady = {d.severity for d in result.decisions if not d.subject.startswith("waiver:")}
+    without = "fail" if "block" in steady else "warn" if "warn" in steady else "pass"
+    return {result.verdict, without}
 
 
 def _licenses(found: list[LicenseFinding]) -> set[tuple[str | None, str, str]]:

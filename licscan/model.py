@@ -196,6 +196,20 @@ class TextClassification:
 
 
 @dataclass(frozen=True)
+class SuppliedLicense:
+    """A model's license text held by the reviewer (a gated model read without accepted
+    access): `license_file:` in a manifest entry, or `--license-file MODEL=PATH`.  It is
+    read and classified as a license file of the repository named `supplied:<label>`."""
+
+    path: str  # resolved, to read
+    label: str  # as the reviewer wrote it
+
+    @property
+    def name(self) -> str:
+        return f"supplied:{self.label}"
+
+
+@dataclass(frozen=True)
 class Target:
     """One thing the user asked to scan, before it is fetched."""
 
@@ -206,6 +220,7 @@ class Target:
     path: str | None = None  # local folder
     use: tuple[str, ...] = ()  # per-model use override from a manifest
     location: tuple[str, int] | None = None  # (manifest file, line) that named it
+    license_file: SuppliedLicense | None = None  # the reviewer's copy of its license
 
 
 @dataclass
@@ -605,6 +620,7 @@ class Policy:
     allow_errors: bool = False
     max_depth: int = 5
     today: str | None = None  # YYYY-MM-DD the waivers are judged on (None: today)
+    waiver_warning_days: int = 30  # fewer days left: a warning (licscan/waivers.py; 0: never)
 
 
 @dataclass(frozen=True)
@@ -630,6 +646,8 @@ class ScanPlan:
     targets: list[Target]
     policy: Policy
     manifests: list[Manifest] = field(default_factory=list)
+    # license texts the reviewer supplied, by model (the targets' own and --license-file)
+    supplied: dict[str, SuppliedLicense] = field(default_factory=dict)
 
 
 # --- workflows: lockfile, drift, model references in code (licscan.lock, H6) ---------------
@@ -707,12 +725,19 @@ class ModelReference:
     repo_id: str
     revision: str | None
     file: str
-    line: int
-    call: str  # the function it is passed to: "from_pretrained", "pipeline", ...
+    line: int  # in the file, or in the notebook cell
+    call: str  # what takes it: "from_pretrained", "pipeline", "config:base_model", "hf download"
+    cell: int | None = None  # a notebook's cell (1-based, every cell counted)
 
     @property
     def ref(self) -> str:
         return f"{self.repo_id}@{self.revision}" if self.revision else self.repo_id
+
+    @property
+    def where(self) -> str:
+        """`app.py:3`, or `eval.ipynb:cell 4:2` (line 2 of the notebook's 4th cell)."""
+        cell = f"cell {self.cell}:" if self.cell is not None else ""
+        return f"{self.file}:{cell}{self.line}"
 
 
 @dataclass(frozen=True)

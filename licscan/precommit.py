@@ -11,6 +11,7 @@ lock, the lock still stands for it, and its locked verdict passes the policy.
 from __future__ import annotations
 
 import os
+import subprocess
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -26,6 +27,7 @@ from licscan.model import (
     Problem,
     Target,
 )
+from licscan.waivers import DEFAULT_WARNING_DAYS, expiring, expiring_note
 
 DEFAULT_MANIFEST = "licscan.yaml"
 EXIT_OK, EXIT_FAIL, EXIT_USAGE, EXIT_ERROR = 0, 1, 2, 3
@@ -38,6 +40,7 @@ class Check:
     problems: list[Problem] = field(default_factory=list)
     counts: dict[str, int] = field(default_factory=dict)  # verdict -> models
     notes: list[str] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)  # do not fail: a waiver running out
 
     @property
     def exit_code(self) -> int:
@@ -59,16 +62,17 @@ class _Locked:
     default_use: list[str] | None  # None: cannot be known without re-locking
     today: str
     policy: Policy | None = None  # the manifest's policy, read now: it judges the facts
+    warning_days: int = DEFAULT_WARNING_DAYS  # the policy's waiver_warning_days
 
 
 # --- manifests ------------------------------------------------------------------------------
 
 
 def manifests_for(paths: list[str]) -> list[str]:
-    """Manifests to check for the files pre-commit passes: a manifest as is; a lock ->
-    the manifest it names.  No files: ./licscan.yaml."""
+    """Manifests to check for the files given: a manifest as is; a lock -> the manifest it
+    names.  No files: every manifest of the repository (default_manifests)."""
     out: list[str] = []
-    for p in paths or [DEFAULT_MANIFEST]:
+    for p in paths or default_manifests():
         p = os.path.normpath(p)
         path = Path(p)
         if path.name == LOCK_NAME or path.suffix == ".lock":
@@ -77,6 +81,23 @@ def manifests_for(paths: list[str]) -> list[str]:
         else:
             out.append(p)
     return list(dict.fromkeys(out))
+
+
+def default_manifests() -> list[str]:
+    """What `licscan check` with no FILES checks: every licscan.yaml / licscan.yml that git
+    tracks here and below (the hook runs on every commit, whatever changed, so a policy or
+    model-folder change is checked against every manifest); outside git, ./licscan.yaml."""
+    try:
+        run = subprocess.run(
+            ["git", "ls-files", "-z", "--", ":(glob)**/licscan.yaml", ":(glob)**/licscan.yml"],
+            capture_output=True, timeout=30, check=False,
+        )  # fmt: skip
+    except (OSError, subprocess.SubprocessError):
+        run = None
+    found = []
+    if run is not None and run.returncode == 0:
+        found = sorted(p for p in os.fsdecode(run.stdout).split("\0") if p and Path(p).is_file())
+    return found or [DEFAULT_MANIFEST]
 
 
 def _manifest_of_lock(path: Path) -> Path | None:
@@ -136,7 +157,7 @@ def _read(manifest_path: str, check: Check, today: str | None) -> _Locked:
     else:  # the policy's own default: known when the manifest named no use at lock time too
         default = list(lock.use) if not lock.manifest_use else None
     policy = load_policy(manifest.policy, default, today)  # PolicyError: a usage error
-    return _Locked(manifest, lock, default, day, policy)
+    return _Locked(manifest, lock, default, day, policy, policy.waiver_warning_days)
 
 
 def _check_target(target: Target, state: _Locked, check: Check, where: str) -> None:
@@ -164,6 +185,10 @@ def _check_target(target: Target, state: _Locked, check: Check, where: str) -> N
     _compare(entry, state, check)
     verdict = result.verdict
     check.counts[verdict] = check.counts.get(verdict, 0) + 1
+    days = expiring(entry.waived_until, state.today, state.warning_days)
+    if days is not None:
+        check.warnings.append(f"{where}: {target.ref}: a waiver it relies on "
+                              f"{expiring_note(entry.waived_until or '', days)}")  # fmt: skip
     if verdict == "error" and not state.policy.allow_errors:
         check.add("error", f"{where}: {target.ref}: could not be evaluated when locked: "
                            f"{entry.error or 'error'}")  # fmt: skip
@@ -206,24 +231,25 @@ def _where(target: Target) -> str:
     return f"{target.location[0]}:{target.location[1]}" if target.location else target.ref
 
 
-# --- model references in Python sources ---------------------------------------------------------
+# --- model references in code, notebooks, configs and scripts ---------------------------
 
 
 def check_refs(
     files: list[str], manifest: str = DEFAULT_MANIFEST, today: str | None = None
 ) -> Check:
     """Every Hub model the files name is in the manifest, locked, and passes."""
-    from licscan.sources.refs import find_in_files
+    from licscan.sources.refs_formats import find_in_files
 
     check = Check()
-    refs, unreadable = find_in_files(files)
+    own = _own_files(manifest)
+    refs, unreadable = find_in_files([f for f in files if _resolved(f) not in own])
     for message in unreadable:
         check.add("error", f"{message} (model references cannot be checked)")
     if not refs:
         return check
     if not Path(manifest).is_file():
         for ref in refs:
-            check.add("unlocked", f"{ref.file}:{ref.line}: {ref.ref}: no manifest {manifest} "
+            check.add("unlocked", f"{ref.where}: {ref.ref}: no manifest {manifest} "
                                   "lists it (pass --manifest)")  # fmt: skip
         return check
     state = _read(manifest, check, today)
@@ -232,8 +258,27 @@ def check_refs(
     return check
 
 
+def _own_files(manifest: str) -> set[Path]:
+    """licscan's own files are read as configs by no one: the manifest, its lock and its
+    policy file (a waiver's `model:` loads nothing)."""
+    from licscan.sources.manifest import load_manifest
+
+    own = {_resolved(manifest), _resolved(lock_path_for(manifest))}
+    try:
+        policy = load_manifest(manifest).policy if Path(manifest).is_file() else None
+    except ValueError:  # the manifest's own problems are reported when it is read
+        policy = None
+    if policy and Path(policy).is_file():
+        own.add(_resolved(policy))
+    return own
+
+
+def _resolved(path: str | Path) -> Path:
+    return Path(path).resolve()
+
+
 def _check_ref(ref: ModelReference, state: _Locked, check: Check) -> None:
-    where = f"{ref.file}:{ref.line}"
+    where = ref.where
     candidates = _matches(ref, state)
     if not candidates:
         listed = [t.ref for t in state.manifest.targets if _same_repo(ref, t, state)]

@@ -204,7 +204,12 @@ waivers:
 
 
 @pytest.mark.parametrize(
-    "today, verdict, applied", [("2026-01-31", "pass", True), ("2026-02-01", "fail", False)]
+    "today, verdict, applied",
+    [
+        ("2025-12-01", "pass", True),
+        ("2026-01-31", "warn", True),  # its last day: applies, and warns (30 days ahead)
+        ("2026-02-01", "fail", False),
+    ],
 )
 def test_waiver_before_and_after_expiry(models, tmp_path, today, verdict, applied):
     path = write(tmp_path, WAIVER.format(model="nc", flags=""))

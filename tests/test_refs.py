@@ -7,7 +7,8 @@ import textwrap
 
 import pytest
 
-from licscan.sources.refs import find_in_files, find_references
+from licscan.sources.refs import find_references
+from licscan.sources.refs_formats import find_in_files
 
 
 def refs(source: str, path: str = "app.py") -> list[tuple[str, int, str]]:

@@ -19,6 +19,7 @@ def explain_model(
     policy_file: str | None,
     offline: bool,
     timeout: float | None = None,
+    license_files: tuple[str, ...] = (),
 ) -> tuple[int, str]:
     """Scan one target (a Hub id, id@rev, folder or manifest) and explain every result.
     Returns (exit code as for `scan`, text)."""
@@ -26,7 +27,8 @@ def explain_model(
     from licscan.sources import UsageError
 
     try:
-        report = run_scan([subject], uses, policy_file, offline=offline, jobs=4, timeout=timeout)
+        report = run_scan([subject], uses, policy_file, offline=offline, jobs=4,
+                          timeout=timeout, license_files=license_files)  # fmt: skip
     except UsageError as exc:
         return EXIT_USAGE, f"licscan: {exc}\n"
     problems = "".join(f"licscan: {p}\n" for p in report.problems)  # a lock that disagrees

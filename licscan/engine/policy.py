@@ -39,6 +39,7 @@ from licscan.model import (
 )
 from licscan.paths import rules_dir
 from licscan.sources.targets import UsageError
+from licscan.waivers import expiring, expiring_note
 from licscan.yamlnodes import (
     YamlSyntaxError,
     compose,
@@ -55,7 +56,7 @@ PRESET_KEYS = ("use", "description", "categories", "flags", "lineage")
 POLICY_KEYS = (
     "extends", "description", "flags", "categories", "allow_licenses", "deny_licenses",
     "allow_models", "deny_models", "organisation", "organization", "waivers", "allow_errors",
-    "lineage",
+    "lineage", "waiver_warning_days",
 )  # fmt: skip
 WAIVER_KEYS = ("model", "license", "flags", "reason", "approver", "expires")
 LINEAGE_KEYS = ("max_depth", "unresolved")
@@ -321,6 +322,13 @@ class _Parser(_Reader):
                 policy.allow_errors = value
         if "lineage" in fields:
             self._lineage(fields["lineage"][1], policy)
+        if "waiver_warning_days" in fields:
+            node = fields["waiver_warning_days"][1]
+            value = scalar(node)
+            if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= 3650:
+                self.error(node, "'waiver_warning_days' must be a whole number of days (0: never)")
+            else:
+                policy.waiver_warning_days = value
         self.fail_if_errors()
         return policy
 
@@ -601,8 +609,10 @@ class _Judge:
                 note.append(f"waiver {w.source} expired {w.expires}: no longer applies")
         if live and sev != "info":
             w = live[0]
+            days = expiring(w.expires, self.today, self.policy.waiver_warning_days)
+            soon = f"; the waiver {expiring_note(w.expires, days)}" if days is not None else ""
             note.append(
-                f"waived (was {sev} by {src}): {w.reason} - {w.approver}, until {w.expires}"
+                f"waived (was {sev} by {src}): {w.reason} - {w.approver}, until {w.expires}{soon}"
             )
             return "info", w.source
         return sev, src
@@ -725,6 +735,11 @@ class _Judge:
                     else (f"; sets aside every term of {w.license}")
                 )
             target = w.model or w.license or ""
+            days = expiring(w.expires, self.today, self.policy.waiver_warning_days)
+            if days is not None:  # a person must renew it or fix the model: a warning
+                note += f"; {expiring_note(w.expires, days)}"
+                self.decide(f"waiver:{target}", "warn", None, w.source,
+                            [expiring_note(w.expires, days)])  # fmt: skip
             use = WaiverUse(target, covered, w.reason, w.approver, w.expires, not gone, note)
             self.r.waivers.append(use)
 

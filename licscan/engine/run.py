@@ -40,11 +40,13 @@ def run_scan(
     fetcher: Any = None,
     today: str | None = None,
     timeout: float | None = None,
+    license_files: Sequence[str] = (),
 ) -> ScanReport:
     """Scan targets (CLI strings: ids, id@rev, folders, manifests; or Targets) under a
     policy.  `uses` and `policy_file` (the CLI's) win over a manifest's.  Raises
     UsageError / PolicyError (exit 2) before anything is fetched."""
-    plan = plan_scan(targets, uses, policy_file, hf_cache=hf_cache, today=today)
+    plan = plan_scan(targets, uses, policy_file, hf_cache=hf_cache, today=today,
+                     license_files=license_files)  # fmt: skip
     return execute(plan, jobs, offline, progress, fetcher, timeout=timeout)
 
 
@@ -55,14 +57,19 @@ def plan_scan(
     *,
     hf_cache: bool = False,
     today: str | None = None,
+    license_files: Sequence[str] = (),
 ) -> ScanPlan:
-    """Resolve targets, manifests and the policy; nothing is fetched.  Raises UsageError."""
+    """Resolve targets, manifests and the policy; nothing is fetched.  Raises UsageError.
+    license_files: `--license-file MODEL=PATH` values (licscan.sources.supplied)."""
     from licscan.engine.policy import load_policy
+    from licscan.sources import supplied
 
+    given = supplied.from_options(license_files)
     resolved, manifests = _targets(targets, hf_cache)
     policy_file, default_uses = _settings(manifests, policy_file, list(uses or []))
     policy = load_policy(policy_file, default_uses, today)
-    return ScanPlan(_manifest_uses(resolved, manifests, bool(uses)), policy, manifests)
+    resolved = supplied.attach(_manifest_uses(resolved, manifests, bool(uses)), given)
+    return ScanPlan(resolved, policy, manifests, supplied.by_model(resolved, given))
 
 
 def execute(
@@ -88,6 +95,7 @@ def execute(
                           base_max_age=BASE_MAX_AGE, timeout=timeout)  # fmt: skip
     if hasattr(fetcher, "pin_bases"):
         fetcher.pin_bases(plan.targets)
+        fetcher.supply_licenses(plan.supplied)
     problems: list[str] = []
     with stored.using(getattr(fetcher, "cache", None)):  # classifications kept for re-scans
         if use_lock and plan.manifests:  # a licscan.lock beside a manifest (licscan/locked.py)
@@ -122,7 +130,10 @@ def scan_targets(
     results: list[ModelResult | None] = [None] * len(targets)
     workers = max(1, min(int(jobs), len(targets)))
     if hasattr(fetcher, "pin_bases"):
+        from licscan.sources.supplied import by_model
+
         fetcher.pin_bases(targets)
+        fetcher.supply_licenses(by_model(targets, {}))  # manifest entries' license_file
     # What the caches serve is pure CPU: threads would only contend for the GIL.
     local = getattr(fetcher, "served_locally", lambda t: False)
     remote = [i for i, t in enumerate(targets) if not local(t)]

@@ -136,6 +136,11 @@ def _policy_finding(model: ModelResult, d) -> PolicyFinding | None:  # d: Decisi
         )
     path, _, line = d.source.rpartition(":")
     where = (int(line), int(line)) if path and line.isdigit() else None
+    if kind == "waiver":  # a waiver this model relies on runs out soon
+        place = f"policy:{path if where else d.source}"
+        ev = Evidence(place, f"waiver for {name}: {d.note}", where)
+        subject = f"waiver for {name} expiring"
+        return PolicyFinding("waiver-expiring", subject, d.severity, rule, d.note, (ev,))
     ev = (
         Evidence(
             f"policy:{path if where else d.source}",

@@ -472,7 +472,9 @@ class _BomBuilder:
             ]
         for lf in m.license_files:
             url = (
-                hub_link(FileRef(repo_id, m.revision, lf.path), self.hub)
+                quote(lf.path.removeprefix("supplied:"), safe="/")  # the reviewer's own file
+                if lf.path.startswith("supplied:")
+                else hub_link(FileRef(repo_id, m.revision, lf.path), self.hub)
                 if repo_id
                 else quote(f"{m.ref.rstrip('/')}/{lf.path}", safe="/:")
             )

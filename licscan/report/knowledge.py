@@ -109,3 +109,14 @@ def _why(entry: LicenseEntry) -> str:
             "; derivatives must keep the same license (copyleft)" if "copyleft" in ids else ""
         )
     return "no grant could be established"
+
+
+def unknown_license(subject: str, suggestions: list[str]) -> str:
+    """`licscan explain WORD` for a word no entry goes by (a typo, most often)."""
+    head = (
+        f"licscan: unknown license {subject!r}: no key, Hub id, SPDX id or name in the "
+        "knowledge base goes by it (a model is named org/name, a folder or a manifest)"
+    )
+    if suggestions:
+        return f"{head}\n  did you mean: {', '.join(suggestions)}?"
+    return f"{head}\n  `licscan licenses` lists them all"

@@ -50,7 +50,9 @@ from licscan.report.common import (
 from licscan.report.evidence import inline
 
 SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
-RULE_IDS: tuple[str, ...] = (*FLAG_IDS, "model-error", "category-not-allowed", "policy-denied")
+RULE_IDS: tuple[str, ...] = (
+    *FLAG_IDS, "model-error", "category-not-allowed", "policy-denied", "waiver-expiring",
+)  # fmt: skip
 LEVELS = {"block": "error", "warn": "warning", "info": "note"}
 FINGERPRINT_KEY = "licscanFinding/v1"
 HUB_BASE = "HUB"  # uriBaseId of files on the Hub: their uri is relative to it
@@ -141,7 +143,8 @@ def _model_results(m: ModelResult, ctx: _Context) -> list[dict[str, Any]]:
     judged = {f.severity for f in active_flags(m)}
     for p in policy_findings(m):
         # a warning about the category alone is worth a result only when nothing else warns
-        if p.severity == "block" or not judged & {"block", "warn"}:
+        always = p.severity == "block" or p.rule_id == "waiver-expiring"
+        if always or not judged & {"block", "warn"}:
             out.append(_policy_result(m, p, ctx))
     return out
 

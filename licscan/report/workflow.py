@@ -78,6 +78,7 @@ def render_verification(v: Verification, fmt: str = "text") -> str:
 
 def render_check(check: Check, what: str = "models") -> str:
     lines = [p.message for p in check.problems]
+    lines += [f"warning: {w}" for w in check.warnings]
     lines += [f"note: {n}" for n in check.notes]
     checked = sum(check.counts.values())
     if check.problems:

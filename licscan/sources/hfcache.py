@@ -10,6 +10,7 @@ import os
 from pathlib import Path
 
 from licscan.model import ModelSnapshot, Target
+from licscan.sources.files import readme_path
 from licscan.sources.local import read_folder
 
 _TRUE = {"1", "on", "yes", "true"}
@@ -46,8 +47,11 @@ def cache_targets(cache_dir: str | os.PathLike | None = None) -> list[Target]:
     return targets
 
 
-def read_cached(target: Target) -> ModelSnapshot:
-    """A cached snapshot folder, as is (offline): only the files downloaded there.  Its
+def read_cached(target: Target, why: str = "offline") -> ModelSnapshot:
+    """A cached snapshot folder, as is: only the files downloaded there.  A file that is
+    not there was not downloaded, which says nothing of the repository (from_pretrained
+    fetches weights and configs, not README.md or LICENSE): when what is missing decides
+    the license, the snapshot is an `error`, never a `no-license` failure or a pass.  Its
     files are links into the repository's blobs/: followed there, and nowhere else."""
     repo = Path(target.path).parents[1] if target.path else None  # models--org--name
     snap = read_folder(target, target.path, revision=target.revision, repo_id=target.repo_id,
@@ -55,7 +59,21 @@ def read_cached(target: Target) -> ModelSnapshot:
     snap.notes.insert(
         0, "read from the local HF cache: only downloaded files are known (list may be partial)"
     )
+    missing = _unknown(snap) if snap.error is None else None
+    if missing:
+        snap.error = f"{target.ref}: {missing} ({why})"
     return snap
+
+
+def _unknown(snap: ModelSnapshot) -> str | None:
+    """What the cached files cannot tell: the card, or any license at all."""
+    if readme_path(snap.files) is None:
+        return "README.md is not in the local cache: its card, license and base models are unknown"
+    card = snap.card
+    named = [x for x in (card.licenses if card else []) if x.lower() not in ("other", "unknown")]
+    if not snap.license_files and not named and not (card and card.license_name):
+        return "README.md names no license and no license file is in the local cache"
+    return None
 
 
 def find_snapshot(repo_id: str, revision: str | None, cache_dir: Path) -> Path | None:

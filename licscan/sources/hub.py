@@ -25,8 +25,8 @@ from concurrent.futures import Future, ThreadPoolExecutor, as_completed
 from pathlib import Path
 from typing import Any
 
-from licscan.model import CardInfo, LicenseFile, ModelSnapshot, Target
-from licscan.sources import hfcache
+from licscan.model import CardInfo, LicenseFile, ModelSnapshot, SuppliedLicense, Target
+from licscan.sources import hfcache, supplied
 from licscan.sources.cache import DiskCache, ref_age
 from licscan.sources.card import card_from_data, normalize_repo_ref, parse_card
 from licscan.sources.files import (
@@ -159,6 +159,7 @@ class Fetcher:
         self._datasets = _Once()
         self._heads = _Once()  # base model -> fresh cached head commit, or None
         self._pins: dict[str, str] = {}  # repo id -> the one commit this scan pins it at
+        self._supplied: dict[str, SuppliedLicense] = {}  # model -> the reviewer's text
 
     # --- public API -----------------------------------------------------------------
     def fetch(self, target: Target) -> ModelSnapshot:
@@ -168,9 +169,9 @@ class Fetcher:
             if target.kind == "local":
                 from licscan.sources.local import read_folder
 
-                return read_folder(target)
+                return self._supply(read_folder(target))
             if target.kind == "cache":
-                return self._fetch_cached(target)
+                return self._supply(self._fetch_cached(target))
             return self._with_target(self._hub_snapshot(target.repo_id, target.revision), target)
         except Exception as exc:  # a bug must cost one model, not the scan
             log.debug("fetch failed", exc_info=True)
@@ -217,6 +218,15 @@ class Fetcher:
             if t.kind == "hub" and t.repo_id and t.revision and _SHA.match(t.revision):
                 seen.setdefault(t.repo_id, set()).add(t.revision)
         self._pins.update({repo: next(iter(revs)) for repo, revs in seen.items() if len(revs) == 1})
+
+    def supply_licenses(self, texts: dict[str, SuppliedLicense]) -> None:
+        """License texts the reviewer holds, by model (licscan.sources.supplied): read
+        as license files of those models, and standing in for files a gate withholds."""
+        self._supplied.update(texts)
+
+    def _supply(self, snap: ModelSnapshot, withheld: list[str] | None = None) -> ModelSnapshot:
+        supplied.add(snap, supplied.lookup(self._supplied, snap), withheld or [])
+        return snap
 
     def fetch_repo(self, repo_id: str, revision: str | None = None) -> ModelSnapshot:
         """A Hub repo by id (for base-model lineage); memoised for this Fetcher."""
@@ -388,6 +398,7 @@ class Fetcher:
             paths = []
         for path in paths:
             snap.license_files.append(self._license(snap, siblings[path], blocked))
+        self._supply(snap, blocked)  # before the verdict on what the gate withheld
         self._conclude(snap, blocked, needed)
 
     def _card(
@@ -459,7 +470,7 @@ class Fetcher:
     def _conclude(self, snap: ModelSnapshot, blocked: list[str], needed: list[str]) -> None:
         """Errors for what could not be read: a gate, or a failed license download."""
         license_blocked = [p for p in blocked if any(p == lf.path for lf in snap.license_files)]
-        if license_blocked or needed:
+        if (license_blocked or needed) and snap.error is None:  # (a supplied text's error first)
             who = "this token has no access" if self._has_token() else "no token given"
             card = "the Hub API has no card data" if needed else "card data read from the API"
             snap.error = snap.error or (
@@ -550,18 +561,24 @@ class Fetcher:
 
     # --- other sources ------------------------------------------------------------------
     def _fetch_cached(self, target: Target) -> ModelSnapshot:
-        """An HF-cache revision: completed from the Hub at the same commit when online."""
-        if self.offline or not target.repo_id:
+        """An HF-cache revision: completed from the Hub at the same commit when online, or
+        offline from the metadata licscan's cache holds for that commit, if any."""
+        if not target.repo_id:
             return hfcache.read_cached(target)
         if target.path:  # <cache>/models--org--name/snapshots/<commit>
             cache = Path(target.path).parents[2]
             if cache not in self._hf_caches:  # replaced whole: readers see a consistent tuple
                 self._hf_caches = (*self._hf_caches, cache)
+        if self.offline:
+            if not (target.revision and self.cache.get_meta(target.repo_id, target.revision)):
+                return hfcache.read_cached(target)
+            snap = self._with_target(self._hub_snapshot(target.repo_id, target.revision), target)
+            snap.notes.insert(0, "cached revision judged on licscan's cached metadata of "
+                                 "that commit (offline)")  # fmt: skip
+            return snap
         snap = self._with_target(self._hub_snapshot(target.repo_id, target.revision), target)
         if snap.revision is None:  # the Hub did not answer: what the cache holds is all we have
-            local = hfcache.read_cached(target)
-            local.notes.append(f"the Hub could not complete it: {snap.error}")
-            return local
+            return hfcache.read_cached(target, f"the Hub could not complete it: {snap.error}")
         snap.notes.insert(0, "cached revision completed from the Hub at the same commit")
         return snap
 

@@ -8,17 +8,20 @@
         revision: v1.0                 # ...with an optional revision
         use: [research]                # per-model use
       - path: models/our-finetune      # a local folder, relative to the manifest
+      - id: meta-llama/Llama-3.1-8B    # gated: its license text as procurement holds it
+        license_file: legal/llama-3.1.txt
 
 Every problem is reported as `file:line: message`, all of them at once.
 """
 
 from __future__ import annotations
 
+import dataclasses
 from pathlib import Path
 
 import yaml
 
-from licscan.model import USES, Manifest, Target
+from licscan.model import USES, Manifest, SuppliedLicense, Target
 from licscan.sources.targets import UsageError, hub_target, local_target, parse_repo_ref
 from licscan.yamlnodes import (
     TooLarge,
@@ -32,7 +35,7 @@ from licscan.yamlnodes import (
 )
 
 TOP_KEYS = ("use", "policy", "models")
-ENTRY_KEYS = ("id", "path", "revision", "use", "note")
+ENTRY_KEYS = ("id", "path", "revision", "use", "note", "license_file")
 
 
 def load_manifest(path: str | Path) -> Manifest:
@@ -116,15 +119,29 @@ class _Parser:
         if ("id" in fields) == ("path" in fields):
             self.error(node, "a model entry needs exactly one of 'id' or 'path'")
             return None
+        supplied = self._license_file(fields["license_file"]) if "license_file" in fields else None
         if "path" in fields:
             if "revision" in fields:
                 self.error(
                     fields["revision"], "'revision' applies to Hub models ('id'), not 'path'"
                 )
-            return self._local(fields["path"], use, loc)
-        revision = self._string(fields["revision"], "revision") if "revision" in fields else None
-        ref = self._string(fields["id"], "id")
-        return self._hub(fields["id"], ref, revision, use, loc) if ref else None
+            target = self._local(fields["path"], use, loc)
+        else:
+            revision = (
+                self._string(fields["revision"], "revision") if "revision" in fields else None
+            )
+            ref = self._string(fields["id"], "id")
+            target = self._hub(fields["id"], ref, revision, use, loc) if ref else None
+        return dataclasses.replace(target, license_file=supplied) if target else None
+
+    def _license_file(self, node: yaml.Node) -> SuppliedLicense | None:
+        """The reviewer's copy of the model's license text (licscan.sources.supplied)."""
+        value = self._string(node, "license_file")
+        path, kind = self._locate(node, value, "license_file") if value else (None, None)
+        if value and path and kind != "file":
+            self.error(node, f"license_file '{value}' not found (resolved to {path})")
+            return None
+        return SuppliedLicense(str(path), value) if path and value else None
 
     def _hub(self, node, ref, revision, use, loc) -> Target | None:
         if not isinstance(ref, str) or not ref.strip():

@@ -11,6 +11,7 @@ constant assigned once from one) passed where a loader takes a model id:
 Dynamic values (parameters, f-strings with fields, concatenations), local paths
 ("./model", "/models/x", a folder that exists beside the file) and datasets/spaces
 (`repo_type="dataset"`) are not references.  `# licscan: ignore` on the line skips one.
+Notebooks, configs and shell scripts: refs_formats.py, which also reads files.
 """
 
 from __future__ import annotations
@@ -24,7 +25,7 @@ from licscan.model import ModelReference
 
 # huggingface_hub's repo id rules: [namespace/]name of word chars . - ; no "--" or "..".
 _REPO_ID = re.compile(r"^(?:[\w.-]+/)?[\w.-]{1,96}$")
-_IGNORE = re.compile(r"#\s*licscan\s*:\s*ignore\b", re.I)
+IGNORE = re.compile(r"#\s*licscan\s*:\s*ignore\b", re.I)
 # A file name, not a repo: weights, configs, archives.
 _FILE_SUFFIX = re.compile(
     r"\.(?:bin|pt|pth|ckpt|safetensors|gguf|onnx|h5|json|ya?ml|txt|zip|tar|gz|pkl)$", re.I
@@ -53,7 +54,7 @@ _LOADERS: dict[str, _Loader] = {
 }
 _NOT_MODELS = ("dataset", "datasets", "space", "spaces")
 # Most files of a repository name no loader: they are not even parsed.
-_MENTIONS = re.compile("|".join(_LOADERS))
+MENTIONS = re.compile("|".join(_LOADERS))
 
 
 def find_references(source: str, path: str = "<string>") -> list[ModelReference]:
@@ -72,36 +73,15 @@ def find_references(source: str, path: str = "<string>") -> list[ModelReference]
             continue
         for value in _model_args(node, name or "", loader):
             repo_id = _static(value, constants)
-            if repo_id is None or not _looks_like_repo(repo_id, base):
+            if repo_id is None or not looks_like_repo(repo_id, base):
                 continue
             line = value.lineno
-            if _ignored(lines, node.lineno, line):
+            if ignored(lines, node.lineno, line):
                 continue
             revision = _static(_keyword(node, "revision"), constants) if loader.revision else None
             found.append(ModelReference(repo_id, revision or None, path, line, name or ""))
     found.sort(key=lambda r: (r.line, r.repo_id))
     return found
-
-
-def find_in_files(paths: list[str]) -> tuple[list[ModelReference], list[str]]:
-    """References in each file; unreadable or unparsable files become `file:line: why`."""
-    refs: list[ModelReference] = []
-    problems: list[str] = []
-    for path in paths:
-        try:
-            source = Path(path).read_text(encoding="utf-8-sig")
-        except (OSError, UnicodeDecodeError) as exc:
-            problems.append(f"{path}:1: cannot read: {exc}")
-            continue
-        if not _MENTIONS.search(source):
-            continue
-        try:
-            refs.extend(find_references(source, path))
-        except SyntaxError as exc:
-            problems.append(f"{path}:{exc.lineno or 1}: not valid Python: {exc.msg}")
-        except (ValueError, RecursionError) as exc:
-            problems.append(f"{path}:1: not parsable: {exc}")
-    return refs, problems
 
 
 # --- the call -----------------------------------------------------------------------------
@@ -205,7 +185,7 @@ def _bound_names(node: ast.AST) -> list[str]:
     return []
 
 
-def _looks_like_repo(value: str, base: Path) -> bool:
+def looks_like_repo(value: str, base: Path) -> bool:
     """A Hub repo id, not a local path or a file."""
     v = value.strip()
     if v != value or not _REPO_ID.match(v) or "--" in v or ".." in v:
@@ -218,5 +198,5 @@ def _looks_like_repo(value: str, base: Path) -> bool:
         return True
 
 
-def _ignored(lines: list[str], *line_numbers: int) -> bool:
-    return any(0 < n <= len(lines) and _IGNORE.search(lines[n - 1]) for n in line_numbers)
+def ignored(lines: list[str], *line_numbers: int) -> bool:
+    return any(0 < n <= len(lines) and IGNORE.search(lines[n - 1]) for n in line_numbers)
