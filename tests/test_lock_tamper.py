@@ -210,3 +210,23 @@ def test_an_edited_per_use_verdict_is_reported_too(lock_project):
     assert report.problems == [
         f"{p.lock_path}: acme/nc: locked verdict (commercial) pass does not match fail"
     ]
+
+
+def test_a_waiver_nearing_its_end_is_no_tampering(lock_project):
+    """A waiver within waiver_warning_days of its end adds a warning that depends on the
+    day, not on the model: the verdict recorded before is still the lock's honest one."""
+    p = lock_project
+    (p.dir / "policy.yaml").write_text(
+        "extends: [commercial]\nwaivers:\n  - model: acme/nc\n    reason: contract signed\n"
+        "    approver: legal@acme.example\n    expires: 2099-06-30\n"
+    )
+    p.manifest.write_text("policy: policy.yaml\n" + p.MANIFEST)
+    p.lock(today="2099-01-01")
+    assert load_lock(p.lock_path).entries["acme/nc"].verdict == "pass"
+    near = "2099-06-20"
+    check = check_manifests([str(p.manifest)], today=near)
+    assert not [x for x in check.problems if "does not match" in x.message]
+    assert any("acme/nc: a waiver it relies on" in w for w in check.warnings)
+    report = execute(plan_scan([str(p.manifest)], today=near), fetcher=p.fetcher())
+    assert report.problems == []
+    assert next(m for m in report.models if m.ref == "acme/nc").verdict == "warn"
