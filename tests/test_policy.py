@@ -246,6 +246,34 @@ def test_license_waiver_sets_that_license_aside(models, tmp_path):
     assert judge(models["ncnd"], p).verdict == "fail"  # another license
 
 
+@pytest.mark.parametrize("flags_line", ["", "    flags: [pickle-weights]\n"])
+def test_a_license_waiver_never_shows_a_flag_it_did_not_waive(make_model, tmp_path, flags_line):
+    """A waiver of mit cannot waive pickle weights (they do not come from the license):
+    the flag blocks, and no report may file it as waived."""
+    from licscan.model import ScanReport
+    from licscan.report import render
+    from licscan.report.common import is_waived
+
+    folder = make_model("m", card("mit"), {"pytorch_model.bin": b"\x80\x02weights"})
+    text = (
+        "flags:\n  pickle-weights: block\nwaivers:\n  - license: mit\n" + flags_line
+        + "    reason: checked\n    approver: me\n    expires: 2999-12-31\n"
+    )  # fmt: skip
+    r = judge(folder, load_policy(write(tmp_path, text), ["commercial"]))
+    pickle = flags(r)["pickle-weights"]
+    assert pickle.severity == "block" and r.verdict == "fail"
+    (w,) = r.waivers
+    assert w.applied and "pickle-weights" not in w.flags  # what the waiver covered: nothing
+    assert not is_waived(r, pickle)
+    report = ScanReport("0", ["commercial"], [r], "2026-01-01T00:00:00Z")
+    assert "waived pickle-weights" not in render("text", report, color=False)
+    md = render("markdown", report)
+    assert "pickle-weights" in md.split("Other findings")[0]  # among the blocking ones
+    assert "all flags" not in render("html", report)
+    sarif = render("sarif", report)
+    assert '"pickle-weights"' in sarif and "suppressions" not in sarif
+
+
 def test_waivers_never_turn_an_error_into_a_pass(tmp_path):
     from licscan.model import ModelSnapshot, Target
 

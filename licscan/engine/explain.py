@@ -96,7 +96,7 @@ def explain_result(m: ModelResult) -> str:
         add("6. waivers")
         for w in m.waivers:
             state = "APPLIED" if w.applied else "EXPIRED"
-            flags = ", ".join(w.flags) or "every flag"
+            flags = ", ".join(w.flags) or "no flag"
             add(f"   - {state} {w.target} [{flags}]: {w.reason} ({w.approver}, until {w.expires})")
             if w.note:
                 add(f"     {w.note}")

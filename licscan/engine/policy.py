@@ -725,7 +725,10 @@ class _Judge:
     def record_waivers(self) -> None:
         for w in self.waivers:
             gone = expired(w, self.today)
-            covered = list(w.flags) or [f.id for f in self.r.flags if self.covers(w, f.id)]
+            # what it covers here: a license waiver never covers a flag its license did
+            # not bring, whatever flags it names (reports show exactly these as waived)
+            named = list(w.flags) or [f.id for f in self.r.flags]
+            covered = [f for f in named if self.covers(w, f)]
             whole = self.covers(w, None) or (w.license and not w.flags)
             note = f"{w.source}: expired {w.expires}, no longer applies" if gone else w.source
             if whole:

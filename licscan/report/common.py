@@ -51,8 +51,9 @@ def flags_by_severity(flags: list[Flag]) -> list[Flag]:
 def waiver_for(model: ModelResult, flag: Flag) -> WaiverUse | None:
     """The waiver that covers `flag` on this model (applied ones first), if any.
 
-    A waiver with an empty flag list covers every flag of the model it names."""
-    matching = [w for w in model.waivers if not w.flags or flag.id in w.flags]
+    The engine lists the flags each waiver covers on this model; an empty list covers none
+    (a license waiver whose license brought no flag must not hide a blocking one)."""
+    matching = [w for w in model.waivers if flag.id in w.flags]
     matching.sort(key=lambda w: not w.applied)
     return matching[0] if matching else None
 

@@ -529,7 +529,7 @@ class _BomBuilder:
                 Property(
                     name=f"{NS}:waiver",
                     value=(
-                        f"{state}; flags={','.join(w.flags) or '*'}; approver={w.approver}; "
+                        f"{state}; flags={','.join(w.flags) or 'none'}; approver={w.approver}; "
                         f"expires={w.expires or 'never'}; reason={w.reason}"
                     ),
                 )

@@ -124,7 +124,7 @@ def model_view(m: ModelResult, hub: str, index: int) -> dict[str, Any]:
         "base_models": m.base_models,
         "waivers": [
             {
-                "flags": ", ".join(w.flags) or "all flags",
+                "flags": ", ".join(w.flags) or "none",
                 "reason": w.reason,
                 "approver": w.approver,
                 "expires": w.expires or "no expiry",
