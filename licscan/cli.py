@@ -53,7 +53,23 @@ license_file_option = click.option(
 )
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+class _Main(click.Group):
+    """The command group; a knowledge base that does not load (a damaged install) ends any
+    command with one line naming the rule file, exit 3: never a traceback."""
+
+    def invoke(self, ctx: click.Context) -> object:
+        try:
+            return super().invoke(ctx)
+        except ValueError as exc:
+            from licscan.knowledge import KnowledgeError  # loaded already if it raised
+
+            if not isinstance(exc, KnowledgeError):
+                raise
+            _emit(f"licscan: the knowledge base does not load: {exc}", err=True)
+            sys.exit(EXIT_ERROR)
+
+
+@click.group(cls=_Main, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="licscan")
 def main() -> None:
     """licscan: may we use this model for what we intend? Answered with evidence."""

@@ -279,3 +279,25 @@ def test_read_license_files_reads_every_license_file(hub):
     sources = {lic["source"] for lic in by_id(data)["acme/d-mit"]["licenses"]}
     assert sources == {"card:license", "file:LICENSE"}
     assert data["census"]["license_files_unread"] == 0
+
+
+def test_a_broken_knowledge_base_ends_the_census_in_one_line(hub, tmp_path, monkeypatch):
+    import licscan.knowledge as knowledge
+
+    rules = tmp_path / "rules"
+    (rules / "licenses").mkdir(parents=True)
+    (rules / "licenses" / "broken.yaml").write_text("key: broken\nname: B\ncategory: free\n")
+    monkeypatch.setattr(knowledge, "rules_dir", lambda: rules)
+    knowledge.load_knowledge.cache_clear()
+    out = tmp_path / "census.json"
+    try:
+        result = CliRunner().invoke(main, ["census", "--author", "acme", "--format", "json",
+                                           "-j", "1", "--output", str(out)])  # fmt: skip
+    finally:
+        knowledge.load_knowledge.cache_clear()
+    assert result.exit_code == 3
+    assert result.output.strip().splitlines() == [
+        "licscan: the knowledge base does not load: broken.yaml: field 'category': 'free' is "
+        "not one of ('osi-open', 'open-weight', 'source-available', 'unknown')"
+    ]
+    assert not list(tmp_path.glob("census.json*")) and not list(tmp_path.glob(".licscan-*"))

@@ -214,3 +214,33 @@ def test_bad_glossary_names_the_file_and_the_entry(tmp_path: Path, text: str, ne
     with pytest.raises(KnowledgeError, match=re.escape(needle)) as info:
         parse_glossary(path, yaml.safe_load(text))
     assert str(info.value).startswith("flags.yaml: ")
+
+
+@pytest.mark.parametrize(
+    "args",
+    [["licenses"], ["explain", "mit"], ["scan", "{model}", "--offline", "--no-lock"]],
+)
+def test_a_broken_rule_file_is_one_line_and_exit_3(tmp_path, monkeypatch, make_model, args):
+    """A knowledge base that does not load (a damaged install) ends every command with one
+    line naming the file, exit 3: never a traceback."""
+    from click.testing import CliRunner
+
+    import licscan.knowledge as knowledge
+    from licscan.cli import main
+
+    rules = tmp_path / "rules"
+    (rules / "licenses").mkdir(parents=True)
+    (rules / "licenses" / "broken.yaml").write_text("key: broken\nname: B\ncategory: free\n")
+    monkeypatch.setattr(knowledge, "rules_dir", lambda: rules)
+    load_knowledge.cache_clear()
+    try:
+        model = make_model("m", "---\nlicense: mit\n---\n", {"LICENSE": "MIT License\n"})
+        argv = [a.replace("{model}", str(model)) for a in args]
+        result = CliRunner().invoke(main, argv)
+    finally:
+        load_knowledge.cache_clear()
+    assert result.exit_code == 3, result.output
+    assert not isinstance(result.exception, KnowledgeError)
+    lines = result.output.strip().splitlines()
+    assert lines[-1].startswith("licscan: ") and "broken.yaml: field 'category'" in lines[-1]
+    assert "Traceback" not in result.output

@@ -36,6 +36,7 @@ from typing import Any
 
 from licscan.engine import stored
 from licscan.engine.journal import Journal, Listed
+from licscan.knowledge import load_knowledge
 from licscan.model import (
     CATEGORY_ORDER,
     CensusRow,
@@ -217,6 +218,7 @@ class Census:
 
     def run(self) -> CensusSummary:
         t0 = time.perf_counter()
+        load_knowledge()  # one that does not load ends the census (KnowledgeError)
         if self.jobs > 1:
             from licscan.engine.run import preload
 

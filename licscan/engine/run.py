@@ -16,6 +16,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from licscan.engine import stored
+from licscan.knowledge import load_knowledge
 from licscan.model import Lineage, Manifest, ModelResult, Policy, ScanPlan, ScanReport, Target
 
 log = logging.getLogger("licscan.engine")
@@ -127,6 +128,7 @@ def scan_targets(
     """Results in target order."""
     if not targets:
         return []
+    load_knowledge()  # one that does not load ends the scan (KnowledgeError), not each model
     results: list[ModelResult | None] = [None] * len(targets)
     workers = max(1, min(int(jobs), len(targets)))
     if hasattr(fetcher, "pin_bases"):
