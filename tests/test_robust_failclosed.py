@@ -9,6 +9,7 @@ line, the documented exit code and no partial file.
 
 from __future__ import annotations
 
+import codecs
 import json
 import os
 import resource
@@ -88,6 +89,45 @@ def test_an_unreadable_local_card_or_license_is_an_error(make_model, tmp_path):
     (folder / "LICENSE.txt").symlink_to(folder / "missing-target")
     (m,) = run_scan([str(folder)], offline=True).models
     assert m.verdict == "error" and m.error.startswith(f"{folder}: LICENSE.txt: cannot read")
+
+
+# A license text that declares UTF-16 (its BOM) and is not: an unpaired surrogate ("illegal
+# encoding") or a cut-off last character ("unexpected end of data").
+UNDECODABLE = {
+    "illegal-encoding": codecs.BOM_UTF16_LE + "MIT License\n".encode("utf-16-le") + b"\x00\xdc",
+    "end-of-data": codecs.BOM_UTF16_LE + "MIT License\n".encode("utf-16-le") + b"\x00\xd8",
+}
+
+
+@pytest.mark.parametrize("payload", sorted(UNDECODABLE))
+@pytest.mark.parametrize("where", ["folder", "hub", "hf-cache", "supplied"])
+def test_an_undecodable_license_is_an_error_wherever_it_comes_from(
+    where, payload, make_model, loopback_hub, isolated_hf, monkeypatch
+):
+    """Never an unread file judged by the card (or a pass): the model is an `error`
+    naming the file, from a folder, the Hub, the HF cache or a reviewer's own copy."""
+    data, card = UNDECODABLE[payload], "---\nlicense: mit\n---\n# m\n"
+    name = "LICENSE"
+    if where == "folder":
+        refs, kw = [str(make_model("m", card, {"LICENSE": data}))], {"offline": True}
+    elif where == "hub":
+        loopback_hub.add_model("acme/m", {"README.md": card, "LICENSE": data})
+        refs, kw = ["acme/m"], {"fetcher": _fetcher(loopback_hub, isolated_hf)}
+    elif where == "hf-cache":
+        snap = isolated_hf / "hub" / "models--acme--m" / "snapshots" / ("a" * 40)
+        snap.mkdir(parents=True)
+        (snap / "README.md").write_text(card)
+        (snap / "LICENSE").write_bytes(data)
+        monkeypatch.setenv("HF_HUB_CACHE", str(isolated_hf / "hub"))
+        refs, kw = [], {"hf_cache": True, "offline": True}
+    else:
+        (isolated_hf / "theirs.txt").write_bytes(data)
+        refs = [str(make_model("m", card, {"model.safetensors": b""}))]
+        kw = {"offline": True, "license_files": [f"{refs[0]}={isolated_hf / 'theirs.txt'}"]}
+        name = "supplied:"
+    (m,) = run_scan(refs, **kw).models
+    assert m.verdict == "error", (m.verdict, m.flags)
+    assert m.error and name in m.error and "not valid utf-16 text" in m.error
 
 
 # --- 3. nothing outside the scanned folder is read --------------------------------------------
