@@ -31,11 +31,13 @@ import shutil
 import subprocess
 import sys
 import tempfile
+from datetime import date
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 CORPUS = ROOT.parent / "shared" / "corpus"
 FORMATS = ("text", "json", "cyclonedx", "spdx", "sarif", "markdown", "html")
+STARTED = date.today().isoformat()
 USES = ("commercial", "research", "distillation", "redistribution", "fine-tuning")
 
 
@@ -48,6 +50,8 @@ def _normalise(text: str, tmp: str, port: int | None) -> str:
         text = text.replace(f"127.0.0.1:{port}", "<HUB>").replace(f"localhost:{port}", "<CDN>")
     text = re.sub(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(?:\.\d+)?(?:Z|[+-]\d\d:\d\d)?", "<TIME>", text)
     text = re.sub(r"\d{4}-\d\d-\d\d \d\d:\d\d UTC", "<TIME>", text)
+    for day in {STARTED, date.today().isoformat()}:  # a recording may pass midnight
+        text = text.replace(day, "<TODAY>")
     text = re.sub(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}", "<UUID>", text)
     text = re.sub(r'"licscan_version": "[^"]*"', '"licscan_version": "<V>"', text)
     # a census's own durations (JSON summary, the text and Markdown headlines)
