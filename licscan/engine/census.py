@@ -477,7 +477,7 @@ def run_census(
 
         from licscan.sources.listing import Lister
 
-        lister = Lister(fetcher.endpoint or constants.ENDPOINT, None, count)
+        lister = Lister(fetcher.endpoint or constants.ENDPOINT, None, count, timeout)
     root = plan.selection.derivatives_of
     if root:  # judged as every direct derivative's base anyway (memoised): ask it first
         snap = fetcher.fetch_repo(root)
