@@ -53,7 +53,7 @@ def build_lock(
     if fetcher is None:
         from licscan.sources import Fetcher
 
-        fetcher = Fetcher(offline=offline, jobs=jobs, timeout=timeout)
+        fetcher = Fetcher(offline=offline, timeout=timeout)
     fetcher.supply_licenses(plan.supplied)
     results = scan_targets(plan.targets, plan.policy, fetcher, jobs, progress)
     policy_file, policy_sha = policy_ref(_policy_source(plan), path.parent)

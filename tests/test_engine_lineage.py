@@ -127,6 +127,33 @@ def test_cycle_is_noted_and_not_followed(hub, fetcher):
     assert r.category == "source-available" and r.verdict == "fail"
 
 
+def test_a_renamed_base_a_cycle_and_the_depth_limit_walk_each_base_once(hub, fetcher):
+    """a -> b -> {c, old-d}; c -> a (a cycle); old-d is d's old name (walked as d,
+    once); d -> e."""
+    from licscan.engine.lineage import walk
+
+    hub.add_model("acme/a", {"README.md": readme("mit", "acme/b")})
+    hub.add_model("acme/b", {"README.md": readme("mit", "[acme/c, acme/old-d]")})
+    hub.add_model("acme/c", {"README.md": readme("mit", "acme/a")})
+    hub.add_model("acme/d", {"README.md": readme("mit", "acme/e")}, renamed_from=["acme/old-d"])
+    hub.add_model("acme/e", {"README.md": readme("mit")})
+    root = fetcher.fetch(hub_target("acme/a"))
+    lineage = walk(root, fetcher.fetch_repo, 5)
+    assert [(n.id, n.depth) for n in lineage.nodes] == [
+        ("acme/b", 1), ("acme/c", 2), ("acme/d", 2), ("acme/e", 3)
+    ]  # fmt: skip
+    assert lineage.notes == ["base-model cycle acme/a -> acme/b -> acme/c -> acme/a: "
+                             "not followed again"]  # fmt: skip
+    shallow = walk(root, fetcher.fetch_repo, 1)
+    assert [(n.depth, n.error is None) for n in shallow.nodes] == [
+        (1, True), (2, False), (2, False)
+    ]  # fmt: skip
+    assert all("deeper than 1" in n.error for n in shallow.nodes[1:])
+    before = hub.count("/api/models/")
+    walk(root, fetcher.fetch_repo, 5)  # memoised by the fetcher: no new requests
+    assert hub.count("/api/models/") == before
+
+
 def test_base_that_404s_fails_closed(hub, fetcher):
     hub.add_model("acme/orphan", {"README.md": readme("apache-2.0", "acme/deleted")})
     r = scan(fetcher, "acme/orphan")

@@ -10,6 +10,7 @@ import sys
 from pathlib import Path
 
 import pytest
+from fetching import fetch_each
 from loopback_hub import Content, LoopbackHub
 
 from licscan.sources import Fetcher
@@ -87,18 +88,6 @@ def test_broken_yaml_card_is_a_problem_with_a_line(folder_hub, isolated_hf):
     assert snap.error is None
     assert snap.card.licenses == []
     assert any(p.startswith("README.md: YAML error at line 7") for p in snap.card.problems)
-
-
-def test_fetch_all_preserves_order_and_reports_progress(loopback_hub, isolated_hf):
-    ids = [f"acme/m{i}" for i in range(12)]
-    for repo_id in ids:
-        loopback_hub.add_model(repo_id, {"README.md": README, "LICENSE": LICENSE})
-    seen = []
-    snaps = fetcher(loopback_hub, isolated_hf, jobs=4).fetch_all(
-        [hub_target(i) for i in reversed(ids)], progress=seen.append
-    )
-    assert [s.repo_id for s in snaps] == list(reversed(ids))
-    assert sorted(s.repo_id for s in seen) == sorted(ids)
 
 
 # --- faults --------------------------------------------------------------------------------
@@ -298,8 +287,9 @@ def test_no_failed_model_looks_complete(loopback_hub, isolated_hf):
     loopback_hub.add_model("acme/b", {"README.md": README, "LICENSE": LICENSE + "b"})
     loopback_hub.fault("acme/a", "api", status=500)
     loopback_hub.fault("acme/b", "LICENSE", status=502)
-    snaps = fetcher(loopback_hub, isolated_hf, retries=2).fetch_all(
-        [hub_target("acme/a"), hub_target("acme/b"), hub_target("acme/c")]
+    snaps = fetch_each(
+        fetcher(loopback_hub, isolated_hf, retries=2),
+        [hub_target("acme/a"), hub_target("acme/b"), hub_target("acme/c")],
     )
     assert all(s.error for s in snaps)
     assert snaps[1].license_files[0].error.startswith("LICENSE: Hub server error (HTTP 502)")
@@ -319,8 +309,8 @@ def _shared(hub, n):
 
 def test_shared_license_is_downloaded_once(loopback_hub, isolated_hf):
     targets = _shared(loopback_hub, 20)
-    f = fetcher(loopback_hub, isolated_hf, jobs=8)
-    snaps = f.fetch_all(targets)
+    f = fetcher(loopback_hub, isolated_hf)
+    snaps = fetch_each(f, targets)
     assert all(s.error is None and s.license_files[0].text == LICENSE for s in snaps)
     assert loopback_hub.count("/api/resolve-cache/models/", method="GET") == 20 + 1
     license_gets = [k for k in loopback_hub.requests if k.endswith("/LICENSE")]
@@ -331,10 +321,10 @@ def test_shared_license_is_downloaded_once(loopback_hub, isolated_hf):
 
 def test_rescan_of_pinned_revisions_makes_no_request(loopback_hub, isolated_hf):
     targets = _shared(loopback_hub, 10)
-    cold = fetcher(loopback_hub, isolated_hf).fetch_all(targets)
+    cold = fetch_each(fetcher(loopback_hub, isolated_hf), targets)
     loopback_hub.reset_counts()
     warm = fetcher(loopback_hub, isolated_hf)
-    pinned = warm.fetch_all([hub_target(f"{s.repo_id}@{s.revision}") for s in cold])
+    pinned = fetch_each(warm, [hub_target(f"{s.repo_id}@{s.revision}") for s in cold])
     assert sum(loopback_hub.requests.values()) == 0 and warm.stats["http_requests"] == 0
     for a, b in zip(cold, pinned, strict=True):
         assert (a.card, a.license_files, a.files, a.card_text) == (
@@ -344,10 +334,10 @@ def test_rescan_of_pinned_revisions_makes_no_request(loopback_hub, isolated_hf):
 
 def test_rescan_unpinned_costs_one_request_per_model(loopback_hub, isolated_hf):
     targets = _shared(loopback_hub, 10)
-    fetcher(loopback_hub, isolated_hf).fetch_all(targets)
+    fetch_each(fetcher(loopback_hub, isolated_hf), targets)
     loopback_hub.reset_counts()
     warm = fetcher(loopback_hub, isolated_hf)
-    snaps = warm.fetch_all(targets)
+    snaps = fetch_each(warm, targets)
     assert all(s.error is None for s in snaps)
     assert sum(loopback_hub.requests.values()) == 10 == loopback_hub.count("/api/models/")
 
@@ -355,7 +345,7 @@ def test_rescan_unpinned_costs_one_request_per_model(loopback_hub, isolated_hf):
 def test_readme_off_is_one_request_per_model(loopback_hub, isolated_hf):
     targets = _shared(loopback_hub, 10)
     f = fetcher(loopback_hub, isolated_hf, readme=False)
-    snaps = f.fetch_all(targets)
+    snaps = fetch_each(f, targets)
     assert all(s.card.licenses == ["apache-2.0"] and s.card_text is None for s in snaps)
     assert f.stats["api_requests"] == 10 and f.stats["file_requests"] == 1  # the LICENSE
 
@@ -363,11 +353,11 @@ def test_readme_off_is_one_request_per_model(loopback_hub, isolated_hf):
 def test_corrupt_cache_entries_are_misses(loopback_hub, isolated_hf):
     targets = _shared(loopback_hub, 2)
     cache = isolated_hf / "licscan-cache"
-    fetcher(loopback_hub, isolated_hf).fetch_all(targets)
+    fetch_each(fetcher(loopback_hub, isolated_hf), targets)
     for path in cache.rglob("*"):
         if path.is_file():
             path.write_bytes(b"garbage")
-    snaps = fetcher(loopback_hub, isolated_hf).fetch_all(targets)
+    snaps = fetch_each(fetcher(loopback_hub, isolated_hf), targets)
     assert all(s.error is None and s.license_files[0].text == LICENSE for s in snaps)
 
 
@@ -378,8 +368,9 @@ def test_concurrent_processes_share_one_cache(loopback_hub, isolated_hf):
     script = (
         "import sys; from licscan.sources import Fetcher; "
         "from licscan.sources.targets import hub_target; "
-        "f = Fetcher(endpoint=sys.argv[1], cache_dir=sys.argv[2], jobs=8); "
-        "s = f.fetch_all([hub_target(f'acme/ft{i}') for i in range(30)]); "
+        "f = Fetcher(endpoint=sys.argv[1], cache_dir=sys.argv[2]); "
+        "from concurrent.futures import ThreadPoolExecutor as Pool; "
+        "s = list(Pool(8).map(f.fetch, [hub_target(f'acme/ft{i}') for i in range(30)])); "
         "assert all(x.error is None for x in s), [x.error for x in s]"
     )
     procs = [
@@ -401,10 +392,10 @@ def test_concurrent_processes_share_one_cache(loopback_hub, isolated_hf):
 
 def test_offline_uses_only_the_cache(loopback_hub, isolated_hf):
     targets = _shared(loopback_hub, 3)
-    cold = fetcher(loopback_hub, isolated_hf).fetch_all(targets)
+    cold = fetch_each(fetcher(loopback_hub, isolated_hf), targets)
     loopback_hub.reset_counts()
     offline = fetcher(loopback_hub, isolated_hf, offline=True)
-    snaps = offline.fetch_all([*targets, hub_target("acme/never-seen")])
+    snaps = fetch_each(offline, [*targets, hub_target("acme/never-seen")])
     assert sum(loopback_hub.requests.values()) == 0
     assert [s.revision for s in snaps[:3]] == [s.revision for s in cold]
     assert all(s.license_files[0].text == LICENSE for s in snaps[:3])
@@ -451,25 +442,6 @@ def test_hf_cache_files_are_not_downloaded_again(loopback_hub, isolated_hf):
 
 
 # --- lineage and datasets -----------------------------------------------------------------
-
-
-def test_ancestors_walk_with_cycle_and_depth_guard(loopback_hub, isolated_hf):
-    def card(base):
-        return {"README.md": f"---\nlicense: mit\nbase_model: {base}\n---\n"}
-
-    loopback_hub.add_model("acme/a", card("acme/b"))
-    loopback_hub.add_model("acme/b", card("[acme/c, acme/old-d]"))
-    loopback_hub.add_model("acme/c", card("acme/a"))  # cycle back to a
-    loopback_hub.add_model("acme/d", card("acme/e"), renamed_from=["acme/old-d"])
-    loopback_hub.add_model("acme/e", {"README.md": "---\nlicense: mit\n---\n"})
-    f = fetcher(loopback_hub, isolated_hf)
-    root = f.fetch(hub_target("acme/a"))
-    walk = [(d, s.repo_id) for d, s in f.ancestors(root)]
-    assert walk == [(1, "acme/b"), (2, "acme/c"), (2, "acme/d"), (3, "acme/e")]
-    assert [s.repo_id for _, s in f.ancestors(root, max_depth=1)] == ["acme/b"]
-    before = loopback_hub.count("/api/models/")
-    f.ancestors(root)  # memoised: no new requests
-    assert loopback_hub.count("/api/models/") == before
 
 
 def test_dataset_licenses(folder_hub, isolated_hf):
@@ -522,7 +494,7 @@ def test_token_never_leaks(loopback_hub, isolated_hf, caplog, capfd):
     loopback_hub.fault("acme/slow", "api", status=429, retry_after="0", times=1)
     f = fetcher(loopback_hub, isolated_hf, token=TOKEN)
     refs = ["acme/ok", "acme/gated", "acme/slow", "acme/missing"]
-    snaps = f.fetch_all([hub_target(r) for r in refs])
+    snaps = fetch_each(f, [hub_target(r) for r in refs])
     assert snaps[0].error is None and snaps[2].error is None
     assert snaps[1].error and snaps[3].error
     sent = [h.get("authorization", "") for h in loopback_hub.seen_headers]

@@ -48,7 +48,8 @@ def _fetcher(hub, root: Path, **kw) -> Fetcher:
 
 
 def _scan(hub, root: Path, refs: list[str], **kw):
-    return run_scan(refs, fetcher=_fetcher(hub, root, **kw), jobs=kw.get("jobs", 4))
+    jobs = kw.pop("jobs", 4)
+    return run_scan(refs, fetcher=_fetcher(hub, root, **kw), jobs=jobs)
 
 
 def _licscan(*args: str, cwd: Path, env: dict | None = None, **kw) -> subprocess.CompletedProcess:

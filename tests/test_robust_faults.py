@@ -52,7 +52,7 @@ from licscan.sources import Fetcher
 def scan(hub: LoopbackHub, root: Path, refs: list[str]):
     """The real scan path, with small retry settings so the faults cost little time."""
     fetcher = Fetcher(
-        endpoint=hub.url, cache_dir=root / "cache", hf_cache_dir=root / "hf", jobs=16,
+        endpoint=hub.url, cache_dir=root / "cache", hf_cache_dir=root / "hf",
         timeout=TIMEOUT, retries=2, max_retry_wait=1.0, retry_base_wait=0.01,
     )  # fmt: skip
     root.mkdir(parents=True, exist_ok=True)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 
+from fetching import fetch_each
 from huggingface_hub import hf_hub_download
 
 from licscan.sources import Fetcher, targets_from_args
@@ -102,7 +103,7 @@ def test_hf_cache_offline(loopback_hub, isolated_hf):
     assert (first.kind, first.repo_id, first.revision) == ("cache", "acme/cached", sha)
     assert targets[0].ref == f"acme/cached@{sha}"
     loopback_hub.reset_counts()
-    snaps = Fetcher(offline=True).fetch_all(targets)
+    snaps = fetch_each(Fetcher(offline=True), targets)
     assert sum(loopback_hub.requests.values()) == 0
     snap = snaps[0]
     assert snap.source == "cache" and snap.revision == sha and snap.repo_id == "acme/cached"

@@ -92,7 +92,7 @@ def execute(
         from licscan.sources import Fetcher
 
         # The API's card data carries the facts; README.md only adds line numbers.
-        fetcher = Fetcher(offline=offline, jobs=jobs, readme=card_lines,
+        fetcher = Fetcher(offline=offline, readme=card_lines,
                           base_max_age=BASE_MAX_AGE, timeout=timeout)  # fmt: skip
     if hasattr(fetcher, "pin_bases"):
         fetcher.pin_bases(plan.targets)

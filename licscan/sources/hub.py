@@ -21,7 +21,7 @@ import os
 import re
 import threading
 from collections.abc import Callable, Iterable
-from concurrent.futures import Future, ThreadPoolExecutor, as_completed
+from concurrent.futures import Future
 from pathlib import Path
 from typing import Any
 
@@ -42,7 +42,6 @@ from licscan.sources.files import (
 
 log = logging.getLogger("licscan.sources")
 _SHA = re.compile(r"^[0-9a-f]{40}$")
-DEFAULT_JOBS = 8
 DEFAULT_TIMEOUT = 60.0  # seconds one Hub request may take in all, retries included
 
 
@@ -118,7 +117,6 @@ class Fetcher:
     def __init__(
         self,
         offline: bool = False,
-        jobs: int = DEFAULT_JOBS,
         cache_dir: str | os.PathLike | None = None,
         token: str | None = None,
         endpoint: str | None = None,
@@ -133,7 +131,6 @@ class Fetcher:
         base_max_age: float = 0.0,
     ) -> None:
         self.offline = offline or hfcache.offline_env()
-        self.jobs = max(1, int(jobs))
         self.cache = DiskCache(cache_dir)
         self.readme = readme
         self.endpoint = (endpoint or os.environ.get("HF_ENDPOINT") or "").rstrip("/") or None
@@ -190,25 +187,6 @@ class Fetcher:
         rev = target.revision or ""
         return len(rev) == 40 and self.cache.has_meta(target.repo_id or "", rev)
 
-    def fetch_all(
-        self,
-        targets: Iterable[Target],
-        progress: Callable[[ModelSnapshot], None] | None = None,
-    ) -> list[ModelSnapshot]:
-        """Fetch concurrently (`jobs` threads); results in target order."""
-        targets = list(targets)
-        if not targets:
-            return []
-        results: list[ModelSnapshot | None] = [None] * len(targets)
-        with ThreadPoolExecutor(max_workers=min(self.jobs, len(targets))) as pool:
-            futures = {pool.submit(self.fetch, t): i for i, t in enumerate(targets)}
-            for future in as_completed(futures):
-                snap = future.result()
-                results[futures[future]] = snap
-                if progress is not None:
-                    progress(snap)
-        return [r for r in results if r is not None]
-
     def pin_bases(self, targets: Iterable[Target]) -> None:
         """Base models named without a revision are judged at the commit the scan's own
         targets pin them at (when they pin exactly one): the lineage then agrees with
@@ -245,32 +223,6 @@ class Fetcher:
                 self._bump("models")
                 return self._with_target(self._hub_snapshot(repo_id, head), target)
         return self.fetch(target)
-
-    def ancestors(
-        self, snapshot: ModelSnapshot, max_depth: int = 8
-    ) -> list[tuple[int, ModelSnapshot]]:
-        """Base models, breadth first, each once: [(depth, snapshot)], depth 1 = parents.
-        Cycles (A -> B -> A) and chains deeper than max_depth stop the walk."""
-        seen = {snapshot.repo_id or snapshot.target.ref}
-        frontier, out = [snapshot], []
-        for depth in range(1, max_depth + 1):
-            next_frontier = []
-            for snap in frontier:
-                for base in base_model_ids(snap):
-                    if base in seen:
-                        continue
-                    seen.add(base)
-                    parent = self.fetch_repo(base)
-                    if parent.repo_id and parent.repo_id != base:
-                        if parent.repo_id in seen:
-                            continue  # an old name of a model already walked
-                        seen.add(parent.repo_id)
-                    out.append((depth, parent))
-                    next_frontier.append(parent)
-            frontier = next_frontier
-            if not frontier:
-                break
-        return out
 
     def dataset_licenses(self, dataset_id: str) -> list[str] | None:
         """Licenses a Hub dataset declares ([] if none); None if it cannot be learned."""
