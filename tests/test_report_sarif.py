@@ -21,7 +21,7 @@ from report_samples import (
     sample_report,
 )
 
-from licscan.model import FLAG_IDS, Evidence, Flag, ModelResult, ScanReport
+from licscan.model import FLAG_IDS, Decision, Evidence, Flag, ModelResult, ScanReport
 from licscan.report import render
 from licscan.report.sarif import FINGERPRINT_KEY, RULE_IDS
 
@@ -245,13 +245,16 @@ def test_category_block_without_flag_is_reported(validator: Draft4Validator) -> 
         repo_id="org/research-model",
         category="source-available",
         verdict="fail",
-        reasons=["policy 'commercial' blocks source-available"],
+        reasons=["commercial: category:source-available -> block by commercial.yaml:8"],
+        decisions=[Decision("category:source-available", "block", "commercial",
+                            "rules/policies/commercial.yaml:8", "")],
         location=("models.yaml", 12),
-    )
+    )  # fmt: skip
     data = sarif(sample_report(model), validator)
     (res,) = data["runs"][0]["results"]
     assert res["ruleId"] == "category-not-allowed" and res["level"] == "error"
-    assert "blocks source-available" in res["message"]["text"]
+    text = res["message"]["text"]
+    assert "'source-available' is not allowed" in text and "commercial.yaml:8" in text
 
 
 def test_error_model_gets_one_error_result(validator: Draft4Validator) -> None:

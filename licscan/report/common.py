@@ -95,17 +95,10 @@ class PolicyFinding:
 
 
 def policy_findings(model: ModelResult) -> list[PolicyFinding]:
-    """The model's non-flag judgements that block or warn, most severe first.
-
-    A result read back from a lock has no decisions: when its verdict is not explained by
-    an active flag, the category is named as the reason (fail closed, never silent)."""
+    """The model's non-flag judgements that block or warn, most severe first (every
+    judged result has its decisions: a locked one is judged again, licscan.locked)."""
     out = [_policy_finding(model, d) for d in model.decisions if not d.subject.startswith("flag:")]
     found = [f for f in out if f is not None]
-    if not model.decisions and model.verdict in ("fail", "warn") and not model.error:
-        severity = "block" if model.verdict == "fail" else "warn"
-        if not any(f.severity == severity for f in active_flags(model)):
-            reason = model.reasons[0] if model.reasons else "recorded verdict"
-            found.append(_category_finding(model, model.category, severity, reason, ""))
     return sorted(found, key=lambda f: SEVERITY_ORDER.index(f.severity))
 
 
