@@ -93,15 +93,6 @@ class KnowledgeBase:
     def family(self, family: str) -> list[LicenseEntry]:
         return [e for e in self.entries.values() if e.family == family]
 
-    def policy_flags(self, entry: LicenseEntry) -> list[ClauseFact]:
-        """Flags of the use policies a license incorporates by reference."""
-        facts: list[ClauseFact] = []
-        for key in entry.policies:
-            policy = self.get(key)
-            if policy:
-                facts.extend(policy.flags)
-        return facts
-
 
 def _fail(path: Path, msg: str) -> KnowledgeError:
     return KnowledgeError(f"{path.name}: {msg}")

@@ -373,10 +373,6 @@ def keep_checked_at(new: Lockfile, old: Lockfile | None) -> None:
             entry.checked_at = prev.checked_at
 
 
-def strictest_verdict(verdicts: list[str]) -> str:
-    return max(verdicts, key=VERDICT_ORDER.index) if verdicts else "error"
-
-
 # --- fingerprints of what the lock depends on -----------------------------------------------
 
 

@@ -10,7 +10,6 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any, Literal
 
-Category = Literal["osi-open", "open-weight", "source-available", "unknown"]
 # Most open first; a model's category is the max over everything that binds it.
 CATEGORY_ORDER: tuple[str, ...] = ("osi-open", "open-weight", "source-available", "unknown")
 
@@ -43,9 +42,7 @@ CONTEXT_FLAGS: tuple[str, ...] = (
 )
 FLAG_IDS: tuple[str, ...] = TERM_FLAGS + CONTEXT_FLAGS
 
-Severity = Literal["block", "warn", "info"]
 SEVERITIES: tuple[str, ...] = ("info", "warn", "block")  # weakest first
-VerdictName = Literal["pass", "warn", "fail", "error"]
 USES: tuple[str, ...] = ("commercial", "research", "distillation", "redistribution", "fine-tuning")
 SourceKind = Literal["hub", "local", "cache"]
 
@@ -247,7 +244,6 @@ class CardInfo:
     base_model_relation: str | None = None
     datasets: list[str] = field(default_factory=list)
     tags: list[str] = field(default_factory=list)
-    gated_prompt: str | None = None  # extra_gated_prompt (often holds license text)
     raw: dict[str, Any] = field(default_factory=dict)
     key_lines: dict[str, int] = field(default_factory=dict)  # key -> README line
     problems: list[str] = field(default_factory=list)  # e.g. "YAML error at line 7: ..."

@@ -14,7 +14,7 @@ from conftest import CORPUS, corpus_params
 
 from licscan.cli import main
 from licscan.detect.normalize import decode
-from licscan.engine.classify import category_of, classify_path, classify_text
+from licscan.engine.classify import classify_path, classify_text
 
 ROOT = Path(__file__).resolve().parents[1]
 TEXTS = CORPUS / "texts"
@@ -262,12 +262,6 @@ def test_utf16_file_is_read(tmp_path: Path) -> None:
     path.write_bytes(read("deepseek-r1-mit.txt").encode("utf-16"))
     result = classify_path(str(path))
     assert result.match.key == "mit" and result.category == "osi-open" and result.osi_approved
-
-
-def test_category_of() -> None:
-    assert category_of("llama3.1") == "open-weight"
-    assert category_of("cc-by-nc-4.0") == "source-available"
-    assert category_of("no-such-thing") == "unknown"
 
 
 # --- CLI ------------------------------------------------------------------------------

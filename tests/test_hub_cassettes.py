@@ -147,7 +147,7 @@ def test_real_gated_llama_with_stale_base_model(isolated_hf):
     assert snap.card.licenses == ["llama3.1"]
     assert snap.card.base_models == ["meta-llama/Meta-Llama-3.1-8B"]  # the card's stale name
     assert snap.hub_base_models == ["meta-llama/Llama-3.1-8B"]  # the Hub's computed lineage
-    assert snap.card.gated_prompt and "LLAMA 3.1 COMMUNITY LICENSE" in snap.card.gated_prompt
+    assert "LLAMA 3.1 COMMUNITY LICENSE" in snap.card.raw["extra_gated_prompt"]
     assert snap.error.startswith("meta-llama/Meta-Llama-3.1-8B-Instruct: gated repo, README.md")
     assert "need accepted access (no token given; card data read from the API)" in snap.error
     from licscan.sources import base_model_ids
@@ -169,7 +169,7 @@ def test_real_openrail_with_gated_prompt_but_not_gated(isolated_hf):
                  "CompVis/stable-diffusion-v1-4", isolated_hf, readme=False)  # fmt: skip
     assert snap.gated is False
     assert snap.card.licenses == ["creativeml-openrail-m"]
-    assert snap.card.gated_prompt  # the license terms live in the prompt
+    assert snap.card.raw["extra_gated_prompt"]  # the license terms live in the prompt
     assert snap.card_text is None
 
 

@@ -126,7 +126,7 @@ def test_gated_without_token(folder_hub, isolated_hf):
     )
     assert snap.gated == "manual"
     assert snap.card.licenses == ["other"]  # from the API's cardData
-    assert snap.card.gated_prompt.startswith("You agree to the Acme Community License")
+    assert snap.card.raw["extra_gated_prompt"].startswith("You agree to the Acme Community License")
     assert [lf.text for lf in snap.license_files] == [None, None]
     assert folder_hub.count("/acme/gated-model/resolve") == 0  # known in advance: no attempt
 

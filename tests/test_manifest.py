@@ -7,7 +7,7 @@ import textwrap
 import pytest
 
 from licscan.model import Manifest
-from licscan.sources import UsageError, load_targets, targets_from_args
+from licscan.sources import UsageError, load_targets
 from licscan.sources.manifest import load_manifest
 
 SHA = "0e9e39f249a16976918f6564b8830bc894c89659"
@@ -114,14 +114,14 @@ def test_deeply_nested_yaml_is_a_usage_error(tmp_path):
         load_manifest(path)
 
 
-# --- targets_from_args ------------------------------------------------------------------
+# --- load_targets -----------------------------------------------------------------------
 
 
-def test_targets_from_args_kinds(tmp_path):
+def test_load_targets_kinds(tmp_path):
     folder = tmp_path / "model"
     folder.mkdir()
     manifest = write(tmp_path, "models:\n  - org/from-manifest\n", "models.yml")
-    targets = targets_from_args(["org/name", f"org/name@{SHA}", str(folder), str(manifest), "gpt2"])
+    targets = load_targets(["org/name", f"org/name@{SHA}", str(folder), str(manifest), "gpt2"])[0]
     kinds = [(t.kind, t.repo_id, t.revision) for t in targets]
     assert kinds == [
         ("hub", "org/name", None),
@@ -142,7 +142,7 @@ def test_load_targets_returns_manifests(tmp_path):
 
 
 def test_duplicate_targets_are_collapsed():
-    assert len(targets_from_args(["org/a", "org/a", "org/a@v1"])) == 2
+    assert len(load_targets(["org/a", "org/a", "org/a@v1"])[0]) == 2
 
 
 @pytest.mark.parametrize(
@@ -157,17 +157,17 @@ def test_duplicate_targets_are_collapsed():
 )
 def test_bad_arguments(arg, fragment):
     with pytest.raises(UsageError, match=fragment):
-        targets_from_args([arg])
+        load_targets([arg])
 
 
 def test_plain_file_is_not_a_target(tmp_path):
     f = tmp_path / "LICENSE"
     f.write_text("x")
     with pytest.raises(UsageError, match="is a file"):
-        targets_from_args([str(f)])
+        load_targets([str(f)])
 
 
 def test_manifest_error_propagates_with_location(tmp_path):
     manifest = write(tmp_path, "models:\n  - ok/one\n  - nope nope\n")
     with pytest.raises(UsageError, match=f"{manifest}:3: "):
-        targets_from_args([str(manifest)])
+        load_targets([str(manifest)])

@@ -7,7 +7,7 @@ import hashlib
 from fetching import fetch_each
 from huggingface_hub import hf_hub_download
 
-from licscan.sources import Fetcher, targets_from_args
+from licscan.sources import Fetcher, load_targets
 from licscan.sources.files import is_license_file, license_paths
 from licscan.sources.hfcache import cache_targets
 from licscan.sources.targets import local_target
@@ -125,12 +125,12 @@ def test_hf_cache_online_is_completed_from_the_hub(loopback_hub, isolated_hf):
     assert sum(loopback_hub.requests.values()) == 1  # model_info only
 
 
-def test_targets_from_args_hf_cache_uses_the_environment(loopback_hub, isolated_hf, monkeypatch):
+def test_load_targets_hf_cache_uses_the_environment(loopback_hub, isolated_hf, monkeypatch):
     loopback_hub.add_model("acme/open", {"README.md": "---\nlicense: apache-2.0\n---\n"})
     cache = isolated_hf / "elsewhere"
     _populate_hf_cache(loopback_hub, cache)
     monkeypatch.setenv("HF_HUB_CACHE", str(cache))
-    refs = [t.repo_id for t in targets_from_args(["org/x"], hf_cache=True)]
+    refs = [t.repo_id for t in load_targets(["org/x"], hf_cache=True)[0]]
     assert refs == ["org/x", "acme/cached", "acme/open"]
     monkeypatch.setenv("HF_HUB_CACHE", str(isolated_hf / "empty"))
-    assert targets_from_args([], hf_cache=True) == []
+    assert load_targets([], hf_cache=True)[0] == []

@@ -524,12 +524,6 @@ def _page_breaks(doc: Document, blanks: set[int]) -> list[int]:
     return out
 
 
-def _starts_item(doc: Document, offset: int) -> bool:
-    """Does the segment at `offset` begin a line that had a list marker?"""
-    i = doc.line_of(offset)
-    return offset == doc._line_starts[i] and i in doc._items
-
-
 def _is_abbreviation(text: str, dot: int) -> bool:
     j = dot
     while j > 0 and (text[j - 1].isalpha() or text[j - 1] == "."):

@@ -14,10 +14,9 @@ a language licscan does not read, is `unknown`.  Unreadable input never raises: 
 from __future__ import annotations
 
 import os
-from functools import cache
-from types import ModuleType
 
 from licscan.detect import language
+from licscan.detect.clauses import category_from_clauses, detect_clauses, is_use_policy
 from licscan.detect.fingerprint import Analysis, load_index, to_match
 from licscan.detect.normalize import MAX_TEXT_BYTES, TextError, Tokens, decode, tokenize
 from licscan.engine import identity
@@ -39,12 +38,6 @@ from licscan.model import (
 EXACT = 0.99  # containment both ways (numbers included) of an exact copy
 NEAR_TIE = 0.03  # candidates this close are told apart by their own title/version line
 TITLE_TOKENS = 150  # where titles and version lines are looked for
-
-
-def category_of(key: str) -> str:
-    """Category of a knowledge-base key (or anything lookup() resolves); 'unknown' if none."""
-    entry = load_knowledge().lookup(key)
-    return entry.category if entry else "unknown"
 
 
 def category_from_flags(flag_ids: set[str]) -> str:
@@ -81,33 +74,6 @@ def classify_path(path: str) -> TextClassification:
 
 def _failed(path: str, why: str) -> TextClassification:
     return TextClassification(path, LicenseMatch(None, None, 0.0), "unknown", False, error=why)
-
-
-# --- clause detectors (licscan.detect.clauses) -----------------------------------------
-
-
-@cache
-def _clauses() -> ModuleType | None:
-    try:
-        from licscan.detect import clauses
-    except ImportError:  # pragma: no cover - only while the detectors are not installed
-        return None
-    return clauses
-
-
-def _detect(text: str, source: str) -> list[Flag]:
-    mod = _clauses()
-    return list(mod.detect_clauses(text, source)) if mod else []
-
-
-def _clause_category(text: str, flags: list[Flag]) -> tuple[str, bool]:
-    mod = _clauses()
-    return tuple(mod.category_from_clauses(text, flags)) if mod else ("unknown", False)
-
-
-def _is_policy(text: str) -> bool:
-    mod = _clauses()
-    return bool(mod.is_use_policy(text)) if mod else False
 
 
 # --- identity --------------------------------------------------------------------------
@@ -226,7 +192,7 @@ def classify_text(text: str, source: str) -> TextClassification:
     analysis = index.analyse(tokens, policy_keys)
     head = " " + " ".join(tokens.words[:TITLE_TOKENS]) + " "
     entry, basis = _identify(analysis, kb, head)
-    detected = _detect(text, source)
+    detected = detect_clauses(text, source)
     lines = _lines(text)
     if entry is None:
         return _unrecognized(text, source, analysis, detected)
@@ -492,7 +458,7 @@ def _unrecognized(
             if "another version" in other[1]
             else None
         )
-    category, _ = _clause_category(text, detected)
+    category, _ = category_from_clauses(text, detected)
     lines = _lines(text)
     first = next((i for i, line in enumerate(lines, 1) if line.strip()), 1)
     if other:
@@ -508,7 +474,7 @@ def _unrecognized(
     note += "; a custom license is not an OSI license"
     flags = [f for f in detected if f.id in FLAG_IDS]
     flags.append(Flag("unrecognized-license", evidence=evidence, note=note))
-    kind = "policy" if _is_policy(text) else "license"
+    kind = "policy" if is_use_policy(text) else "license"
     result = TextClassification(source, match, category, False, _ordered(flags), kind=kind)
     reading = language.unread(text)
     return _unread(text, source, reading, result) if reading else result

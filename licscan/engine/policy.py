@@ -51,7 +51,6 @@ from licscan.yamlnodes import (
 )
 
 DEFAULT_USE = "commercial"
-DEFAULT_MAX_DEPTH = 5
 PRESET_KEYS = ("use", "description", "categories", "flags", "lineage")
 POLICY_KEYS = (
     "extends", "description", "flags", "categories", "allow_licenses", "deny_licenses",

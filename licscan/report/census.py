@@ -18,7 +18,6 @@ import orjson
 
 from licscan.model import CensusRow, CensusSummary, ModelResult, Relabel, ScanReport
 
-STREAMED = ("jsonl", "json")
 WHOLE = ("cyclonedx", "spdx", "sarif", "notice")  # rendered from every ModelResult at the end
 FORMATS = ("text", "json", "jsonl", "markdown", "html", *WHOLE)
 TOP = 15  # licenses and flags shown in the charts (the JSON has them all)

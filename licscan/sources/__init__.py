@@ -9,7 +9,7 @@ from __future__ import annotations
 import os
 from typing import TYPE_CHECKING, Any
 
-from licscan.sources.targets import UsageError, load_targets, parse_repo_ref, targets_from_args
+from licscan.sources.targets import UsageError, load_targets, parse_repo_ref
 
 # A scan sends only its own requests: huggingface_hub's telemetry (in 2.x also a registry
 # fetch from the endpoint once per process) stays off unless the user turned it on.
@@ -26,7 +26,6 @@ __all__ = [
     "load_targets",
     "parse_card",
     "parse_repo_ref",
-    "targets_from_args",
 ]
 
 

@@ -174,7 +174,8 @@ def _extract(card: CardInfo, data: dict, lines: dict[str, int], source: str) -> 
         data.get("base_model_relation"), "base_model_relation", source, note
     )
     card.datasets = _strings(data.get("datasets"), "datasets", source, note)
-    card.gated_prompt = _scalar(data.get("extra_gated_prompt"), "extra_gated_prompt", source, note)
+    # the gated flag quotes it from `raw` (engine); a value of the wrong type is noted here
+    _scalar(data.get("extra_gated_prompt"), "extra_gated_prompt", source, note)
     _from_tags(card, source)
 
 

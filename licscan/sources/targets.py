@@ -64,14 +64,10 @@ def local_target(ref: str, path: str | os.PathLike, location=None, use=()) -> Ta
     return Target(ref, "local", path=str(Path(path).resolve()), use=tuple(use), location=location)
 
 
-def targets_from_args(args: list[str], hf_cache: bool = False) -> list[Target]:
-    """Resolve CLI targets (ids, id@rev, folders, manifests) plus, with hf_cache, every
-    model revision in the local HF cache.  Raises UsageError."""
-    return load_targets(args, hf_cache)[0]
-
-
 def load_targets(args: list[str], hf_cache: bool = False) -> tuple[list[Target], list[Manifest]]:
-    """As targets_from_args, also returning the manifests read (for their use/policy)."""
+    """Resolve CLI targets (ids, id@rev, folders, manifests) plus, with hf_cache, every
+    model revision in the local HF cache; and the manifests read (for their use/policy).
+    Raises UsageError."""
     from licscan.sources.manifest import load_manifest
 
     targets: list[Target] = []
