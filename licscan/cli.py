@@ -15,8 +15,8 @@ from pathlib import Path
 import click
 
 from licscan import __version__
+from licscan.errors import ExitCode, LicscanError, UsageError
 
-EXIT_OK, EXIT_FAIL, EXIT_USAGE, EXIT_ERROR = 0, 1, 2, 3
 USE_CHOICES = ("commercial", "research", "distillation", "redistribution", "fine-tuning")
 FORMAT_CHOICES = ("text", "json", "cyclonedx", "spdx", "sarif", "markdown", "html", "notice")
 CENSUS_FORMATS = (*FORMAT_CHOICES, "jsonl")
@@ -54,19 +54,16 @@ license_file_option = click.option(
 
 
 class _Main(click.Group):
-    """The command group; a knowledge base that does not load (a damaged install) ends any
-    command with one line naming the rule file, exit 3: never a traceback."""
+    """The command group: whatever a command refuses (licscan.errors: bad arguments or
+    files, a knowledge base that does not load) ends it with one line and its exit code,
+    never a traceback."""
 
     def invoke(self, ctx: click.Context) -> object:
         try:
             return super().invoke(ctx)
-        except ValueError as exc:
-            from licscan.knowledge import KnowledgeError  # loaded already if it raised
-
-            if not isinstance(exc, KnowledgeError):
-                raise
-            _emit(f"licscan: the knowledge base does not load: {exc}", err=True)
-            sys.exit(EXIT_ERROR)
+        except LicscanError as exc:
+            _emit(f"licscan: {exc.describe()}", err=True)
+            sys.exit(exc.exit_code)
 
 
 @click.group(cls=_Main, context_settings={"help_option_names": ["-h", "--help"]})
@@ -86,7 +83,7 @@ def classify(files: tuple[str, ...], fmt: str) -> None:
     results = [classify_path(f) for f in files]
     _emit(render_classifications(results, fmt), nl=False)
     if any(r.error for r in results):
-        sys.exit(EXIT_ERROR)
+        sys.exit(ExitCode.ERROR)
 
 
 @main.command()
@@ -167,10 +164,9 @@ def scan(targets: tuple[str, ...], uses: tuple[str, ...], policy_file: str | Non
          card_lines: bool, license_files: tuple[str, ...]) -> None:  # fmt: skip
     """Judge models against a policy. TARGET: a Hub repo id (org/name[@REVISION]), a
     model folder, or a manifest (*.yaml). Exit: 0 pass/warn, 1 fail, 2 usage, 3 error."""
-    from licscan.engine.run import execute, exit_code, plan_scan
+    from licscan.engine.run import execute, plan_scan
     from licscan.report.outputs import pair_outputs, write_reports
     from licscan.report.progress import progress_bar
-    from licscan.sources import UsageError
 
     if not targets and not hf_cache:
         raise click.UsageError("give at least one TARGET (or --hf-cache)")
@@ -178,21 +174,18 @@ def scan(targets: tuple[str, ...], uses: tuple[str, ...], policy_file: str | Non
         pairs = pair_outputs(fmts, outputs, output_dir)
     except ValueError as exc:
         raise click.UsageError(str(exc)) from None
-    try:
-        plan = plan_scan(list(targets), list(uses), policy_file, hf_cache=hf_cache,
-                         license_files=license_files)  # fmt: skip
-        with progress_bar(len(plan.targets), quiet) as bar:
-            report = execute(
-                plan,
-                jobs,
-                offline,
-                lambda r: bar.advance(r.ref),
-                use_lock=not no_lock,
-                card_lines=card_lines,
-                timeout=timeout,
-            )
-    except UsageError as exc:  # also a lock beside the manifest that cannot be read
-        _usage_error(exc)
+    plan = plan_scan(list(targets), list(uses), policy_file, hf_cache=hf_cache,
+                     license_files=license_files)  # fmt: skip
+    with progress_bar(len(plan.targets), quiet) as bar:
+        report = execute(
+            plan,
+            jobs,
+            offline,
+            lambda r: bar.advance(r.ref),
+            use_lock=not no_lock,
+            card_lines=card_lines,
+            timeout=timeout,
+        )
     for problem in report.problems:  # a lock that disagrees with what was found
         _emit(f"licscan: {problem}", err=True)
     options = {"quiet": quiet, "keep_waived": sarif_keep_waived,
@@ -202,7 +195,7 @@ def scan(targets: tuple[str, ...], uses: tuple[str, ...], policy_file: str | Non
                       make_dirs=bool(output_dir))  # fmt: skip
     except OSError as exc:  # nothing partial was left behind
         _usage_error(exc)
-    sys.exit(exit_code(report, allow_errors or plan.policy.allow_errors))
+    sys.exit(report.exit_code(allow_errors or plan.policy.allow_errors))
 
 
 @main.command()
@@ -234,15 +227,11 @@ def notice(
     from licscan.engine.run import execute, plan_scan
     from licscan.report.outputs import write_reports
     from licscan.report.progress import progress_bar
-    from licscan.sources import UsageError
 
-    try:
-        plan = plan_scan([manifest])
-        with progress_bar(len(plan.targets), quiet) as bar:
-            report = execute(plan, jobs, offline, lambda r: bar.advance(r.ref),
-                             use_lock=not no_lock, timeout=timeout)  # fmt: skip
-    except UsageError as exc:  # also a lock beside the manifest that cannot be read
-        _usage_error(exc)
+    plan = plan_scan([manifest])
+    with progress_bar(len(plan.targets), quiet) as bar:
+        report = execute(plan, jobs, offline, lambda r: bar.advance(r.ref),
+                         use_lock=not no_lock, timeout=timeout)  # fmt: skip
     try:
         write_reports(report, [("notice", None if output in (None, "-") else output)], {},
                       _emit)  # fmt: skip
@@ -251,7 +240,7 @@ def notice(
     unknown = [m.ref for m in report.models if m.error]
     if unknown:
         _emit(f"licscan: terms unknown for {', '.join(unknown)}: notice incomplete", err=True)
-        sys.exit(EXIT_ERROR)
+        sys.exit(ExitCode.ERROR)
 
 
 @main.command()
@@ -301,7 +290,7 @@ def census(author: str | None, search: str | None, filters: tuple[str, ...],
                "read_files": read_license_files, "resume": resume,
                "timeout": timeout}  # fmt: skip
     code = run_census_command(selection, uses, policy_file, fmt, output, options)
-    sys.exit(EXIT_OK if code == EXIT_ERROR and allow_errors else code)
+    sys.exit(ExitCode.OK if code == ExitCode.ERROR and allow_errors else code)
 
 
 @main.command()
@@ -336,7 +325,7 @@ def explain(subject: str, uses: tuple[str, ...], policy_file: str | None, offlin
         from licscan.report.knowledge import unknown_license
 
         _emit(unknown_license(subject, kb.suggest(subject)), err=True)
-        sys.exit(EXIT_USAGE)
+        sys.exit(ExitCode.USAGE)
     from licscan.engine.explain import explain_model
 
     code, text = explain_model(subject, list(uses), policy_file, offline, timeout, license_files)
@@ -370,15 +359,11 @@ def lock(manifest: str, offline: bool, jobs: int, timeout: float, quiet: bool,
     from licscan.lock import write_lock
     from licscan.report.progress import progress_bar
     from licscan.report.workflow import lock_summary
-    from licscan.sources.targets import UsageError
 
-    try:
-        with progress_bar(_count_models(manifest), quiet) as bar:
-            result = build_lock(manifest, jobs=jobs, offline=offline,
-                                progress=lambda r: bar.advance(r.ref), timeout=timeout,
-                                license_files=license_files)  # fmt: skip
-    except UsageError as exc:  # also PolicyError, LockError
-        _usage_error(exc)
+    with progress_bar(_count_models(manifest), quiet) as bar:
+        result = build_lock(manifest, jobs=jobs, offline=offline,
+                            progress=lambda r: bar.advance(r.ref), timeout=timeout,
+                            license_files=license_files)  # fmt: skip
     try:
         changed = write_lock(result)
     except OSError as exc:  # nothing written: the old lock, if any, is as it was
@@ -403,14 +388,10 @@ def verify(manifest: str, jobs: int, timeout: float, fmt: str, quiet: bool,
     from licscan.drift import verify as verify_lock
     from licscan.report.progress import progress_bar
     from licscan.report.workflow import render_verification
-    from licscan.sources.targets import UsageError
 
-    try:
-        with progress_bar(_count_models(manifest), quiet) as bar:
-            found = verify_lock(manifest, jobs=jobs, progress=lambda r: bar.advance(r.ref),
-                                timeout=timeout, license_files=license_files)  # fmt: skip
-    except UsageError as exc:
-        _usage_error(exc)
+    with progress_bar(_count_models(manifest), quiet) as bar:
+        found = verify_lock(manifest, jobs=jobs, progress=lambda r: bar.advance(r.ref),
+                            timeout=timeout, license_files=license_files)  # fmt: skip
     _emit(render_verification(found, fmt), nl=False)
     sys.exit(found.exit_code)
 
@@ -424,12 +405,8 @@ def check(files: tuple[str, ...]) -> None:
     3 errors."""
     from licscan.precommit import check_manifests
     from licscan.report.workflow import render_check
-    from licscan.sources.targets import UsageError
 
-    try:
-        result = check_manifests(list(files))
-    except UsageError as exc:
-        _usage_error(exc)
+    result = check_manifests(list(files))
     _emit(render_check(result, "models"), nl=False)
     sys.exit(result.exit_code)
 
@@ -452,12 +429,8 @@ def check_refs(files: tuple[str, ...], manifest: str) -> None:
     2 usage, 3 errors."""
     from licscan.precommit import check_refs as check_references
     from licscan.report.workflow import render_check
-    from licscan.sources.targets import UsageError
 
-    try:
-        result = check_references(list(files), manifest)
-    except UsageError as exc:
-        _usage_error(exc)
+    result = check_references(list(files), manifest)
     _emit(render_check(result, "model references"), nl=False)
     sys.exit(result.exit_code)
 
@@ -496,12 +469,8 @@ def add(model: str, uses: tuple[str, ...], manifest: str, license_file: str | No
     """Append MODEL (org/name[@REVISION] or a model folder) to the manifest, keeping its
     comments and order, and lock it (licscan.lock). Exit as `lock`."""
     from licscan.edit import add_model
-    from licscan.sources.targets import UsageError
 
-    try:
-        edit = add_model(manifest, model, list(uses), license_file)
-    except UsageError as exc:
-        _usage_error(exc)
+    edit = add_model(manifest, model, list(uses), license_file)
     _emit(f"{edit.path}:{edit.line}: added {model}")
     ctx = click.get_current_context()
     ctx.invoke(lock, manifest=manifest, offline=offline, jobs=jobs, quiet=quiet, license_files=())
@@ -538,13 +507,9 @@ def waive(model: str, flags: tuple[str, ...], reason: str, approver: str, expire
     """Write a waiver for MODEL (a Hub id, folder or glob) into the policy file, keeping
     its comments and order; a waiver for the same model and flags is renewed."""
     from licscan.edit import add_waiver
-    from licscan.sources.targets import UsageError
 
-    try:
-        edit = add_waiver(policy_file or _policy_of(manifest), model, list(flags), reason,
-                          approver, expires)  # fmt: skip
-    except UsageError as exc:
-        _usage_error(exc)
+    edit = add_waiver(policy_file or _policy_of(manifest), model, list(flags), reason,
+                      approver, expires)  # fmt: skip
     what = ", ".join(flags) or "every judgement"
     where = os.path.relpath(edit.path) if edit.path.is_absolute() else edit.path
     _emit(f"{where}:{edit.line}: waiver for {model} ({what}) until {expires}")
@@ -553,7 +518,6 @@ def waive(model: str, flags: tuple[str, ...], reason: str, approver: str, expire
 
 def _policy_of(manifest: str) -> str:
     from licscan.sources.manifest import load_manifest
-    from licscan.sources.targets import UsageError
 
     if not Path(manifest).is_file():
         raise UsageError(f"no {manifest} to name the policy: pass --policy FILE")
@@ -565,7 +529,7 @@ def _policy_of(manifest: str) -> str:
 
 def _usage_error(exc: Exception | str) -> None:
     _emit(f"licscan: {exc}", err=True)
-    sys.exit(EXIT_USAGE)
+    sys.exit(ExitCode.USAGE)
 
 
 def _emit(text: str, err: bool = False, nl: bool = True, keep_sgr: bool = False) -> None:
@@ -588,7 +552,7 @@ def _output_failed(stream, exc: OSError) -> None:
     if name == "stdout":
         with suppress(OSError):
             click.echo(f"licscan: cannot write to stdout: {exc.strerror or exc}", err=True)
-    sys.exit(EXIT_USAGE)
+    sys.exit(ExitCode.USAGE)
 
 
 def _count_models(manifest: str) -> int:

@@ -16,9 +16,8 @@ from typing import Any, TextIO
 
 import click
 
+from licscan.errors import CensusRootError, ExitCode, UsageError
 from licscan.model import CensusSelection
-
-EXIT_USAGE, EXIT_ERROR = 2, 3
 
 
 def run_census_command(
@@ -29,9 +28,8 @@ def run_census_command(
     output: str | None,
     options: dict[str, Any],
 ) -> int:
-    from licscan.engine.census import CensusRootError, census_exit, plan_census, run_census
+    from licscan.engine.census import plan_census, run_census
     from licscan.report.census import WHOLE, CensusWriter, headline, requests_line
-    from licscan.sources.targets import UsageError
 
     if options.get("offline"):
         return _usage("census lists models on the Hub: it cannot run with --offline")
@@ -63,13 +61,13 @@ def run_census_command(
     except CensusRootError as exc:
         _discard(out, tmp)
         click.echo(f"licscan: {exc}", err=True)
-        return EXIT_ERROR
+        return ExitCode.ERROR
     except KeyboardInterrupt:
         _discard(out, tmp)
         click.echo(
             "licscan: census interrupted; run the same command with --resume to go on", err=True
         )
-        return EXIT_ERROR
+        return ExitCode.ERROR
     except BaseException:
         _discard(out, tmp)
         raise
@@ -90,7 +88,7 @@ def run_census_command(
             f"{fmt} report written to {output}",
             err=True,
         )
-    return census_exit(summary, plan.policy.allow_errors)
+    return summary.exit_code(plan.policy.allow_errors)
 
 
 def _open(output: str | None) -> tuple[TextIO, str | None]:
@@ -111,4 +109,4 @@ def _discard(out: TextIO, tmp: str | None) -> None:
 
 def _usage(message: str) -> int:
     click.echo(f"licscan: {message}", err=True)
-    return EXIT_USAGE
+    return ExitCode.USAGE

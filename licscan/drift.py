@@ -14,6 +14,8 @@ import os
 from pathlib import Path
 from typing import Any
 
+from licscan.errors import ExitCode, UsageError
+from licscan.hubref import short
 from licscan.lock import (
     LockError,
     entry_from_result,
@@ -94,8 +96,6 @@ def _policy_source(plan: ScanPlan) -> str | None:
 
 
 def _one_entry_per_ref(targets: list[Target]) -> None:
-    from licscan.sources.targets import UsageError
-
     seen: dict[str, Target] = {}
     for t in targets:
         prev = seen.setdefault(t.ref, t)
@@ -122,8 +122,8 @@ class Verification:
     notes: list[str] = dataclasses.field(default_factory=list)
 
     @property
-    def exit_code(self) -> int:
-        return 1 if self.drift else 3 if self.errors else 0
+    def exit_code(self) -> ExitCode:
+        return ExitCode.FAIL if self.drift else ExitCode.ERROR if self.errors else ExitCode.OK
 
 
 def verify(
@@ -185,7 +185,7 @@ def compare(old: LockEntry, new: LockEntry) -> list[Drift]:
 
     if old.revision != new.revision:
         tracked = old.requested or "main"
-        add("revision", f"{tracked} moved from {_short(old.revision)} to {_short(new.revision)}")
+        add("revision", f"{tracked} moved from {short(old.revision)} to {short(new.revision)}")
     if old.source == "local" and old.digest != new.digest:
         add("files", "its card or license files changed since the lock")
     for kind, message in _license_files(old.license_files, new.license_files):
@@ -211,10 +211,6 @@ def _undated(e: LockEntry) -> LockEntry:
     """Without what may change freely: when it was checked, which commit a base is at."""
     lineage = [{k: v for k, v in n.items() if k != "revision"} for n in e.lineage]
     return dataclasses.replace(e, checked_at="", lineage=lineage)
-
-
-def _short(revision: str | None) -> str:
-    return revision[:12] if revision else "nothing"
 
 
 def _card(e: LockEntry) -> str:

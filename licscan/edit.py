@@ -18,7 +18,8 @@ from pathlib import Path
 
 import yaml
 
-from licscan.sources.targets import UsageError, parse_repo_ref
+from licscan.errors import UsageError
+from licscan.hubref import parse_repo_ref
 from licscan.yamlnodes import YamlSyntaxError, compose
 
 

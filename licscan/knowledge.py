@@ -14,6 +14,7 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
+from licscan.errors import KnowledgeError
 from licscan.model import CATEGORY_ORDER, FLAG_IDS, TERM_FLAGS, ClauseFact, FlagInfo, LicenseEntry
 from licscan.paths import rules_dir
 
@@ -38,10 +39,6 @@ _FIELDS = {
     "markers",
 }
 _FLAG_FIELDS = {"flag", "clause", "where", "value"}
-
-
-class KnowledgeError(ValueError):
-    """A rule file is malformed; the message names the file and the field."""
 
 
 def norm_id(value: str) -> str:

@@ -12,11 +12,11 @@ from collections.abc import Callable
 from datetime import date
 from pathlib import Path
 
+from licscan.hubref import is_commit, short
 from licscan.lock import (
     LOCK_NAME,
     file_sha256,
     folder_digest,
-    is_commit,
     load_lock,
     lock_path_for,
     result_from_entry,
@@ -44,7 +44,7 @@ def stale_reason(target: Target, entry: LockEntry, uses: list[str], today: str) 
             return "the lock holds no commit for it"
         if is_commit(target.revision):
             if target.revision != entry.revision:
-                pins, holds = _short(target.revision), _short(entry.revision)
+                pins, holds = short(target.revision), short(entry.revision)
                 return f"the manifest pins {pins}, the lock holds {holds}"
         elif (target.revision or None) != (entry.requested or None):
             return (f"the manifest follows {target.revision or 'main'}, the lock followed "
@@ -77,10 +77,6 @@ def _supplied_change(target: Target, entry: LockEntry) -> str | None:
     if file_sha256(given.path) != hashes.get("sha256"):
         return f"the supplied license file {given.label} changed since the lock"
     return None
-
-
-def _short(revision: str | None) -> str:
-    return revision[:12] if revision else "nothing"
 
 
 def today_iso(policy_today: str | None = None) -> str:

@@ -10,6 +10,8 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any, Literal
 
+from licscan.errors import ExitCode
+
 # Most open first; a model's category is the max over everything that binds it.
 CATEGORY_ORDER: tuple[str, ...] = ("osi-open", "open-weight", "source-available", "unknown")
 
@@ -414,6 +416,16 @@ class ScanReport:
         for m in self.models:
             counts[m.verdict] = counts.get(m.verdict, 0) + 1
         return counts
+
+    def exit_code(self, allow_errors: bool = False) -> ExitCode:
+        """contracts.md: FAIL if any model fails (or a lock disagrees with the scan); else
+        ERROR if any is an error (OK with allow_errors); else OK (every model pass or warn)."""
+        verdicts = {m.verdict for m in self.models}
+        if "fail" in verdicts or self.problems:
+            return ExitCode.FAIL
+        if "error" in verdicts and not allow_errors:
+            return ExitCode.ERROR
+        return ExitCode.OK
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -870,6 +882,17 @@ class CensusSummary:
     @property
     def models(self) -> int:
         return sum(self.verdicts.values())
+
+    def exit_code(self, allow_errors: bool = False) -> ExitCode:
+        """As `scan`: FAIL if any model fails; else ERROR if any is an error, the listing
+        stopped early or nothing matched (OK with allow_errors); else OK.  A census that
+        judged no model is not a pass: a mistyped --author must not turn a gate green."""
+        if self.verdicts.get("fail"):
+            return ExitCode.FAIL
+        nothing = not self.models
+        if (self.verdicts.get("error") or self.listing_error or nothing) and not allow_errors:
+            return ExitCode.ERROR
+        return ExitCode.OK
 
     def add(self, row: CensusRow) -> None:
         self.verdicts[row.verdict] = self.verdicts.get(row.verdict, 0) + 1

@@ -15,7 +15,9 @@ import subprocess
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from licscan.lock import LOCK_NAME, LockError, load_lock, lock_path_for, policy_ref
+from licscan.errors import ExitCode, LockError
+from licscan.hubref import is_commit_prefix
+from licscan.lock import LOCK_NAME, load_lock, lock_path_for, policy_ref
 from licscan.locked import rejudge, stale_reason, today_iso, use_disagreement
 from licscan.model import (
     LockEntry,
@@ -30,7 +32,6 @@ from licscan.model import (
 from licscan.waivers import DEFAULT_WARNING_DAYS, expiring, expiring_note
 
 DEFAULT_MANIFEST = "licscan.yaml"
-EXIT_OK, EXIT_FAIL, EXIT_USAGE, EXIT_ERROR = 0, 1, 2, 3
 
 
 @dataclass
@@ -43,11 +44,11 @@ class Check:
     warnings: list[str] = field(default_factory=list)  # do not fail: a waiver running out
 
     @property
-    def exit_code(self) -> int:
+    def exit_code(self) -> ExitCode:
         kinds = {p.kind for p in self.problems}
         if kinds - {"error"}:
-            return EXIT_FAIL
-        return EXIT_ERROR if kinds else EXIT_OK
+            return ExitCode.FAIL
+        return ExitCode.ERROR if kinds else ExitCode.OK
 
     def add(self, kind: str, message: str) -> None:
         self.problems.append(Problem(kind, message))
@@ -290,7 +291,7 @@ def _check_ref(ref: ModelReference, state: _Locked, check: Check) -> None:
     trial = [Check() for _ in candidates]
     for target, sub in zip(candidates, trial, strict=True):
         _check_target(target, state, sub, where)
-    best = min(trial, key=lambda c: (c.exit_code != EXIT_OK, c.exit_code))
+    best = min(trial, key=lambda c: (c.exit_code != ExitCode.OK, c.exit_code))
     check.problems.extend(best.problems)
     for verdict, n in best.counts.items():
         check.counts[verdict] = check.counts.get(verdict, 0) + n
@@ -309,7 +310,7 @@ def _matches(ref: ModelReference, state: _Locked) -> list[Target]:
         entry = state.lock.entries.get(t.ref) if state.lock else None
         locked = entry.revision if entry else None
         if rev == t.revision or (
-            locked and (rev == locked or (len(rev) >= 7 and is_hex(rev) and locked.startswith(rev)))
+            locked and (rev == locked or (is_commit_prefix(rev) and locked.startswith(rev)))
         ):
             out.append(t)
     return out
@@ -323,7 +324,3 @@ def _same_repo(ref: ModelReference, target: Target, state: _Locked) -> bool:
     if entry and entry.repo_id:
         names.add(entry.repo_id.lower())  # a renamed repo: its new name counts too
     return ref.repo_id.lower() in names
-
-
-def is_hex(value: str) -> bool:
-    return all(c in "0123456789abcdef" for c in value)

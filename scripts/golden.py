@@ -280,12 +280,12 @@ BAD_RULES = {
 }
 BAD_RULES_CODE = """
 import pathlib, sys
-from licscan.knowledge import KnowledgeError, load_dir
+from licscan.knowledge import load_dir
 for folder in sorted(pathlib.Path("bad-rules").iterdir()):
     try:
         load_dir(folder)
         print(folder.name, "loaded")
-    except KnowledgeError as exc:
+    except Exception as exc:  # KnowledgeError, wherever it is defined
         print(folder.name, "->", exc)
 """
 BROKEN_KB_CLI = """

@@ -11,7 +11,8 @@ import pytest
 import yaml
 from conftest import CORPUS
 
-from licscan.knowledge import KnowledgeError, load_dir, load_knowledge
+from licscan.errors import KnowledgeError
+from licscan.knowledge import load_dir, load_knowledge
 from licscan.model import CATEGORY_ORDER, TERM_FLAGS
 
 ROOT = Path(__file__).resolve().parents[1]

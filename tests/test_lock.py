@@ -14,6 +14,7 @@ import pytest
 
 from licscan.drift import build_lock
 from licscan.engine.run import execute, plan_scan
+from licscan.errors import UsageError
 from licscan.lock import (
     LockError,
     dump_lock,
@@ -24,7 +25,6 @@ from licscan.lock import (
 )
 from licscan.locked import pin_to_lock, stale_reason
 from licscan.model import Target
-from licscan.sources.targets import UsageError
 
 SHA = re.compile(r"^[0-9a-f]{40}$")
 

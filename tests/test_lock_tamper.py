@@ -19,7 +19,8 @@ import pytest
 
 from licscan.drift import build_lock
 from licscan.engine.run import execute, plan_scan
-from licscan.lock import LockError, load_lock, write_lock
+from licscan.errors import LockError
+from licscan.lock import load_lock, write_lock
 from licscan.precommit import check_manifests
 from licscan.report import FORMATS, render
 

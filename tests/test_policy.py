@@ -10,7 +10,8 @@ import pytest
 
 from licscan.engine.evaluate import evaluate
 from licscan.engine.lineage import walk
-from licscan.engine.policy import PolicyError, load_policy, presets
+from licscan.engine.policy import load_policy, presets
+from licscan.errors import PolicyError
 from licscan.model import CATEGORY_ORDER, FLAG_IDS, USES
 from licscan.paths import rules_dir
 from licscan.sources.local import read_folder

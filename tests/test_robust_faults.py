@@ -44,7 +44,8 @@ from fault_scenario import files as _files
 from loopback_hub import LoopbackHub
 
 from licscan.cli import main
-from licscan.engine.run import EXIT_ERROR, EXIT_FAIL, exit_code, run_scan
+from licscan.engine.run import run_scan
+from licscan.errors import ExitCode
 from licscan.report import render
 from licscan.sources import Fetcher
 
@@ -133,8 +134,8 @@ def test_healthy_models_judged_as_in_a_clean_run(mixed):
 @pytest.mark.corpus
 def test_exit_code_and_reports_carry_every_error(mixed):
     sc, _, report = mixed
-    assert exit_code(report) == EXIT_FAIL  # healthy models fail too: fail wins over error
-    assert exit_code(report) != 0 and exit_code(report, allow_errors=True) == EXIT_FAIL
+    assert report.exit_code() == ExitCode.FAIL  # healthy models fail too: fail wins over error
+    assert report.exit_code() != 0 and report.exit_code(allow_errors=True) == ExitCode.FAIL
     data = json.loads(render("json", report))
     errors = {m["ref"]: m["error"] for m in data["models"] if m["verdict"] == "error"}
     must = {r for r, k in sc.faulted.items() if k not in FINDINGS | OWN_COPY}
@@ -175,7 +176,7 @@ def test_cli_scan_with_errors_and_no_failure_exits_3(loopback_hub, isolated_hf):
         [sys.executable, "-m", "licscan", "scan", str(path), "--format", "json"],
         capture_output=True, text=True, env=env, timeout=120,
     )  # fmt: skip
-    assert out.returncode == EXIT_ERROR, out.stderr
+    assert out.returncode == ExitCode.ERROR, out.stderr
     assert "Traceback" not in out.stderr
     models = {m["ref"]: m for m in json.loads(out.stdout)["models"]}
     assert {models[r]["verdict"] for r in ok} == {"pass", "warn"}  # warn: pickle weights
@@ -214,7 +215,7 @@ def test_token_from_the_environment_never_leaks(loopback_hub, isolated_hf, caplo
         [sys.executable, "-m", "licscan", "scan", path, "--format", "json"],
         env=proc_env, capture_output=True, text=True, timeout=120,
     )  # fmt: skip
-    assert proc.returncode == EXIT_ERROR and "GET" in proc.stderr  # the debug log ran
+    assert proc.returncode == ExitCode.ERROR and "GET" in proc.stderr  # the debug log ran
     models = {m["ref"]: m for m in json.loads(proc.stdout)["models"]}
     granted = models["acme/granted"]  # the token opened the gate: the LICENSE was read
     assert granted["error"] is None and granted["verdict"] == "warn"  # warn: gated
@@ -225,7 +226,7 @@ def test_token_from_the_environment_never_leaks(loopback_hub, isolated_hf, caplo
     caplog.set_level(logging.DEBUG)
     for fmt in FORMATS:
         result = CliRunner().invoke(main, ["scan", path, "--format", fmt], env=env)
-        assert result.exit_code == EXIT_ERROR, result.output
+        assert result.exit_code == ExitCode.ERROR, result.output
         outputs += [result.stdout, result.stderr]
     sent = [h.get("authorization") for h in hub.seen_headers]
     assert {s for s in sent if s} == {f"Bearer {TOKEN}"}  # the token was used...

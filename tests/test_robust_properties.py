@@ -17,11 +17,12 @@ from hypothesis import strategies as st
 
 from licscan.detect.normalize import MAX_TEXT_BYTES, TextError, decode, tokenize
 from licscan.engine.classify import classify_path, classify_text
-from licscan.engine.policy import PolicyError, display_path, load_policy
+from licscan.engine.policy import display_path, load_policy
+from licscan.errors import PolicyError, UsageError
+from licscan.hubref import normalize_repo_ref
 from licscan.model import CATEGORY_ORDER, FLAG_IDS, SEVERITIES, USES, CardInfo
-from licscan.sources.card import card_from_data, normalize_repo_ref, parse_card
+from licscan.sources.card import card_from_data, parse_card
 from licscan.sources.manifest import load_manifest
-from licscan.sources.targets import UsageError
 
 FAST = settings(max_examples=150, deadline=None, suppress_health_check=list(HealthCheck))
 

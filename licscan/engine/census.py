@@ -23,7 +23,6 @@ from __future__ import annotations
 
 import hashlib
 import logging
-import re
 import threading
 import time
 from collections import OrderedDict
@@ -36,6 +35,8 @@ from typing import Any
 
 from licscan.engine import stored
 from licscan.engine.journal import Journal, Listed
+from licscan.errors import CensusRootError, UsageError
+from licscan.hubref import is_commit, is_namespace, normalize_repo_ref
 from licscan.knowledge import load_knowledge
 from licscan.model import (
     CATEGORY_ORDER,
@@ -50,10 +51,8 @@ from licscan.model import (
     Target,
     strictest,
 )
-from licscan.sources.targets import UsageError
 
 log = logging.getLogger("licscan.engine")
-_SHA = re.compile(r"^[0-9a-f]{40}$")
 _NO_LICENSE = {"other", "unknown", "noassertion", "none"}
 IN_FLIGHT_PER_JOB = 4  # judgements waiting on the network at once, per worker
 BASE_SNAPSHOTS = 256  # listed base models kept built (most derivatives share a few bases)
@@ -82,12 +81,11 @@ def plan_census(
 ) -> CensusPlan:
     """Check the selection and load the policy; nothing is fetched.  Raises UsageError."""
     from licscan.engine.policy import load_policy
-    from licscan.sources.card import normalize_repo_ref
 
     s = selection
     if not (s.author or s.search or s.filters or s.derivatives_of):
         raise UsageError("census: give --author, --search, --filter or --derivatives-of")
-    if s.author is not None and not re.fullmatch(r"[\w.-]+", s.author):
+    if s.author is not None and not is_namespace(s.author):
         raise UsageError(f"census: --author '{s.author}' is not a user or organisation name")
     if s.derivatives_of is not None and normalize_repo_ref(s.derivatives_of) != s.derivatives_of:
         raise UsageError(f"census: --derivatives-of '{s.derivatives_of}' is not a Hub repo id")
@@ -164,7 +162,7 @@ def license_paths_of(meta: dict[str, Any]) -> list[str]:
 
 def _complete(meta: dict[str, Any]) -> bool:
     """The page says what a snapshot is built from: a commit and the file list."""
-    return bool(_SHA.match(str(meta.get("sha") or ""))) and meta.get("siblings") is not None
+    return is_commit(str(meta.get("sha") or "")) and meta.get("siblings") is not None
 
 
 def _has_blob_ids(meta: dict[str, Any]) -> bool:
@@ -352,7 +350,7 @@ class Census:
         repo_id = meta["id"]
         texts = needs_texts(meta, self.plan.read_files)
         if not _complete(meta) or (texts and not _has_blob_ids(meta)):
-            if not _SHA.match(str(meta.get("sha") or "")):
+            if not is_commit(str(meta.get("sha") or "")):
                 return self.fetcher.fetch(Target(repo_id, "hub", repo_id)), False
             try:
                 meta = {**self.fetcher.commit_meta(repo_id, meta["sha"]), "id": repo_id}
@@ -434,10 +432,6 @@ def _internal_error(meta: dict[str, Any], policy: Policy, exc: Exception) -> Mod
 # --- wiring: fetcher, listing, journal ---------------------------------------------------
 
 
-class CensusRootError(Exception):
-    """The model whose derivatives were asked for could not be read (exit 3)."""
-
-
 CENSUS_RETRIES = 4  # as scan: a 5xx or a dropped connection is tried 4 times
 CENSUS_MAX_WAIT = 900.0  # but a 429 is waited out: up to 15 min asleep per call (3 waits)
 
@@ -499,17 +493,3 @@ def run_census(
                         "files": stats["file_requests"], "retries": stats["retries"],
                         "rate_limited": counts["rate_limited"]}  # fmt: skip
     return summary
-
-
-def census_exit(summary: CensusSummary, allow_errors: bool = False) -> int:
-    """As `scan`: 1 if any model fails; else 3 if any is an error, the listing stopped
-    early or nothing matched (0 with allow_errors); else 0.  A census that judged no model
-    is not a pass: a mistyped --author must not turn a gate green."""
-    from licscan.engine.run import EXIT_ERROR, EXIT_FAIL, EXIT_OK
-
-    if summary.verdicts.get("fail"):
-        return EXIT_FAIL
-    nothing = not summary.models
-    if (summary.verdicts.get("error") or summary.listing_error or nothing) and not allow_errors:
-        return EXIT_ERROR
-    return EXIT_OK

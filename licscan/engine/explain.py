@@ -23,16 +23,16 @@ def explain_model(
 ) -> tuple[int, str]:
     """Scan one target (a Hub id, id@rev, folder or manifest) and explain every result.
     Returns (exit code as for `scan`, text)."""
-    from licscan.engine.run import EXIT_USAGE, exit_code, run_scan
-    from licscan.sources import UsageError
+    from licscan.engine.run import run_scan
+    from licscan.errors import ExitCode, UsageError
 
     try:
         report = run_scan([subject], uses, policy_file, offline=offline, jobs=4,
                           timeout=timeout, license_files=license_files)  # fmt: skip
     except UsageError as exc:
-        return EXIT_USAGE, f"licscan: {exc}\n"
+        return ExitCode.USAGE, f"licscan: {exc}\n"
     problems = "".join(f"licscan: {p}\n" for p in report.problems)  # a lock that disagrees
-    return exit_code(report), render_explanation(report) + problems
+    return report.exit_code(), render_explanation(report) + problems
 
 
 def render_explanation(report: ScanReport) -> str:

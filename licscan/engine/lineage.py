@@ -15,6 +15,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from licscan.hubref import normalize_repo_ref
 from licscan.model import (
     CATEGORY_ORDER,
     TERM_FLAGS,
@@ -103,8 +104,6 @@ def _unfollowable(
     (The Hub's computed lineage, when it has one, is what is followed instead.)"""
     if snap.hub_base_models or snap.card is None:
         return
-    from licscan.sources.card import normalize_repo_ref
-
     raw = snap.card.raw.get("base_model")
     local = _folder(snap) is not None
     for value in [raw] if isinstance(raw, str) else raw if isinstance(raw, list) else []:

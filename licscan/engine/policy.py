@@ -20,6 +20,7 @@ from typing import Any
 
 import yaml
 
+from licscan.errors import PolicyError
 from licscan.model import (
     CATEGORY_ORDER,
     FLAG_IDS,
@@ -38,7 +39,6 @@ from licscan.model import (
     strictest,
 )
 from licscan.paths import rules_dir
-from licscan.sources.targets import UsageError
 from licscan.waivers import expiring, expiring_note
 from licscan.yamlnodes import (
     YamlSyntaxError,
@@ -63,10 +63,6 @@ LINEAGE_KEYS = ("max_depth", "unresolved")
 ORG_FIGURES = {"monthly_active_users": "user-threshold", "annual_revenue_usd": "revenue-threshold"}
 _GLOB = re.compile(r"[*?\[]")
 _SINGULAR = {"categories": "category", "flags": "flag"}
-
-
-class PolicyError(UsageError):
-    """An invalid policy; every message starts with file:line."""
 
 
 # --- loading ---------------------------------------------------------------------------

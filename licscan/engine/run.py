@@ -16,11 +16,11 @@ from datetime import UTC, datetime
 from typing import Any
 
 from licscan.engine import stored
+from licscan.errors import PolicyError
 from licscan.knowledge import load_knowledge
 from licscan.model import Lineage, Manifest, ModelResult, Policy, ScanPlan, ScanReport, Target
 
 log = logging.getLogger("licscan.engine")
-EXIT_OK, EXIT_FAIL, EXIT_USAGE, EXIT_ERROR = 0, 1, 2, 3
 DEFAULT_JOBS = 8
 # A scan reads card metadata from the Hub API's cardData (one request per model) and
 # downloads README.md only when the API has none: the README adds line numbers to card
@@ -206,17 +206,6 @@ def scan_one(target: Target, policy: Policy, fetcher: Any) -> ModelResult:
         )
 
 
-def exit_code(report: ScanReport, allow_errors: bool = False) -> int:
-    """contracts.md: 1 if any model fails (or a lock disagrees with the scan); else 3
-    if any is an error (0 with allow_errors); else 0 (every model pass or warn)."""
-    verdicts = {m.verdict for m in report.models}
-    if "fail" in verdicts or report.problems:
-        return EXIT_FAIL
-    if "error" in verdicts and not allow_errors:
-        return EXIT_ERROR
-    return EXIT_OK
-
-
 def _targets(
     targets: Sequence[str | Target], hf_cache: bool
 ) -> tuple[list[Target], list[Manifest]]:
@@ -234,8 +223,6 @@ def _settings(
     manifests: list[Manifest], policy_file: str | None, uses: list[str]
 ) -> tuple[str | None, list[str]]:
     """The policy and default uses: the CLI's, else the manifests' (which must agree)."""
-    from licscan.engine.policy import PolicyError
-
     if policy_file is None:
         named = list(dict.fromkeys(m.policy for m in manifests if m.policy))
         if len(named) > 1:

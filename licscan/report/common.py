@@ -12,13 +12,13 @@ import re
 from dataclasses import dataclass
 from urllib.parse import quote
 
+from licscan.hubref import is_commit
 from licscan.model import Evidence, EvidenceKind, Flag, FlagInfo, ModelResult, WaiverUse
 
 DEFAULT_HUB = "https://huggingface.co"
 # Most urgent first: what a reader must look at before anything else.
 VERDICT_ORDER: tuple[str, ...] = ("fail", "error", "warn", "pass")
 SEVERITY_ORDER: tuple[str | None, ...] = ("block", "warn", "info", None)
-_SHA_RE = re.compile(r"^[0-9a-f]{40}$")
 # "base:org/name", "org/name:LICENSE", "base:org/name@sha:LICENSE"
 _REPO_FILE_RE = re.compile(
     r"^(?:base:)?(?P<repo>[\w.-]+/[\w.-]+)(?:@(?P<rev>[\w.-]+))?(?::(?P<path>[^:]+))?$"
@@ -206,7 +206,7 @@ def rule_words(rule: str) -> str:
 def short_rev(revision: str | None) -> str:
     if not revision:
         return "-"
-    return revision[:10] if _SHA_RE.match(revision) else revision
+    return revision[:10] if is_commit(revision) else revision
 
 
 def lines_text(ev: Evidence) -> str:

@@ -11,12 +11,12 @@ from collections import Counter
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from licscan.errors import ExitCode
+
 if TYPE_CHECKING:
     from licscan.drift import Verification
     from licscan.model import Lockfile
     from licscan.precommit import Check
-
-EXIT_OK, EXIT_FAIL, EXIT_ERROR = 0, 1, 3
 
 
 def _counts(counter: Counter[str] | dict[str, int]) -> str:
@@ -24,7 +24,7 @@ def _counts(counter: Counter[str] | dict[str, int]) -> str:
     return ", ".join(f"{counter[k]} {k}" for k in order if counter.get(k))
 
 
-def lock_summary(lock: Lockfile, changed: bool) -> tuple[int, str]:
+def lock_summary(lock: Lockfile, changed: bool) -> tuple[ExitCode, str]:
     """(exit code as `scan` gives it, text): what was written, and each failing model."""
     verdicts = Counter(e.verdict for e in lock.entries.values())
     name = Path(lock.path).name
@@ -40,11 +40,11 @@ def lock_summary(lock: Lockfile, changed: bool) -> tuple[int, str]:
         elif e.verdict == "error":
             lines.append(f"  ERROR {ref}: {e.error or 'could not be evaluated'}")
     if verdicts.get("fail"):
-        code = EXIT_FAIL
+        code = ExitCode.FAIL
     elif verdicts.get("error") and not lock.allow_errors:
-        code = EXIT_ERROR
+        code = ExitCode.ERROR
     else:
-        code = EXIT_OK
+        code = ExitCode.OK
     return code, "\n".join(lines) + "\n"
 
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 import os
 from typing import TYPE_CHECKING, Any
 
-from licscan.sources.targets import UsageError, load_targets, parse_repo_ref
+from licscan.sources.targets import load_targets
 
 # A scan sends only its own requests: huggingface_hub's telemetry (in 2.x also a registry
 # fetch from the endpoint once per process) stays off unless the user turned it on.
@@ -21,11 +21,9 @@ if TYPE_CHECKING:
 
 __all__ = [
     "Fetcher",
-    "UsageError",
     "base_model_ids",
     "load_targets",
     "parse_card",
-    "parse_repo_ref",
 ]
 
 

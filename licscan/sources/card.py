@@ -15,6 +15,7 @@ from typing import Any
 
 import yaml
 
+from licscan.hubref import normalize_repo_ref
 from licscan.model import CardInfo
 from licscan.yamlnodes import YamlSyntaxError, check_aliases, line_of, one_line
 
@@ -41,8 +42,6 @@ PLACEHOLDERS = frozenset(
     {"license", "licence", "[more information needed]", "more information needed", "tbd", ""}
 )
 RELATIONS = ("adapter", "finetune", "merge", "quantized")
-_REPO_ID = re.compile(r"^(?:[\w.-]+/)?[\w.-]{1,96}$")
-_HUB_URL = re.compile(r"^https?://(?:www\.)?(?:huggingface\.co|hf\.co)/", re.I)
 # The pure-Python loader, as huggingface_hub's yaml.safe_load: libyaml is faster but accepts
 # cards (e.g. TAB indentation) that the client rejects.
 _Loader = yaml.SafeLoader
@@ -218,12 +217,6 @@ def _from_tags(card: CardInfo, source: str) -> None:
         card.base_models = _dedupe(tag_bases)
     if card.base_model_relation is None and relation:
         card.base_model_relation = relation
-
-
-def normalize_repo_ref(value: str) -> str | None:
-    """'org/name' from a base_model value (plain id or Hub URL); None if it is not one."""
-    value = _HUB_URL.sub("", value.strip()).strip("/")
-    return value if _REPO_ID.match(value) and ".." not in value and "--" not in value else None
 
 
 def _base_models(value: Any, source: str, note) -> list[str]:

@@ -9,6 +9,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
+from licscan.hubref import is_commit
 from licscan.model import ModelSnapshot, Target
 from licscan.sources.files import readme_path
 from licscan.sources.local import read_folder
@@ -86,7 +87,7 @@ def find_snapshot(repo_id: str, revision: str | None, cache_dir: Path) -> Path |
     except OSError:
         return None
     snap = repo_dir / "snapshots" / commit
-    return snap if snap.is_dir() and len(commit) == 40 else None
+    return snap if snap.is_dir() and is_commit(commit) else None
 
 
 def offline_env() -> bool:

@@ -18,17 +18,17 @@ import dataclasses
 import hashlib
 import logging
 import os
-import re
 import threading
 from collections.abc import Callable, Iterable
 from concurrent.futures import Future
 from pathlib import Path
 from typing import Any
 
+from licscan.hubref import is_commit, normalize_repo_ref
 from licscan.model import CardInfo, LicenseFile, ModelSnapshot, SuppliedLicense, Target
 from licscan.sources import hfcache, supplied
 from licscan.sources.cache import DiskCache, ref_age
-from licscan.sources.card import card_from_data, normalize_repo_ref, parse_card
+from licscan.sources.card import card_from_data, parse_card
 from licscan.sources.files import (
     LICENSE_CAP,
     README_CAP,
@@ -41,7 +41,6 @@ from licscan.sources.files import (
 )
 
 log = logging.getLogger("licscan.sources")
-_SHA = re.compile(r"^[0-9a-f]{40}$")
 DEFAULT_TIMEOUT = 60.0  # seconds one Hub request may take in all, retries included
 
 
@@ -185,7 +184,7 @@ class Fetcher:
         if target.kind != "hub":
             return True
         rev = target.revision or ""
-        return len(rev) == 40 and self.cache.has_meta(target.repo_id or "", rev)
+        return is_commit(rev) and self.cache.has_meta(target.repo_id or "", rev)
 
     def pin_bases(self, targets: Iterable[Target]) -> None:
         """Base models named without a revision are judged at the commit the scan's own
@@ -193,7 +192,7 @@ class Fetcher:
         what the manifest approves, and costs no request of its own."""
         seen: dict[str, set[str]] = {}
         for t in targets:
-            if t.kind == "hub" and t.repo_id and t.revision and _SHA.match(t.revision):
+            if t.kind == "hub" and t.repo_id and t.revision and is_commit(t.revision):
                 seen.setdefault(t.repo_id, set()).add(t.revision)
         self._pins.update({repo: next(iter(revs)) for repo, revs in seen.items() if len(revs) == 1})
 
@@ -261,7 +260,7 @@ class Fetcher:
         """The commit `main` pointed at when a scan less than base_max_age ago asked,
         if its metadata is cached too; else None (ask the Hub)."""
         ref = self.cache.get_ref(repo_id, "main")
-        if not ref or ref.get("id") != repo_id or not _SHA.match(str(ref.get("sha", ""))):
+        if not ref or ref.get("id") != repo_id or not is_commit(str(ref.get("sha", ""))):
             return None
         if ref_age(ref) > self.base_max_age:
             return None
@@ -299,7 +298,7 @@ class Fetcher:
     def _resolve(self, repo_id: str, revision: str | None) -> dict[str, Any]:
         """Metadata for repo@revision: licscan cache (pinned, or offline) or one request."""
         label = f"{repo_id}@{revision}" if revision else repo_id
-        if revision and _SHA.match(revision):
+        if is_commit(revision):
             meta = self.cache.get_meta(repo_id, revision)
             if meta is not None:
                 self._bump("cache_hits")
@@ -316,12 +315,12 @@ class Fetcher:
             meta = api.model_meta(repo_id, revision)
         except Exception as exc:
             raise FetchError(f"{label}: {api.describe(exc, self._has_token())}") from None
-        if not meta.get("sha") or not _SHA.match(str(meta["sha"])):
+        if not meta.get("sha") or not is_commit(str(meta["sha"])):
             raise FetchError(f"{label}: the Hub returned no commit sha for this revision")
         self.cache.put_meta(meta["id"], meta["sha"], meta)
         if meta["id"] != repo_id:
             self.cache.put_meta(repo_id, meta["sha"], meta)
-        if not (revision and _SHA.match(revision)):
+        if not is_commit(revision):
             self.cache.put_ref(repo_id, revision or "main", meta["id"], meta["sha"])
         return meta
 

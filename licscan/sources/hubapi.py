@@ -34,7 +34,8 @@ from huggingface_hub.utils import build_hf_headers, get_session, hf_raise_for_st
 from huggingface_hub.utils import httpx as httpx2  # the client's HTTP library (httpx2)
 
 from licscan import __version__
-from licscan.sources.card import RELATIONS, normalize_repo_ref
+from licscan.hubref import normalize_repo_ref
+from licscan.sources.card import RELATIONS
 from licscan.sources.deadline import Deadline, DeadlineExceeded, run_within
 from licscan.sources.files import git_blob_id
 

@@ -13,6 +13,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
+from licscan.hubref import is_commit
 from licscan.model import LicenseFile, ModelSnapshot, Target
 from licscan.sources.card import parse_card
 from licscan.sources.files import (
@@ -142,20 +143,16 @@ def git_head(root: Path) -> str | None:
     try:
         head = (git / "HEAD").read_text().strip()
         if not head.startswith("ref:"):
-            return head if _is_sha(head) else None
+            return head if is_commit(head) else None
         ref = head[4:].strip()
         ref_file = git / ref
         if ref_file.is_file():
             sha = ref_file.read_text().strip()
-            return sha if _is_sha(sha) else None
+            return sha if is_commit(sha) else None
         for line in (git / "packed-refs").read_text().splitlines():
             sha, _, name = line.partition(" ")
-            if name.strip() == ref and _is_sha(sha):
+            if name.strip() == ref and is_commit(sha):
                 return sha
     except OSError:
         return None
     return None
-
-
-def _is_sha(value: str) -> bool:
-    return len(value) == 40 and all(c in "0123456789abcdef" for c in value)

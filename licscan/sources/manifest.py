@@ -21,8 +21,10 @@ from pathlib import Path
 
 import yaml
 
+from licscan.errors import ManifestError
+from licscan.hubref import parse_repo_ref
 from licscan.model import USES, Manifest, SuppliedLicense, Target
-from licscan.sources.targets import UsageError, hub_target, local_target, parse_repo_ref
+from licscan.sources.targets import hub_target, local_target
 from licscan.yamlnodes import (
     TooLarge,
     YamlSyntaxError,
@@ -39,12 +41,12 @@ ENTRY_KEYS = ("id", "path", "revision", "use", "note", "license_file")
 
 
 def load_manifest(path: str | Path) -> Manifest:
-    """Read and validate a manifest; raise UsageError naming file:line for each problem."""
+    """Read and validate a manifest; raise ManifestError naming file:line for each problem."""
     path = Path(path)
     try:
         text = read_document(path)
     except (OSError, UnicodeDecodeError, TooLarge) as exc:
-        raise UsageError(f"{path}: cannot read manifest: {exc}") from None
+        raise ManifestError(f"{path}: cannot read manifest: {exc}") from None
     return _Parser(path).parse(text)
 
 
@@ -64,7 +66,7 @@ class _Parser:
         try:
             root = compose(text)
         except YamlSyntaxError as exc:
-            raise UsageError(f"{self.path}:{exc.line}: {exc.reason}") from None
+            raise ManifestError(f"{self.path}:{exc.line}: {exc.reason}") from None
         manifest = Manifest(path=str(self.path))
         if root is None:
             self.error(1, "empty manifest (expected 'models:')")
@@ -73,7 +75,7 @@ class _Parser:
         else:
             self._top(root, manifest)
         if self.errors:
-            raise UsageError("\n".join(self.errors), self.errors)
+            raise ManifestError("\n".join(self.errors), self.errors)
         return manifest
 
     def _top(self, root: yaml.MappingNode, manifest: Manifest) -> None:

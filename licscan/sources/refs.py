@@ -21,10 +21,10 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
+from licscan.hubref import is_named_repo_id
 from licscan.model import ModelReference
 
 # huggingface_hub's repo id rules: [namespace/]name of word chars . - ; no "--" or "..".
-_REPO_ID = re.compile(r"^(?:[\w.-]+/)?[\w.-]{1,96}$")
 IGNORE = re.compile(r"#\s*licscan\s*:\s*ignore\b", re.I)
 # A file name, not a repo: weights, configs, archives.
 _FILE_SUFFIX = re.compile(
@@ -188,7 +188,7 @@ def _bound_names(node: ast.AST) -> list[str]:
 def looks_like_repo(value: str, base: Path) -> bool:
     """A Hub repo id, not a local path or a file."""
     v = value.strip()
-    if v != value or not _REPO_ID.match(v) or "--" in v or ".." in v:
+    if v != value or not is_named_repo_id(v):
         return False  # also rejects "./x", "/abs", "~/x", "a/b/c", "C:\\x"
     if v.startswith((".", "-")) or v.endswith(".") or _FILE_SUFFIX.search(v):
         return False

@@ -16,9 +16,9 @@ from __future__ import annotations
 from collections.abc import Iterable
 from pathlib import Path
 
+from licscan.errors import UsageError
 from licscan.model import LicenseFile, ModelSnapshot, SuppliedLicense, Target
 from licscan.sources.files import LICENSE_CAP, license_file, oversize_error
-from licscan.sources.targets import UsageError
 
 
 def from_options(values: Iterable[str]) -> dict[str, SuppliedLicense]:

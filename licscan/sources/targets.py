@@ -3,56 +3,13 @@
 from __future__ import annotations
 
 import os
-import re
 from pathlib import Path
 
+from licscan.errors import UsageError
+from licscan.hubref import parse_repo_ref, shorten
 from licscan.model import Manifest, Target
 
-# huggingface_hub's validate_repo_id rules: [namespace/]name, word chars . - only,
-# name at most 96 characters, no "--" or "..".  ASCII only, as the Hub's own ids: a
-# look-alike ("аcme/x" with a Cyrillic а) is a usage error before any request.
-_REPO_ID = re.compile(r"^(?:[\w.-]+/)?[\w.-]{1,96}$", re.ASCII)
-_REVISION = re.compile(r"^[^\s]{1,255}$")
 MANIFEST_SUFFIXES = (".yaml", ".yml")
-
-
-class UsageError(ValueError):
-    """Bad arguments or manifest; the message says where (file:line for manifests)."""
-
-    def __init__(self, message: str, errors: list[str] | None = None) -> None:
-        super().__init__(message)
-        self.errors = errors or [message]
-
-
-def is_repo_id(value: str) -> bool:
-    return bool(_REPO_ID.match(value)) and "--" not in value and ".." not in value
-
-
-def parse_repo_ref(ref: str) -> tuple[str, str | None]:
-    """'org/name' or 'org/name@REV' -> (repo_id, revision); ValueError says what is wrong."""
-    repo_id, at, revision = ref.strip().partition("@")
-    if not is_repo_id(repo_id):
-        raise ValueError(
-            f"'{shorten(ref)}' is not a Hub repo id (org/name or org/name@revision)"
-            + _non_ascii(repo_id)
-        )
-    if at and not _REVISION.match(revision):
-        raise ValueError(f"'{shorten(ref)}': empty or malformed revision after '@'")
-    return repo_id, (revision or None)
-
-
-def shorten(text: str, limit: int = 100) -> str:
-    """A user's argument as a message quotes it: a 10,000-character one is cut."""
-    return text if len(text) <= limit else f"{text[:60]}… ({len(text):,} characters)"
-
-
-def _non_ascii(value: str) -> str:
-    where = next(((i, c) for i, c in enumerate(value) if not c.isascii()), None)
-    if where is None:
-        return ""
-    i, c = where
-    return (f": {c!r} (U+{ord(c):04X}) at position {i + 1} is not ASCII; Hub ids use "
-            "A-Z, a-z, 0-9, '-', '_' and '.'")  # fmt: skip
 
 
 def hub_target(ref: str, location: tuple[str, int] | None = None, use=()) -> Target:
