@@ -7,17 +7,16 @@ interrupted census leaves no partial file (its journal lets `--resume` go on).
 
 from __future__ import annotations
 
-import contextlib
 import os
 import sys
-import tempfile
 from collections.abc import Iterable
-from typing import Any, TextIO
+from typing import Any
 
 import click
 
+from licscan.atomic import AtomicFile
 from licscan.errors import CensusRootError, ExitCode, UsageError
-from licscan.model import CensusSelection
+from licscan.model import DEFAULT_JOBS, CensusSelection
 
 
 def run_census_command(
@@ -44,36 +43,36 @@ def run_census_command(
     except UsageError as exc:
         return _usage(str(exc))
     try:
-        out, tmp = _open(output)
+        sink = AtomicFile(os.path.abspath(output)) if output else None
     except OSError as exc:
         return _usage(f"cannot write {output}: {exc.strerror or exc}")
-    writer = CensusWriter(fmt, out, use=list(plan.policy.uses), output=output)
+    writer = CensusWriter(fmt, sink.file if sink else sys.stdout, use=list(plan.policy.uses),
+                          output=output)  # fmt: skip
     try:
         summary = run_census(
             plan,
             writer.model,
-            jobs=options.get("jobs", 8),
+            jobs=options.get("jobs", DEFAULT_JOBS),
             resume=options.get("resume", False),
             timeout=options.get("timeout"),
             replay=fmt not in WHOLE,
         )
         writer.close(summary)
     except CensusRootError as exc:
-        _discard(out, tmp)
+        _discard(sink)
         click.echo(f"licscan: {exc}", err=True)
         return ExitCode.ERROR
     except KeyboardInterrupt:
-        _discard(out, tmp)
+        _discard(sink)
         click.echo(
             "licscan: census interrupted; run the same command with --resume to go on", err=True
         )
         return ExitCode.ERROR
     except BaseException:
-        _discard(out, tmp)
+        _discard(sink)
         raise
-    if tmp is not None:
-        out.close()
-        os.replace(tmp, output)  # type: ignore[arg-type]
+    if sink is not None:
+        sink.commit()
     if summary.listing_error:
         click.echo(
             f"licscan: the listing stopped after {summary.models} models: "
@@ -91,20 +90,9 @@ def run_census_command(
     return summary.exit_code(plan.policy.allow_errors)
 
 
-def _open(output: str | None) -> tuple[TextIO, str | None]:
-    if not output:
-        return sys.stdout, None
-    folder = os.path.dirname(os.path.abspath(output))
-    fd, tmp = tempfile.mkstemp(dir=folder, prefix=".licscan-census-", suffix=".part")
-    return os.fdopen(fd, "w", encoding="utf-8"), tmp
-
-
-def _discard(out: TextIO, tmp: str | None) -> None:
-    if tmp is None:
-        return
-    out.close()
-    with contextlib.suppress(OSError):
-        os.unlink(tmp)
+def _discard(sink: AtomicFile | None) -> None:
+    if sink is not None:
+        sink.discard()
 
 
 def _usage(message: str) -> int:

@@ -23,12 +23,9 @@ from licscan.lock import (
     keep_checked_at,
     load_lock,
     lock_path_for,
-    now,
     policy_ref,
 )
-from licscan.model import Drift, LockEntry, Lockfile, ScanPlan, Target
-
-DEFAULT_JOBS = 8
+from licscan.model import DEFAULT_JOBS, Drift, LockEntry, Lockfile, ScanPlan, Target, utc_now
 
 
 def build_lock(
@@ -70,7 +67,7 @@ def build_lock(
         manifest_use=list(plan.manifests[0].use) if plan.manifests else [],
         allow_errors=plan.policy.allow_errors,
     )
-    stamp = now()
+    stamp = utc_now()
     for target, result in zip(plan.targets, results, strict=True):
         snapshot = fetcher.fetch(target)  # memoised by the fetcher: no second request
         verdicts = {u: result.verdict for u in result.use}

@@ -18,6 +18,7 @@ from pathlib import Path
 
 import yaml
 
+from licscan.atomic import AtomicFile
 from licscan.errors import UsageError
 from licscan.hubref import parse_repo_ref
 from licscan.yamlnodes import YamlSyntaxError, compose
@@ -251,16 +252,18 @@ def _scalar(value: object) -> str:
 def _write(path: Path, text: str, line: int, load) -> Edit:
     """Check that `text` loads with the real reader (from a file beside `path`, so that
     relative paths resolve the same), then replace the file atomically."""
-    tmp = path.with_name(f".{path.name}.licscan-edit{os.getpid()}")
     try:
-        tmp.write_text(text, encoding="utf-8")
-        load(tmp)
-        os.replace(tmp, path)
-    except UsageError as exc:  # also PolicyError
-        message = str(exc).replace(str(tmp), str(path)).replace(tmp.name, path.name)
-        raise UsageError(f"{path} not changed: the edit would not load: {message}") from None
+        with AtomicFile(path) as sink:  # discarded, the file left as it was, on any failure
+            sink.file.write(text)
+            sink.file.flush()
+            try:
+                load(sink.tmp)
+            except UsageError as exc:  # also PolicyError
+                tmp = sink.tmp
+                message = str(exc).replace(str(tmp), str(path)).replace(tmp.name, path.name)
+                raise UsageError(
+                    f"{path} not changed: the edit would not load: {message}"
+                ) from None
     except OSError as exc:
         raise UsageError(f"{path}: cannot write: {exc.strerror or exc}") from None
-    finally:
-        tmp.unlink(missing_ok=True)
     return Edit(path, line, text)

@@ -7,6 +7,7 @@ upstream.  Names follow ../shared/docs/taxonomy.md exactly.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from enum import StrEnum
 from typing import Any, Literal
 
@@ -14,6 +15,25 @@ from licscan.errors import ExitCode
 
 # Most open first; a model's category is the max over everything that binds it.
 CATEGORY_ORDER: tuple[str, ...] = ("osi-open", "open-weight", "source-available", "unknown")
+# Card license values that name no license (`other`: the terms are elsewhere, in
+# license_name or a file).  NOT_A_LICENSE_ID adds what no license id stands for; it
+# differs on purpose: a card saying `proprietary` declares terms licscan cannot read
+# (unrecognized-license), which is not the same finding as no-license.
+NO_LICENSE_VALUES = frozenset({"other", "unknown", "noassertion", "none"})
+NOT_A_LICENSE_ID = NO_LICENSE_VALUES | {"", "proprietary"}
+# Most strict last (a lock's verdict per use) / most urgent first (what a reader sees first).
+VERDICTS_BY_STRICTNESS: tuple[str, ...] = ("pass", "warn", "fail", "error")
+VERDICTS_BY_URGENCY: tuple[str, ...] = ("fail", "error", "warn", "pass")
+DEFAULT_JOBS = 8  # models fetched and judged at once (--jobs)
+EXPLAIN_JOBS = 4  # `licscan explain`: one target, a few bases
+DEFAULT_MAX_DEPTH = 5  # base-model levels walked unless a policy says otherwise
+MAX_DEPTH_LIMIT = 20  # the most a policy may ask for
+
+
+def utc_now() -> str:
+    """Now, as every timestamp licscan writes it: ISO-8601 UTC to the second."""
+    return datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
 
 TERM_FLAGS: tuple[str, ...] = (
     "non-commercial",
@@ -626,7 +646,7 @@ class Policy:
     organisation: dict[str, tuple[int, str]] = field(default_factory=dict)  # figure -> (n, src)
     waivers: list[Waiver] = field(default_factory=list)
     allow_errors: bool = False
-    max_depth: int = 5
+    max_depth: int = DEFAULT_MAX_DEPTH
     today: str | None = None  # YYYY-MM-DD the waivers are judged on (None: today)
     waiver_warning_days: int = 30  # fewer days left: a warning (licscan/waivers.py; 0: never)
 

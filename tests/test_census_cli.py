@@ -275,7 +275,7 @@ def test_output_file_is_written_whole_or_not_at_all(hub, tmp_path):
     result = census("--author", "acme", "--format", "html", "--output", str(out))
     assert result.exit_code == 1 and out.read_text().startswith("<!DOCTYPE html>")
     assert "6 models: 1 fail, 4 warn, 1 pass" in result.stderr
-    assert not list(tmp_path.glob(".licscan-census-*"))
+    assert not list(tmp_path.glob(".*.tmp"))  # no temporary file left
 
 
 def test_an_unreadable_root_or_an_empty_selection_is_said_on_stderr(hub):
@@ -329,4 +329,4 @@ def test_a_broken_knowledge_base_ends_the_census_in_one_line(hub, tmp_path, monk
         "licscan: the knowledge base does not load: broken.yaml: field 'category': 'free' is "
         "not one of ('osi-open', 'open-weight', 'source-available', 'unknown')"
     ]
-    assert not list(tmp_path.glob("census.json*")) and not list(tmp_path.glob(".licscan-*"))
+    assert not list(tmp_path.glob("census.json*")) and not list(tmp_path.glob(".*.tmp"))

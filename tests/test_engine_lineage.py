@@ -8,6 +8,7 @@ import pytest
 
 from licscan.engine.policy import load_policy
 from licscan.engine.run import scan_one, scan_targets
+from licscan.model import DEFAULT_MAX_DEPTH
 from licscan.sources import Fetcher
 from licscan.sources.targets import hub_target
 
@@ -257,7 +258,7 @@ def test_local_folder_can_name_a_local_base(make_model, corpus):
     ft = make_model("ft", readme("mit", "../base"))
     manifest = str(ft.parent / "licscan.yaml")  # the folders listed by a manifest beside them
     snap = read_folder(local_target("ft", ft, location=(manifest, 2)))
-    r = evaluate(snap, load_policy(None, ["commercial"]), walk(snap, None))
+    r = evaluate(snap, load_policy(None, ["commercial"]), walk(snap, None, DEFAULT_MAX_DEPTH))
     assert r.lineage[0]["id"] == "../base" and r.lineage[0]["error"] is None
     assert r.category == "open-weight" and "inherits-base-license" in flags(r)
 
@@ -276,7 +277,7 @@ def test_a_base_path_never_leads_out_of_the_scanned_tree(make_model, corpus, tmp
     ft = make_model("ft", readme("mit", base))
     for location in (None, (str(ft / "licscan.yaml"), 2)):
         snap = read_folder(local_target(str(ft), ft, location=location))
-        r = evaluate(snap, load_policy(None, ["commercial"]), walk(snap, None))
+        r = evaluate(snap, load_policy(None, ["commercial"]), walk(snap, None, DEFAULT_MAX_DEPTH))
         node = next(n for n in r.lineage if n["id"] == base)
         assert node["error"].startswith("not read: the folder lies outside "), node
         assert all(n["error"] for n in r.lineage)  # ("/etc/ssl" also reads as a Hub id)

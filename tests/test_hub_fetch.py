@@ -384,7 +384,7 @@ def test_concurrent_processes_share_one_cache(loopback_hub, isolated_hf):
     assert blobs and all(git_blob_id(p.read_bytes()) == p.name for p in blobs)
     metas = [p for p in (cache / "v1" / "meta").rglob("*.json")]
     assert len(metas) == 30 and all(json.loads(p.read_text())["sha"] for p in metas)
-    assert not [p for p in cache.rglob(".tmp-*")]
+    assert not [p for p in cache.rglob(".*.tmp")]  # no temporary file left
 
 
 # --- offline -------------------------------------------------------------------------------

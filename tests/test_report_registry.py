@@ -19,12 +19,15 @@ ROOT = Path(__file__).resolve().parents[1]
 
 
 def test_formats_match_the_cli_contract() -> None:
+    from licscan.cli import CENSUS_FORMATS as CLI_CENSUS
     from licscan.cli import FORMAT_CHOICES
+    from licscan.report import CENSUS_FORMATS, TABLE
 
     assert FORMATS == (
         "text", "json", "cyclonedx", "spdx", "sarif", "markdown", "html", "notice",
     )  # fmt: skip
-    assert set(FORMATS) == set(FORMAT_CHOICES)
+    assert FORMAT_CHOICES == FORMATS and CLI_CENSUS == CENSUS_FORMATS == (*FORMATS, "jsonl")
+    assert len({f.extension for f in TABLE.values()}) == len(TABLE)  # --output-dir names
 
 
 def test_unknown_format_is_a_clear_error() -> None:

@@ -72,7 +72,7 @@ def essence(report: dict) -> list[tuple]:
 
 def assert_cache_whole(cache: Path) -> None:
     files = [p for p in cache.rglob("*") if p.is_file()]
-    assert not [p for p in files if p.name.startswith(".tmp-") or p.suffix == ".part"]
+    assert not [p for p in files if p.name.startswith(".") and p.suffix == ".tmp"]
     blobs = [p for p in files if "blobs" in p.parts]
     assert blobs and all(git_blob_id(p.read_bytes()) == p.name for p in blobs)
     for path in (p for p in files if p.suffix == ".json"):
@@ -161,7 +161,7 @@ def test_readers_never_see_a_torn_cache_entry(tmp_path):
         p.join(timeout=60)
     assert all(seen > 0 for seen, _ in found)  # the readers did race the writers
     assert [bad for _, bad in found] == [[], []]
-    assert not list((tmp_path / "cache").rglob(".tmp-*"))
+    assert not list((tmp_path / "cache").rglob(".*.tmp"))  # no temporary file left
     blobs = [p for p in (tmp_path / "cache" / "v1" / "blobs").rglob("*") if p.is_file()]
     blobs = [p for p in blobs if p.name != "shared"]
     assert blobs and all(git_blob_id(p.read_bytes()) == p.name for p in blobs)

@@ -14,10 +14,9 @@ import re
 from functools import cache, lru_cache
 
 from licscan.knowledge import KnowledgeBase, load_knowledge
-from licscan.model import strictest
+from licscan.model import CATEGORY_ORDER, NOT_A_LICENSE_ID, strictest
 
 _LICENSEREF_RE = re.compile(r"^licenseref-(?:hf-|scancode-)?", re.I)
-_NOASSERTION = {"", "other", "unknown", "noassertion", "none", "proprietary"}
 
 
 def resolve_license_id(value: str) -> str | None:
@@ -33,7 +32,7 @@ def resolve_license_id(value: str) -> str | None:
 @lru_cache(maxsize=4096)  # a scan of a thousand cards meets the same few ids
 def _resolve(kb: KnowledgeBase, value: str) -> str | None:
     text = value.strip().strip("\"'")
-    if text.lower() in _NOASSERTION:
+    if text.lower() in NOT_A_LICENSE_ID:
         return None
     for candidate in (text, _LICENSEREF_RE.sub("", text)):
         entry = kb.lookup(candidate)
@@ -87,11 +86,7 @@ def _by_category(keys: list[str], strictest_first: bool) -> str | None:
         return None
     kb = load_knowledge()
     cats = [kb.entries[k].category for k in keys]
-    target = (
-        strictest(cats)
-        if strictest_first
-        else min(cats, key=("osi-open", "open-weight", "source-available", "unknown").index)
-    )
+    target = strictest(cats) if strictest_first else min(cats, key=CATEGORY_ORDER.index)
     return keys[cats.index(target)]
 
 

@@ -29,7 +29,7 @@ from collections import OrderedDict
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass
-from datetime import UTC, date, datetime
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -40,6 +40,8 @@ from licscan.hubref import is_commit, is_namespace, normalize_repo_ref
 from licscan.knowledge import load_knowledge
 from licscan.model import (
     CATEGORY_ORDER,
+    DEFAULT_JOBS,
+    NO_LICENSE_VALUES,
     CensusRow,
     CensusSelection,
     CensusSummary,
@@ -50,10 +52,10 @@ from licscan.model import (
     Relabel,
     Target,
     strictest,
+    utc_now,
 )
 
 log = logging.getLogger("licscan.engine")
-_NO_LICENSE = {"other", "unknown", "noassertion", "none"}
 IN_FLIGHT_PER_JOB = 4  # judgements waiting on the network at once, per worker
 BASE_SNAPSHOTS = 256  # listed base models kept built (most derivatives share a few bases)
 # emit(model JSON, row, the ModelResult or None when replayed from the journal)
@@ -123,7 +125,7 @@ def declares_known_license(card: dict[str, Any] | None) -> bool:
     if not card:
         return False
     info = card_from_data(card)
-    values = [v for v in info.licenses if v.strip().lower() not in _NO_LICENSE]
+    values = [v for v in info.licenses if v.strip().lower() not in NO_LICENSE_VALUES]
     other = len(values) < len(info.licenses)
     if info.license_name:
         values.append(info.license_name)
@@ -192,7 +194,7 @@ class Census:
         listing: Callable[[CensusSelection], Iterator[dict[str, Any]]],
         emit: Emit,
         *,
-        jobs: int = 8,
+        jobs: int = DEFAULT_JOBS,
         journal: Journal | None = None,
     ) -> None:
         from licscan import __version__
@@ -208,7 +210,7 @@ class Census:
         self._datasets: set[str] = set()
         self._bases: OrderedDict[str, ModelSnapshot] = OrderedDict()
         self._lock = threading.Lock()
-        started = datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+        started = utc_now()
         p = plan.policy
         self.summary = CensusSummary(plan.selection, __version__, list(p.uses), p.name, started)
         root = plan.selection.derivatives_of
@@ -440,7 +442,7 @@ def run_census(
     plan: CensusPlan,
     emit: Emit,
     *,
-    jobs: int = 8,
+    jobs: int = DEFAULT_JOBS,
     resume: bool = False,
     replay: bool = True,
     fetcher: Any = None,

@@ -21,6 +21,7 @@ from licscan.knowledge import LicenseEntry, load_knowledge
 from licscan.model import (
     CATEGORY_ORDER,
     FLAG_IDS,
+    NO_LICENSE_VALUES,
     TERM_FLAGS,
     Assessment,
     Evidence,
@@ -51,7 +52,6 @@ _NOTICE = re.compile(r"^notice", re.I)
 # Terms of a data set that can reach a model trained on it.
 RESTRICTIVE_DATA = ("non-commercial", "no-derivatives", "research-only", "copyleft")
 _FATAL_CARD = ("YAML error", "nested too deeply", "front matter unreadable", "not a mapping")
-_NO_LICENSE_VALUES = {"other", "unknown", "noassertion", "none"}
 OBSERVED = EvidenceKind.OBSERVED  # licscan's own words about the repository, not a quote
 
 
@@ -271,7 +271,7 @@ def _card(snap: ModelSnapshot, a: Assessment, flags: FlagSet, policy_keys: set[s
     if card.license_name:
         candidates.append(("license_name", card.license_name))
     for key_name, value in candidates:
-        if value.strip().lower() in _NO_LICENSE_VALUES:
+        if value.strip().lower() in NO_LICENSE_VALUES:
             declared_other = True
             continue
         key = resolve_license_id(value)

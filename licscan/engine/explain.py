@@ -25,9 +25,10 @@ def explain_model(
     Returns (exit code as for `scan`, text)."""
     from licscan.engine.run import run_scan
     from licscan.errors import ExitCode, UsageError
+    from licscan.model import EXPLAIN_JOBS
 
     try:
-        report = run_scan([subject], uses, policy_file, offline=offline, jobs=4,
+        report = run_scan([subject], uses, policy_file, offline=offline, jobs=EXPLAIN_JOBS,
                           timeout=timeout, license_files=license_files)  # fmt: skip
     except UsageError as exc:
         return ExitCode.USAGE, f"licscan: {exc}\n"

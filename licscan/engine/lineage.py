@@ -33,7 +33,6 @@ from licscan.model import (
 if TYPE_CHECKING:
     from licscan.engine.evaluate import FlagSet
 
-DEFAULT_MAX_DEPTH = 5
 # Flags of a base model's license that bind a derivative (context flags stay with the base).
 INHERITED = (*TERM_FLAGS, "unrecognized-license", "modified-license")
 FetchRepo = Callable[[str], ModelSnapshot]
@@ -42,7 +41,7 @@ FetchRepo = Callable[[str], ModelSnapshot]
 def walk(
     snapshot: ModelSnapshot,
     fetch_repo: FetchRepo | None,
-    max_depth: int = DEFAULT_MAX_DEPTH,
+    max_depth: int,
 ) -> Lineage:
     """Ancestors of `snapshot`, breadth first.  `fetch_repo(id)` fetches a Hub model
     (None: Hub bases are left unresolved, e.g. a caller with no fetcher)."""

@@ -24,6 +24,7 @@ from licscan.errors import PolicyError
 from licscan.model import (
     CATEGORY_ORDER,
     FLAG_IDS,
+    MAX_DEPTH_LIMIT,
     SEVERITIES,
     USES,
     Assessment,
@@ -462,8 +463,14 @@ class _Parser(_Reader):
         if "max_depth" in fields:
             value_node = fields["max_depth"][1]
             value = scalar(value_node)
-            if isinstance(value, bool) or not isinstance(value, int) or not 1 <= value <= 20:
-                self.error(value_node, "'max_depth' must be a whole number from 1 to 20")
+            if (
+                isinstance(value, bool)
+                or not isinstance(value, int)
+                or not 1 <= value <= MAX_DEPTH_LIMIT
+            ):
+                self.error(
+                    value_node, f"'max_depth' must be a whole number from 1 to {MAX_DEPTH_LIMIT}"
+                )
             else:
                 policy.max_depth = value
         if "unresolved" in fields:

@@ -12,16 +12,24 @@ import dataclasses
 import logging
 from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor, as_completed
-from datetime import UTC, datetime
 from typing import Any
 
 from licscan.engine import stored
 from licscan.errors import PolicyError
 from licscan.knowledge import load_knowledge
-from licscan.model import Lineage, Manifest, ModelResult, Policy, ScanPlan, ScanReport, Target
+from licscan.model import (
+    DEFAULT_JOBS,
+    Lineage,
+    Manifest,
+    ModelResult,
+    Policy,
+    ScanPlan,
+    ScanReport,
+    Target,
+    utc_now,
+)
 
 log = logging.getLogger("licscan.engine")
-DEFAULT_JOBS = 8
 # A scan reads card metadata from the Hub API's cardData (one request per model) and
 # downloads README.md only when the API has none: the README adds line numbers to card
 # evidence, not facts, and would double the requests of every cold scan.
@@ -87,7 +95,7 @@ def execute(
     all, retries included (the Fetcher's default when None)."""
     from licscan import __version__
 
-    started = datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+    started = utc_now()
     if fetcher is None:
         from licscan.sources import Fetcher
 

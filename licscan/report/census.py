@@ -16,19 +16,27 @@ from typing import Any, TextIO
 
 import orjson
 
-from licscan.model import CensusRow, CensusSummary, ModelResult, Relabel, ScanReport
+from licscan.model import (
+    VERDICTS_BY_URGENCY,
+    CensusRow,
+    CensusSummary,
+    ModelResult,
+    Relabel,
+    ScanReport,
+)
+from licscan.report import CENSUS_FORMATS, TABLE
+from licscan.report.safe import printable_line
 
-WHOLE = ("cyclonedx", "spdx", "sarif", "notice")  # rendered from every ModelResult at the end
-FORMATS = ("text", "json", "jsonl", "markdown", "html", *WHOLE)
+# rendered from every ModelResult at the end (the scan's renderers)
+WHOLE = tuple(name for name, f in TABLE.items() if f.census == "whole")
 TOP = 15  # licenses and flags shown in the charts (the JSON has them all)
-VERDICT_ORDER = ("fail", "error", "warn", "pass")
 
 
 class CensusWriter:
     """`model()` for each judged model, then `close(summary)` once."""
 
     def __init__(self, fmt: str, out: TextIO, **options: Any) -> None:
-        if fmt not in FORMATS:
+        if fmt not in CENSUS_FORMATS:
             raise ValueError(f"unknown census format '{fmt}'")
         self.fmt, self.out, self.options = fmt, out, options
         self._results: list[ModelResult] = []
@@ -38,7 +46,7 @@ class CensusWriter:
         """Out, without control characters (card values and Hub answers reach here)."""
         from licscan.report.safe import clean_output
 
-        self.out.write(clean_output("json" if self.fmt == "jsonl" else self.fmt, text))
+        self.out.write(clean_output(self.fmt, text))
 
     def model(self, model: dict[str, Any], row: CensusRow, result: ModelResult | None) -> None:
         if self.fmt == "jsonl":
@@ -101,7 +109,7 @@ def _json_tail(summary: CensusSummary, started: bool, options: dict[str, Any]) -
 
 def headline(s: CensusSummary) -> str:
     """'2000 models: 3 fail, 1 error, 40 warn, 1956 pass' (+ 'listing stopped')."""
-    parts = ", ".join(f"{s.verdicts[v]} {v}" for v in VERDICT_ORDER if s.verdicts.get(v))
+    parts = ", ".join(f"{s.verdicts[v]} {v}" for v in VERDICTS_BY_URGENCY if s.verdicts.get(v))
     text = f"{s.models} model{'s' * (s.models != 1)}: {parts or 'none matched the selection'}"
     return text + ("; the listing stopped early" if s.listing_error else "")
 
@@ -152,7 +160,7 @@ def _n(n: int, noun: str) -> str:
 
 
 def _sections(s: CensusSummary) -> list[tuple[str, dict[str, int]]]:
-    verdicts = {v: s.verdicts.get(v, 0) for v in VERDICT_ORDER}
+    verdicts = {v: s.verdicts.get(v, 0) for v in VERDICTS_BY_URGENCY}
     return [
         ("Verdicts", verdicts),
         ("Categories", _sorted(s.categories)),
@@ -180,26 +188,24 @@ def _header(s: CensusSummary) -> str:
     )
 
 
-def _clean(text: str) -> str:
-    """One line, no control characters (ids and messages come from the Hub)."""
-    return " ".join("".join(c if c.isprintable() else " " for c in str(text)).split())
-
-
 # --- text ----------------------------------------------------------------------------------
 
 
 def render_text(s: CensusSummary) -> str:
-    lines = [_clean(_header(s)), headline(s), requests_line(s), ""]
+    lines = [printable_line(_header(s)), headline(s), requests_line(s), ""]
     lines.append(f"Relabelled derivatives: {len(s.relabelled)}")
     width = max((len(r.model) for r in s.relabelled), default=0)
-    lines += [f"  {_clean(r.model).ljust(width)}  {_clean(relabel_line(r))}" for r in s.relabelled]
+    lines += [
+        f"  {printable_line(r.model).ljust(width)}  {printable_line(relabel_line(r))}"
+        for r in s.relabelled
+    ]
     for title, counts in _sections(s):
         lines += ["", f"{title}:"]
         width = max((len(k) for k in counts), default=0)
         total = max(s.models, 1)
         for key, n in counts.items():
             bar = "#" * round(30 * n / total)
-            lines.append(f"  {_clean(key).ljust(width)}  {n:>7}  {bar}")
+            lines.append(f"  {printable_line(key).ljust(width)}  {n:>7}  {bar}")
     lines += _listed_text("Failing", s.failing, s.verdicts.get("fail", 0), _blocking)
     lines += _listed_text("Errors", s.errors, s.verdicts.get("error", 0), lambda r: r.error or "")
     return "\n".join([*lines, "", *notes(s)]).rstrip()
@@ -213,7 +219,7 @@ def _listed_text(title: str, rows: list[CensusRow], total: int, why: Callable) -
     if not total:
         return []
     out = ["", f"{title}: {total}"]
-    out += [f"  {_clean(r.id)}: {_clean(why(r))}" for r in rows]
+    out += [f"  {printable_line(r.id)}: {printable_line(why(r))}" for r in rows]
     if total > len(rows):
         out.append(f"  ... and {total - len(rows)} more (all of them are in --format jsonl)")
     return out
@@ -223,7 +229,7 @@ def _listed_text(title: str, rows: list[CensusRow], total: int, why: Callable) -
 
 
 def _md(text: str) -> str:
-    return html.escape(_clean(text), quote=False).replace("|", "\\|").replace("`", "\\`")
+    return html.escape(printable_line(text), quote=False).replace("|", "\\|").replace("`", "\\`")
 
 
 def render_markdown(s: CensusSummary) -> str:

@@ -8,13 +8,13 @@ from html import escape
 from licscan.model import CensusRow, CensusSummary
 from licscan.report.census import (
     _blocking,
-    _clean,
     _header,
     _sections,
     headline,
     notes,
     requests_line,
 )
+from licscan.report.safe import printable_line
 
 COLOURS = {
     "fail": "#c62828", "error": "#8e24aa", "warn": "#f9a825", "pass": "#2e7d32",
@@ -37,13 +37,13 @@ svg text { font: 12px system-ui, sans-serif; fill: #212121; }
 
 
 def render_html(s: CensusSummary) -> str:
-    title = f"licscan census: {_clean(s.selection.describe())}"
+    title = f"licscan census: {printable_line(s.selection.describe())}"
     parts = [
         "<!DOCTYPE html>",
         '<html lang="en"><head><meta charset="utf-8">',
         f"<title>{escape(title)}</title><style>{CSS}</style></head><body>",
         f"<h1>{escape(title)}</h1>",
-        f'<p class="meta">{escape(_clean(_header(s)))}</p>',
+        f'<p class="meta">{escape(printable_line(_header(s)))}</p>',
         f'<p class="headline">{escape(headline(s))}</p>',
         f'<p class="requests">{escape(requests_line(s))}</p>',
         *[f'<p class="note">{escape(n)}</p>' for n in notes(s)],
@@ -75,10 +75,10 @@ def _relabelled(s: CensusSummary) -> str:
     rows = [
         "<tr><th>model</th><th>declares</th><th>base</th><th>base license</th></tr>",
         *(
-            f"<tr><td>{escape(_clean(r.model))}</td>"
+            f"<tr><td>{escape(printable_line(r.model))}</td>"
             f"<td>{escape(', '.join(r.declared) or 'no known license')}"
             f" ({r.declared_category})</td>"
-            f"<td>{escape(_clean(r.base))}</td>"
+            f"<td>{escape(printable_line(r.base))}</td>"
             f"<td>{escape(', '.join(r.base_licenses) or 'no known license')} ({r.base_category})"
             "</td></tr>"
             for r in s.relabelled
@@ -97,7 +97,7 @@ def _chart(name: str, counts: dict[str, int], total: int) -> str:
         y = 3 + i * row_h
         w = round(bar_w * n / total) if total else 0
         colour = COLOURS.get(key, BAR)
-        label = escape(_clean(key)[:28])
+        label = escape(printable_line(key)[:28])
         bars.append(
             f'<text x="{label_w - 6}" y="{y + 15}" text-anchor="end">{label}</text>'
             f'<rect x="{label_w}" y="{y + 3}" width="{max(w, 1 if n else 0)}" height="{row_h - 6}"'
@@ -119,7 +119,8 @@ def _rows(title: str, rows: list[CensusRow], total: int, why) -> str:
     if not total:
         return ""
     items = "".join(
-        f"<tr><td>{escape(_clean(r.id))}</td><td>{escape(_clean(why(r)))}</td></tr>" for r in rows
+        f"<tr><td>{escape(printable_line(r.id))}</td><td>{escape(printable_line(why(r)))}</td></tr>"
+        for r in rows
     )
     more = f"<p>… and {total - len(rows)} more.</p>" if total > len(rows) else ""
     return f"<section><h2>{escape(title)} ({total})</h2><table>{items}</table>{more}</section>"

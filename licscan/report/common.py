@@ -13,11 +13,19 @@ from dataclasses import dataclass
 from urllib.parse import quote
 
 from licscan.hubref import is_commit
-from licscan.model import Evidence, EvidenceKind, Flag, FlagInfo, ModelResult, WaiverUse
+from licscan.model import (
+    VERDICTS_BY_URGENCY,
+    Evidence,
+    EvidenceKind,
+    Flag,
+    FlagInfo,
+    ModelResult,
+    WaiverUse,
+)
+from licscan.report.safe import mark_controls
 
 DEFAULT_HUB = "https://huggingface.co"
 # Most urgent first: what a reader must look at before anything else.
-VERDICT_ORDER: tuple[str, ...] = ("fail", "error", "warn", "pass")
 SEVERITY_ORDER: tuple[str | None, ...] = ("block", "warn", "info", None)
 # "base:org/name", "org/name:LICENSE", "base:org/name@sha:LICENSE"
 _REPO_FILE_RE = re.compile(
@@ -32,7 +40,8 @@ def hub_url(options: dict | None = None) -> str:
 
 
 def verdict_rank(model: ModelResult) -> int:
-    return VERDICT_ORDER.index(model.verdict) if model.verdict in VERDICT_ORDER else 0
+    order = VERDICTS_BY_URGENCY
+    return order.index(model.verdict) if model.verdict in order else 0
 
 
 def severity_rank(flag: Flag) -> int:
@@ -322,18 +331,9 @@ def kb_entry(key: str | None):  # -> LicenseEntry | None
         return None
 
 
-_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
-
-
-def clean(text: str) -> str:
-    """Text from a repository, minus control characters (a terminal escape sequence in a
-    LICENSE file must not reach the reader's terminal)."""
-    return _CONTROL.sub("\ufffd", text)
-
-
 def one_line(text: str, limit: int = 0) -> str:
     """Collapse whitespace (quotes often span wrapped lines); cut to `limit` chars."""
-    flat = " ".join(clean(text).split())
+    flat = " ".join(mark_controls(text).split())
     if limit and len(flat) > limit:
         return flat[: max(limit - 1, 1)].rstrip() + "…"
     return flat

@@ -15,7 +15,8 @@ from typing import Any
 
 from licscan.engine.obligations import obligations
 from licscan.model import ModelResult, Obligation, ObligationKind, ScanReport
-from licscan.report.common import clean, display_name, hub_url, kb_entry, license_label, model_link
+from licscan.report.common import display_name, hub_url, kb_entry, license_label, model_link
+from licscan.report.safe import mark_controls
 
 K = ObligationKind
 _SHOWN_FIRST = (K.DISPLAY_NOTICE, K.PASS_ON_POLICY)
@@ -36,7 +37,7 @@ def render(report: ScanReport, **options: Any) -> str:
     ]
     for m in report.models:
         out += ["", "=" * _WIDTH, *_model_block(m, hub)]
-    return "\n".join(clean(line) for line in out) + "\n"
+    return "\n".join(mark_controls(line) for line in out) + "\n"
 
 
 def _model_block(m: ModelResult, hub: str) -> list[str]:

@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from licscan.model import ScanReport
-from licscan.report import EXTENSIONS, render
+from licscan.report import TABLE, render
 
 STDOUT = "-"
 
@@ -28,7 +28,7 @@ def pair_outputs(
     if len(set(fmts)) != len(fmts) and (output_dir or not outputs):
         raise ValueError("a --format is given twice")
     if output_dir:
-        return [(f, str(Path(output_dir) / f"licscan{EXTENSIONS[f]}")) for f in fmts]
+        return [(f, str(Path(output_dir) / f"licscan{TABLE[f].extension}")) for f in fmts]
     if not outputs:
         if len(fmts) > 1:
             raise ValueError("several --format need one --output each (or --output-dir)")

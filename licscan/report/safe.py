@@ -14,6 +14,8 @@ from __future__ import annotations
 
 import re
 
+from licscan.report import TABLE
+
 # In terminal text, whole sequences go first, so "ESC[2J" leaves no "[2J" behind: CSI (7-
 # and 8-bit), OSC/DCS/SOS/PM/APC strings with their terminator, two-character escapes.
 # (Structured formats lose the control characters only: a sequence matched across JSON
@@ -25,10 +27,10 @@ _SEQUENCES = re.compile(
 )
 # C0 but tab and newline, DEL, C1, and the bidi embeddings, overrides and isolates.
 _CONTROLS = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+_MARKED = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")  # (mark_controls: no bidi marks)
 _SGR = re.compile(r"(\x1b\[[0-9;]*m)")  # colours licscan's own text report sets
 # A JSON string escape: \uXXXX or one character (so an escaped backslash stays one token).
 _JSON_ESCAPE = re.compile(r"\\(u[0-9a-fA-F]{4}|.)", re.S)
-_JSON_FORMATS = ("json", "sarif", "cyclonedx", "spdx")
 # `@name` or `@org/team` where GitHub would see a mention (not an e-mail, not org/x@rev).
 _MENTION = re.compile(r"(?<![\w@/.`-])@(?=[A-Za-z0-9])")
 _CODE = re.compile(r"(^ {0,3}(`{3,}|~{3,}).*?(?:^ {0,3}\2[ \t]*$|\Z)|`+[^`\n]*`+)", re.M | re.S)
@@ -45,6 +47,18 @@ def strip_controls(text: str, keep_sgr: bool = False) -> str:
     return _CONTROLS.sub("", _SEQUENCES.sub("", text))
 
 
+def mark_controls(text: str) -> str:
+    """Text from a repository with each control character (C0 but tab and newline, DEL,
+    C1; not the bidi marks) shown as U+FFFD: a quote keeps the place where it had one."""
+    return _MARKED.sub("\ufffd", text)
+
+
+def printable_line(text: str) -> str:
+    """One line of printable characters, each other one a space (ids and messages a
+    census prints come from the Hub)."""
+    return " ".join("".join(c if c.isprintable() else " " for c in str(text)).split())
+
+
 def strip_chars(text: str) -> str:
     """`text` without control characters, each removed alone (what structured formats get)."""
     return _CONTROLS.sub("", text)
@@ -54,7 +68,7 @@ def clean_output(fmt: str, text: str) -> str:
     """A rendered report, safe to print, write or post."""
     if fmt == "text":
         return strip_controls(text, keep_sgr=True)
-    if fmt in _JSON_FORMATS:
+    if fmt in TABLE and TABLE[fmt].json:
         text = _JSON_ESCAPE.sub(_json_escape, text)
     text = strip_chars(text)
     return neutralise_mentions(text) if fmt == "markdown" else text

@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from licscan.errors import ExitCode
+from licscan.model import VERDICTS_BY_STRICTNESS
 
 if TYPE_CHECKING:
     from licscan.drift import Verification
@@ -20,8 +21,7 @@ if TYPE_CHECKING:
 
 
 def _counts(counter: Counter[str] | dict[str, int]) -> str:
-    order = ("pass", "warn", "fail", "error")
-    return ", ".join(f"{counter[k]} {k}" for k in order if counter.get(k))
+    return ", ".join(f"{counter[k]} {k}" for k in VERDICTS_BY_STRICTNESS if counter.get(k))
 
 
 def lock_summary(lock: Lockfile, changed: bool) -> tuple[ExitCode, str]:

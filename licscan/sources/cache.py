@@ -11,7 +11,7 @@ Layout under `$LICSCAN_CACHE_DIR` (default `~/.cache/licscan`), version-prefixed
     v1/census/<key>.jsonl                   a census's judgements, for --resume
                                             (licscan.engine.journal)
 
-Every write is a temp file in the same folder then os.replace, so concurrent scans
+Every write is atomic (licscan.atomic: a temp file then os.replace), so concurrent scans
 sharing a cache never see half a file.  Nothing here ever holds a token or a header:
 callers store Hub payloads and file bytes only.  Unreadable entries are misses.
 """
@@ -20,13 +20,14 @@ from __future__ import annotations
 
 import json
 import os
-import tempfile
 import time
 from pathlib import Path
 from typing import Any
 from urllib.parse import quote
 
 import orjson
+
+from licscan.atomic import write_bytes
 
 VERSION = "v1"
 REF_RECHECK = 60.0  # seconds: a ref confirmed again within this is not rewritten
@@ -150,14 +151,7 @@ class DiskCache:
         """Atomic: a reader sees the old file, the new file, or none; never a torn one."""
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
-            fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-", suffix=".part")
-            try:
-                with os.fdopen(fd, "wb") as fh:
-                    fh.write(data)
-                os.replace(tmp, path)
-            except BaseException:
-                os.unlink(tmp)
-                raise
+            write_bytes(path, data, cache=True)
         except OSError:
             pass  # a read-only or full cache only costs speed, never correctness
 
@@ -176,7 +170,7 @@ _SIBLING_TYPES: dict[str, tuple[type, ...]] = {
 
 
 def valid_meta(meta: dict[str, Any]) -> bool:
-    """Whether cached metadata has the shape `meta_from_info` writes (a hand-edited or
+    """Whether cached metadata has the shape `hubapi.repo_meta` writes (a hand-edited or
     foreign file with a field of the wrong type is a cache miss)."""
     if not _typed(meta, _META_TYPES, required=("id", "sha")):
         return False

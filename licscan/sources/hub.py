@@ -233,7 +233,7 @@ class Fetcher:
     # --- metadata already in hand (a census's listing pages) ---------------------------
     def snapshot_from_meta(self, meta: dict[str, Any], license_files: bool = True) -> ModelSnapshot:
         """A Hub model from metadata the caller holds (a `list_models` item in the shape
-        of `meta_from_info`): no model_info.  `license_files=False` leaves the license
+        of `hubapi.repo_meta`): no model_info.  `license_files=False` leaves the license
         files unread (a note says so).  Never memoised, never raises."""
         target = Target(meta["id"], "hub", meta["id"], None)
         snap = ModelSnapshot(target=target, repo_id=meta["id"])

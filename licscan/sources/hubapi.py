@@ -202,7 +202,7 @@ class HubAPI:
 
         data = _json_object(self._request(call))
         try:
-            return meta_from_info(ModelInfo(**data))
+            return repo_meta(ModelInfo(**data))
         except (TypeError, KeyError, AttributeError, ValueError) as exc:
             raise ValueError(f"not a model description: {type(exc).__name__}") from None
 
@@ -410,20 +410,27 @@ def _first_line(exc: object) -> str:
 # --- model_info -> the metadata licscan keeps (and caches) ---------------------------
 
 
-def meta_from_info(info: Any) -> dict[str, Any]:
-    """The parts of a ModelInfo that licscan uses, as plain JSON."""
+def repo_meta(info: Any, *, listing: bool = False) -> dict[str, Any]:
+    """The parts of a ModelInfo that licscan uses, as plain JSON (what the cache keeps).
+
+    listing: the ModelInfo of a listing page, which gives file names only: a file's size
+    and blob id stay None unless the page carried them (never taken from its LFS pointer),
+    the file list is None when the page had none, and the count of derivatives is kept."""
     card = info.card_data.to_dict() if info.card_data is not None else None
-    siblings = []
-    for s in info.siblings or []:
-        siblings.append(
+    siblings: list[dict[str, Any]] | None = None
+    if info.siblings is not None or not listing:
+        siblings = [
             {
                 "path": s.rfilename,
-                "size": s.size if s.size is not None else (s.lfs.size if s.lfs else None),
+                "size": s.size
+                if s.size is not None or listing
+                else (s.lfs.size if s.lfs else None),
                 "blob_id": s.blob_id,
                 "lfs_sha256": s.lfs.sha256 if s.lfs else None,
             }
-        )
-    return {
+            for s in info.siblings or []
+        ]
+    out = {
         "id": info.id,
         "sha": info.sha,
         "gated": info.gated if info.gated in ("auto", "manual") else False,
@@ -436,6 +443,9 @@ def meta_from_info(info: Any) -> dict[str, Any]:
         "pipeline_tag": info.pipeline_tag,
         "library_name": info.library_name,
     }
+    if listing:
+        out["children"] = info.children_model_count
+    return out
 
 
 def hub_base_models(base_models: Any, tags: list[str]) -> list[str]:

@@ -29,7 +29,7 @@ from urllib.parse import urlsplit
 
 from licscan.model import CensusSelection
 from licscan.sources.deadline import DeadlineExceeded
-from licscan.sources.hubapi import API_CAP, AnswerTooLarge, hub_base_models
+from licscan.sources.hubapi import API_CAP, AnswerTooLarge, repo_meta
 
 # What a census reads of each listed model (huggingface_hub's ExpandModelProperty_T).
 EXPAND = ["sha", "gated", "disabled", "tags", "cardData", "siblings", "pipeline_tag",
@@ -38,33 +38,6 @@ TREE_EXPAND = [*EXPAND, "childrenModelCount"]
 # A page of 1,000 models with their file lists is a few MiB; four model_info caps is ample.
 LISTING_CAP = 4 * API_CAP
 Count = Callable[[str, int], None]
-
-
-def meta_from_listing(info: Any) -> dict[str, Any]:
-    """A listed ModelInfo in the shape of `hubapi.meta_from_info`.  A listing gives file
-    names only: `size` and `blob_id` stay None unless the page carried them."""
-    card = info.card_data.to_dict() if info.card_data is not None else None
-    siblings = None
-    if info.siblings is not None:
-        siblings = [
-            {"path": s.rfilename, "size": s.size, "blob_id": s.blob_id,
-             "lfs_sha256": s.lfs.sha256 if s.lfs else None}
-            for s in info.siblings
-        ]  # fmt: skip
-    return {
-        "id": info.id,
-        "sha": info.sha,
-        "gated": info.gated if info.gated in ("auto", "manual") else False,
-        "private": bool(info.private),
-        "disabled": bool(info.disabled),
-        "card_data": card,
-        "tags": list(info.tags or []),
-        "base_models": hub_base_models(info.base_models, info.tags or []),
-        "siblings": siblings,
-        "pipeline_tag": info.pipeline_tag,
-        "library_name": info.library_name,
-        "children": info.children_model_count,
-    }
 
 
 class Lister:
@@ -108,7 +81,7 @@ class Lister:
         )  # fmt: skip
         for info in self._within_deadline(iter(infos)):
             self._attach()  # (a connection error makes huggingface_hub replace its client)
-            yield meta_from_listing(info)
+            yield repo_meta(info, listing=True)
 
     def _within_deadline(self, items: Iterator[Any]) -> Iterator[Any]:
         """`items`, each awaited at most the deadline (plus what 429s asked to sleep):
