@@ -68,3 +68,14 @@ def test_version_imports_nothing_heavy_and_no_other_licscan_module() -> None:
     ours = sorted(m for m in imported if m.split(".")[0] == "licscan")
     # (licscan.__main__ runs as __main__; licscan.errors is the stdlib-only exit codes)
     assert ours == ["licscan", "licscan.cli", "licscan.errors"]
+
+
+def test_the_cli_literals_are_the_facts_they_copy() -> None:
+    """cli.py names its choices and defaults literally so that --version imports nothing
+    more (until the command modules exist); they must equal the one place of each fact."""
+    from licscan.cli import USE_CHOICES, main
+    from licscan.model import DEFAULT_JOBS, USES
+
+    assert USE_CHOICES == USES
+    jobs = {p.default for c in main.commands.values() for p in c.params if p.name == "jobs"}
+    assert jobs == {DEFAULT_JOBS}
