@@ -36,8 +36,8 @@ def big_report(n: int):
 
 
 def measure(n: int, runs: int) -> list[tuple[str, float, int]]:
-    from licscan.report import FORMATS as available
     from licscan.report import render
+    from licscan.report.formats import FORMATS as available
 
     report = big_report(n)
     rows = []

@@ -22,7 +22,8 @@ from licscan.engine.run import execute, plan_scan
 from licscan.errors import LockError
 from licscan.lock import load_lock, write_lock
 from licscan.precommit import check_manifests
-from licscan.report import FORMATS, render
+from licscan.report import render
+from licscan.report.formats import FORMATS
 
 EXAMPLES = Path(__file__).resolve().parents[1] / "examples"
 DATE = re.compile(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ")

@@ -12,7 +12,8 @@ from pathlib import Path
 import pytest
 from report_samples import all_quotes, sample_report
 
-from licscan.report import FORMATS, render
+from licscan.report import render
+from licscan.report.formats import FORMATS
 from licscan.report.markdown import escape_quote
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -21,7 +22,7 @@ ROOT = Path(__file__).resolve().parents[1]
 def test_formats_match_the_cli_contract() -> None:
     from licscan.cli import CENSUS_FORMATS as CLI_CENSUS
     from licscan.cli import FORMAT_CHOICES
-    from licscan.report import CENSUS_FORMATS, TABLE
+    from licscan.report.formats import CENSUS_FORMATS, TABLE
 
     assert FORMATS == (
         "text", "json", "cyclonedx", "spdx", "sarif", "markdown", "html", "notice",

@@ -22,7 +22,8 @@ import pytest
 from conftest import CORPUS
 
 from licscan.engine.run import run_scan
-from licscan.report import FORMATS, render
+from licscan.report import render
+from licscan.report.formats import FORMATS
 from licscan.sources import Fetcher
 from licscan.sources.cache import DiskCache
 

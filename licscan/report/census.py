@@ -24,7 +24,7 @@ from licscan.model import (
     Relabel,
     ScanReport,
 )
-from licscan.report import CENSUS_FORMATS, TABLE
+from licscan.report.formats import CENSUS_FORMATS, TABLE
 from licscan.report.safe import printable_line
 
 # rendered from every ModelResult at the end (the scan's renderers)

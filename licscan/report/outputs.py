@@ -12,7 +12,8 @@ from pathlib import Path
 from typing import Any
 
 from licscan.model import ScanReport
-from licscan.report import TABLE, render
+from licscan.report import render
+from licscan.report.formats import TABLE
 
 STDOUT = "-"
 

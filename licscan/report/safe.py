@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import re
 
-from licscan.report import TABLE
+from licscan.report.formats import TABLE
 
 # In terminal text, whole sequences go first, so "ESC[2J" leaves no "[2J" behind: CSI (7-
 # and 8-bit), OSC/DCS/SOS/PM/APC strings with their terminator, two-character escapes.
