@@ -16,11 +16,10 @@ meets, a model tree under an outside base, and a model of another organisation.
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import yaml
+from paths import DATA
 
-UNSEEN = Path(__file__).resolve().parent / "data" / "unseen"
+UNSEEN = DATA / "unseen"
 ACME = ["acme/a-relabel", "acme/b-custom", "acme/c-custom", "acme/d-mit", "acme/e-none",
         "acme/z-chat"]  # fmt: skip
 MIT = "MIT License\n\nCopyright (c) 2025 Acme\n\nPermission is hereby granted, free of charge.\n"

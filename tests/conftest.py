@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 from hypothesis import settings
+from paths import CORPUS, CORPUS_ABSENT, HAVE_CORPUS
 
 # Tests talk to the loopback Hub only: no client telemetry to huggingface.co.
 os.environ.setdefault("HF_HUB_DISABLE_TELEMETRY", "1")
@@ -15,21 +16,6 @@ os.environ.setdefault("HF_HUB_DISABLE_TELEMETRY", "1")
 settings.register_profile("ci", derandomize=True)
 if os.environ.get("CI"):
     settings.load_profile("ci")
-
-TESTS = Path(__file__).resolve().parent
-# The license corpus (real texts, cards, recorded Hub traffic) lives beside the checkout, in
-# ../shared/corpus; only CI is sure to have it.  LICSCAN_CORPUS points elsewhere.
-CORPUS = Path(os.environ.get("LICSCAN_CORPUS") or TESTS.parents[0].parent / "shared" / "corpus")
-HAVE_CORPUS = all(
-    (CORPUS / part).exists() for part in ("facts.yaml", "texts", "cards/SOURCES.tsv", "cassettes")
-)
-CORPUS_ABSENT = f"needs the license corpus ../shared/corpus (not found at {CORPUS})"
-
-
-def corpus_params(read):
-    """Parameters read from the corpus at collection time: read() when the corpus is
-    there, else [] (the test is marked `corpus` and skips with CORPUS_ABSENT)."""
-    return read() if HAVE_CORPUS else []
 
 
 def pytest_configure(config):

@@ -13,8 +13,8 @@ from itertools import pairwise
 from pathlib import Path
 
 from loopback_hub import Content, LoopbackHub
+from paths import CORPUS
 
-CORPUS = Path(__file__).resolve().parents[1].parent / "shared" / "corpus"
 MODELS = 200
 # (card license, extra card keys, corpus text for LICENSE or None): a spread of verdicts
 HEALTHY = [

@@ -9,13 +9,12 @@ from pathlib import Path
 
 import pytest
 import yaml
-from conftest import CORPUS
+from paths import CORPUS, ROOT
 
 from licscan.errors import KnowledgeError
 from licscan.knowledge import load_dir, load_knowledge
 from licscan.model import CATEGORY_ORDER, TERM_FLAGS
 
-ROOT = Path(__file__).resolve().parents[1]
 RULES = ROOT / "rules"
 
 

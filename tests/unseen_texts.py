@@ -12,8 +12,9 @@ import re
 from pathlib import Path
 
 import yaml
+from paths import DATA
 
-UNSEEN = Path(__file__).resolve().parent / "data" / "unseen"
+UNSEEN = DATA / "unseen"
 _BASE = re.compile(r"\{\{scancode:([a-z0-9.+-]+)\}\}")
 
 
