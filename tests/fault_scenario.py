@@ -1,7 +1,7 @@
 """The 200-model fault scan (issues #7 and #12): healthy models and repositories broken
 in every way the Hub, a network or a repository can break, on the loopback Hub.
 
-Shared by tests/test_robust_faults.py (no faulted model passes, each says why in one
+Shared by tests/e2e/test_robust_faults.py (no faulted model passes, each says why in one
 line, healthy verdicts are those of a clean run) and benchmarks/bench_faults.py (the
 same scan through the real CLI: wall time, peak RSS, requests per model).
 """

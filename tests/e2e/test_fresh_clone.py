@@ -31,7 +31,7 @@ def test_whole_suite_collects_without_the_corpus(tmp_path):
 @pytest.mark.slow
 def test_corpus_tests_skip_with_one_reason(tmp_path):
     # A module-level reader (cards), a fixture user (lock files) and a marked test.
-    files = ["tests/test_sources_card.py", "tests/test_lock.py", "tests/test_knowledge.py"]
+    files = ["tests/sources/test_card.py", "tests/lockfile/test_lock.py", "tests/test_knowledge.py"]
     run = pytest_run(tmp_path, "-rs", *files)
     assert run.returncode == 0, run.stdout[-3000:]
     skips = [line for line in run.stdout.splitlines() if line.startswith("SKIPPED")]
@@ -41,7 +41,7 @@ def test_corpus_tests_skip_with_one_reason(tmp_path):
 
 @pytest.mark.slow
 def test_ci_turns_a_missing_corpus_into_a_failure(tmp_path):
-    run = pytest_run(tmp_path, "tests/test_ids.py", LICSCAN_REQUIRE_CORPUS="1")
+    run = pytest_run(tmp_path, "tests/detect/test_ids.py", LICSCAN_REQUIRE_CORPUS="1")
     assert run.returncode != 0
     assert "LICSCAN_REQUIRE_CORPUS=1: needs the license corpus" in run.stdout + run.stderr
 
