@@ -355,8 +355,8 @@ def lock(manifest: str, offline: bool, jobs: int, timeout: float, quiet: bool,
          license_files: tuple[str, ...]) -> None:  # fmt: skip
     """Judge every model of MANIFEST and write licscan.lock beside it (commit, license
     files, card license, category, flags, verdict per use). Exit as `scan`."""
-    from licscan.drift import build_lock
-    from licscan.lock import write_lock
+    from licscan.lockfile.build import build_lock
+    from licscan.lockfile.document import write_lock
     from licscan.report.progress import progress_bar
     from licscan.report.workflow import lock_summary
 
@@ -385,7 +385,7 @@ def verify(manifest: str, jobs: int, timeout: float, fmt: str, quiet: bool,
     """Re-check MANIFEST's models on the Hub against licscan.lock and report drift: a new
     commit, a changed/added/removed license file, a changed card license, category,
     flags or verdict. Exit: 0 no drift, 1 drift, 2 usage, 3 could not re-check."""
-    from licscan.drift import verify as verify_lock
+    from licscan.lockfile.drift import verify as verify_lock
     from licscan.report.progress import progress_bar
     from licscan.report.workflow import render_verification
 
@@ -403,7 +403,7 @@ def check(files: tuple[str, ...]) -> None:
     manifest of each lock FILE; default: every licscan.yaml git tracks) is locked,
     unchanged, and its locked verdict passes. Exit: 0 ok, 1 fail/unlocked/stale, 2 usage,
     3 errors."""
-    from licscan.precommit import check_manifests
+    from licscan.lockfile.precommit import check_manifests
     from licscan.report.workflow import render_check
 
     result = check_manifests(list(files))
@@ -427,7 +427,7 @@ def check_refs(files: tuple[str, ...], manifest: str) -> None:
     notebook code cells, YAML/JSON/TOML configs (model_name_or_path, base_model, ...),
     shell scripts and Dockerfiles (hf download). Exit: 0 ok, 1 fail/unlisted/stale,
     2 usage, 3 errors."""
-    from licscan.precommit import check_refs as check_references
+    from licscan.lockfile.precommit import check_refs as check_references
     from licscan.report.workflow import render_check
 
     result = check_references(list(files), manifest)
@@ -435,7 +435,7 @@ def check_refs(files: tuple[str, ...], manifest: str) -> None:
     sys.exit(result.exit_code)
 
 
-# --- from approval to the files: add, waive (licscan/edit.py) -------------------------------
+# --- from approval to the files: add, waive (licscan/lockfile/edit.py) ---------------------------
 
 
 @main.command()
@@ -468,7 +468,7 @@ def add(model: str, uses: tuple[str, ...], manifest: str, license_file: str | No
         offline: bool, jobs: int, quiet: bool) -> None:  # fmt: skip
     """Append MODEL (org/name[@REVISION] or a model folder) to the manifest, keeping its
     comments and order, and lock it (licscan.lock). Exit as `lock`."""
-    from licscan.edit import add_model
+    from licscan.lockfile.edit import add_model
 
     edit = add_model(manifest, model, list(uses), license_file)
     _emit(f"{edit.path}:{edit.line}: added {model}")
@@ -506,7 +506,7 @@ def waive(model: str, flags: tuple[str, ...], reason: str, approver: str, expire
           policy_file: str | None, manifest: str) -> None:  # fmt: skip
     """Write a waiver for MODEL (a Hub id, folder or glob) into the policy file, keeping
     its comments and order; a waiver for the same model and flags is renewed."""
-    from licscan.edit import add_waiver
+    from licscan.lockfile.edit import add_waiver
 
     edit = add_waiver(policy_file or _policy_of(manifest), model, list(flags), reason,
                       approver, expires)  # fmt: skip

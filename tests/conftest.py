@@ -177,8 +177,8 @@ class LockProject:
 
     def lock(self, **kw):
         """`licscan lock`, in process: build and write; returns the Lockfile."""
-        from licscan.drift import build_lock
-        from licscan.lock import write_lock
+        from licscan.lockfile.build import build_lock
+        from licscan.lockfile.document import write_lock
 
         lock = build_lock(self.manifest, fetcher=self.fetcher(), **kw)
         write_lock(lock)

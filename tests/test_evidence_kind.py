@@ -99,7 +99,7 @@ def test_no_license_and_lineage_kinds(make_model, offline) -> None:
 
 
 def test_lock_keeps_kinds_and_infers_them_for_old_locks() -> None:
-    from licscan.lock import _flag_dict, _flag_from_dict
+    from licscan.lockfile.document import _flag_dict, _flag_from_dict
 
     flag = Flag(
         "user-threshold",

@@ -107,8 +107,8 @@ def execute(
         fetcher.supply_licenses(plan.supplied)
     problems: list[str] = []
     with stored.using(getattr(fetcher, "cache", None)):  # classifications kept for re-scans
-        if use_lock and plan.manifests:  # a licscan.lock beside a manifest (licscan/locked.py)
-            from licscan.locked import scan_with_lock
+        if use_lock and plan.manifests:  # a licscan.lock beside a manifest (lockfile.reuse)
+            from licscan.lockfile.reuse import scan_with_lock
 
             results, problems = scan_with_lock(
                 plan, lambda ts: scan_targets(ts, plan.policy, fetcher, jobs, progress)

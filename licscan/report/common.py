@@ -105,7 +105,7 @@ class PolicyFinding:
 
 def policy_findings(model: ModelResult) -> list[PolicyFinding]:
     """The model's non-flag judgements that block or warn, most severe first (every
-    judged result has its decisions: a locked one is judged again, licscan.locked)."""
+    judged result has its decisions: a locked one is judged again, licscan.lockfile.reuse)."""
     out = [_policy_finding(model, d) for d in model.decisions if not d.subject.startswith("flag:")]
     found = [f for f in out if f is not None]
     return sorted(found, key=lambda f: SEVERITY_ORDER.index(f.severity))

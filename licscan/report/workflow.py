@@ -15,9 +15,9 @@ from licscan.errors import ExitCode
 from licscan.model import VERDICTS_BY_STRICTNESS
 
 if TYPE_CHECKING:
-    from licscan.drift import Verification
+    from licscan.lockfile.drift import Verification
+    from licscan.lockfile.precommit import Check
     from licscan.model import Lockfile
-    from licscan.precommit import Check
 
 
 def _counts(counter: Counter[str] | dict[str, int]) -> str:

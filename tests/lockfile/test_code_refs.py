@@ -1,4 +1,4 @@
-"""Model references in Python sources (licscan.sources.refs): what counts as a Hub model
+"""Model references in Python sources (licscan.lockfile.code_refs): what counts as a Hub model
 a program loads, and what must not (dynamic values, local paths, datasets)."""
 
 from __future__ import annotations
@@ -7,8 +7,8 @@ import textwrap
 
 import pytest
 
-from licscan.sources.refs import find_references
-from licscan.sources.refs_formats import find_in_files
+from licscan.lockfile.code_refs import find_references
+from licscan.lockfile.code_refs_formats import find_in_files
 
 
 def refs(source: str, path: str = "app.py") -> list[tuple[str, int, str]]:

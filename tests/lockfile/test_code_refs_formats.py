@@ -1,4 +1,4 @@
-"""Model references outside Python sources (licscan.sources.refs_formats): notebooks,
+"""Model references outside Python sources (licscan.lockfile.code_refs_formats): notebooks,
 YAML / JSON / TOML configs, shell scripts and Dockerfiles."""
 
 from __future__ import annotations
@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from licscan.sources.refs_formats import file_kind, find_in_files
+from licscan.lockfile.code_refs_formats import file_kind, find_in_files
 
 
 def found(tmp_path: Path, name: str, text: str) -> tuple[list[tuple[str, str, str]], list[str]]:
@@ -214,7 +214,7 @@ def test_file_kind(name, head, kind):
 
 
 def test_check_refs_reads_every_kind_but_licscans_own_files(lock_project, monkeypatch):
-    from licscan.precommit import check_refs
+    from licscan.lockfile.precommit import check_refs
 
     p = lock_project
     (p.dir / "policy.yaml").write_text(

@@ -10,7 +10,7 @@ import sys
 
 import pytest
 
-from licscan.drift import verify
+from licscan.lockfile.drift import verify
 
 
 def _kinds(result, ref: str | None = None) -> set[str]:

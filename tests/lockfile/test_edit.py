@@ -205,14 +205,14 @@ def test_a_waiver_about_to_expire_warns_everywhere(project):
     ],
 )  # fmt: skip
 def test_append_keeps_the_text_around_it(before, after, line):
-    from licscan.edit import _append
+    from licscan.lockfile.edit import _append
 
     assert _append(before, "models", "acme/new") == (after, line)
     assert yaml.safe_load(after)["models"][-1] == "acme/new"
 
 
 def test_append_adds_a_missing_list_at_the_end():
-    from licscan.edit import _append
+    from licscan.lockfile.edit import _append
 
     text, line = _append("extends: commercial  # base\n", "waivers", {"model": "a/b", "x": 1})
     assert text == "extends: commercial  # base\nwaivers:\n  - model: a/b\n    x: 1\n"

@@ -12,18 +12,17 @@ import sys
 
 import pytest
 
-from licscan.drift import build_lock
 from licscan.engine.run import execute, plan_scan
-from licscan.errors import UsageError
-from licscan.lock import (
-    LockError,
+from licscan.errors import LockError, UsageError
+from licscan.lockfile.build import build_lock
+from licscan.lockfile.document import (
     dump_lock,
     entry_from_dict,
     entry_to_dict,
     load_lock,
     write_lock,
 )
-from licscan.locked import pin_to_lock, stale_reason
+from licscan.lockfile.reuse import pin_to_lock, stale_reason
 from licscan.model import Target
 
 SHA = re.compile(r"^[0-9a-f]{40}$")
@@ -88,7 +87,7 @@ def test_relock_without_change_is_byte_identical(lock_project, monkeypatch):
     p = lock_project
     p.lock()
     first = p.lock_path.read_bytes()
-    monkeypatch.setattr("licscan.drift.utc_now", lambda: "2099-01-01T00:00:00Z")
+    monkeypatch.setattr("licscan.lockfile.build.utc_now", lambda: "2099-01-01T00:00:00Z")
     # the manifest reordered: same models, same lock
     p.manifest.write_text(p.MANIFEST.replace("  - acme/open\n  - acme/nc\n",
                                              "  - acme/nc\n  - acme/open\n"))  # fmt: skip
@@ -101,7 +100,7 @@ def test_relock_after_a_change_rewrites_only_that_entry(lock_project, monkeypatc
     p = lock_project
     before = p.lock()
     p.push("acme/nc", p.files("cc-by-nc-4.0", p.cc_nc, body="# M\n\nNew card text.\n"))
-    monkeypatch.setattr("licscan.drift.utc_now", lambda: "2099-01-01T00:00:00Z")
+    monkeypatch.setattr("licscan.lockfile.build.utc_now", lambda: "2099-01-01T00:00:00Z")
     after = p.lock()
     assert after.entries["acme/nc"].checked_at == "2099-01-01T00:00:00Z"
     assert after.entries["acme/nc"].revision != before.entries["acme/nc"].revision

@@ -18,11 +18,11 @@ from pathlib import Path
 import pytest
 from paths import EXAMPLES
 
-from licscan.drift import build_lock
 from licscan.engine.run import execute, plan_scan
 from licscan.errors import LockError
-from licscan.lock import load_lock, write_lock
-from licscan.precommit import check_manifests
+from licscan.lockfile.build import build_lock
+from licscan.lockfile.document import load_lock, write_lock
+from licscan.lockfile.precommit import check_manifests
 from licscan.report import render
 from licscan.report.formats import FORMATS
 

@@ -14,7 +14,7 @@ import pytest
 import yaml
 from paths import ROOT
 
-from licscan.precommit import check_manifests, check_refs
+from licscan.lockfile.precommit import check_manifests, check_refs
 
 # licscan.engine.policy is allowed: `check` judges the locked facts under the policy.
 HEAVY = ("huggingface_hub", "jinja2", "cyclonedx", "rich", "requests", "httpx",
@@ -276,7 +276,7 @@ def test_hook_manifest():
         program, command = hook["entry"].split()
         assert program == "licscan" and command in main.commands
     # A lock goes stale through the policy file and local model folders too: the check
-    # runs on every commit, on every manifest (tests/test_precommit_git.py runs it).
+    # runs on every commit, on every manifest (tests/lockfile/test_precommit_git.py runs it).
     assert hooks["licscan"]["always_run"] is True
     assert hooks["licscan"]["pass_filenames"] is False and "files" not in hooks["licscan"]
     # notebooks, configs, shell scripts and Dockerfiles load models too

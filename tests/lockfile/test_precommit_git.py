@@ -176,7 +176,7 @@ def test_a_notebook_or_config_loading_an_unlisted_model_is_refused(repo):
 
 
 def test_check_without_files_checks_every_manifest_git_tracks(tmp_path, monkeypatch):
-    from licscan.precommit import check_manifests, default_manifests
+    from licscan.lockfile.precommit import check_manifests, default_manifests
 
     for rel in ("ml/licscan.yaml", "svc/api/licscan.yml", "untracked/licscan.yaml"):
         (tmp_path / rel).parent.mkdir(parents=True)

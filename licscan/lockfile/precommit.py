@@ -17,8 +17,8 @@ from pathlib import Path
 
 from licscan.errors import ExitCode, LockError
 from licscan.hubref import is_commit_prefix
-from licscan.lock import LOCK_NAME, load_lock, lock_path_for, policy_ref
-from licscan.locked import rejudge, stale_reason, today_iso, use_disagreement
+from licscan.lockfile.document import LOCK_NAME, load_lock, lock_path_for, policy_ref
+from licscan.lockfile.reuse import rejudge, stale_reason, today_iso, use_disagreement
 from licscan.model import (
     LockEntry,
     Lockfile,
@@ -239,7 +239,7 @@ def check_refs(
     files: list[str], manifest: str = DEFAULT_MANIFEST, today: str | None = None
 ) -> Check:
     """Every Hub model the files name is in the manifest, locked, and passes."""
-    from licscan.sources.refs_formats import find_in_files
+    from licscan.lockfile.code_refs_formats import find_in_files
 
     check = Check()
     own = _own_files(manifest)

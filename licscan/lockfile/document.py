@@ -1,4 +1,5 @@
-"""licscan.lock: a manifest's models as judged at one point in time (read, write, convert).
+"""The lock file (licscan.lock): a manifest's models as judged at one point in time (read,
+write, convert).
 
 The lock sits beside its manifest.  Per model it holds the commit judged, the card's
 declared license, every license file's hashes, the category, the flags with their

@@ -3,7 +3,9 @@ judged again under the current policy (`check`); `scan` of a locked manifest (Hu
 at their locked commits, judged afresh, and compared with what the lock records).
 
 A lock lives in the repository, so any pull request can edit it: no verdict is ever read
-from it.  Cheap to import, like licscan.lock (the policy engine loads on first use)."""
+from it.  Cheap to import, like licscan.lockfile.document (the policy engine loads on
+first use).  The command line wraps a scan with `scan_with_lock` (the engine never imports
+this package)."""
 
 from __future__ import annotations
 
@@ -13,7 +15,7 @@ from datetime import date
 from pathlib import Path
 
 from licscan.hubref import is_commit, short
-from licscan.lock import (
+from licscan.lockfile.document import (
     LOCK_NAME,
     file_sha256,
     folder_digest,

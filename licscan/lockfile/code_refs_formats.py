@@ -20,8 +20,8 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
+from licscan.lockfile.code_refs import IGNORE, MENTIONS, find_references, ignored, looks_like_repo
 from licscan.model import ModelReference
-from licscan.sources.refs import IGNORE, MENTIONS, find_references, ignored, looks_like_repo
 
 # A reader's answer: the references, and problems as `file:line: why`.
 Found = tuple[list[ModelReference], list[str]]
