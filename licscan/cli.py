@@ -182,9 +182,9 @@ def scan(targets: tuple[str, ...], uses: tuple[str, ...], policy_file: str | Non
             jobs,
             offline,
             lambda r: bar.advance(r.ref),
-            use_lock=not no_lock,
             card_lines=card_lines,
             timeout=timeout,
+            around=_lock_reuse(plan, no_lock),
         )
     for problem in report.problems:  # a lock that disagrees with what was found
         _emit(f"licscan: {problem}", err=True)
@@ -230,8 +230,8 @@ def notice(
 
     plan = plan_scan([manifest])
     with progress_bar(len(plan.targets), quiet) as bar:
-        report = execute(plan, jobs, offline, lambda r: bar.advance(r.ref),
-                         use_lock=not no_lock, timeout=timeout)  # fmt: skip
+        report = execute(plan, jobs, offline, lambda r: bar.advance(r.ref), timeout=timeout,
+                         around=_lock_reuse(plan, no_lock))  # fmt: skip
     try:
         write_reports(report, [("notice", None if output in (None, "-") else output)], {},
                       _emit)  # fmt: skip
@@ -326,11 +326,44 @@ def explain(subject: str, uses: tuple[str, ...], policy_file: str | None, offlin
 
         _emit(unknown_license(subject, kb.suggest(subject)), err=True)
         sys.exit(ExitCode.USAGE)
-    from licscan.engine.explain import explain_model
-
     code, text = explain_model(subject, list(uses), policy_file, offline, timeout, license_files)
     _emit(text, nl=False)  # card values, folder names: control characters removed
     sys.exit(code)
+
+
+def explain_model(
+    subject: str,
+    uses: list[str],
+    policy_file: str | None,
+    offline: bool,
+    timeout: float | None = None,
+    license_files: tuple[str, ...] = (),
+) -> tuple[int, str]:
+    """Scan one target (a Hub id, id@rev, folder or manifest; a manifest's lock is reused,
+    as by `scan`) and explain every result.  Returns (exit code as for `scan`, text)."""
+    from licscan.engine.explain import render_explanation
+    from licscan.engine.run import execute, plan_scan
+    from licscan.model import EXPLAIN_JOBS
+
+    try:
+        plan = plan_scan([subject], uses, policy_file, license_files=license_files)
+        report = execute(plan, EXPLAIN_JOBS, offline, timeout=timeout,
+                         around=_lock_reuse(plan, no_lock=False))  # fmt: skip
+    except UsageError as exc:
+        return ExitCode.USAGE, f"licscan: {exc}\n"
+    problems = "".join(f"licscan: {p}\n" for p in report.problems)  # a lock that disagrees
+    return report.exit_code(), render_explanation(report) + problems
+
+
+def _lock_reuse(plan, no_lock: bool):  # plan: ScanPlan -> engine.run.Around | None
+    """How the command line wraps a scan of a manifest: the licscan.lock beside it is
+    reused (Hub models at their locked commits; a line for each locked judgement the scan
+    does not find), unless --no-lock.  The engine knows nothing of locks."""
+    if no_lock or not plan.manifests:
+        return None
+    from licscan.lockfile.reuse import scan_with_lock
+
+    return scan_with_lock
 
 
 def _names_a_license(subject: str) -> bool:

@@ -24,7 +24,6 @@ NOT_YET = {
     "acyclic": "S6 (engine/evaluate <-> lineage, report/census <-> census_html, "
     "sources/targets <-> manifest, engine -> report)",
     "layers": "S6 (detect -> knowledge, engine -> report)",
-    "engine-no-lockfile": "S5 (the CLI wraps a scan with lock reuse)",
     "engine-no-report-cli": "S6e (explain renders in report/)",
     "detect-pure": "S6f (identity in detect/, the index loaded by knowledge.py)",
     "precommit-light": "S6a/S6f (targets -> hfcache, lockfile -> sources.files -> detect)",

@@ -13,29 +13,6 @@ from licscan.model import Flag, ModelResult, ScanReport
 QUOTE_CHARS = 160
 
 
-def explain_model(
-    subject: str,
-    uses: list[str],
-    policy_file: str | None,
-    offline: bool,
-    timeout: float | None = None,
-    license_files: tuple[str, ...] = (),
-) -> tuple[int, str]:
-    """Scan one target (a Hub id, id@rev, folder or manifest) and explain every result.
-    Returns (exit code as for `scan`, text)."""
-    from licscan.engine.run import run_scan
-    from licscan.errors import ExitCode, UsageError
-    from licscan.model import EXPLAIN_JOBS
-
-    try:
-        report = run_scan([subject], uses, policy_file, offline=offline, jobs=EXPLAIN_JOBS,
-                          timeout=timeout, license_files=license_files)  # fmt: skip
-    except UsageError as exc:
-        return ExitCode.USAGE, f"licscan: {exc}\n"
-    problems = "".join(f"licscan: {p}\n" for p in report.problems)  # a lock that disagrees
-    return report.exit_code(), render_explanation(report) + problems
-
-
 def render_explanation(report: ScanReport) -> str:
     blocks = [explain_result(m) for m in report.models]
     if not blocks:

@@ -81,18 +81,27 @@ def plan_scan(
     return ScanPlan(resolved, policy, manifests, supplied.by_model(resolved, given))
 
 
+# A caller's wrapper of a scan: around(plan, scan) -> (results, problems), where
+# scan(targets) judges targets; the command line's is lock reuse (licscan.lockfile.reuse:
+# Hub models at their locked commits, and a line for each locked judgement that differs).
+ScanTargets = Callable[[list[Target]], list[ModelResult]]
+Around = Callable[[ScanPlan, ScanTargets], tuple[list[ModelResult], list[str]]]
+
+
 def execute(
     plan: ScanPlan,
     jobs: int = DEFAULT_JOBS,
     offline: bool = False,
     progress: Callable[[ModelResult], Any] | None = None,
     fetcher: Any = None,
-    use_lock: bool = True,
     card_lines: bool = False,
     timeout: float | None = None,
+    *,
+    around: Around | None = None,
 ) -> ScanReport:
-    """Fetch and judge the plan's targets.  `timeout`: seconds a Hub request may take in
-    all, retries included (the Fetcher's default when None)."""
+    """Fetch and judge the plan's targets (or what `around` scans of them).  `timeout`:
+    seconds a Hub request may take in all, retries included (the Fetcher's default when
+    None)."""
     from licscan import __version__
 
     started = utc_now()
@@ -105,16 +114,12 @@ def execute(
     if hasattr(fetcher, "pin_bases"):
         fetcher.pin_bases(plan.targets)
         fetcher.supply_licenses(plan.supplied)
-    problems: list[str] = []
-    with stored.using(getattr(fetcher, "cache", None)):  # classifications kept for re-scans
-        if use_lock and plan.manifests:  # a licscan.lock beside a manifest (lockfile.reuse)
-            from licscan.lockfile.reuse import scan_with_lock
 
-            results, problems = scan_with_lock(
-                plan, lambda ts: scan_targets(ts, plan.policy, fetcher, jobs, progress)
-            )
-        else:
-            results = scan_targets(plan.targets, plan.policy, fetcher, jobs, progress)
+    def scan(targets: list[Target]) -> list[ModelResult]:
+        return scan_targets(targets, plan.policy, fetcher, jobs, progress)
+
+    with stored.using(getattr(fetcher, "cache", None)):  # classifications kept for re-scans
+        results, problems = around(plan, scan) if around else (scan(plan.targets), [])
     return ScanReport(
         version=__version__,
         use=list(plan.policy.uses),

@@ -22,7 +22,7 @@ from licscan.lockfile.document import (
     load_lock,
     write_lock,
 )
-from licscan.lockfile.reuse import pin_to_lock, stale_reason
+from licscan.lockfile.reuse import pin_to_lock, scan_with_lock, stale_reason
 from licscan.model import Target
 
 SHA = re.compile(r"^[0-9a-f]{40}$")
@@ -66,7 +66,7 @@ def test_locking_costs_no_more_requests_than_a_scan(lock_project):
     locking = sum(p.hub.requests.values())
     p.hub.reset_counts()
     fresh = p.fetcher(cache_dir=p.root / "other-cache")
-    execute(plan_scan([str(p.manifest)]), fetcher=fresh, use_lock=False)
+    execute(plan_scan([str(p.manifest)]), fetcher=fresh)
     assert locking == sum(p.hub.requests.values()) > 0
 
 
@@ -172,11 +172,11 @@ def test_scan_of_a_locked_manifest_judges_the_locked_commits_afresh(lock_project
     p = lock_project
     p.lock()
     plan = plan_scan([str(p.manifest)])
-    fresh = execute(plan, fetcher=p.fetcher(cache_dir=p.root / "fresh"), use_lock=False)
+    fresh = execute(plan, fetcher=p.fetcher(cache_dir=p.root / "fresh"))
     # warm (the cache `lock` filled): no request at all, and the report of a fresh scan
     p.hub.reset_counts()
     dead = p.fetcher(endpoint="http://127.0.0.1:9")
-    locked = execute(plan_scan([str(p.manifest)]), fetcher=dead)
+    locked = execute(plan_scan([str(p.manifest)]), fetcher=dead, around=scan_with_lock)
     assert sum(p.hub.requests.values()) == 0
     assert _models(locked) == _models(fresh)  # flags and evidence included
     assert locked.problems == [] and not any("licscan.lock" in n for m in locked.models
@@ -184,7 +184,11 @@ def test_scan_of_a_locked_manifest_judges_the_locked_commits_afresh(lock_project
     assert [m.location for m in locked.models] == [m.location for m in fresh.models]
     # a fresh runner: one model_info per model at its locked commit, each file once
     p.hub.reset_counts()
-    cold = execute(plan_scan([str(p.manifest)]), fetcher=p.fetcher(cache_dir=p.root / "cold"))
+    cold = execute(
+        plan_scan([str(p.manifest)]),
+        fetcher=p.fetcher(cache_dir=p.root / "cold"),
+        around=scan_with_lock,
+    )
     assert _models(cold) == _models(fresh)
     assert p.hub.count("/api/models/") == 3
     assert all("/revision/" in key for key in p.hub.requests if "/api/models/" in key)
@@ -202,7 +206,7 @@ def test_scan_pins_entries_to_their_locked_commit(lock_project):
     assert sorted(plan.targets[i].ref for i in standing) == ["acme/llama-ft", "acme/nc"]
     (open_target,) = [t for t in targets if t.ref == "acme/open"]
     assert open_target.revision == lock.entries["acme/open"].revision
-    report = execute(plan_scan([str(p.manifest)]), fetcher=p.fetcher())
+    report = execute(plan_scan([str(p.manifest)]), fetcher=p.fetcher(), around=scan_with_lock)
     result = next(m for m in report.models if m.ref == "acme/open")
     assert result.revision == lock.entries["acme/open"].revision
     assert result.category == "osi-open"  # judged at the locked commit, not the new main

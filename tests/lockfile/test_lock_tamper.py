@@ -23,6 +23,7 @@ from licscan.errors import LockError
 from licscan.lockfile.build import build_lock
 from licscan.lockfile.document import load_lock, write_lock
 from licscan.lockfile.precommit import check_manifests
+from licscan.lockfile.reuse import scan_with_lock
 from licscan.report import render
 from licscan.report.formats import FORMATS
 
@@ -153,7 +154,7 @@ def test_an_honest_lock_raises_nothing(lock_project):
     p.lock()
     check = check_manifests([str(p.manifest)])
     assert [x.kind for x in check.problems] == ["fail"]  # acme/nc fails, nothing else
-    report = execute(plan_scan([str(p.manifest)]), fetcher=p.fetcher())
+    report = execute(plan_scan([str(p.manifest)]), fetcher=p.fetcher(), around=scan_with_lock)
     assert report.problems == []
 
 
@@ -177,8 +178,8 @@ def test_the_bundled_example_reports_the_same_with_and_without_its_lock(tmp_path
     manifest = example / "manifest.yaml"
     write_lock(build_lock(manifest))
     assert (example / "licscan.lock").is_file()
-    fresh = execute(plan_scan([str(manifest)]), use_lock=False)
-    locked = execute(plan_scan([str(manifest)]))
+    fresh = execute(plan_scan([str(manifest)]))
+    locked = execute(plan_scan([str(manifest)]), around=scan_with_lock)
     assert locked.problems == []
     assert len({m.verdict for m in fresh.models}) > 1  # a real spread: pass, warn, fail
     with_lock, without = _all_formats(locked), _all_formats(fresh)
@@ -190,8 +191,8 @@ def test_the_bundled_example_reports_the_same_with_and_without_its_lock(tmp_path
 def test_hub_models_report_the_same_with_and_without_the_lock(lock_project):
     p = lock_project
     p.lock()
-    fresh = execute(plan_scan([str(p.manifest)]), fetcher=p.fetcher(), use_lock=False)
-    locked = execute(plan_scan([str(p.manifest)]), fetcher=p.fetcher())
+    fresh = execute(plan_scan([str(p.manifest)]), fetcher=p.fetcher())
+    locked = execute(plan_scan([str(p.manifest)]), fetcher=p.fetcher(), around=scan_with_lock)
     with_lock, without = _all_formats(locked), _all_formats(fresh)
     for fmt in FORMATS:
         assert with_lock[fmt] == without[fmt], fmt
@@ -208,7 +209,7 @@ def test_an_edited_per_use_verdict_is_reported_too(lock_project):
     assert f"{p.lock_path}: acme/nc: locked verdict (commercial) pass does not match fail" in (
         messages
     )
-    report = execute(plan_scan([str(p.manifest)]), fetcher=p.fetcher())
+    report = execute(plan_scan([str(p.manifest)]), fetcher=p.fetcher(), around=scan_with_lock)
     assert report.problems == [
         f"{p.lock_path}: acme/nc: locked verdict (commercial) pass does not match fail"
     ]
@@ -229,6 +230,8 @@ def test_a_waiver_nearing_its_end_is_no_tampering(lock_project):
     check = check_manifests([str(p.manifest)], today=near)
     assert not [x for x in check.problems if "does not match" in x.message]
     assert any("acme/nc: a waiver it relies on" in w for w in check.warnings)
-    report = execute(plan_scan([str(p.manifest)], today=near), fetcher=p.fetcher())
+    report = execute(
+        plan_scan([str(p.manifest)], today=near), fetcher=p.fetcher(), around=scan_with_lock
+    )
     assert report.problems == []
     assert next(m for m in report.models if m.ref == "acme/nc").verdict == "warn"

@@ -7,7 +7,6 @@ import pytest
 from click.testing import CliRunner
 
 from licscan.cli import main
-from licscan.engine import explain as explain_module
 from licscan.knowledge import load_knowledge
 
 
@@ -20,7 +19,7 @@ def models_asked(monkeypatch) -> list[str]:
         asked.append(subject)
         return 0, f"model {subject}\n"
 
-    monkeypatch.setattr(explain_module, "explain_model", fake)
+    monkeypatch.setattr("licscan.cli.explain_model", fake)
     return asked
 
 
