@@ -155,6 +155,7 @@ def test_waive_refuses_bad_input_and_leaves_the_policy_alone(project, args, mess
 # --- a waiver about to expire -----------------------------------------------------------------
 
 
+@pytest.mark.slow
 def test_a_waiver_about_to_expire_warns_everywhere(project):
     soon = (date.today() + timedelta(days=10)).isoformat()
     licscan(project, "add", "acme/nc", "-q")

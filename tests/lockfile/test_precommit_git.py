@@ -93,6 +93,7 @@ models:
 """
 
 
+@pytest.mark.slow
 def test_a_policy_only_change_cannot_slip_past_the_hook(repo):
     p = repo.p
     (p.dir / "licscan-policy.yaml").write_text("extends: commercial\n")

@@ -12,6 +12,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
 import yaml
 
 # Invented for this test (own words): a custom research license no knowledge-base entry knows.
@@ -59,6 +60,7 @@ def setup(loopback_hub, tmp_path) -> Path:
     return project
 
 
+@pytest.mark.slow
 def test_gated_model_is_judged_on_the_supplied_text(loopback_hub, isolated_hf):
     project = setup(loopback_hub, isolated_hf)
     code, report = json_scan(project, loopback_hub, "orchid/gated-base")
