@@ -217,10 +217,11 @@ def rewrap(width: int) -> Callable[[str, random.Random], str]:
     return wrap
 
 
-def smart_quotes(text: str, rng: random.Random) -> str:
-    text = re.sub(r'"([^"\n]{0,200})"', "\u201c\\1\u201d", text)
-    text = re.sub(r"``([^`'\n]{0,200})''", "\u201c\\1\u201d", text)
-    return re.sub(r"(?<=\w)'(?=\w)", "\u2019", text)
+def smart_quotes(text: str, rng: random.Random) -> str | None:
+    out = re.sub(r'"([^"\n]{0,200})"', "\u201c\\1\u201d", text)
+    out = re.sub(r"``([^`'\n]{0,200})''", "\u201c\\1\u201d", out)
+    out = re.sub(r"(?<=\w)'(?=\w)", "\u2019", out)
+    return None if out == text else out
 
 
 def https(text: str, rng: random.Random) -> str | None:

@@ -2,8 +2,10 @@
 
 The same function prepares reference texts (at fingerprint build time) and the
 texts we are asked to identify, so whatever it strips (markup, wraps, list
-numbering, page numbers, copyright lines, case, quote styles) cannot make two
-copies of one license look different.  Line numbers of the input are kept for
+numbering, page numbers, copyright notices, URLs, postal addresses, case, quote
+styles) cannot make two copies of one license look different; it never strips a
+word that grants, withholds or conditions a right (a copyright line that also
+says "non-commercial use only" is kept).  Line numbers of the input are kept for
 every token so differences and evidence can point back at the original lines.
 """
 
@@ -33,6 +35,9 @@ _SENT_END_RE = re.compile(
     r"[.;:!?\uff1a]+[\"'\u201d\u2019)\]*_]*(?:\s|$)|[\u3002\uff1b\uff01\uff1f]+[\"'\u201d\u2019)\]*_]*"
 )
 _ASCII_SENT_END_RE = re.compile(r"[.;:!?]+[\"')\]*_]*(?:\s|$)")  # the same on ASCII, faster
+# The same, keeping the sentence ends (a colon ends a heading or a lead-in, not a sentence)
+_SPLIT_RE = re.compile(f"({_SENT_END_RE.pattern})")
+_ASCII_SPLIT_RE = re.compile(f"({_ASCII_SENT_END_RE.pattern})")
 # A tag, not a template's placeholder: "<one line to give the program's name ...>" and
 # "<name of author>" are words of the license (a copy fills them in), "<p>", "<br/>" and
 # '<a href="...">' are markup.
@@ -67,7 +72,7 @@ _COPYRIGHT = (
     r"|\(c\)\s*\d{4}|\u00a9\s*\d{4}|all rights reserved\.?\s*$)"
 )
 _COPYRIGHT_RE = re.compile(_COPYRIGHT, re.I)
-_PAGE_RE = re.compile(_PAGE, re.I)
+_DROPPED_LINE_RE = re.compile(f"(?P<page>{_PAGE})|{_COPYRIGHT}", re.I)  # a page number, a notice
 # A lettered list marker inside a line ("... means (i) the power ... or (ii) ownership"):
 # a re-wrap moves it to or from a line start, where _MARKER_RE drops it; drop it anywhere.
 # Not after a word ("Section 2(a)" is a reference) and never a number ("thirty (30) days").
@@ -177,13 +182,13 @@ def _looks_textual(text: str) -> bool:
 
 
 _NUMBERED_RE = re.compile(r"^\s*\(?\d")
-_UNFINISHED_RE = re.compile(r"[\w,\-)\]]\s*$")
 
 
-def clean_line(line: str, continues: bool = False) -> str:
-    """One line without markup, list markers, URL schemes and typographic variants.  A line
-    that `continues` an unfinished sentence keeps a number it starts with: "... feature
-    that / (1) displays ...", "... under section / 7." are words a re-wrap put there."""
+def clean_line(line: str, prev: str = "") -> str:
+    """One line without markup, list markers, URLs and typographic variants.  A line that
+    continues an unfinished sentence (`prev`: the line before) keeps a number it starts
+    with: "... feature that / (1) displays ...", "... under section / 7." are words a
+    re-wrap put there."""
     line = _plain(line)
     if "&" in line:
         line = _plain(html.unescape(line))
@@ -195,16 +200,14 @@ def clean_line(line: str, continues: bool = False) -> str:
         line = _URL_RE.sub(" ", line)
     if "**" in line or "__" in line:
         line = _EMPHASIS_RE.sub("", line)
-    if "(" in line and not _COPYRIGHT_RE.match(line):
-        line = _INLINE_MARKER_RE.sub(" ", line)
-    for _ in range(0 if continues and _NUMBERED_RE.match(line) else 3):
-        m = _MARKER_RE.match(
-            line
-        )  # "1. (a) - text": strip nested markers  # never empty: each marker form has a character
-        if m is None:
+    if "(" in line and (marked := _INLINE_MARKER_RE.sub(" ", line)) != line:
+        line = line if _COPYRIGHT_RE.match(line) else marked
+    for _ in range(3):  # "1. (a) - text": strip nested markers
+        m = _MARKER_RE.match(line)
+        if m is None or (_NUMBERED_RE.match(line) and _unfinished(prev)):
             break
         line = line[m.end() :]
-    if _PAGE_RE.match(line) or (_COPYRIGHT_RE.match(line) and _notice_only(line)):
+    if (m := _DROPPED_LINE_RE.match(line)) and (m.group("page") is not None or _notice_only(line)):
         return ""
     if "opyright" in line or "OPYRIGHT" in line:
         line = _INLINE_NOTICE_RE.sub(_inline_notice, line)
@@ -226,11 +229,18 @@ def _inline_notice(m: re.Match[str]) -> str:
 
 def _notice_only(line: str) -> bool:
     """A copyright notice and nothing more: a line that also grants, withholds or conditions
-    anything ("Copyright 2024 Acme. Non-commercial use only.") is kept and compared."""
-    words = (
-        _ASCII_TOKEN_RE.findall(line.lower()) if line.isascii() else _TOKEN_RE.findall(line.lower())
-    )
+    anything ("Copyright 2024 Acme. Non-commercial use only.") is kept and compared, and so
+    is one a re-wrap ended with the first word of the next sentence ("... <name of author>
+    This / program comes with ABSOLUTELY NO WARRANTY")."""
+    low = line.lower()
+    words = _ASCII_TOKEN_RE.findall(low) if line.isascii() else _TOKEN_RE.findall(low)
+    if words and words[-1] in _STARTS:
+        return False
     return variable.notice(["copyright", *words])
+
+
+# Words that begin a sentence and end no holder's name.
+_STARTS = frozenset("this the a an you if it we these those permission everyone no".split())  # noqa: SIM905
 
 
 def _unwrap_markup(text: str) -> str:
@@ -284,34 +294,26 @@ def _wrapped_number(raw: str, prev: str) -> bool:
 def tokenize(text: str) -> Tokens:
     """Split a text into normalised tokens, keeping line numbers and sentence ranges."""
     out = Tokens()
-    words, lines, sentences = out.words, out.lines, out.sentences
-    start = 0
     text = text.replace("\r\n", "\n").replace("\r", "\n")
     if "<" in text or "](" in text:
         text = _unwrap_markup(text)
     raw_lines = text.split("\n")
     out.line_count = len(raw_lines)
+    start = 0  # where the current sentence starts
     in_notice = False  # inside a copyright notice that wraps onto further lines
     prev = ""
     for lineno, raw in enumerate(raw_lines, 1):
-        if (
-            in_notice
-            and raw.strip()
-            and len(raw.split()) <= _notice_room(prev)
-            and _notice_only(raw)
-        ):
+        if in_notice and _continues_notice(raw, prev):
             in_notice = not _SENT_END_RE.search(raw.rstrip() + " ")
             prev = raw
             continue
         in_notice = False
-        line = clean_line(raw, continues=_UNFINISHED_RE.search(prev) is not None)
+        line = clean_line(raw, prev)
         if not line.strip():
-            if not raw.strip() and len(words) > start:  # a paragraph ends a sentence (a
-                sentences.append((start, len(words)))  # heading is not run into the next)
-                start = len(words)
-            if _wrapped_number(raw, prev):
-                line = raw.strip()  # "... dated August 22," / "2022": a wrap, not a page number
-            else:
+            if not raw.strip() and len(out.words) > start:  # a paragraph ends a sentence
+                out.sentences.append((start, len(out.words)))  # (a heading is not run
+                start = len(out.words)  # into the next paragraph)
+            if not _wrapped_number(raw, prev):
                 in_notice = (
                     bool(raw.strip())
                     and _COPYRIGHT_RE.match(_plain(raw)) is not None
@@ -319,44 +321,65 @@ def tokenize(text: str) -> Tokens:
                 )
                 prev = raw
                 continue
+            line = raw.strip()  # "... dated August 22," / "2022": a wrap, not a page number
         heading = not prev.strip() and _heading(line)
         prev = raw
-        line = line.lower()
-        if line.isascii():
-            words_in, pieces = _ASCII_TOKEN_RE.findall, _ASCII_SENT_END_RE.split(line)
-        else:
-            words_in, pieces = _TOKEN_RE.findall, _SENT_END_RE.split(line)
-        last = len(pieces) - 1
-        ends = _stops(line) if last else []
-        for i, piece in enumerate(pieces):
-            # a numbering marker at a true sentence start, wherever the line breaks fall
-            if len(words) == start and (m := _PIECE_MARKER_RE.match(piece)):
-                piece = piece[m.end() :]
-            found = words_in(piece)
-            if found:
-                words.extend(found)
-                lines.extend([lineno] * len(found))
-            if (i < last or heading) and len(words) > start:
-                sentences.append((start, len(words)))
-                start = len(words)
-                if i < last and ends[i]:
-                    out.stops.add(start)
-    if len(words) > start:
-        sentences.append((start, len(words)))
-    if spans := variable.address_spans(words):
-        _drop(out, spans)
-    if "library" in words:
-        _renamed_lgpl(words)
-    if not _RESPELT.isdisjoint(words):  # (one pass at C speed; rarely true)
-        words[:] = [_SPELLING.get(w, w) for w in words]
+        start = _add_line(out, line.lower(), lineno, start, heading)
+    if len(out.words) > start:
+        out.sentences.append((start, len(out.words)))
+    _canonical(out, text)
     return out
 
 
-def _stops(line: str) -> list[bool]:
-    """For each sentence end in a line: a full stop (not a colon, which ends a heading or
-    a lead-in: "License:", "... the following conditions:")."""
-    rx = _ASCII_SENT_END_RE if line.isascii() else _SENT_END_RE
-    return [":" not in m.group() and "\uff1a" not in m.group() for m in rx.finditer(line)]
+def _continues_notice(raw: str, prev: str) -> bool:
+    """A line that carries on a copyright notice: short, a holder's words only."""
+    return bool(raw.strip()) and len(raw.split()) <= _notice_room(prev) and _notice_only(raw)
+
+
+def _add_line(out: Tokens, line: str, lineno: int, start: int, heading: bool) -> int:
+    """Add one cleaned, lower-cased line's words and sentence ends; the current sentence's
+    start after it."""
+    words = out.words
+    if line.isascii():
+        words_in, parts = _ASCII_TOKEN_RE.findall, _ASCII_SPLIT_RE.split(line)
+    else:
+        words_in, parts = _TOKEN_RE.findall, _SPLIT_RE.split(line)
+    last = len(parts) - 1  # pieces at even indexes, the sentence ends between them
+    for i in range(0, last + 1, 2):
+        piece = parts[i]
+        # a numbering marker at a true sentence start, wherever the line breaks fall
+        if len(words) == start and (m := _PIECE_MARKER_RE.match(piece)):
+            piece = piece[m.end() :]
+        if found := words_in(piece):
+            words.extend(found)
+            out.lines.extend([lineno] * len(found))
+        if (i < last or heading) and len(words) > start:
+            out.sentences.append((start, len(words)))
+            start = len(words)
+            if i < last and ":" not in parts[i + 1] and "\uff1a" not in parts[i + 1]:
+                out.stops.add(start)  # a full stop, not a colon (a heading, a lead-in)
+    return start
+
+
+def _canonical(out: Tokens, text: str) -> None:
+    """Word-level normalisation: postal addresses out, one spelling, one name of the LGPL."""
+    words = out.words
+    if variable.has_street(words) and _ZIP_RE.search(text):
+        _drop(out, variable.address_spans(words))
+    if "ibrary" in text:
+        _renamed_lgpl(words)
+    if not _RESPELT.isdisjoint(words):  # (one pass at C speed; rarely true)
+        words[:] = [_SPELLING.get(w, w) for w in words]
+
+
+_ZIP_RE = re.compile(r"\d{5}")  # (a ZIP code: cheap tests before the word-level one)
+_UNFINISHED_END = frozenset(",-)]_")
+
+
+def _unfinished(prev: str) -> bool:
+    """Does the previous line end inside a sentence (a word, a comma, a parenthesis)?"""
+    tail = prev.rstrip()[-1:]
+    return bool(tail) and (tail.isalnum() or tail in _UNFINISHED_END)
 
 
 def _heading(line: str) -> bool:
@@ -380,6 +403,8 @@ def _renamed_lgpl(words: list[str]) -> None:
 
 def _drop(out: Tokens, spans: list[tuple[int, int]]) -> None:
     """Remove token ranges (postal addresses), keeping lines and sentences aligned."""
+    if not spans:
+        return
     gone = [False] * len(out.words)
     for a, b in spans:
         gone[a:b] = [True] * (b - a)

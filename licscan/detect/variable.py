@@ -346,6 +346,7 @@ _STREET = frozenset(
         "sq",
     ]
 )
+_YEAR = re.compile(r"^(?:19|20)\d\d$")
 _UNIT = frozenset(["suite", "ste", "room", "floor", "unit"])
 _STATES = frozenset(
     """al ak az ar ca co ct de fl ga hi id il in ia ks ky la me md ma mi mn ms mo mt ne nv nh
@@ -353,22 +354,25 @@ _STATES = frozenset(
 )
 
 
+def has_street(words: list[str]) -> bool:
+    return not _STREET.isdisjoint(words)
+
+
 def address_spans(words: list[str]) -> list[tuple[int, int]]:
     """Token ranges of US postal addresses ("51 Franklin Street, Fifth Floor, Boston, MA
     02110-1301 USA"): a street number, a street, a unit, a city, a state and a ZIP code, none
     of whose words is a rights word.  Copies carry the FSF's old and new addresses."""
-    if _STREET.isdisjoint(words):
-        return []
-    out = []
+    out: list[tuple[int, int]] = []
     n = len(words)
-    for i, w in enumerate(words):
-        if w not in _STREET:
-            continue
+    street = _STREET
+    for i in [i for i, w in enumerate(words) if w in street]:
         a = next((j for j in range(i - 1, max(i - 5, -1), -1) if words[j].isdigit()), None)
-        if a is None or len(words[a]) > 5 or (out and a < out[-1][1]):
+        if a is not None and (len(words[a]) > 5 or _YEAR.match(words[a])):
+            a = None  # a year ("June 1991 / Franklin Street"), not a street number
+        if a is None:  # (a re-wrap left the number on a dropped copyright line)
+            a = i - 1
+        if a < 0 or (out and a < out[-1][1]):
             continue
-        if len(words[a]) == 4 and words[a][:2] in ("19", "20"):
-            continue  # a year ("June 1991 / Franklin Street"), not a street number
         j = i + 1
         if (j + 1 < n and words[j] in _UNIT and words[j + 1].isdigit()) or (
             j + 1 < n and words[j + 1] == "floor"
