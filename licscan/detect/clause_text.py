@@ -77,7 +77,8 @@ _ASCII_LETTERS_RE = re.compile(r"[A-Z]")
 # tell which mark was found.)
 _BOUNDARY_RE = re.compile(
     r"[.!?;:\u3002\uff01\uff1f\uff1b](?:(?<=[.!?;])[\"')\]]*(?=\s+[\"'(\[]?[A-Z0-9(])"
-    r"|(?<=:)(?=[ \t]*\n)|(?<=[\u3002\uff01\uff1f\uff1b])|(?<=;)(?=\s*[\u3400-\u9fff]))"
+    r"|(?<=:)(?=[ \t]*\n)|(?<=[\u3002\uff01\uff1f\uff1b])|(?<=;)(?=\s*[\u3400-\u9fff])"
+    r"|(?<=[:;])(?=[ \t]+[-\u2022][ \t]+\w))"  # a bulleted list run into a paragraph
 )
 _ABBREV = frozenset(
     {
@@ -92,13 +93,19 @@ _SENTENCE_RE = re.compile(
     r"(?:shall|may|must|will|agrees?|can|cannot|are|is|grants?)\b",
     re.I,
 )
+# an enumerator a rewrapped list leaves inline: '(b) "Derivatives" means ...'
+_INLINE_ENUM = r"(?:\((?:[a-z]|[ivx]{1,4}|\d{1,2})\)\s*)?"
 DEFINED_TERM = re.compile(
-    r"^(?:\d{1,3}(?:\.\d{1,3})+\s+)?[\s\"']*(?:the\s+)?[\"']([^\"']{2,60})[\"']"
+    r"^\s*"
+    + _INLINE_ENUM
+    + r"(?:\d{1,3}(?:\.\d{1,3})+\s+)?[\s\"']*(?:the\s+)?[\"']([^\"']{2,60})[\"']"
 )  # '"Term" means'
 _DEFINITION_RE = re.compile(
     r"^(?!(?:This|That|It|Which|Such|These|Those|Here|There|Use)\b)(?:[A-Z][\w'-]*\s+){1,5}"
     r"(?:means|shall\s+mean|refers\s+to)\b"
-    r"|^(?:\d{1,3}(?:\.\d{1,3})+\s+)?"  # a section number the list-marker rule left ("1.8")
+    r"|^"
+    + _INLINE_ENUM
+    + r"(?:\d{1,3}(?:\.\d{1,3})+\s+)?"  # a section number the list-marker rule left ("1.8")
     r"[\s\"']*(?:the\s+)?(?:term\s+)?[\"'][^\"']{1,80}[\"']"
     r"(?:\s*(?:,|or|and|\(|\))\s*(?:[\"'][^\"']{1,60}[\"']|\w+)?)*\s*"
     r"(?::\s*)?(?:shall\s+)?(?:means?|refers?\s+to|include[sd]?|shall\s+have|has\s+the\s+meaning)\b",
@@ -197,6 +204,11 @@ class Document:
                 longest = max(words, key=len)
                 found.update(i for i in self._with(longest) if all(w in segs[i].low for w in words))
         return [segs[i] for i in sorted(found)]
+
+    def next_segment(self, seg: Segment) -> Segment | None:
+        """The segment after `seg` (a condition often follows its permission)."""
+        i = bisect_right(self._starts(), seg.start)
+        return self.segments[i] if i < len(self.segments) else None
 
     def _with(self, key: str) -> list[int]:
         """Indexes of the segments holding `key`, in text order."""
@@ -480,13 +492,20 @@ def _segment(doc: Document) -> None:
             lead_left -= 1
         # A lead-in ends with ':' or runs on unpunctuated into a list ("... any third party to").
         runs_on = stripped[-1:].isalnum() and k + 1 < len(chunks) and chunks[k + 1][0] in items
-        if (stripped.endswith(":") or runs_on) and not seg.is_heading and len(stripped) > 12:
+        if (
+            (stripped.endswith(":") or runs_on)
+            and not seg.is_heading
+            and (len(stripped) > 12 or _SHORT_LEAD_RE.search(stripped))
+        ):
             if not (leads and (item or not _SENTENCE_RE.search(stripped))):
                 leads, lead_indent = [], doc.indent(doc.line_of(a))
             leads = [*leads, stripped]
             lead_left = 60
 
 
+# A short lead-in is one with a modal ("You may not:", "You must:"); a short line ending
+# in ':' without one is a heading ("Grant:").
+_SHORT_LEAD_RE = re.compile(r"\b(?:may|must|shall|will|can|cannot|agree)\b", re.I)
 # An enumeration inside a paragraph: a lead-in ending in ':' and its items "(a)", "(b)" ...
 _INLINE_LEAD_RE = re.compile(r":[ \t\n]*\((?:a|i|1)\)\s")
 _INLINE_ITEM_RE = re.compile(r"^\s*\((?:[a-z]|[ivx]{1,4}|\d{1,2})\)\s")

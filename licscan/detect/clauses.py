@@ -100,9 +100,12 @@ _GRANT = compile_fast(
     r"redistributable|usable)|\bfree\s+to\s+be\s+used|\bmay\s+do\s+whatever|\bpublic\s+domain\b"
     # "grants irrevocable permission to anyone", "hereby grants the right to", "gives
     # everyone permission", "confers on all recipients unlimited rights"
-    r"|\b(?:grants?|gives?|confers?|extends?)\s+(?:upon\s+|to\s+|on\s+)?(?:[\w,-]+\s+){0,6}?"
-    r"(?:permission|the\s+rights?|rights|a\s+licen[cs]e|licen[cs]es?)\b(?!\s+(?:in\s+)?(?:trademarks?|"
-    r"patents?\b))"
+    # "grants your organisation a limited, revocable, non-transferable, non-sublicensable right
+    # to install and use"
+    r"|\b(?:grants?|gives?|confers?|extends?)\s+(?:upon\s+|to\s+|on\s+)?(?:(?!no\b)[\w,-]+\s+){0,8}?"
+    r"(?:permission|the\s+rights?|rights|right\b(?=[^.;]{0,80}?\bto\s+[a-z])|a\s+licen[cs]e|"
+    r"licen[cs]es?)\b(?!\s+(?:in\s+)?"
+    r"(?:trademarks?|patents?\b))"
     r"|\b(?:everyone|anyone|everybody|anybody|all\s+persons|the\s+public)\s+(?:is|are)\s+(?:hereby\s+)?"
     r"(?:permitted|allowed|free|welcome|entitled)\s+to\s+(?:use|copy|modify|distribute|share|do)"
     r"|\bunrestricted\s+use\b|\bdo\s+(?:what|whatever|anything)\s+you\s+(?:want|like|wish|please)"
