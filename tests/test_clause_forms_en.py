@@ -302,6 +302,70 @@ def test_a_definition_with_an_inline_enumerator_is_a_definition() -> None:
     assert ids(text) == ["output-training-conditional"]
 
 
+# --- fourth round: forms its first run missed --------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Anvil hereby licenses you to use, reproduce and modify the models.",
+        "The Foundation licenses users to run the model.",
+    ],
+)
+def test_licenses_you_to_is_a_grant(text: str) -> None:
+    assert category_from_clauses(text, []) == ("open-weight", False)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "For-profit companies may not use the Model for any purpose without a commercial license.",
+        "Commercial entities are not permitted to use the Model.",
+        "For-profit organisations shall not use the weights without a paid license.",
+        "The Model is licensed only to non-profit organizations and academic institutions.",
+        "This model is licensed only to not-for-profit organisations.",
+    ],
+)
+def test_companies_barred(text: str) -> None:
+    assert "non-commercial" in ids(text)
+
+
+def test_companies_barred_from_something_else_is_no_ban() -> None:
+    assert ids("Commercial users may not rely on our support.") == []
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "This license is granted only to persons and entities located outside mainland China, "
+        "Hong Kong and Macau.",
+        "The Model may be used only by entities established outside the European Union.",
+    ],
+)
+def test_a_grant_only_outside_a_region(text: str) -> None:
+    assert ids(text) == ["geo-restriction"]
+
+
+def test_a_permission_outside_a_region_excludes_nothing() -> None:
+    assert ids("You may use the Model outside the United States.") == []
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "You must not release, share or sell any model weights derived from the Licensed Model.",
+        "You may not share models derived from the weights.",
+        "You may not release the fine-tuned model.",
+    ],
+)
+def test_no_release_of_derived_weights(text: str) -> None:
+    assert ids(text) == ["no-derivatives"]
+
+
+def test_weights_derived_from_ones_own_data_are_free() -> None:
+    assert ids("You may release the weights derived from your own data.") == []
+
+
 # --- the round itself --------------------------------------------------------------------
 
 
@@ -314,6 +378,8 @@ def test_a_definition_with_an_inline_enumerator_is_a_definition() -> None:
          "output-training-conditional"),
         ("pallas-hosted-service-eula.txt", "(b) copy", "(c) use", "no-derivatives"),
         ("iris-evaluation-license.txt", "1. Evaluation", "2. What", "research-only"),
+        ("ivy-nonprofit-license.txt", "The Ivy", "Eligible", "non-commercial"),
+        ("cinder-territory-license.txt", "3. Territory", "4. Compliance", "geo-restriction"),
     ],
 )  # fmt: skip
 def test_cutting_the_clause_removes_its_flag(name: str, start: str, end: str, gone: str) -> None:

@@ -412,6 +412,9 @@ _GEO_EXCLUDE = compile_fast(
     r"organi[sz]ed|headquartered|citizens?|nationals?|principal\s+place\s+of\s+business)\b[^.;]{0,100}?"
     + _REGIONS
     + r"|\boutside\s+(?:of\s+)?the\s+territory\b"
+    # "granted only to persons located outside mainland China"
+    + r"|\b(?:only|solely|exclusively)\b[^.;]{0,100}?\boutside\s+(?:of\s+)?"
+    + _REGIONS
     + r"|\b(?:residents?|citizens?|entities|users|persons|individuals)\s+(?:of|in|from|located\s+"
     r"in|based\s+in)\s+"
     + _REGIONS
@@ -419,7 +422,7 @@ _GEO_EXCLUDE = compile_fast(
     _I,
 )
 _GEO_SCOPE = compile_fast(
-    r"\bterritor|\blicen[cs]|\bgrant|\brights?\b|\bavailable\b|\buse\b|\baccess", _I
+    r"\bterritor|\blicen[cs]|\bgrant|\brights?\b|\bavailable\b|\bus(?:e|ed|ing)\b|\baccess", _I
 )
 _LAW_SCOPE = Cue(
     ("govern", "law", "jurisdiction"),

@@ -226,6 +226,8 @@ def non_commercial(doc: Document) -> list[Hit]:
         if seg.is_definition or seg.is_heading:
             continue
         found = _nc_in(seg) if named else _nc_unnamed(seg)
+        if not found and (m := _ORGS_BARRED.search(seg)):
+            found = 2, _hit("non-commercial", seg, m, note="companies excluded")
         if found:
             ranked.append(found)
     ranked.extend((1, h) for h in _nc_by_definition(doc))
@@ -236,6 +238,17 @@ def non_commercial(doc: Document) -> list[Hit]:
 
 
 _NAMED = ("commercial",)
+# Companies barred, or a license only for non-profits: "for-profit companies may not use the
+# Model without a commercial license", "licensed only to non-profit organizations".
+_ORGS_BARRED = rule(
+    ("profit", "commercial", "only"),
+    r"\b(?:for[\s-]profit|commercial)\s+(?:companies|entities|organi[sz]ations|businesses|enterprises|"
+    r"corporations|users|customers)\s+(?:(?:may|shall|must|can|will)\s*not\s+(?:use|access|deploy|run|"
+    r"download|install|exercise|obtain)|(?:are|is)\s+not\s+(?:permitted|allowed|licensed|authori[sz]ed|"
+    r"eligible))\b"
+    r"|\b(?:licen[cs]ed|available|granted|offered)\s+only\s+to\s+(?:non[\s-]*profit|not[\s-]+for[\s-]+"
+    r"profit|academic|educational|" + NONCOM + r")\b",
+)
 
 
 def _nc_unnamed(seg: Segment) -> tuple[int, Hit] | None:
@@ -489,7 +502,8 @@ _ND_PATTERNS = [
     # "may not publish or distribute fine-tuned versions", "not share any altered copy"
     compile_fast(
         r"\bnot\s+(?:(?:share|distribute|redistribute|publish|release|make\s+available|sell|provide)\w*"
-        r"\s*,?\s*(?:or\s+|and\s+|and/or\s+)?){1,4}(?:any\s+|your\s+)?(?:adapted\s+material|"
+        r"\s*,?\s*(?:or\s+|and\s+|and/or\s+)?){1,4}(?:any\s+|your\s+|the\s+)?(?:adapted\s+material|"
+        r"(?:model\s+)?(?:weights|models?)\s+derived\s+from|"
         r"derivatives?|derivative\s+works?|(?:modified|altered|adapted)\s+(?:versions?|models?|materials?|"
         r"copies|weights)|modifications|fine[\s-]*tuned)",
         _I,
@@ -504,7 +518,8 @@ _ND_PATTERNS = [
         _I,
     ),
     compile_fast(
-        r"\b(?:may|shall|will|must|can)\s+not\s+(?:share|distribute|redistribute|publish|sublicense|lend)"
+        r"\b(?:may|shall|will|must|can)\s+not\s+(?:share|distribute|redistribute|publish|sublicense|lend|"
+        r"release)"
         r"(?:\s*,?\s*(?:or\s+)?\w+){0,5}\s+(?:the\s+|any\s+|these\s+)?(?:models?|weights|materials|software"
         r"|object\s+code|source\s+code)\b",
         _I,
@@ -543,6 +558,12 @@ _ND_EXCUSE = compile_fast(r"^[^.;]{0,240}?" + _ND_EXCUSE_WORDS, _I)
 _ND_EXCUSE_ITEM = compile_fast(_ND_EXCUSE_WORDS, _I)
 
 
+# a condition of a permission (one of its options), not a ban
+_PROVIDED_BEFORE = compile_fast(
+    r"\b(?:provided\s+(?:that|you)|as\s+long\s+as|so\s+long\s+as|on\s+(?:the\s+)?condition\s+that)\b"
+    r"[^.;]{0,30}$",
+    _I,
+)
 _ND_OTHER_MODEL = compile_fast(
     r"\s+(?:any\s+|the\s+)?(?:other|another|third[\s-]+party|competing)\s+(?:[\w-]+\s+){0,2}?models?\b",
     _I,
@@ -605,6 +626,8 @@ def no_derivatives(doc: Document) -> list[Hit]:
         for m in _ND_ANY.finditer(seg.text):
             if _ND_OTHER_MODEL.match(seg.text, m.end()):
                 continue  # "may not fine-tune other language models": not this model
+            if _PROVIDED_BEFORE.search(seg.text, 0, m.start() + 1):
+                continue  # "... provided that you do not distribute the modified version"
             if not _ND_EXCUSE.search(seg.text[m.end() :]) and not OUTPUT_RE.search(m.group()):
                 return [_hit("no-derivatives", seg, m)]
     return []

@@ -111,6 +111,8 @@ _GRANT = compile_fast(
     r"|\bunrestricted\s+use\b|\bdo\s+(?:what|whatever|anything)\s+you\s+(?:want|like|wish|please)"
     r"|\bas\s+(?:you|they|anyone)\b[^.;]{0,30}\bsees?\s+fit|\bdisclaims?\s+(?:all\s+)?copyright"
     r"|\bwithout\s+(?:any\s+)?restriction\b"
+    r"|\blicen[cs]es\s+(?:you|licensees?|anyone|everyone|users?|recipients?)\s+to\s+(?:use|copy|modify|"
+    r"distribute|reproduce|run)"
     r"|\b(?:permits?|allows?|lets|authori[sz]es?|entitles?)\s+(?:you|licensees?|anyone|everyone|users?|"
     r"recipients?)\s+(?:to\s+)?(?:use|copy|modify|distribute|reproduce|run|install|download|share|adapt)"
     # a grant by reference: "distributed under the GNU General Public License"
