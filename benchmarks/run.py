@@ -11,6 +11,8 @@
    and the top import offenders.
 4. census: a 2,000-model organisation at 50 ms per request (cold and warm) and 100,000
    synthetic models: requests/model, models/s, peak RSS.
+5. faults: the 200-model fault scan (tests/fault_scenario.py) through the CLI, clean and
+   with 56 faulted repositories: wrongly passed, changed verdicts, wall, RSS, requests.
 
 --quick: tiny sizes (a smoke run in seconds; the figures mean nothing, ScanCode skipped
 unless --scancode is given).  Nothing here asserts: a missed target is printed MISSED.
@@ -28,11 +30,12 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import bench_census
 import bench_classify
+import bench_faults
 import bench_precommit
 import bench_scan
 from common import CORPUS, machine, table
 
-SECTIONS = ("classify", "scan", "precommit", "census")
+SECTIONS = ("classify", "scan", "precommit", "census", "faults")
 
 
 def classify_section(args: argparse.Namespace) -> str:
@@ -68,6 +71,14 @@ def census_section(args: argparse.Namespace) -> str:
     return table(title, bench_census.HEADER, rows)
 
 
+def faults_section(args: argparse.Namespace) -> str:
+    timeout = 1.0 if args.quick else 2.5
+    opts = argparse.Namespace(timeout=timeout, jobs=16, latency=0.0 if args.quick else 0.02)
+    res = bench_faults.measure(opts)
+    title = f"fault scan: 200 models, --timeout {timeout:g}, loopback Hub"
+    return table(title, bench_faults.HEADER, bench_faults.rows(res, timeout))
+
+
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--quick", action="store_true", help="tiny sizes: a smoke run")
@@ -78,7 +89,8 @@ def main(argv: list[str] | None = None) -> int:
     info = [*machine(), ("load average at start", _load())]
     print(table("machine", ("", ""), info), flush=True)
     runners = {"classify": classify_section, "scan": scan_section,
-               "precommit": precommit_section, "census": census_section}  # fmt: skip
+               "precommit": precommit_section, "census": census_section,
+               "faults": faults_section}  # fmt: skip
     for name in SECTIONS:
         if name in args.only:
             print("\n" + runners[name](args), flush=True)

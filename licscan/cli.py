@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import os
 import sys
+from contextlib import suppress
+from functools import partial
 from pathlib import Path
 
 import click
@@ -30,6 +32,16 @@ jobs_option = click.option(
 )
 offline_option = click.option(
     "--offline", is_flag=True, help="Use only the local caches (no network)."
+)
+DEFAULT_TIMEOUT = 60.0
+timeout_option = click.option(
+    "--timeout",
+    type=click.FloatRange(min=0.1),
+    default=DEFAULT_TIMEOUT,
+    show_default=True,
+    metavar="SECONDS",
+    help="Give up on a Hub request after SECONDS in all (retries included); "
+    "that model is an error, the scan goes on.",
 )
 license_file_option = click.option(
     "--license-file",
@@ -56,7 +68,7 @@ def classify(files: tuple[str, ...], fmt: str) -> None:
     from licscan.report.classify import render_classifications
 
     results = [classify_path(f) for f in files]
-    click.echo(render_classifications(results, fmt), nl=False)
+    _emit(render_classifications(results, fmt), nl=False)
     if any(r.error for r in results):
         sys.exit(EXIT_ERROR)
 
@@ -112,6 +124,7 @@ def classify(files: tuple[str, ...], fmt: str) -> None:
 )
 @offline_option
 @jobs_option
+@timeout_option
 @click.option("--hf-cache", is_flag=True, help="Also scan every model in the local HF cache.")
 @click.option("--quiet", "-q", is_flag=True, help="Only failures, errors and the summary.")
 @click.option(
@@ -134,7 +147,7 @@ def classify(files: tuple[str, ...], fmt: str) -> None:
 def scan(targets: tuple[str, ...], uses: tuple[str, ...], policy_file: str | None,
          fmts: tuple[str, ...], outputs: tuple[str, ...], output_dir: str | None,
          sarif_keep_waived: bool, cyclonedx_version: str, offline: bool, jobs: int,
-         hf_cache: bool, quiet: bool, allow_errors: bool, no_lock: bool,
+         timeout: float, hf_cache: bool, quiet: bool, allow_errors: bool, no_lock: bool,
          card_lines: bool, license_files: tuple[str, ...]) -> None:  # fmt: skip
     """Judge models against a policy. TARGET: a Hub repo id (org/name[@REVISION]), a
     model folder, or a manifest (*.yaml). Exit: 0 pass/warn, 1 fail, 2 usage, 3 error."""
@@ -152,25 +165,27 @@ def scan(targets: tuple[str, ...], uses: tuple[str, ...], policy_file: str | Non
     try:
         plan = plan_scan(list(targets), list(uses), policy_file, hf_cache=hf_cache,
                          license_files=license_files)  # fmt: skip
-    except UsageError as exc:
-        click.echo(f"licscan: {exc}", err=True)
-        sys.exit(EXIT_USAGE)
-    with progress_bar(len(plan.targets), quiet) as bar:
-        report = execute(
-            plan,
-            jobs,
-            offline,
-            lambda r: bar.advance(r.ref),
-            use_lock=not no_lock,
-            card_lines=card_lines,
-        )
+        with progress_bar(len(plan.targets), quiet) as bar:
+            report = execute(
+                plan,
+                jobs,
+                offline,
+                lambda r: bar.advance(r.ref),
+                use_lock=not no_lock,
+                card_lines=card_lines,
+                timeout=timeout,
+            )
+    except UsageError as exc:  # also a lock beside the manifest that cannot be read
+        _usage_error(exc)
+    for problem in report.problems:  # a lock that disagrees with what was found
+        _emit(f"licscan: {problem}", err=True)
     options = {"quiet": quiet, "keep_waived": sarif_keep_waived,
                "cyclonedx_version": cyclonedx_version}  # fmt: skip
-    try:
-        write_reports(report, pairs, options, click.echo, make_dirs=bool(output_dir))
-    except OSError as exc:
-        click.echo(f"licscan: {exc}", err=True)
-        sys.exit(EXIT_USAGE)
+    try:  # (render() removed untrusted control characters: keep licscan's own colours)
+        write_reports(report, pairs, options, partial(_emit, keep_sgr=True),
+                      make_dirs=bool(output_dir))  # fmt: skip
+    except OSError as exc:  # nothing partial was left behind
+        _usage_error(exc)
     sys.exit(exit_code(report, allow_errors or plan.policy.allow_errors))
 
 
@@ -185,10 +200,17 @@ def scan(targets: tuple[str, ...], uses: tuple[str, ...], policy_file: str | Non
 )
 @offline_option
 @jobs_option
+@timeout_option
 @click.option("--no-lock", is_flag=True, help="Ignore licscan.lock (judge every model afresh).")
 @click.option("--quiet", "-q", is_flag=True, help="No progress bar.")
 def notice(
-    manifest: str, output: str | None, offline: bool, jobs: int, no_lock: bool, quiet: bool
+    manifest: str,
+    output: str | None,
+    offline: bool,
+    jobs: int,
+    timeout: float,
+    no_lock: bool,
+    quiet: bool,
 ) -> None:
     """Write a NOTICE / attribution file for a product that ships MANIFEST's models: each
     model's licenses, the notices to show ("Built with ..."), the use policy to pass on,
@@ -200,18 +222,19 @@ def notice(
 
     try:
         plan = plan_scan([manifest])
-    except UsageError as exc:
+        with progress_bar(len(plan.targets), quiet) as bar:
+            report = execute(plan, jobs, offline, lambda r: bar.advance(r.ref),
+                             use_lock=not no_lock, timeout=timeout)  # fmt: skip
+    except UsageError as exc:  # also a lock beside the manifest that cannot be read
         _usage_error(exc)
-    with progress_bar(len(plan.targets), quiet) as bar:
-        report = execute(plan, jobs, offline, lambda r: bar.advance(r.ref), use_lock=not no_lock)
     try:
         write_reports(report, [("notice", None if output in (None, "-") else output)], {},
-                      click.echo)  # fmt: skip
+                      _emit)  # fmt: skip
     except OSError as exc:
         _usage_error(exc)
     unknown = [m.ref for m in report.models if m.error]
     if unknown:
-        click.echo(f"licscan: terms unknown for {', '.join(unknown)}: notice incomplete", err=True)
+        _emit(f"licscan: terms unknown for {', '.join(unknown)}: notice incomplete", err=True)
         sys.exit(EXIT_ERROR)
 
 
@@ -237,6 +260,7 @@ def notice(
               help="Write the report to FILE instead of stdout.")  # fmt: skip
 @offline_option
 @jobs_option
+@timeout_option
 @click.option("--quiet", "-q", is_flag=True, help="No progress line on stderr.")
 @click.option("--allow-errors", is_flag=True, help="Exit 0 instead of 3 on `error` models.")
 @click.option("--card-lines", is_flag=True, help="Download every README.md (line evidence).")
@@ -248,8 +272,8 @@ def notice(
 def census(author: str | None, search: str | None, filters: tuple[str, ...],
            derivatives_of: str | None, limit: int | None, uses: tuple[str, ...],
            policy_file: str | None, fmt: str, output: str | None, offline: bool, jobs: int,
-           quiet: bool, allow_errors: bool, card_lines: bool, read_license_files: bool,
-           resume: bool) -> None:  # fmt: skip
+           timeout: float, quiet: bool, allow_errors: bool, card_lines: bool,
+           read_license_files: bool, resume: bool) -> None:  # fmt: skip
     """Judge every model a Hub listing selects (an organisation, a search, tags, the
     derivatives of a model), streaming results as they are judged. Relabelled derivatives
     are listed first. Exit as `scan`: 0 pass/warn, 1 fail, 2 usage, 3 error."""
@@ -258,7 +282,8 @@ def census(author: str | None, search: str | None, filters: tuple[str, ...],
 
     selection = CensusSelection(author, search, filters, derivatives_of, limit)
     options = {"offline": offline, "jobs": jobs, "quiet": quiet, "card_lines": card_lines,
-               "read_files": read_license_files, "resume": resume}  # fmt: skip
+               "read_files": read_license_files, "resume": resume,
+               "timeout": timeout}  # fmt: skip
     code = run_census_command(selection, uses, policy_file, fmt, output, options)
     sys.exit(EXIT_OK if code == EXIT_ERROR and allow_errors else code)
 
@@ -269,7 +294,7 @@ def licenses(fmt: str) -> None:
     """List the license knowledge base."""
     from licscan.report.knowledge import render_license_list
 
-    click.echo(render_license_list(fmt), nl=False)
+    _emit(render_license_list(fmt), nl=False)
 
 
 @main.command()
@@ -277,9 +302,10 @@ def licenses(fmt: str) -> None:
 @click.option("--use", "uses", multiple=True, type=click.Choice(USE_CHOICES))
 @click.option("--policy", "policy_file", type=click.Path(dir_okay=False))
 @click.option("--offline", is_flag=True, help="Use only the local caches.")
+@timeout_option
 @license_file_option
 def explain(subject: str, uses: tuple[str, ...], policy_file: str | None, offline: bool,
-            license_files: tuple[str, ...]) -> None:  # fmt: skip
+            timeout: float, license_files: tuple[str, ...]) -> None:  # fmt: skip
     """Explain a license KEY (category, flags, why) or a MODEL (the reasoning chain)."""
     from licscan.knowledge import load_knowledge
 
@@ -288,17 +314,17 @@ def explain(subject: str, uses: tuple[str, ...], policy_file: str | None, offlin
     if entry is not None:
         from licscan.report.knowledge import render_license_explanation
 
-        click.echo(render_license_explanation(entry), nl=False)
+        _emit(render_license_explanation(entry), nl=False)
         return
     if _names_a_license(subject):  # a mistyped key: say so, never ask the Hub
         from licscan.report.knowledge import unknown_license
 
-        click.echo(unknown_license(subject, kb.suggest(subject)), err=True)
+        _emit(unknown_license(subject, kb.suggest(subject)), err=True)
         sys.exit(EXIT_USAGE)
     from licscan.engine.explain import explain_model
 
-    code, text = explain_model(subject, list(uses), policy_file, offline, license_files)
-    click.echo(text, nl=False)
+    code, text = explain_model(subject, list(uses), policy_file, offline, timeout, license_files)
+    _emit(text, nl=False)  # card values, folder names: control characters removed
     sys.exit(code)
 
 
@@ -317,9 +343,10 @@ def _names_a_license(subject: str) -> bool:
 @click.argument("manifest", default="licscan.yaml", type=click.Path(dir_okay=False))
 @offline_option
 @jobs_option
+@timeout_option
 @click.option("--quiet", "-q", is_flag=True, help="No progress bar.")
 @license_file_option
-def lock(manifest: str, offline: bool, jobs: int, quiet: bool,
+def lock(manifest: str, offline: bool, jobs: int, timeout: float, quiet: bool,
          license_files: tuple[str, ...]) -> None:  # fmt: skip
     """Judge every model of MANIFEST and write licscan.lock beside it (commit, license
     files, card license, category, flags, verdict per use). Exit as `scan`."""
@@ -332,23 +359,27 @@ def lock(manifest: str, offline: bool, jobs: int, quiet: bool,
     try:
         with progress_bar(_count_models(manifest), quiet) as bar:
             result = build_lock(manifest, jobs=jobs, offline=offline,
-                                progress=lambda r: bar.advance(r.ref),
+                                progress=lambda r: bar.advance(r.ref), timeout=timeout,
                                 license_files=license_files)  # fmt: skip
     except UsageError as exc:  # also PolicyError, LockError
         _usage_error(exc)
-    changed = write_lock(result)
+    try:
+        changed = write_lock(result)
+    except OSError as exc:  # nothing written: the old lock, if any, is as it was
+        _usage_error(f"cannot write {result.path}: {exc.strerror or exc}")
     code, text = lock_summary(result, changed)
-    click.echo(text, nl=False)
+    _emit(text, nl=False)
     sys.exit(code)
 
 
 @main.command()
 @click.argument("manifest", default="licscan.yaml", type=click.Path(dir_okay=False))
 @jobs_option
+@timeout_option
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text")
 @click.option("--quiet", "-q", is_flag=True, help="No progress bar.")
 @license_file_option
-def verify(manifest: str, jobs: int, fmt: str, quiet: bool,
+def verify(manifest: str, jobs: int, timeout: float, fmt: str, quiet: bool,
            license_files: tuple[str, ...]) -> None:  # fmt: skip
     """Re-check MANIFEST's models on the Hub against licscan.lock and report drift: a new
     commit, a changed/added/removed license file, a changed card license, category,
@@ -361,10 +392,10 @@ def verify(manifest: str, jobs: int, fmt: str, quiet: bool,
     try:
         with progress_bar(_count_models(manifest), quiet) as bar:
             found = verify_lock(manifest, jobs=jobs, progress=lambda r: bar.advance(r.ref),
-                                license_files=license_files)  # fmt: skip
+                                timeout=timeout, license_files=license_files)  # fmt: skip
     except UsageError as exc:
         _usage_error(exc)
-    click.echo(render_verification(found, fmt), nl=False)
+    _emit(render_verification(found, fmt), nl=False)
     sys.exit(found.exit_code)
 
 
@@ -383,7 +414,7 @@ def check(files: tuple[str, ...]) -> None:
         result = check_manifests(list(files))
     except UsageError as exc:
         _usage_error(exc)
-    click.echo(render_check(result, "models"), nl=False)
+    _emit(render_check(result, "models"), nl=False)
     sys.exit(result.exit_code)
 
 
@@ -411,7 +442,7 @@ def check_refs(files: tuple[str, ...], manifest: str) -> None:
         result = check_references(list(files), manifest)
     except UsageError as exc:
         _usage_error(exc)
-    click.echo(render_check(result, "model references"), nl=False)
+    _emit(render_check(result, "model references"), nl=False)
     sys.exit(result.exit_code)
 
 
@@ -455,7 +486,7 @@ def add(model: str, uses: tuple[str, ...], manifest: str, license_file: str | No
         edit = add_model(manifest, model, list(uses), license_file)
     except UsageError as exc:
         _usage_error(exc)
-    click.echo(f"{edit.path}:{edit.line}: added {model}")
+    _emit(f"{edit.path}:{edit.line}: added {model}")
     ctx = click.get_current_context()
     ctx.invoke(lock, manifest=manifest, offline=offline, jobs=jobs, quiet=quiet, license_files=())
 
@@ -500,8 +531,8 @@ def waive(model: str, flags: tuple[str, ...], reason: str, approver: str, expire
         _usage_error(exc)
     what = ", ".join(flags) or "every judgement"
     where = os.path.relpath(edit.path) if edit.path.is_absolute() else edit.path
-    click.echo(f"{where}:{edit.line}: waiver for {model} ({what}) until {expires}")
-    click.echo("licscan: the lock is stale now: run `licscan lock` to judge under it")
+    _emit(f"{where}:{edit.line}: waiver for {model} ({what}) until {expires}")
+    _emit("licscan: the lock is stale now: run `licscan lock` to judge under it")
 
 
 def _policy_of(manifest: str) -> str:
@@ -516,8 +547,31 @@ def _policy_of(manifest: str) -> str:
     return policy
 
 
-def _usage_error(exc: Exception) -> None:
-    click.echo(f"licscan: {exc}", err=True)
+def _usage_error(exc: Exception | str) -> None:
+    _emit(f"licscan: {exc}", err=True)
+    sys.exit(EXIT_USAGE)
+
+
+def _emit(text: str, err: bool = False, nl: bool = True, keep_sgr: bool = False) -> None:
+    """Print `text` without control characters (untrusted values reach every output).
+    A full disk or a closed pipe ends licscan with one line on stderr and exit 2."""
+    from licscan.report.safe import strip_controls
+
+    stream = sys.stderr if err else sys.stdout
+    try:
+        click.echo(strip_controls(text, keep_sgr=keep_sgr), err=err, nl=nl)
+        stream.flush()
+    except OSError as exc:
+        _output_failed(stream, exc)
+
+
+def _output_failed(stream, exc: OSError) -> None:
+    name = "stderr" if stream is sys.stderr else "stdout"
+    with suppress(OSError, ValueError):  # nothing more can go there; else Python complains
+        os.dup2(os.open(os.devnull, os.O_WRONLY), stream.fileno())  # again at exit
+    if name == "stdout":
+        with suppress(OSError):
+            click.echo(f"licscan: cannot write to stdout: {exc.strerror or exc}", err=True)
     sys.exit(EXIT_USAGE)
 
 

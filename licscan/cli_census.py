@@ -56,6 +56,7 @@ def run_census_command(
             writer.model,
             jobs=options.get("jobs", 8),
             resume=options.get("resume", False),
+            timeout=options.get("timeout"),
             replay=fmt not in WHOLE,
         )
         writer.close(summary)

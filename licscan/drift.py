@@ -38,6 +38,7 @@ def build_lock(
     fetcher: Any = None,
     today: str | None = None,
     progress: Any = None,
+    timeout: float | None = None,
     license_files: list[str] | tuple[str, ...] = (),
 ) -> Lockfile:
     """Judge every model of the manifest and return the lock (not written).  Entries that
@@ -52,7 +53,7 @@ def build_lock(
     if fetcher is None:
         from licscan.sources import Fetcher
 
-        fetcher = Fetcher(offline=offline, jobs=jobs)
+        fetcher = Fetcher(offline=offline, jobs=jobs, timeout=timeout)
     fetcher.supply_licenses(plan.supplied)
     results = scan_targets(plan.targets, plan.policy, fetcher, jobs, progress)
     policy_file, policy_sha = policy_ref(_policy_source(plan), path.parent)
@@ -133,6 +134,7 @@ def verify(
     fetcher: Any = None,
     today: str | None = None,
     progress: Any = None,
+    timeout: float | None = None,
     license_files: list[str] | tuple[str, ...] = (),
 ) -> Verification:
     """Judge the manifest again (online) and compare with its lock.  Raises LockError when
@@ -140,7 +142,8 @@ def verify(
     path = Path(lock_path) if lock_path else lock_path_for(manifest)
     old = load_lock(path)
     current = build_lock(manifest, path, jobs=jobs, fetcher=fetcher, today=today,
-                         progress=progress, license_files=license_files)  # fmt: skip
+                         progress=progress, timeout=timeout,
+                         license_files=license_files)  # fmt: skip
     drift: list[Drift] = []
     errors: list[str] = []
     if (old.policy_file, old.policy_sha256) != (current.policy_file, current.policy_sha256):

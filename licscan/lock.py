@@ -23,6 +23,7 @@ from typing import Any
 
 import yaml
 
+from licscan import yamlnodes
 from licscan.model import (
     CATEGORY_ORDER,
     Evidence,
@@ -49,7 +50,6 @@ _HEADER = (
 _ANCESTOR_KEYS = (
     "id", "revision", "depth", "parent", "relation", "category", "licenses", "error", "note",
 )  # fmt: skip
-_Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
 class LockError(UsageError):
@@ -95,7 +95,8 @@ def dump_lock(lock: Lockfile) -> str:
 
 
 def write_lock(lock: Lockfile, path: str | os.PathLike | None = None) -> bool:
-    """Write atomically; False (and nothing written) when the file already says the same."""
+    """Write atomically; False (and nothing written) when the file already says the same.
+    OSError when it cannot be written (the old lock, if any, is left as it was)."""
     path = Path(path or lock.path)
     text = dump_lock(lock)
     try:
@@ -103,9 +104,9 @@ def write_lock(lock: Lockfile, path: str | os.PathLike | None = None) -> bool:
             return False
     except (OSError, UnicodeDecodeError):
         pass
-    tmp = path.with_name(f".{path.name}.tmp{os.getpid()}")
-    tmp.write_text(text, encoding="utf-8")
-    os.replace(tmp, path)
+    from licscan.atomic import write_text
+
+    write_text(path, text)  # OSError: nothing written, no temporary file left
     return True
 
 
@@ -130,7 +131,8 @@ def entry_to_dict(e: LockEntry) -> dict[str, Any]:
                           for p, h in e.license_files.items()},
         "licenses": [lic.to_dict() for lic in e.licenses],
         "category": e.category,
-        "flags": [_flag_dict(f) for f in e.flags],
+        "flags": [_flag_dict(f, e.origins.get(f.id)) for f in e.flags],
+        "card_unreadable": e.card_unreadable,
         "base_models": list(e.base_models),
         "lineage": [{k: v for k, v in b.items() if v not in (None, [], "")} for b in e.lineage],
         "use": list(e.use),
@@ -150,9 +152,10 @@ def entry_to_dict(e: LockEntry) -> dict[str, Any]:
     return {k: v for k, v in d.items() if k in keep or v not in (None, [], {}, False, "")}
 
 
-def _flag_dict(f: Flag) -> dict[str, Any]:
+def _flag_dict(f: Flag, origins: list[str] | None = None) -> dict[str, Any]:
     d = f.to_dict(with_severity=True)
     d["evidence"] = [{k: v for k, v in ev.items() if v is not None} for ev in d["evidence"]]
+    d["origins"] = list(origins or [])  # the license keys it came from ("": the model)
     return {k: v for k, v in d.items() if v not in (None, [], "")}
 
 
@@ -163,14 +166,13 @@ def load_lock(path: str | os.PathLike) -> Lockfile:
     """Read a lock; LockError (a usage error) names the file and what is wrong."""
     path = Path(path)
     try:
-        data = yaml.load(path.read_text(encoding="utf-8-sig"), Loader=_Loader)
+        data = yamlnodes.load(yamlnodes.read_document(path))
     except FileNotFoundError:
         raise LockError(f"{path}: no lock file (run `licscan lock`)") from None
-    except (OSError, UnicodeDecodeError) as exc:
+    except (OSError, UnicodeDecodeError, yamlnodes.TooLarge) as exc:
         raise LockError(f"{path}: cannot read lock: {exc}") from None
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        raise LockError(f"{path}:{mark.line + 1 if mark else 1}: not a valid lock (YAML)") from None
+    except yamlnodes.YamlSyntaxError as exc:
+        raise LockError(f"{path}:{exc.line}: not a valid lock: {exc.reason}") from None
     try:
         return _lock_from_dict(data, str(path))
     except (TypeError, ValueError, KeyError, AttributeError) as exc:
@@ -204,6 +206,8 @@ def _lock_from_dict(data: Any, path: str) -> Lockfile:
             lock.entries[str(ref)] = entry_from_dict(entry)
         except (TypeError, ValueError, KeyError, AttributeError) as exc:
             raise ValueError(f"model {ref!r}: {exc}") from None
+        if lock.entries[str(ref)].ref != str(ref):
+            raise ValueError(f"model {ref!r}: its entry says ref {lock.entries[str(ref)].ref!r}")
     return lock
 
 
@@ -224,7 +228,10 @@ def entry_from_dict(d: dict[str, Any]) -> LockEntry:
     e.category = str(d.get("category", "unknown"))
     if e.category not in CATEGORY_ORDER:
         raise ValueError(f"unknown category {e.category!r}")
-    e.flags = [_flag_from_dict(f) for f in d.get("flags") or []]
+    flags = d.get("flags") or []
+    e.flags = [_flag_from_dict(f) for f in flags]
+    e.origins = {str(f["id"]): [str(o) for o in f.get("origins") or []] for f in flags}
+    e.card_unreadable = _optional_str(d.get("card_unreadable"))
     e.base_models = [str(b) for b in d.get("base_models") or []]
     e.lineage = [dict(b) for b in d.get("lineage") or []]
     e.use = [str(u) for u in d.get("use") or []]
@@ -253,6 +260,10 @@ def _flag_from_dict(d: dict[str, Any]) -> Flag:
     value = d.get("value")
     return Flag(str(d["id"]), None if value is None else str(value), evidence,
                 d.get("severity"), d.get("note") or "")  # fmt: skip
+
+
+def _optional_str(value: Any) -> str | None:
+    return None if value is None else str(value)
 
 
 def _lines(value: Any) -> tuple[int, int] | None:
@@ -299,6 +310,8 @@ def entry_from_result(
         datasets=list(result.datasets),
         digest=folder_digest(target.path) if target and target.kind == "local" else None,
         checked_at=checked_at or now(),
+        origins={k: list(v) for k, v in result.origins.items()},
+        card_unreadable=result.card_unreadable,
     )  # fmt: skip
 
 
@@ -379,7 +392,7 @@ def folder_digest(folder: str | os.PathLike | None) -> str | None:
     license files.  Weights are left out on purpose: they are often not checked in, and a
     lock must not go stale on a clone without them (`verify` still sees their formats)."""
     from licscan.sources.files import license_paths, readme_path
-    from licscan.sources.local import list_files
+    from licscan.sources.local import inside, list_files
 
     if not folder or not Path(folder).is_dir():
         return None
@@ -389,9 +402,11 @@ def folder_digest(folder: str | os.PathLike | None) -> str | None:
     except OSError:
         return None
     readme = readme_path(files)
+    bound = os.path.realpath(root)
     h = hashlib.sha256()
     for name in [*([readme] if readme else []), *license_paths(files)]:
-        h.update(f"{name}\0{file_sha256(root / name) or '-'}\0".encode())
+        digest = file_sha256(root / name) if inside(root / name, bound) else "outside"
+        h.update(f"{name}\0{digest or '-'}\0".encode())
     return h.hexdigest()
 
 

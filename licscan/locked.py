@@ -1,32 +1,36 @@
-"""Using a lock: does an entry still stand for a manifest's model, and `scan` of a locked
-manifest (models whose entries stand come from the lock, with no network; the other Hub
-models are scanned at their locked commits).  Cheap to import, like licscan.lock."""
+"""Using a lock: does an entry still stand for a manifest's model; its recorded facts
+judged again under the current policy (`check`); `scan` of a locked manifest (Hub models
+at their locked commits, judged afresh, and compared with what the lock records).
+
+A lock lives in the repository, so any pull request can edit it: no verdict is ever read
+from it.  Cheap to import, like licscan.lock (the policy engine loads on first use)."""
 
 from __future__ import annotations
 
 import dataclasses
-import logging
 from collections.abc import Callable
 from datetime import date
 from pathlib import Path
-from typing import Any
 
 from licscan.lock import (
     LOCK_NAME,
-    LockError,
     file_sha256,
     folder_digest,
     is_commit,
     load_lock,
     lock_path_for,
     result_from_entry,
-    strictest_verdict,
 )
-from licscan.model import Decision, LockEntry, Lockfile, ModelResult, ScanPlan, Target
-from licscan.waivers import expiring, expiring_note
-
-log = logging.getLogger("licscan.lock")
-
+from licscan.model import (
+    Flag,
+    LicenseFinding,
+    LockEntry,
+    Lockfile,
+    ModelResult,
+    Policy,
+    ScanPlan,
+    Target,
+)
 
 # --- does an entry still stand for a manifest's model? ------------------------------------
 
@@ -75,13 +79,6 @@ def _supplied_change(target: Target, entry: LockEntry) -> str | None:
     return None
 
 
-def locked_verdict(entry: LockEntry, uses: list[str]) -> str:
-    """The verdict under `uses` (all of them must be in entry.verdicts)."""
-    if sorted(uses) == sorted(entry.use):
-        return entry.verdict
-    return strictest_verdict([entry.verdicts[u] for u in uses])
-
-
 def _short(revision: str | None) -> str:
     return revision[:12] if revision else "nothing"
 
@@ -90,65 +87,146 @@ def today_iso(policy_today: str | None = None) -> str:
     return policy_today or date.today().isoformat()
 
 
+# --- the recorded facts, judged again ------------------------------------------------------
+
+
+def rejudge(entry: LockEntry, policy: Policy, uses: list[str]) -> ModelResult:
+    """The verdict the current policy gives the facts a lock entry records (its licenses,
+    category, flags and their origins, unresolved bases, card, error), under `uses`.
+    What the entry says it concluded (verdict, severities, waivers) is not read."""
+    from licscan.engine.policy import judge
+    from licscan.model import CATEGORY_ORDER, Assessment, Lineage, LineageNode, strictest
+
+    own = [lic for lic in entry.licenses if not lic.source.startswith("base:")]
+    categories = [entry.category, *(lic.category for lic in entry.licenses)]
+    categories = [c if c in CATEGORY_ORDER else "unknown" for c in categories]
+    result = result_from_entry(entry, LOCK_NAME)
+    result.use = list(uses)
+    result.category = strictest(categories if own else [*categories, "unknown"])
+    result.waivers, result.decisions, result.verdict = [], [], "error"
+    result.flags = [dataclasses.replace(f, severity=None) for f in result.flags]
+    origins = {f.id: set(entry.origins.get(f.id) or [""]) for f in result.flags}
+    lineage = Lineage(
+        [LineageNode(str(n.get("id")), 1, "", error=str(n["error"]))
+         for n in entry.lineage if n.get("error")]
+    )  # fmt: skip
+    judge(result, origins, Assessment(licenses=own, card_unreadable=entry.card_unreadable),
+          lineage, policy, [])  # fmt: skip
+    return result
+
+
+def disagreement(entry: LockEntry, result: ModelResult, policy: Policy) -> str | None:
+    """How a lock entry's recorded judgement differs from `result`, a judgement of the
+    same model at the same commit under the same policy and uses (None: it does not)."""
+    if entry.verdict not in _verdicts(result):
+        return f"locked verdict {entry.verdict} does not match {result.verdict}"
+    if entry.category != result.category:
+        return f"locked category {entry.category} does not match {result.category}"
+    locked = _flag_set(entry.flags)
+    fresh = _flag_set(result.flags)
+    if locked != fresh:
+        return f"locked flags {_flags(locked)} do not match {_flags(fresh)}"
+    if _licenses(entry.licenses) != _licenses(result.licenses):
+        return "locked licenses do not match the licenses found at the locked commit"
+    if _origins(entry.origins) != _origins(result.origins):
+        return "locked flag origins do not match the licenses the flags come from"
+    files = {lf.path: (lf.sha256, lf.blob_id) for lf in result.license_files}
+    recorded = {p: (h.get("sha256"), h.get("blob_id")) for p, h in entry.license_files.items()}
+    if files != recorded:
+        return "locked license files do not match the files at the locked commit"
+    if len(entry.use) == 1:  # its one verdict was just compared: no judging again needed
+        (use,) = entry.use
+        if entry.verdicts != {use: entry.verdict}:  # (entry.verdict was just compared)
+            got = entry.verdicts.get(use, "nothing")
+            return f"locked verdict ({use}) {got} does not match {result.verdict}"
+        return None
+    return use_disagreement(entry, policy)
+
+
+def use_disagreement(entry: LockEntry, policy: Policy) -> str | None:
+    """A recorded verdict (overall, or under one use alone) that the recorded facts do
+    not give under `policy`."""
+    judged = [(entry.verdict, rejudge(entry, policy, list(entry.use)), "")]
+    for use, verdict in sorted(entry.verdicts.items()):
+        judged.append((verdict, rejudge(entry, policy, [use]), f" ({use})"))
+    for recorded, result, which in judged:
+        if recorded not in _verdicts(result):
+            return f"locked verdict{which} {recorded} does not match {result.verdict}"
+    return None
+
+
+def _verdicts(result: ModelResult) -> set[str]:
+    """The verdicts a lock may have recorded for `result`: its own, and the one without the
+    warnings of waivers now near their end (they depend on the day, not on the model)."""
+    if result.error:
+        return {"error"}
+    steady = {d.severity for d in result.decisions if not d.subject.startswith("waiver:")}
+    without = "fail" if "block" in steady else "warn" if "warn" in steady else "pass"
+    return {result.verdict, without}
+
+
+def _licenses(found: list[LicenseFinding]) -> set[tuple[str | None, str, str]]:
+    return {(lic.license, lic.category, lic.source) for lic in found}
+
+
+def _origins(origins: dict[str, list[str]]) -> dict[str, set[str]]:
+    return {k: set(v) for k, v in origins.items()}
+
+
+def _flag_set(flags: list[Flag]) -> set[tuple[str, str | None, str | None]]:
+    return {(f.id, f.value, f.severity) for f in flags}
+
+
+def _flags(flags: set[tuple[str, str | None, str | None]]) -> str:
+    shown = [f"{i}={v}" if v else i for i, v, _ in sorted(flags, key=lambda f: f[0])]
+    return "[" + ", ".join(shown) + "]"
+
+
 # --- `scan` of a locked manifest ------------------------------------------------------------
 
 
-def apply_lock(plan: ScanPlan) -> tuple[dict[int, ModelResult], list[Target]]:
-    """For `scan`: the results a lock beside each manifest already holds (index into
-    plan.targets -> result; no network), and the plan's targets with every Hub model the
-    lock knows pinned to its locked commit (served from the cache when it was fetched
-    before).  An entry is reused only when the licscan version, the policy (its file's
-    hash) and the model's uses are those it was judged under and it is not stale."""
+@dataclasses.dataclass
+class _Standing:
+    """A lock entry that still stands for a scan target: its judgement gets compared."""
+
+    lock: str  # the lock's path, as messages name it
+    entry: LockEntry
+
+
+def pin_to_lock(plan: ScanPlan) -> tuple[list[Target], dict[int, _Standing]]:
+    """For `scan`: the plan's targets with every Hub model the lock knows pinned to its
+    locked commit (the manifest still follows the ref it was locked from), and the
+    entries that still stand for their targets (same licscan version, policy, uses; not
+    stale), whose recorded judgement the scan's own must match.  Raises LockError for a
+    lock beside a manifest that cannot be read."""
     from licscan import __version__
 
-    results: dict[int, ModelResult] = {}
     targets = list(plan.targets)
+    standing: dict[int, _Standing] = {}
     today = today_iso(plan.policy.today)
     for manifest in plan.manifests:
         lock = _lock_beside(manifest.path)
         if lock is None:
             continue
-        reuse = lock.licscan_version == __version__ and _same_policy(lock, plan)
+        current = lock.licscan_version == __version__ and _same_policy(lock, plan)
         for i, t in enumerate(targets):
             entry = lock.entries.get(t.ref)
             if entry is None or not t.location or t.location[0] != manifest.path:
                 continue
+            if t.kind == "hub" and is_commit(entry.revision) and _follows(t, entry):
+                targets[i] = t = dataclasses.replace(t, revision=entry.revision)
             uses = list(t.use) or list(plan.policy.uses)
-            reason = stale_reason(t, entry, uses, today)
             same_uses = sorted(uses) == sorted(entry.use)
-            if reuse and reason is None and entry.verdict != "error" and same_uses:
-                result = result_from_entry(entry, LOCK_NAME, t.location, plan.policy.name)
-                results[i] = _warn_expiring(result, today, plan.policy.waiver_warning_days)
-            elif t.kind == "hub" and is_commit(entry.revision) and _follows(t, entry):
-                targets[i] = dataclasses.replace(t, revision=entry.revision)
-    return results, targets
-
-
-def _warn_expiring(result: ModelResult, today: str, warning_days: int) -> ModelResult:
-    """A waiver the locked verdict relied on runs out soon: the same warning as a fresh
-    judgement gives (the lock was written before it was near)."""
-    for w in result.waivers:
-        left = expiring(w.expires, today, warning_days) if w.applied else None
-        if left is None:
-            continue
-        source = w.note.split(";", 1)[0]  # the waiver's policy file:line
-        note = expiring_note(w.expires or "", left)
-        result.decisions.append(Decision(f"waiver:{w.target}", "warn", None, source, note))
-        result.reasons.append(f"waiver for {w.target} {note}")
-        if result.verdict == "pass":
-            result.verdict = "warn"
-    return result
+            if current and same_uses and stale_reason(t, entry, uses, today) is None:
+                standing[i] = _Standing(str(lock_path_for(manifest.path)), entry)
+    return targets, standing
 
 
 def _lock_beside(manifest: str) -> Lockfile | None:
     path = lock_path_for(manifest)
     if not path.is_file():
         return None
-    try:
-        lock = load_lock(path)
-    except LockError as exc:
-        log.warning("%s; scanning without it", exc)
-        return None
+    lock = load_lock(path)  # LockError: a usage error (fix it, delete it or --no-lock)
     if lock.manifest and lock.manifest != Path(manifest).name:
         return None  # the lock of another manifest in the same folder
     return lock
@@ -160,20 +238,26 @@ def _same_policy(lock: Lockfile, plan: ScanPlan) -> bool:
 
 
 def _follows(target: Target, entry: LockEntry) -> bool:
-    """The manifest still follows the ref the lock resolved (not pinned elsewhere)."""
-    return not is_commit(target.revision) and (target.revision or None) == (entry.requested or None)
+    """The manifest still follows the ref the lock resolved (or pins the locked commit)."""
+    if is_commit(target.revision):
+        return target.revision == entry.revision
+    return (target.revision or None) == (entry.requested or None)
 
 
 def scan_with_lock(
-    plan: ScanPlan,
-    scan: Callable[[list[Target]], list[ModelResult]],
-    progress: Callable[[ModelResult], Any] | None = None,
-) -> list[ModelResult]:
-    """`scan`'s results in target order: locked ones from the lock, the rest from
-    `scan(targets)` (the engine), Hub models at their locked commits."""
-    locked, targets = apply_lock(plan)
-    if progress is not None:
-        for result in locked.values():
-            progress(result)
-    fresh = iter(scan([t for i, t in enumerate(targets) if i not in locked]))
-    return [locked[i] if i in locked else next(fresh) for i in range(len(targets))]
+    plan: ScanPlan, scan: Callable[[list[Target]], list[ModelResult]]
+) -> tuple[list[ModelResult], list[str]]:
+    """`scan`'s results (the engine's, Hub models at their locked commits: the report a
+    fresh scan of those commits gives), and one line for each lock entry whose recorded
+    judgement disagrees with them."""
+    targets, standing = pin_to_lock(plan)
+    results = scan(targets)
+    problems = []
+    for i, found in sorted(standing.items()):
+        result = results[i]
+        if "error" in (result.verdict, found.entry.verdict):
+            continue  # nothing judged on one side (often a transient failure)
+        why = disagreement(found.entry, result, plan.policy)
+        if why:
+            problems.append(f"{found.lock}: {found.entry.ref}: {why}")
+    return results, problems

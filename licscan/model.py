@@ -337,6 +337,11 @@ class ModelResult:
     # For `licscan explain` (engine): every policy decision, and non-fatal notes.
     decisions: list[Decision] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
+    # What the policy judged besides the flags (a lock records them so that `check` can
+    # judge again): flag id -> license keys it came from ("" = the model itself), and
+    # why the card could not be read.
+    origins: dict[str, list[str]] = field(default_factory=dict)
+    card_unreadable: str | None = None
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -403,6 +408,9 @@ class ScanReport:
     started_at: str  # ISO-8601 UTC
     policy: str | None = None
     manifest: str | None = None
+    # About the inputs rather than a model (a lock whose recorded judgement disagrees
+    # with the scan's): printed on stderr, and the scan fails.
+    problems: list[str] = field(default_factory=list)
 
     @property
     def summary(self) -> dict[str, int]:
@@ -676,6 +684,8 @@ class LockEntry:
     task: str | None = None
     datasets: list[str] = field(default_factory=list)
     digest: str | None = None  # local folder: hash of its card and license files
+    origins: dict[str, list[str]] = field(default_factory=dict)  # flag id -> license keys
+    card_unreadable: str | None = None
     checked_at: str = ""
 
 

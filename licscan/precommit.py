@@ -16,8 +16,17 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from licscan.lock import LOCK_NAME, LockError, load_lock, lock_path_for, policy_ref
-from licscan.locked import locked_verdict, stale_reason, today_iso
-from licscan.model import LockEntry, Lockfile, Manifest, ModelReference, Problem, Target
+from licscan.locked import rejudge, stale_reason, today_iso, use_disagreement
+from licscan.model import (
+    LockEntry,
+    Lockfile,
+    Manifest,
+    ModelReference,
+    ModelResult,
+    Policy,
+    Problem,
+    Target,
+)
 from licscan.waivers import DEFAULT_WARNING_DAYS, expiring, expiring_note
 
 DEFAULT_MANIFEST = "licscan.yaml"
@@ -52,6 +61,7 @@ class _Locked:
     lock: Lockfile | None
     default_use: list[str] | None  # None: cannot be known without re-locking
     today: str
+    policy: Policy | None = None  # the manifest's policy, read now: it judges the facts
     warning_days: int = DEFAULT_WARNING_DAYS  # the policy's waiver_warning_days
 
 
@@ -134,6 +144,7 @@ def _read(manifest_path: str, check: Check, today: str | None) -> _Locked:
                            f"run `licscan lock {manifest_path}`")  # fmt: skip
         return _Locked(manifest, None, None, day)
     from licscan import __version__
+    from licscan.engine.policy import load_policy
 
     if lock.licscan_version != __version__:
         check.notes.append(
@@ -145,21 +156,8 @@ def _read(manifest_path: str, check: Check, today: str | None) -> _Locked:
         default = list(manifest.use)
     else:  # the policy's own default: known when the manifest named no use at lock time too
         default = list(lock.use) if not lock.manifest_use else None
-    return _Locked(manifest, lock, default, day, _warning_days(manifest.policy))
-
-
-def _warning_days(policy: str | None) -> int:
-    """The policy's waiver_warning_days.  `scan` and `lock` validate the whole policy;
-    the hook only wants this number, and never loads the engine for it."""
-    import yaml
-
-    try:
-        data = yaml.safe_load(Path(policy).read_text(encoding="utf-8-sig")) if policy else None
-    except (OSError, ValueError, yaml.YAMLError):
-        data = None
-    value = data.get("waiver_warning_days") if isinstance(data, dict) else None
-    ok = isinstance(value, int) and not isinstance(value, bool) and value >= 0
-    return value if ok else DEFAULT_WARNING_DAYS
+    policy = load_policy(manifest.policy, default, today)  # PolicyError: a usage error
+    return _Locked(manifest, lock, default, day, policy, policy.waiver_warning_days)
 
 
 def _check_target(target: Target, state: _Locked, check: Check, where: str) -> None:
@@ -176,31 +174,46 @@ def _check_target(target: Target, state: _Locked, check: Check, where: str) -> N
         check.add("stale", f"{where}: {target.ref}: the manifest's use changed since the "
                            "lock: run `licscan lock`")  # fmt: skip
         return
-    if entry.verdict == "error":  # nothing was judged: no commit, no terms to go stale
-        if not lock.allow_errors:
-            check.add("error", f"{where}: {target.ref}: could not be evaluated when locked: "
-                               f"{entry.error or 'error'}")  # fmt: skip
-        check.counts["error"] = check.counts.get("error", 0) + 1
-        return
-    reason = stale_reason(target, entry, uses, state.today)
-    if reason:
-        check.add("stale", f"{where}: {target.ref}: {reason}: run `licscan lock`")
-        return
-    verdict = locked_verdict(entry, uses)
+    assert state.policy is not None
+    if not entry.error:  # an error has no commit or terms to go stale
+        reason = stale_reason(target, entry, uses, state.today)
+        if reason:
+            check.add("stale", f"{where}: {target.ref}: {reason}: run `licscan lock`")
+            return
+    # The recorded facts judged now; the recorded verdict is only compared.
+    result = rejudge(entry, state.policy, uses)
+    _compare(entry, state, check)
+    verdict = result.verdict
     check.counts[verdict] = check.counts.get(verdict, 0) + 1
     days = expiring(entry.waived_until, state.today, state.warning_days)
     if days is not None:
         check.warnings.append(f"{where}: {target.ref}: a waiver it relies on "
                               f"{expiring_note(entry.waived_until or '', days)}")  # fmt: skip
-    if verdict == "fail":
+    if verdict == "error" and not state.policy.allow_errors:
+        check.add("error", f"{where}: {target.ref}: could not be evaluated when locked: "
+                           f"{entry.error or 'error'}")  # fmt: skip
+    elif verdict == "fail":
+        when = f"[{name}, checked {entry.checked_at or '?'}]"
         check.add("fail", f"{where}: {target.ref}: fails the policy ({', '.join(uses)}): "
-                          f"{_why(entry)} [{name}, checked {entry.checked_at or '?'}]")  # fmt: skip
+                          f"{_why(result)} {when}")  # fmt: skip
 
 
-def _why(entry: LockEntry) -> str:
-    blocking = [f.id + (f"={f.value}" if f.value else "") for f in entry.flags
+def _compare(entry: LockEntry, state: _Locked, check: Check) -> None:
+    """A recorded verdict the recorded facts do not give: someone edited the lock."""
+    from licscan import __version__
+
+    assert state.lock is not None and state.policy is not None
+    if state.lock.licscan_version != __version__:
+        return  # another version may judge otherwise: the note above says so
+    why = use_disagreement(entry, state.policy)
+    if why:
+        check.add("fail", f"{state.lock.path}: {entry.ref}: {why}")
+
+
+def _why(result: ModelResult) -> str:
+    blocking = [f.id + (f"={f.value}" if f.value else "") for f in result.flags
                 if f.severity == "block"]  # fmt: skip
-    parts = [entry.category]
+    parts = [result.category]
     if blocking:
         parts.append("blocked by " + ", ".join(blocking))
     return "; ".join(parts)

@@ -18,7 +18,10 @@ enough for the real `huggingface_hub` 2.x client (see ../shared/docs/notes/hf-hu
   RevisionNotFound, EntryNotFound (with X-Repo-Commit), InvalidCredentials.
 - Renamed repos answer 307 to the new name; disabled repos answer 403 "disabled".
 - Faults per repo and path: latency, N x 429 with Retry-After / RateLimit, 5xx,
-  hangs past the client's timeout, truncated bodies; huge or binary generated files.
+  hangs past the client's timeout, truncated bodies; huge or binary generated files;
+  connection resets, bodies dripped a byte at a time, a corrupt copy of a file (its
+  listed blob id unchanged), API answers padded to any size.  `bytes_sent` counts what
+  each request's body really put on the wire (a client that stops reading is seen).
 - `requests` counts every request by "METHOD path" (query dropped) for assertions.
 
 Repositories come from a folder (`<root>/<org>/<name>/` files + optional `repo.yaml`,
@@ -36,6 +39,7 @@ import json
 import re
 import socket
 import socketserver
+import struct
 import threading
 import time
 from collections.abc import Iterator
@@ -188,6 +192,10 @@ class Fault:
     code: str | None = None  # X-Error-Code to send (default: from the status)
     after: int = 0  # matching requests let through before misbehaving (page 2 of a listing)
     seen: int = 0
+    reset: bool = False  # reset the connection (TCP RST) instead of answering
+    drip: float = 0.0  # send the body one byte every `drip` seconds
+    corrupt: bool = False  # serve the file with one byte changed (same length)
+    huge: int = 0  # pad a JSON answer to this many bytes
 
     def matches(self, repo_id: str | None, kind: str, path: str | None) -> bool:
         if self.repo != "*" and self.repo != repo_id:
@@ -210,6 +218,10 @@ class Fault:
             return False
         self.hits += 1
         return True
+
+
+class _Reset(Exception):
+    """Drop the connection with a TCP reset."""
 
 
 class _Reply(Exception):
@@ -240,6 +252,7 @@ class LoopbackHub:
         self.page_size = page_size
         self.latency = 0.0  # seconds added to every request
         self.requests: collections.Counter[str] = collections.Counter()
+        self.bytes_sent: collections.Counter[str] = collections.Counter()  # body bytes
         self.log: list[tuple[str, str, int]] = []
         self.seen_headers: list[dict[str, str]] = []
         self._lock = threading.Lock()
@@ -366,6 +379,7 @@ class LoopbackHub:
     def reset_counts(self) -> None:
         with self._lock:
             self.requests.clear()
+            self.bytes_sent.clear()
             self.log.clear()
             self.seen_headers.clear()
 
@@ -427,6 +441,8 @@ class _Handler(http.server.BaseHTTPRequestHandler):
         self.method, self.query = method, parse_qs(url.query, keep_blank_values=True)
         self.form = parse_qs(body.decode(), keep_blank_values=True) if body else {}
         self.token = _bearer(self.headers.get("Authorization"))
+        self.body_faults: dict[str, Any] = {}  # what _apply_faults asks of the body
+        self.key = f"{method} {url.path}"
         if hub.latency:
             time.sleep(hub.latency)
         try:
@@ -435,11 +451,23 @@ class _Handler(http.server.BaseHTTPRequestHandler):
                     401, "InvalidCredentials", "Invalid credentials in Authorization header"
                 )
             reply, content = self._route(url.path, url.query)
+        except _Reset:
+            self._reset()
+            return
         except _Reply as r:
             reply, content = r, None
         except Exception as exc:  # a server bug shows as a 500 with the reason
             reply, content = _error(500, "InternalError", f"loopback hub error: {exc!r}"), None
         self._send(reply, content)
+
+    def _reset(self) -> None:
+        """Close with SO_LINGER 0: the client sees a reset, not an orderly end."""
+        try:
+            self.connection.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+            self.connection.close()
+        except OSError:
+            pass
+        self.close_connection = True
 
     def _route(self, path: str, query: str) -> tuple[_Reply, tuple | None]:
         segs = [unquote(s) for s in path.split("/")[1:]]
@@ -487,6 +515,11 @@ class _Handler(http.server.BaseHTTPRequestHandler):
                 time.sleep(f.latency)
             if f.hang:
                 time.sleep(f.hang)
+            if f.reset:
+                raise _Reset()
+            for name in ("drip", "corrupt", "huge"):
+                if getattr(f, name):
+                    self.body_faults[name] = getattr(f, name)
             if f.truncate:
                 return "truncate"
             if f.status:
@@ -744,7 +777,10 @@ class _Handler(http.server.BaseHTTPRequestHandler):
         try:
             self.send_response(reply.status)
             headers = {"X-Request-Id": f"Root={time.time_ns():x}", **reply.headers}
+            body: Any = [reply.body] if content is None else None
             length = len(reply.body) if content is None else content[2] - content[1]
+            if body is not None and reply.status == 200 and self.body_faults.get("huge"):
+                length, body = _padded(reply.body, int(self.body_faults["huge"]))
             headers["Content-Length"] = str(length)
             if reply.status >= 400 or (content is None and reply.status in (301, 302, 307)):
                 headers.setdefault("Content-Type", "text/plain; charset=utf-8")
@@ -753,19 +789,58 @@ class _Handler(http.server.BaseHTTPRequestHandler):
             self.end_headers()
             if self.method == "HEAD":
                 return
-            if content is None:
-                self.wfile.write(reply.body)
+            if body is not None:
+                self._write(body)
                 return
             blob, start, end, truncate = content
             stop = start + (end - start) // 2 if truncate else end
-            for chunk in blob.chunks(start, stop):
-                self.wfile.write(chunk)
+            chunks = blob.chunks(start, stop)
+            if self.body_faults.get("corrupt"):
+                chunks = _corrupted(chunks)
+            self._write(chunks)
             if truncate:
                 self.wfile.flush()
                 self.connection.shutdown(socket.SHUT_RDWR)
                 self.close_connection = True
         except (BrokenPipeError, ConnectionResetError, OSError):
             self.close_connection = True
+
+    def _write(self, chunks) -> None:
+        """Body chunks to the wire (a byte at a time under a drip fault), counted."""
+        drip = float(self.body_faults.get("drip") or 0)
+        for chunk in chunks:
+            pieces = [chunk[i : i + 1] for i in range(len(chunk))] if drip else [chunk]
+            for piece in pieces:
+                self.wfile.write(piece)
+                if drip:
+                    self.wfile.flush()
+                    time.sleep(drip)
+                with self.hub._lock:
+                    self.hub.bytes_sent[self.key] += len(piece)
+
+
+def _padded(body: bytes, size: int) -> tuple[int, Iterator[bytes]]:
+    """A JSON object answer grown to `size` bytes by a "padding" string, generated as
+    it is sent: (length, chunks)."""
+    head = body.rstrip()[:-1] + b', "padding": "'
+    fill = max(0, size - len(head) - 2)
+
+    def chunks() -> Iterator[bytes]:
+        yield head
+        for start in range(0, fill, CHUNK):
+            yield b"x" * min(CHUNK, fill - start)
+        yield b'"}'
+
+    return len(head) + fill + 2, chunks()
+
+
+def _corrupted(chunks: Iterator[bytes]) -> Iterator[bytes]:
+    first = True
+    for chunk in chunks:
+        if first and chunk:
+            chunk = bytes([chunk[0] ^ 0x20]) + chunk[1:]
+            first = False
+        yield chunk
 
 
 def _bearer(value: str | None) -> str | None:
@@ -795,10 +870,31 @@ def _parse_front(readme: Content) -> dict | None:
     if not m:
         return None
     try:
+        node = yaml.compose(m.group(2), Loader=yaml.SafeLoader)
+        if node is not None and _expands(node) > 100_000:
+            return None  # an alias bomb: no card data (serialising it would expand it)
         data = yaml.safe_load(m.group(2))
-    except yaml.YAMLError:
+    except (yaml.YAMLError, RecursionError):
         return None
     return json.loads(json.dumps(data, default=str)) if isinstance(data, dict) else None
+
+
+def _expands(node: yaml.Node, memo: dict[int, int] | None = None) -> int:
+    """How many nodes a YAML node graph holds once its aliases are expanded."""
+    memo = {} if memo is None else memo
+    if id(node) not in memo:
+        memo[id(node)] = 0  # (a node reached again while counting: a cycle, counted once)
+        kids = (
+            node.value
+            if isinstance(node, yaml.SequenceNode)
+            else (
+                [n for pair in node.value for n in pair]
+                if isinstance(node, yaml.MappingNode)
+                else []
+            )
+        )
+        memo[id(node)] = 1 + sum(_expands(k, memo) for k in kids)
+    return memo[id(node)]
 
 
 def _sibling(path: str, content: Content, blobs: bool) -> dict[str, Any]:

@@ -24,8 +24,12 @@ def test_quick_benchmark_prints_every_table():
     )  # fmt: skip
     assert run.returncode == 0, run.stderr[-2000:]
     out = run.stdout
-    for title in ("### machine", "### classify", "### scan", "### pre-commit", "importtime"):
+    for title in ("### machine", "### classify", "### scan", "### pre-commit", "importtime",
+                  "### fault scan"):  # fmt: skip
         assert title in out
+    # no faulted model passed; every healthy one was judged as in the clean run
+    (mixed,) = [line for line in out.splitlines() if line.startswith("| mixed ")]
+    assert [c.strip() for c in mixed.split("|")[3:6]] == ["56 (22)", "0", "0"], mixed
     assert re.search(r"\| CPU +\| \S", out) and re.search(r"\| Python +\| 3\.\d+", out)
     assert re.search(r"\| in-process median ms/text +\| \d+\.\d\d", out)
     # every synthetic model got a verdict, cold and warm; warm re-scans ask the Hub nothing

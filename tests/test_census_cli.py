@@ -208,6 +208,35 @@ def test_resume_does_not_replay_a_model_whose_commit_moved(hub):
     assert by_id(data)["acme/d-mit"]["verdict"] == "fail"  # judged again, at the new commit
 
 
+def test_a_dripping_listing_page_ends_at_the_deadline(hub):
+    """Page 2 sends a byte every second: the census waits --timeout for it, says why,
+    keeps what page 1 gave, and exits 3 (fail closed), instead of hanging."""
+    hub.fault(where="listing", drip=1.0, after=1)
+    t0 = time.monotonic()
+    result = census("--author", "acme", "--format", "jsonl", "--timeout", "2")
+    assert time.monotonic() - t0 < 20
+    assert result.exit_code == 3
+    summary = json.loads(result.stdout.splitlines()[-1])["census"]
+    assert summary["listing_error"].startswith("timed out after 2 s")
+    assert "the listing stopped after" in result.stderr
+
+
+def test_a_429_wait_is_not_counted_against_the_listing_deadline(hub):
+    hub.fault(where="listing", status=429, times=1, retry_after="3")
+    _, data = census_json("--author", "acme", "--timeout", "2")
+    assert data["census"].get("listing_error") is None and len(data["models"]) == 6
+
+
+def test_a_listing_page_over_the_cap_is_refused(hub, monkeypatch):
+    from licscan.sources import listing
+
+    monkeypatch.setattr(listing, "LISTING_CAP", 2000)
+    hub.fault(where="listing", huge=4000, after=1)
+    result, data = census_json("--author", "acme")
+    assert result.exit_code == 3
+    assert "larger than" in data["census"]["listing_error"]
+
+
 def test_rate_limits_are_waited_out_not_failed(hub):
     hub.fault(where="listing", status=429, times=1, retry_after="1")
     hub.fault(repo="acme/b-custom", where="api", status=429, times=1, retry_after="1")

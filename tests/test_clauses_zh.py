@@ -13,7 +13,8 @@ from pathlib import Path
 import pytest
 from conftest import CORPUS
 
-from licscan.detect.clause_zh_text import zh_integer
+from licscan.detect import clause_zh_text
+from licscan.detect.clause_zh_text import simplified, zh_integer
 from licscan.detect.clauses import category_from_clauses, detect_clauses
 from licscan.detect.normalize import decode
 from licscan.engine.classify import classify_text
@@ -236,6 +237,137 @@ def test_a_chinese_grant_is_a_grant() -> None:
     assert category_from_clauses(grant, [])[0] != "unknown"
     for no_grant in ("本许可证不授予任何商标权。", '"被许可方"：指被授予许可的主体。'):
         assert category_from_clauses(no_grant, [])[0] == "unknown"
+
+
+# --- forms read after the second held-out round (one sentence each, other wordings) ------
+
+
+@pytest.mark.parametrize(
+    ("text", "flags"),
+    [
+        # traditional characters are read as simplified ones, 「」 as quotes
+        ("本模型僅供學術研究使用，不得用於商業用途。", {"non-commercial", "research-only"}),
+        ("您不得將本模型之輸出用於訓練其他模型。", {"output-training-ban"}),
+        ("衍生模型之名稱須以「青山」開頭。", {"prominent-attribution"}),
+        ("本公司授予您非專屬、不可轉讓之授權，得使用及修改本模型。", set()),
+        ("「商業用途」：指以營利為目的之使用。", set()),
+        # both purposes named withhold nothing
+        ("本模型可用于商业和非商业用途。", set()),
+        ("您可将本模型用于商业或者非商业目的。", set()),
+        # commercial use left outside the licence's scope; for-profit purposes
+        ("任何商业使用均不属于本协议的授权范围。", {"non-commercial"}),
+        ("出于营利目的的使用超出本许可范围。", {"non-commercial"}),
+        ("不得以营利为目的使用本模型。", {"non-commercial"}),
+        ("不以营利为目的的使用无需授权。", set()),
+        # a grant whose purposes are all research or evaluation
+        ("本公司授权您将本模型用于教学和科研。", {"research-only"}),
+        ("许可您将本模型用于研究和产品开发。", set()),
+        ("许可您将本模型用于任何目的，包括学术研究。", set()),
+        # training on outputs allowed with a proviso, or freely
+        ("您可以利用本模型的输出训练新的模型，但须在模型卡中注明训练数据的来源。",
+         {"output-training-conditional"}),
+        ("您可以使用本模型生成的数据训练其他模型。", set()),
+        # a mark the name must hold; a statement of origin to display
+        ("衍生模型的名称必须包含“Kite”字样。", {"prominent-attribution"}),
+        ("衍生模型的名称中不得包含“Kite”。", set()),  # a trademark ban
+        ("衍生模型的名称中不应包含“Kite”。", set()),
+        ("您不应在产品中标注“基于星火模型开发”。", set()),
+        ("须在用户协议中写明“本服务由远帆模型驱动”。", {"prominent-attribution"}),
+        ("使用者应在产品文档中注明该产品基于本模型研发。", {"prominent-attribution"}),
+        ("您应在分发时说明基于本模型训练的衍生模型所作的修改。", set()),  # a change notice
+        # a list of restricted uses made binding, by reference or by its title
+        ("您的使用须符合本协议附件二《可接受使用政策》。", {"use-restrictions"}),
+        ("您应遵守《中华人民共和国数据安全法》的规定。", set()),
+        ("第五条 禁止行为\n1. 制作或传播计算机病毒；\n2. 批量发送垃圾邮件。", {"use-restrictions"}),
+        ("第五条 责任限制\n1. 因战争、恐怖袭击等不可抗力造成的损失，许可方不承担责任；\n"
+         "2. 因您违反法律造成的损失由您承担。", set()),
+        ("您同意不会将本模型用于以下用途：\n（一）冒充他人；\n（二）生成虚假新闻。",
+         {"use-restrictions"}),
+        ("您不得侵犯他人的隐私权。", set()),  # a right, not a use
+        ("您提交申请时不得提供虚假信息。", set()),  # not about using the model
+    ],
+)  # fmt: skip
+def test_forms_of_the_second_round_in_other_wordings(text: str, flags: set[str]) -> None:
+    assert ids(text) == flags
+
+
+@pytest.mark.parametrize(
+    ("text", "granted"),
+    [
+        ("您可以，在遵守本协议的前提下，使用、复制和分发本模型。", True),
+        ("您得於本條款範圍內重製、散布本模型。", True),  # traditional: 得 is "may"
+        ("本模型免费开放给个人开发者和高校使用。", True),
+        ("本模型仅提供给已签署商业合同的客户使用。", False),
+        ("您可以联系我们，但不得使用本模型。", False),
+    ],
+)
+def test_grants_with_commas_and_in_traditional_chinese(text: str, granted: bool) -> None:
+    assert (category_from_clauses(text, [])[0] != "unknown") is granted
+
+
+def test_traditional_thresholds_and_full_width_digits() -> None:
+    users = next(
+        f
+        for f in detect_clauses("若您的月活躍用戶超過五千萬，須另行取得授權。", "L")
+        if f.id == "user-threshold"
+    )
+    assert users.value == "50000000" and "月活躍用戶" in users.evidence[0].quote
+    revenue = next(
+        f
+        for f in detect_clauses("年营业收入超过人民币３０００万元的，须另行签约。", "L")
+        if f.id == "revenue-threshold"
+    )
+    assert revenue.value == "30000000" and revenue.note == "currency CNY"
+
+
+def test_simplified_keeps_length_and_every_rule_key() -> None:
+    text = "松韻科技授予您非專屬之授權。"
+    assert simplified(text) == "松韵科技授予您非专属之授权。" and len(simplified(text)) == len(text)
+    assert all(simplified(key) == key for key in clause_zh_text._KEYS)
+
+
+@pytest.mark.parametrize(
+    ("text", "flags"),
+    [
+        # the licence void in a region; severability is no region
+        ("本协议于日本不发生效力。", {"geo-restriction"}),
+        ("本协议的任何条款无效的，不影响其他条款的效力。", set()),
+        # use by a company needs a (bought) licence
+        ("公司客户使用本模型需获得我们的商用许可。", {"non-commercial"}),
+        ("企业使用本模型无需取得授权。", set()),
+        # the model's origin marked prominently, not a data source noted
+        ("应在醒目位置注明技术来源。", {"prominent-attribution"}),
+        ("应注明数据来源。", set()),
+        # a lone numeral character is a word before the comparison
+        ("用户数一经超过500万，须另行申请。", {"user-threshold"}),
+        ("如您的年营收一旦高于3亿元，须另行签约。", {"revenue-threshold"}),
+        # outputs as fine-tuning data for other models (not a ban on fine-tuning this one)
+        ("禁止把本模型输出的文本作为其他模型的微调数据。", {"output-training-ban"}),
+        ("您不得对本模型进行微调。", {"no-derivatives"}),
+        # any item of a list of prohibited uses, on its lines or run into one paragraph
+        ("您不得利用本模型从事下列活动：\n1. 代写学位论文；\n2. 伪造他人签名。",
+         {"use-restrictions"}),
+        ("您不得利用本模型从事下列活动： 1) 代写学位论文； 2) 伪造他人签名。",
+         {"use-restrictions"}),
+        ("您不得利用本模型跟踪他人行踪。", {"use-restrictions"}),
+        ("附件 禁止的使用场景\n1. 代写学位论文；\n2. 伪造他人签名。", {"use-restrictions"}),
+        ("您不得： a) 删除版权声明； b) 将本协议转让给他人。", set()),  # not uses of the model
+        ("您不得将本模型用于下列用途：\n1. 违反法律法规的活动；\n2. 侵犯他人知识产权的活动。",
+         set()),  # the law and others' rights only
+        ("您需遵守本协议的全部条款和使用限制。", set()),  # the licence's own, named in passing
+        # an item under a prohibitive lead-in is read with it
+        ("您不得将本模型用于下列用途：\n（一）违反法律法规的活动；\n（二）商业用途。",
+         {"non-commercial"}),
+        ("您可以将本模型用于下列用途：\n1. 商业用途；\n2. 学术研究。", set()),
+    ],
+)  # fmt: skip
+def test_forms_of_the_third_round_in_other_wordings(text: str, flags: set[str]) -> None:
+    assert ids(text) == flags
+
+
+def test_a_short_chinese_lead_in_governs_its_list() -> None:
+    text = "## 附件\n使用者不应利用本模型：\na) 代写学位论文；\nb) 伪造他人签名。"
+    assert ids(text) == {"use-restrictions"}
 
 
 # --- versions one clause apart, told apart by their text ------------------------------------

@@ -228,10 +228,35 @@ def test_local_folder_can_name_a_local_base(make_model, corpus):
 
     make_model("base", readme("llama3.1"), {"LICENSE": corpus.text("llama-3.1-community")})
     ft = make_model("ft", readme("mit", "../base"))
-    snap = read_folder(local_target("ft", ft))
+    manifest = str(ft.parent / "licscan.yaml")  # the folders listed by a manifest beside them
+    snap = read_folder(local_target("ft", ft, location=(manifest, 2)))
     r = evaluate(snap, load_policy(None, ["commercial"]), walk(snap, None))
     assert r.lineage[0]["id"] == "../base" and r.lineage[0]["error"] is None
     assert r.category == "open-weight" and "inherits-base-license" in flags(r)
+
+
+@pytest.mark.parametrize("base", ["../base", "../../models/base", "/etc/ssl", "../../../.."])
+def test_a_base_path_never_leads_out_of_the_scanned_tree(make_model, corpus, tmp_path, base):
+    """A card is untrusted: a base named by path is read only inside the manifest's
+    folder tree (here: the folder itself, given on the command line); elsewhere it is
+    unresolved, which fails closed, and nothing from there is read or quoted."""
+    from licscan.engine.evaluate import evaluate
+    from licscan.engine.lineage import walk
+    from licscan.sources.local import read_folder
+    from licscan.sources.targets import local_target
+
+    make_model("base", readme("apache-2.0"), {"LICENSE": corpus.text("apache-2.0-allenai-olmo")})
+    ft = make_model("ft", readme("mit", base))
+    for location in (None, (str(ft / "licscan.yaml"), 2)):
+        snap = read_folder(local_target(str(ft), ft, location=location))
+        r = evaluate(snap, load_policy(None, ["commercial"]), walk(snap, None))
+        node = next(n for n in r.lineage if n["id"] == base)
+        assert node["error"].startswith("not read: the folder lies outside "), node
+        assert all(n["error"] for n in r.lineage)  # ("/etc/ssl" also reads as a Hub id)
+        assert r.verdict == "fail" and "inherits-base-license" in flags(r)
+        assert any(f"base_model '{base}' of " in n for n in r.notes)
+        quoted = [ev.quote for f in r.flags for ev in f.evidence]
+        assert not any("Apache" in q for q in quoted)
 
 
 @pytest.mark.parametrize(
@@ -299,3 +324,15 @@ def test_a_deeper_base_is_linked_by_its_parents_card(hub, fetcher):
     assert ("base:acme/middle:README.md", "base_model: acme/bare") in pairs
     assert any(src.startswith("base:acme/bare") and "no license" in q for src, q in pairs)
     assert "no license at all" in flags(r)["inherits-base-license"].note
+
+
+@pytest.mark.parametrize("base", ["Llama 3 8B (our fine-tune)", "meta‐llama/Llama-3.1-8B"])
+def test_a_base_no_hub_id_can_be_is_unresolved_not_dropped(hub, fetcher, base):
+    """`base_model` free text, or an id with a look-alike hyphen: the card says the model
+    derives from something; its terms are unknown, so it binds as unresolved."""
+    hub.add_model("acme/ft", {"README.md": readme("mit", f'"{base}"')})
+    (r,) = scan_targets([hub_target("acme/ft")], load_policy(None, ["commercial"]), fetcher)
+    (node,) = r.lineage
+    assert node["id"] == base and node["error"].startswith("not a Hub repo id")
+    assert r.verdict == "fail" and "inherits-base-license" in flags(r)
+    assert not any("not a Hub repo id; not followed" in n for n in r.notes)

@@ -86,7 +86,9 @@ def test_no_license_and_lineage_kinds(make_model, offline) -> None:
     make_model("base", card("license: cc-by-nc-4.0"), {"model.safetensors": b""})
     child = make_model("child", card("base_model: ../base"), {"model.safetensors": b""})
     bare = make_model("bare", card("language: en"), {"model.safetensors": b""})
-    child_r, bare_r = run_scan([str(child), str(bare)]).models
+    manifest = child.parent / "licscan.yaml"  # its tree is where `../base` may lead
+    manifest.write_text(f"models:\n  - path: {child.name}\n  - path: {bare.name}\n")
+    child_r, bare_r = run_scan([str(manifest)]).models
     inherited = next(f for f in child_r.flags if f.id == "inherits-base-license")
     assert inherited.evidence[0].kind is K.CARD  # the child's base_model line
     assert inherited.evidence[1].kind is K.CARD  # the base's own card line, rebased

@@ -220,12 +220,23 @@ def test_transient_5xx_on_a_license_file(loopback_hub, isolated_hf):
     assert snap.error is None and snap.license_files[0].text == LICENSE
 
 
-def test_timeout(loopback_hub, isolated_hf):
+def test_timeout_is_a_total_deadline(loopback_hub, isolated_hf):
     loopback_hub.add_model("acme/m", {"README.md": README})
     loopback_hub.fault("acme/m", "api", hang=1.5)
     snap = fetch(loopback_hub, isolated_hf, "acme/m", timeout=0.3, retries=2)
     assert snap.error.startswith(f"acme/m: timed out after 0.3 s talking to {loopback_hub.url}")
-    assert "gave up after 2 attempts" in snap.error
+    assert "within the deadline" in snap.error  # no second attempt: the deadline was spent
+
+
+def test_a_stalled_attempt_is_retried_within_the_deadline(loopback_hub, isolated_hf, monkeypatch):
+    """One silence longer than HF_HUB_DOWNLOAD_TIMEOUT costs an attempt, not the model."""
+    from huggingface_hub import constants
+
+    monkeypatch.setattr(constants, "HF_HUB_DOWNLOAD_TIMEOUT", 0.3)
+    loopback_hub.add_model("acme/m", {"README.md": README})
+    loopback_hub.fault("acme/m", "api", hang=1.0, times=1)
+    snap = fetch(loopback_hub, isolated_hf, "acme/m", timeout=5, retries=2)
+    assert snap.error is None and snap.card.licenses == ["apache-2.0"]
 
 
 def test_truncated_body_persistent(loopback_hub, isolated_hf):

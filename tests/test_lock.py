@@ -1,5 +1,5 @@
 """licscan.lock: what a lock records, that it round-trips and diffs cleanly, and that a
-scan of a locked manifest is served from it without the network."""
+scan of a locked manifest judges the locked commits afresh (from the cache when warm)."""
 
 from __future__ import annotations
 
@@ -22,7 +22,7 @@ from licscan.lock import (
     load_lock,
     write_lock,
 )
-from licscan.locked import apply_lock, stale_reason
+from licscan.locked import pin_to_lock, stale_reason
 from licscan.model import Target
 from licscan.sources.targets import UsageError
 
@@ -145,7 +145,7 @@ def test_a_ref_listed_twice_with_different_uses_is_a_usage_error(lock_project):
          "model 'x': unknown category 'weird'"),
         ("lock_version: 1\nmodels:\n  x: {ref: x, source: hub, verdict: maybe}\n",
          "unknown verdict 'maybe'"),
-        ("lock_version: [\n", r"licscan.lock:\d+: not a valid lock \(YAML\)"),
+        ("lock_version: [\n", r"licscan.lock:\d+: not a valid lock: YAML error"),
     ],
 )  # fmt: skip
 def test_bad_locks_are_usage_errors_naming_the_file(tmp_path, text, match):
@@ -168,47 +168,55 @@ def _models(report) -> list[dict]:
     return report.to_dict()["models"]
 
 
-def test_scan_of_a_locked_manifest_needs_no_network(lock_project):
+def test_scan_of_a_locked_manifest_judges_the_locked_commits_afresh(lock_project):
     p = lock_project
     p.lock()
     plan = plan_scan([str(p.manifest)])
-    fresh = execute(plan, fetcher=p.fetcher(), use_lock=False)
+    fresh = execute(plan, fetcher=p.fetcher(cache_dir=p.root / "fresh"), use_lock=False)
+    # warm (the cache `lock` filled): no request at all, and the report of a fresh scan
     p.hub.reset_counts()
-    dead = p.fetcher(endpoint="http://127.0.0.1:9", cache_dir=p.root / "empty-cache")
+    dead = p.fetcher(endpoint="http://127.0.0.1:9")
     locked = execute(plan_scan([str(p.manifest)]), fetcher=dead)
     assert sum(p.hub.requests.values()) == 0
-    assert _models(locked) == _models(fresh)  # the same report, flags and evidence included
-    assert all(m.notes and "licscan.lock" in m.notes[0] for m in locked.models)
+    assert _models(locked) == _models(fresh)  # flags and evidence included
+    assert locked.problems == [] and not any("licscan.lock" in n for m in locked.models
+                                             for n in m.notes)  # fmt: skip
     assert [m.location for m in locked.models] == [m.location for m in fresh.models]
+    # a fresh runner: one model_info per model at its locked commit, each file once
+    p.hub.reset_counts()
+    cold = execute(plan_scan([str(p.manifest)]), fetcher=p.fetcher(cache_dir=p.root / "cold"))
+    assert _models(cold) == _models(fresh)
+    assert p.hub.count("/api/models/") == 3
+    assert all("/revision/" in key for key in p.hub.requests if "/api/models/" in key)
 
 
-def test_scan_pins_unusable_entries_to_their_locked_commit(lock_project):
+def test_scan_pins_entries_to_their_locked_commit(lock_project):
     p = lock_project
     lock = p.lock()
     p.push("acme/open", p.files("cc-by-nc-4.0", p.cc_nc))  # main moves on
-    # acme/open's use changes: its entry no longer applies, but its commit still does
+    # acme/open's use changes: its judgement no longer stands, but its commit still does
     own_use = "  - id: acme/open\n    use: [research]\n"
     p.manifest.write_text(p.MANIFEST.replace("  - acme/open\n", own_use))
     plan = plan_scan([str(p.manifest)])
-    locked, targets = apply_lock(plan)
-    assert sorted(plan.targets[i].ref for i in locked) == ["acme/llama-ft", "acme/nc"]
+    targets, standing = pin_to_lock(plan)
+    assert sorted(plan.targets[i].ref for i in standing) == ["acme/llama-ft", "acme/nc"]
     (open_target,) = [t for t in targets if t.ref == "acme/open"]
     assert open_target.revision == lock.entries["acme/open"].revision
     report = execute(plan_scan([str(p.manifest)]), fetcher=p.fetcher())
     result = next(m for m in report.models if m.ref == "acme/open")
     assert result.revision == lock.entries["acme/open"].revision
     assert result.category == "osi-open"  # judged at the locked commit, not the new main
-    assert not result.notes or "licscan.lock" not in result.notes[0]
+    assert report.problems == []
 
 
-def test_scan_judges_afresh_when_the_policy_changed(lock_project):
+def test_scan_compares_nothing_when_the_policy_changed(lock_project):
     p = lock_project
     p.lock()
     policy = p.dir / "policy.yaml"
     policy.write_text("extends: [commercial]\n")
     p.manifest.write_text("policy: policy.yaml\n" + p.MANIFEST)
-    locked, _ = apply_lock(plan_scan([str(p.manifest)]))
-    assert locked == {}
+    _, standing = pin_to_lock(plan_scan([str(p.manifest)]))
+    assert standing == {}
 
 
 def test_a_lock_of_another_manifest_is_ignored(lock_project):
@@ -218,22 +226,26 @@ def test_a_lock_of_another_manifest_is_ignored(lock_project):
     lock.manifest = "other.yaml"
     write_lock(lock)
     plan = plan_scan([str(p.manifest)])
-    assert apply_lock(plan) == ({}, plan.targets)
+    assert pin_to_lock(plan) == (plan.targets, {})
 
 
 def test_scan_cli_offline_from_the_lock_and_no_lock(lock_project):
     p = lock_project
     p.lock()
-    env = p.env(HF_HUB_OFFLINE="1", HF_ENDPOINT="http://127.0.0.1:9")
+    warm = str(p.root / "licscan-cache")
+    env = p.env(HF_HUB_OFFLINE="1", HF_ENDPOINT="http://127.0.0.1:9", LICSCAN_CACHE_DIR=warm)
     args = [sys.executable, "-m", "licscan", "scan", "licscan.yaml", "--format", "json"]
     run = subprocess.run(args, cwd=p.dir, env=env, capture_output=True, text=True, timeout=120)
     assert run.returncode == 1, run.stderr  # acme/nc fails commercial use
     verdicts = {m["ref"]: m["verdict"] for m in json.loads(run.stdout)["models"]}
     assert verdicts == {"acme/open": "pass", "acme/nc": "fail", "acme/llama-ft": "warn"}
-    run = subprocess.run([*args, "--no-lock"], cwd=p.dir, env=env, capture_output=True,
-                         text=True, timeout=120)  # fmt: skip
-    assert run.returncode == 3  # offline with an empty cache: nothing can be evaluated
-    assert {m["verdict"] for m in json.loads(run.stdout)["models"]} == {"error"}
+    # a lock holds no verdicts to serve: offline with an empty cache, nothing is evaluated
+    env["LICSCAN_CACHE_DIR"] = str(p.root / "empty")
+    for extra in ([], ["--no-lock"]):
+        run = subprocess.run([*args, *extra], cwd=p.dir, env=env, capture_output=True,
+                             text=True, timeout=120)  # fmt: skip
+        assert run.returncode == 3, run.stderr
+        assert {m["verdict"] for m in json.loads(run.stdout)["models"]} == {"error"}
 
 
 def test_waived_verdicts_record_when_the_waiver_ends(lock_project):

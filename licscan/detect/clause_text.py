@@ -31,11 +31,12 @@ _SAME_LENGTH: tuple[tuple[str, str], ...] = (
     ("\u2212", "-"), ("\u00a0", " "), ("\u2009", " "), ("\u202f", " "), ("\u3000", " "),
     ("\ufeff", " "), ("\u200b", " "), ("\u00ad", " "), ("\t", " "), ("\uff08", "("),
     ("\uff09", ")"), ("\uff0c", ","), ("\uff1a", ":"), ("\uff1b", ";"), ("\uff0e", "."),
+    ("\u300c", '"'), ("\u300d", '"'), ("\u300e", '"'), ("\u300f", '"'),  # 「」『』: quotes
 )  # fmt: skip
 
 # Chinese section numbers: "第三条", "一、", "（二）" (fullwidth brackets are "(" ")" here).
 _CJK_SECTION = (
-    r"(?:第[一二三四五六七八九十百零〇\d]{1,4}[条章节]|[一二三四五六七八九十]{1,3}[、.]"
+    r"(?:第[一二三四五六七八九十百零〇\d]{1,4}[条條章节節]|[一二三四五六七八九十]{1,3}[、.]"
     r"|\([一二三四五六七八九十]{1,3}\))"
 )
 _CJK_SECTION_RE = re.compile(_CJK_SECTION)
@@ -492,19 +493,20 @@ def _segment(doc: Document) -> None:
             lead_left -= 1
         # A lead-in ends with ':' or runs on unpunctuated into a list ("... any third party to").
         runs_on = stripped[-1:].isalnum() and k + 1 < len(chunks) and chunks[k + 1][0] in items
-        if (
-            (stripped.endswith(":") or runs_on)
-            and not seg.is_heading
-            and (len(stripped) > 12 or _SHORT_LEAD_RE.search(stripped))
-        ):
+        if (stripped.endswith(":") or runs_on) and not seg.is_heading and _long_lead(stripped):
             if not (leads and (item or not _SENTENCE_RE.search(stripped))):
                 leads, lead_indent = [], doc.indent(doc.line_of(a))
             leads = [*leads, stripped]
             lead_left = 60
 
 
-# A short lead-in is one with a modal ("You may not:", "You must:"); a short line ending
-# in ':' without one is a heading ("Grant:").
+def _long_lead(line: str) -> bool:
+    """Long enough for a lead-in ("You will not use it to:"; a Han character is a word,
+    so "使用者不应利用本模型:" is one), or short with a modal ("You may not:"), not a label
+    ("Note:", "Grant:")."""
+    return len(line) > 12 or len(_HAN_RE.findall(line)) > 5 or bool(_SHORT_LEAD_RE.search(line))
+
+
 _SHORT_LEAD_RE = re.compile(r"\b(?:may|must|shall|will|can|cannot|agree)\b", re.I)
 # An enumeration inside a paragraph: a lead-in ending in ':' and its items "(a)", "(b)" ...
 _INLINE_LEAD_RE = re.compile(r":[ \t\n]*\((?:a|i|1)\)\s")

@@ -72,6 +72,29 @@ def _keys_in(low: str) -> frozenset[str]:
     return frozenset(key for _, key in _automaton[0].iter(low)) if _KEYS else frozenset()
 
 
+@lru_cache(maxsize=1)
+def _t2s() -> tuple[dict[int, str], re.Pattern[str]]:
+    """Traditional -> simplified Chinese, one character for one (so offsets hold), from
+    OpenCC's t2s conversion of each character of the CJK blocks taken alone; and a pattern
+    finding any of those characters (~40 ms, once, on the first Chinese text)."""
+    import opencc  # (imported on the first Chinese text only)
+
+    chars = [chr(i) for i in range(0x3400, 0xA000)]
+    out = opencc.OpenCC("t2s").convert("\n".join(chars)).split("\n")
+    pairs = {a: b for a, b in zip(chars, out, strict=True) if a != b and len(b) == 1}
+    return str.maketrans(pairs), re.compile("[" + "".join(pairs) + "]")
+
+
+def simplified(text: str) -> str:
+    """`text` in simplified characters (traditional ones replaced, one for one)."""
+    return text.translate(_t2s()[0])
+
+
+def is_traditional(text: str) -> bool:
+    """Does `text` hold traditional characters (one regex scan, ~3 µs per KB)?"""
+    return _t2s()[1].search(text) is not None
+
+
 @dataclass(slots=True)
 class View:
     """A segment as the Chinese detectors read it (see the module docstring)."""
@@ -81,6 +104,8 @@ class View:
     pos: tuple[int, ...] | None
     keys: frozenset[str]  # the rule keys the text holds
     definition: bool = False  # '"商业用途"：指…' (see is_definition)
+    title: str = ""  # the last short title line before it ("附件一 使用限制")
+    inline_lead: str = ""  # the lead-in of an item run into one paragraph ("…：a) …； b) …")
 
     def find(self, rule: Rule) -> list[re.Match[str]]:
         """Every match of `rule` (none unless one of its keys is present)."""
@@ -95,25 +120,74 @@ class View:
         return Hit(flag, self.seg, self.seg.start + a, self.seg.start + b + 1, value, note)
 
 
+_last: list[tuple[Document, list[View]]] = []  # the detectors and has_grant read one doc
+
+
 def views(doc: Document) -> list[View]:
-    """The segments holding Chinese, as Views (none for a text without Han characters)."""
+    """The segments holding Chinese, as Views (none for a text without Han characters).
+    Traditional characters are read as simplified ones (授權 as 授权, 非商業 as 非商业)."""
     if doc.text.isascii() or not HAN.search(doc.text):
         return []
+    last = _last[:1]
+    if last and last[0][0] is doc:
+        return last[0][1]
+    out = _views(doc)
+    _last[:] = [(doc, out)]
+    return out
+
+
+def _views(doc: Document) -> list[View]:
     out = []
+    title = lead = ""
+    traditional = is_traditional(doc.text)
     for seg in doc.segments:
-        if seg.is_heading or not HAN.search(seg.text):
+        if not HAN.search(seg.text):
             continue
         text, pos = _joined(seg.text)
+        if traditional:
+            text = simplified(text)
+        if _is_title(doc, seg, text):
+            title = text.strip()
+        if seg.is_heading:
+            continue
         definition = bool(_DEFINITION.match(text.strip()))
-        out.append(View(seg, text, pos, _keys_in(text.lower()), definition))
+        item = lead if INLINE_ITEM.match(text) and doc.marker_of(seg) is None else ""
+        out.append(View(seg, text, pos, _keys_in(text.lower()), definition, title, item))
+        starts = INLINE_LEAD.match(text)
+        lead = starts.group(1) if starts else item
     return out
+
+
+# A list run into one paragraph (a re-wrap joined its lines): "…不应利用本模型： a) …； b) …"
+INLINE_MARK = (
+    r"(?:\(?[a-z]\)|\([一二三四五六七八九十\d]{1,3}\)|[一二三四五六七八九十]{1,3}、|\d{1,2}[)、])"
+)
+INLINE_ITEM = re.compile(r"\s*" + INLINE_MARK)
+INLINE_LEAD = re.compile(r"\s*([^:;。]{4,80}):\s*" + INLINE_MARK)
+
+
+_TITLE_MARKER = re.compile(
+    r"第.{1,4}[条條章节節部分]|[一二三四五六七八九十]{1,3}[、.]|\d{1,3}(?:\.\d{1,3})*\.?"
+)
+
+
+def _is_title(doc: Document, seg: Segment, text: str) -> bool:
+    """A short line with no sentence punctuation, not an item of a list ("附件一 使用限制",
+    "三、禁止行为", "第四条 使用限制"; not "（一）从事网络攻击")."""
+    line = text.strip()
+    if seg.is_heading:
+        return True
+    if len(line) > 24 or any(c in line for c in "。;:!?,\uff01\uff1f"):
+        return False
+    marker = doc.marker_of(seg)
+    return marker is None or _TITLE_MARKER.fullmatch(marker) is not None
 
 
 # --- sentence roles -----------------------------------------------------------------------
 
 # A prohibition: "不得", "禁止" (not "不禁止"), "无权", "请勿"; "不可" but not "不可撤销".
 NEG = (
-    r"(?:不得|不能|不允许|不准|不会|不应|无权|请勿|切勿|不作|(?<!不)(?:禁止|严禁)"
+    r"(?:不得|不能|不允许|不准|不会|不应|无权|请勿|切勿|不作|(?<!不)(?:禁止|严禁|(?:同意|承诺|保证)不)"
     r"|不可(?!撤销|转让|再许可|再授权|分割|抗力|执行)以?)"
 )
 NEG_RE = compile_fast(NEG)
@@ -171,16 +245,42 @@ def negated(text: str, start: int, window: int = 40) -> bool:
     return NEG_RE.search(text, max(a, start - window), start) is not None
 
 
-_SECTION_MARKER = re.compile(r"\d{1,3}\.\d{1,3}\.?|第.{1,4}[条章节]")
+_SECTION_MARKER = re.compile(r"\d{1,3}\.\d{1,3}\.?|第.{1,4}[条條章节節]")
+
+
+# A title naming restricted uses: "使用限制", "禁止的使用场景", "禁止行为" (not "责任限制").
+_RESTRICTIVE_TITLE = compile_fast(
+    r"禁止|严禁|不得|禁用|(?:使用|用途|行为|场景|事项|应用)[^。;]{0,4}?限制|限制(?:使用|用途|行为|场景)"
+)
 
 
 def governed(doc: Document, view: View) -> bool:
-    """A list item under a prohibitive lead-in ("您不得将本模型用于以下用途："): the item
-    starts its line with a sub-item marker ("（一）", "1)", "a)", or "3.9.1" under "3.9")."""
-    if not view.seg.lead or not NEG_RE.search(_joined(view.seg.lead)[0]):
+    """A list item under a prohibitive lead-in ("您不得将本模型用于以下用途：") or, with no
+    lead-in, under a title naming restricted uses ("附件 禁止的使用场景"): the item starts its
+    line with a sub-item marker ("（一）", "1)", "a)", or "3.9.1" under "3.9")."""
+    if view.inline_lead:
+        return NEG_RE.search(view.inline_lead) is not None
+    if view.seg.lead:
+        if not NEG_RE.search(_read_lead(view.seg.lead)):
+            return False
+    elif not _RESTRICTIVE_TITLE.search(view.title) or view.text.strip() == view.title:
         return False
     marker = doc.marker_of(view.seg)
     return marker is not None and not _SECTION_MARKER.fullmatch(marker)
+
+
+def lead_of(view: View) -> str:
+    """The lead-in that governs a list item (as read: joined, simplified), or ""."""
+    if view.inline_lead:
+        return view.inline_lead
+    return _read_lead(view.seg.lead) if view.seg.lead else ""
+
+
+@lru_cache(maxsize=1024)
+def _read_lead(lead: str) -> str:
+    """A lead-in as the detectors read it: joined, in simplified characters."""
+    text = _joined(lead)[0]
+    return simplified(text) if is_traditional(text) else text
 
 
 # --- numbers -------------------------------------------------------------------------------

@@ -449,6 +449,7 @@ def run_census(
     replay: bool = True,
     fetcher: Any = None,
     lister: Any = None,
+    timeout: float | None = None,
 ) -> CensusSummary:
     """List, judge and emit every selected model; the summary says what it cost.
     `resume`: replay the judgements of an interrupted run (when `replay`: a format that
@@ -460,7 +461,8 @@ def run_census(
         from licscan.sources.hub import Fetcher
 
         fetcher = Fetcher(jobs=jobs, readme=plan.card_lines, base_max_age=BASE_MAX_AGE,
-                          retries=CENSUS_RETRIES, max_retry_wait=CENSUS_MAX_WAIT)  # fmt: skip
+                          retries=CENSUS_RETRIES, max_retry_wait=CENSUS_MAX_WAIT,
+                          timeout=timeout)  # fmt: skip
     counts = {"listing": 0, "rate_limited": 0}
     lock = threading.Lock()
 
@@ -473,7 +475,7 @@ def run_census(
 
         from licscan.sources.listing import Lister
 
-        lister = Lister(fetcher.endpoint or constants.ENDPOINT, None, count)
+        lister = Lister(fetcher.endpoint or constants.ENDPOINT, None, count, timeout)
     root = plan.selection.derivatives_of
     if root:  # judged as every direct derivative's base anyway (memoised): ask it first
         snap = fetcher.fetch_repo(root)

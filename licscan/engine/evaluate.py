@@ -517,6 +517,8 @@ def evaluate(
     if snapshot.error or own.unreadable:
         result.error = snapshot.error or f"{snapshot.target.ref}: {own.unreadable}"
     judge(result, flags.origins, own, lineage, policy, reasons)
+    result.origins = {k: sorted(v) for k, v in flags.origins.items()}
+    result.card_unreadable = own.card_unreadable
     return result
 
 

@@ -18,6 +18,7 @@ def explain_model(
     uses: list[str],
     policy_file: str | None,
     offline: bool,
+    timeout: float | None = None,
     license_files: tuple[str, ...] = (),
 ) -> tuple[int, str]:
     """Scan one target (a Hub id, id@rev, folder or manifest) and explain every result.
@@ -27,10 +28,11 @@ def explain_model(
 
     try:
         report = run_scan([subject], uses, policy_file, offline=offline, jobs=4,
-                          license_files=license_files)  # fmt: skip
+                          timeout=timeout, license_files=license_files)  # fmt: skip
     except UsageError as exc:
         return EXIT_USAGE, f"licscan: {exc}\n"
-    return exit_code(report), render_explanation(report)
+    problems = "".join(f"licscan: {p}\n" for p in report.problems)  # a lock that disagrees
+    return exit_code(report), render_explanation(report) + problems
 
 
 def render_explanation(report: ScanReport) -> str:

@@ -48,6 +48,7 @@ def walk(
     from licscan.engine.evaluate import assess
 
     lineage = Lineage()
+    tree = _tree(snapshot)
     root = _identity(snapshot.repo_id or snapshot.target.ref, _folder(snapshot))
     seen = {root, *(_identity(i, None) for i in _ids(snapshot))}
     _self_reference(snapshot, lineage)
@@ -74,6 +75,10 @@ def walk(
                 if depth > max_depth:
                     node.error = f"not followed: lineage deeper than {max_depth} levels"
                     continue
+                if folder is not None and not _within(folder, tree):
+                    node.error = f"not read: the folder lies outside {tree or 'the scan'}"
+                    lineage.notes.append(f"base_model '{ref}' of {names[-1]} {node.error}")
+                    continue
                 child = _fetch(ref, folder, fetch_repo)
                 if child.repo_id and child.repo_id.lower() != ref.lower():
                     canonical = _identity(child.repo_id, None)
@@ -85,8 +90,33 @@ def walk(
                 _fill(node, child, assess)
                 if node.error is None:
                     nxt.append((child, (*names, node.id), (*keys, key)))
+            _unfollowable(snap, names[-1], depth, seen, lineage)
         frontier = nxt
     return lineage
+
+
+def _unfollowable(
+    snap: ModelSnapshot, parent: str, depth: int, seen: set[str], lineage: Lineage
+) -> None:
+    """A card's `base_model` that is neither a Hub repo id nor a folder licscan may read
+    still names a base whose terms bind the model: unresolved, never silently dropped.
+    (The Hub's computed lineage, when it has one, is what is followed instead.)"""
+    if snap.hub_base_models or snap.card is None:
+        return
+    from licscan.sources.card import normalize_repo_ref
+
+    raw = snap.card.raw.get("base_model")
+    local = _folder(snap) is not None
+    for value in [raw] if isinstance(raw, str) else raw if isinstance(raw, list) else []:
+        if not isinstance(value, str) or not value.strip() or normalize_repo_ref(value):
+            continue
+        if (local and _looks_like_path(value)) or f"bad:{value}" in seen:
+            continue
+        seen.add(f"bad:{value}")
+        node = LineageNode(value, depth, parent, relation=_relation(snap))
+        node.link = _link(snap, value, depth)
+        node.error = "not a Hub repo id or a readable folder: its terms cannot be checked"
+        lineage.nodes.append(node)
 
 
 def base_refs(snapshot: ModelSnapshot) -> list[tuple[str, Path | None]]:
@@ -105,7 +135,8 @@ def base_refs(snapshot: ModelSnapshot) -> list[tuple[str, Path | None]]:
 
 def _fill(node: LineageNode, child: ModelSnapshot, assess) -> None:
     """The ancestor's own assessment; a fetch problem leaves it unresolved unless the
-    card still names a known license (a gated base read without a token)."""
+    card still names a known license (a gated base read without a token): a license
+    file alone, with the card unread, is part of the evidence, and never enough."""
     node.revision = child.revision
     if child.repo_id and "/" in child.repo_id:
         node.id = child.repo_id
@@ -113,10 +144,10 @@ def _fill(node: LineageNode, child: ModelSnapshot, assess) -> None:
         node.error = child.error
         return
     assessment = assess(child)
-    known = [lic for lic in assessment.licenses if lic.license]
+    declared = [lic for lic in assessment.licenses if lic.license and lic.source[:5] == "card:"]
     if assessment.unreadable:
         node.error = assessment.unreadable
-    elif child.error and not known:
+    elif child.error and not declared:
         node.error = child.error
     else:
         node.assessment = assessment
@@ -162,6 +193,21 @@ def _relation(snapshot: ModelSnapshot) -> str | None:
 
 def _looks_like_path(value: str) -> bool:
     return value.startswith(("./", "../", "/", "~", ".\\", "..\\"))
+
+
+def _tree(snapshot: ModelSnapshot) -> Path | None:
+    """Where a local card may name its bases by path: the manifest's folder tree, or the
+    folder given on the command line (a card is untrusted: `/etc` or `../../x` is not)."""
+    target = snapshot.target
+    if target.kind != "local" or not target.path:
+        return None
+    if target.location:
+        return Path(target.location[0]).resolve().parent
+    return Path(target.path).resolve()
+
+
+def _within(folder: Path, tree: Path | None) -> bool:
+    return tree is not None and (folder == tree or folder.is_relative_to(tree))
 
 
 def _folder(snapshot: ModelSnapshot) -> Path | None:

@@ -40,7 +40,15 @@ from licscan.model import (
 from licscan.paths import rules_dir
 from licscan.sources.targets import UsageError
 from licscan.waivers import expiring, expiring_note
-from licscan.yamlnodes import YamlSyntaxError, compose, kind, line_of, one_line, scalar
+from licscan.yamlnodes import (
+    YamlSyntaxError,
+    compose,
+    kind,
+    line_of,
+    one_line,
+    read_document,
+    scalar,
+)
 
 DEFAULT_USE = "commercial"
 DEFAULT_MAX_DEPTH = 5
@@ -139,10 +147,10 @@ class _Reader:
 
     def compose(self) -> yaml.Node | None:
         try:
-            text = self.path.read_text(encoding="utf-8-sig")
+            text = read_document(self.path)
         except FileNotFoundError:
             raise PolicyError(f"{self.label}: policy file not found") from None
-        except (OSError, ValueError) as exc:  # undecodable, or a NUL byte in the path
+        except (OSError, ValueError) as exc:  # undecodable, too large, a NUL byte in the path
             raise PolicyError(f"{self.label}: cannot read policy: {exc}") from None
         self.text = text
         try:

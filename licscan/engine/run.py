@@ -39,6 +39,7 @@ def run_scan(
     hf_cache: bool = False,
     fetcher: Any = None,
     today: str | None = None,
+    timeout: float | None = None,
     license_files: Sequence[str] = (),
 ) -> ScanReport:
     """Scan targets (CLI strings: ids, id@rev, folders, manifests; or Targets) under a
@@ -46,7 +47,7 @@ def run_scan(
     UsageError / PolicyError (exit 2) before anything is fetched."""
     plan = plan_scan(targets, uses, policy_file, hf_cache=hf_cache, today=today,
                      license_files=license_files)  # fmt: skip
-    return execute(plan, jobs, offline, progress, fetcher)
+    return execute(plan, jobs, offline, progress, fetcher, timeout=timeout)
 
 
 def plan_scan(
@@ -79,7 +80,10 @@ def execute(
     fetcher: Any = None,
     use_lock: bool = True,
     card_lines: bool = False,
+    timeout: float | None = None,
 ) -> ScanReport:
+    """Fetch and judge the plan's targets.  `timeout`: seconds a Hub request may take in
+    all, retries included (the Fetcher's default when None)."""
     from licscan import __version__
 
     started = datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
@@ -87,16 +91,18 @@ def execute(
         from licscan.sources import Fetcher
 
         # The API's card data carries the facts; README.md only adds line numbers.
-        fetcher = Fetcher(offline=offline, jobs=jobs, readme=card_lines, base_max_age=BASE_MAX_AGE)
+        fetcher = Fetcher(offline=offline, jobs=jobs, readme=card_lines,
+                          base_max_age=BASE_MAX_AGE, timeout=timeout)  # fmt: skip
     if hasattr(fetcher, "pin_bases"):
         fetcher.pin_bases(plan.targets)
         fetcher.supply_licenses(plan.supplied)
+    problems: list[str] = []
     with stored.using(getattr(fetcher, "cache", None)):  # classifications kept for re-scans
         if use_lock and plan.manifests:  # a licscan.lock beside a manifest (licscan/locked.py)
             from licscan.locked import scan_with_lock
 
-            results = scan_with_lock(
-                plan, lambda ts: scan_targets(ts, plan.policy, fetcher, jobs, progress), progress
+            results, problems = scan_with_lock(
+                plan, lambda ts: scan_targets(ts, plan.policy, fetcher, jobs, progress)
             )
         else:
             results = scan_targets(plan.targets, plan.policy, fetcher, jobs, progress)
@@ -107,6 +113,7 @@ def execute(
         started_at=started,
         policy=plan.policy.name,
         manifest=plan.manifests[0].path if len(plan.manifests) == 1 else None,
+        problems=problems,
     )
 
 
@@ -198,10 +205,10 @@ def scan_one(target: Target, policy: Policy, fetcher: Any) -> ModelResult:
 
 
 def exit_code(report: ScanReport, allow_errors: bool = False) -> int:
-    """contracts.md: 1 if any model fails; else 3 if any is an error (0 with
-    allow_errors); else 0 (every model pass or warn)."""
+    """contracts.md: 1 if any model fails (or a lock disagrees with the scan); else 3
+    if any is an error (0 with allow_errors); else 0 (every model pass or warn)."""
     verdicts = {m.verdict for m in report.models}
-    if "fail" in verdicts:
+    if "fail" in verdicts or report.problems:
         return EXIT_FAIL
     if "error" in verdicts and not allow_errors:
         return EXIT_ERROR

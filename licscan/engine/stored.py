@@ -51,9 +51,10 @@ def get(text: str, source: str) -> TextClassification | None:
     if data is None:
         return None
     try:
-        return _from_record(data)
-    except (KeyError, TypeError, ValueError):  # not what this code writes: a miss
+        tc = _from_record(data)
+    except (KeyError, TypeError, ValueError, AttributeError):  # not what we write: a miss
         return None
+    return tc if _well_typed(tc) else None
 
 
 def put(text: str, source: str, tc: TextClassification) -> None:
@@ -100,6 +101,26 @@ def _from_record(d: dict[str, Any]) -> TextClassification:
     match = dict(d["match"], differences=[_evidence(e) for e in d["match"]["differences"]])
     flags = [Flag(**dict(f, evidence=[_evidence(e) for e in f["evidence"]])) for f in d["flags"]]
     return TextClassification(**dict(d, match=LicenseMatch(**match), flags=flags))
+
+
+def _well_typed(tc: TextClassification) -> bool:
+    """The fields the engine relies on have their types (a hand-edited record does not
+    reach the engine: it would fail there, far from its cause)."""
+    from licscan.model import CATEGORY_ORDER, FLAG_IDS
+
+    m = tc.match
+    evidence = [*m.differences, *(ev for f in tc.flags for ev in f.evidence)]
+    return (
+        isinstance(tc.path, str)
+        and tc.category in CATEGORY_ORDER
+        and isinstance(tc.osi_approved, bool)
+        and isinstance(m.key, str | type(None))
+        and isinstance(m.name, str | type(None))
+        and isinstance(m.score, int | float)
+        and all(isinstance(k, str) for k in m.includes)
+        and all(f.id in FLAG_IDS and isinstance(f.value, str | type(None)) for f in tc.flags)
+        and all(isinstance(ev.source, str) and isinstance(ev.quote, str) for ev in evidence)
+    )
 
 
 def _evidence(e: dict[str, Any]) -> Evidence:

@@ -54,6 +54,8 @@ def render(fmt: str, report: ScanReport, **options: Any) -> str:
     """The report in format `fmt`, as text (always ending with a newline)."""
     if fmt not in _MODULES:
         raise ValueError(f"unknown report format '{fmt}' (choose from {', '.join(FORMATS)})")
+    from licscan.report.safe import clean_output
+
     module = import_module(_MODULES[fmt])
-    out: str = module.render(report, **options)
+    out: str = clean_output(fmt, module.render(report, **options))  # no control characters
     return out if out.endswith("\n") else out + "\n"

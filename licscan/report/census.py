@@ -35,26 +35,32 @@ class CensusWriter:
         self._results: list[ModelResult] = []
         self._count = 0
 
+    def write(self, text: str) -> None:
+        """Out, without control characters (card values and Hub answers reach here)."""
+        from licscan.report.safe import clean_output
+
+        self.out.write(clean_output("json" if self.fmt == "jsonl" else self.fmt, text))
+
     def model(self, model: dict[str, Any], row: CensusRow, result: ModelResult | None) -> None:
         if self.fmt == "jsonl":
-            self.out.write(_json(model) + "\n")
+            self.write(_json(model) + "\n")
             self.out.flush()  # a reader sees each model as soon as it is judged
         elif self.fmt == "json":
-            self.out.write(",\n" if self._count else _json_head(self.options))
-            self.out.write(_indent(orjson.dumps(model, option=orjson.OPT_INDENT_2).decode()))
+            self.write(",\n" if self._count else _json_head(self.options))
+            self.write(_indent(orjson.dumps(model, option=orjson.OPT_INDENT_2).decode()))
         elif self.fmt in WHOLE and result is not None:
             self._results.append(result)
         self._count += 1
 
     def close(self, summary: CensusSummary) -> None:
         if self.fmt == "jsonl":
-            self.out.write(_json({"summary": summary.verdicts, "census": summary.to_dict()}))
+            self.write(_json({"summary": summary.verdicts, "census": summary.to_dict()}))
         elif self.fmt == "json":
-            self.out.write(_json_tail(summary, started=bool(self._count), options=self.options))
+            self.write(_json_tail(summary, started=bool(self._count), options=self.options))
         elif self.fmt in WHOLE:
-            self.out.write(self._whole(summary))
+            self.out.write(self._whole(summary))  # (render() cleans it)
         else:
-            self.out.write(RENDERERS[self.fmt](summary))
+            self.write(RENDERERS[self.fmt](summary))
         self.out.write("\n")
         self.out.flush()
 

@@ -7,7 +7,6 @@ a CI job never uploads half a SARIF log.
 
 from __future__ import annotations
 
-import os
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
@@ -70,12 +69,13 @@ def write_reports(
 
 
 def _write_atomic(path: Path, text: str, make_dirs: bool) -> None:
-    tmp = path.with_name(f".{path.name}.tmp{os.getpid()}")
+    """All or nothing (licscan.atomic: flushed to disk, then renamed; a device such as
+    /dev/stdout is written in place, never replaced)."""
+    from licscan.atomic import write_text
+
     try:
         if make_dirs:
             path.parent.mkdir(parents=True, exist_ok=True)
-        tmp.write_text(text, encoding="utf-8")
-        os.replace(tmp, path)
+        write_text(path, text)
     except OSError as exc:
-        tmp.unlink(missing_ok=True)
         raise OSError(f"cannot write {path}: {exc.strerror or exc}") from None

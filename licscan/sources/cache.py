@@ -66,7 +66,8 @@ class DiskCache:
 
     # --- model metadata ----------------------------------------------------------
     def get_meta(self, repo_id: str, commit: str) -> dict[str, Any] | None:
-        return self._read_json(self._meta_path(repo_id, commit))
+        meta = self._read_json(self._meta_path(repo_id, commit))
+        return meta if meta is not None and valid_meta(meta) else None
 
     def has_meta(self, repo_id: str, commit: str) -> bool:
         return self._meta_path(repo_id, commit).is_file()
@@ -80,7 +81,9 @@ class DiskCache:
         return self.base / "meta" / _repo_dir(repo_id) / f"{_safe(commit)}.json"
 
     def get_ref(self, repo_id: str, rev: str) -> dict[str, Any] | None:
-        return self._read_json(self.base / "refs" / _repo_dir(repo_id) / f"{_safe(rev)}.json")
+        ref = self._read_json(self.base / "refs" / _repo_dir(repo_id) / f"{_safe(rev)}.json")
+        ok = ref is not None and isinstance(ref.get("id"), str) and isinstance(ref.get("sha"), str)
+        return ref if ok else None
 
     def put_ref(self, repo_id: str, rev: str, repo: str, commit: str) -> None:
         path = self.base / "refs" / _repo_dir(repo_id) / f"{_safe(rev)}.json"
@@ -107,7 +110,11 @@ class DiskCache:
     # --- datasets --------------------------------------------------------------------
     def get_dataset(self, dataset_id: str, max_age: float | None) -> dict[str, Any] | None:
         entry = self._read_json(self.base / "datasets" / f"{_repo_dir(dataset_id)}.json")
-        if entry and max_age is not None and time.time() - entry.get("at", 0) > max_age:
+        if entry is None or not _strings(entry.get("licenses")):
+            return None
+        if not isinstance(entry.get("at", 0), int | float):
+            return None
+        if max_age is not None and time.time() - entry.get("at", 0) > max_age:
             return None
         return entry
 
@@ -153,3 +160,42 @@ class DiskCache:
                 raise
         except OSError:
             pass  # a read-only or full cache only costs speed, never correctness
+
+
+# --- what a cached entry must look like (anything else is a miss, never a crash) ---------
+
+_META_TYPES: dict[str, tuple[type, ...]] = {
+    "id": (str,), "sha": (str,), "private": (bool,), "disabled": (bool,),
+    "card_data": (dict, type(None)), "pipeline_tag": (str, type(None)),
+    "library_name": (str, type(None)), "gated": (bool, str),
+}  # fmt: skip
+_SIBLING_TYPES: dict[str, tuple[type, ...]] = {
+    "path": (str,), "size": (int, type(None)), "blob_id": (str, type(None)),
+    "lfs_sha256": (str, type(None)),
+}  # fmt: skip
+
+
+def valid_meta(meta: dict[str, Any]) -> bool:
+    """Whether cached metadata has the shape `meta_from_info` writes (a hand-edited or
+    foreign file with a field of the wrong type is a cache miss)."""
+    if not _typed(meta, _META_TYPES, required=("id", "sha")):
+        return False
+    if not (_strings(meta.get("tags")) and _strings(meta.get("base_models"))):
+        return False
+    siblings = meta.get("siblings") or []  # (None: a listing's meta, files unknown)
+    return isinstance(siblings, list) and all(
+        isinstance(s, dict) and _typed(s, _SIBLING_TYPES, required=("path",)) for s in siblings
+    )
+
+
+def _typed(d: dict, types: dict[str, tuple[type, ...]], required: tuple[str, ...]) -> bool:
+    if any(k not in d for k in required):
+        return False
+    return all(isinstance(d[k], t) for k, t in types.items() if k in d)
+
+
+def _strings(value: Any) -> bool:
+    """None, or a list of strings."""
+    if value is None:
+        return True
+    return isinstance(value, list) and all(isinstance(v, str) for v in value)

@@ -16,7 +16,7 @@ from typing import Any
 import yaml
 
 from licscan.model import CardInfo
-from licscan.yamlnodes import line_of, one_line
+from licscan.yamlnodes import YamlSyntaxError, check_aliases, line_of, one_line
 
 # huggingface_hub.repocard.REGEX_YAML_BLOCK (2.4.0), used with re.search and no flags:
 # the block must open the file (only leading whitespace allowed).
@@ -110,7 +110,13 @@ def _load_block(card: CardInfo, block: str, offset: int, source: str) -> None:
         return
     try:
         node = loader.get_single_node()
+        if node is not None:
+            check_aliases(node, block)  # before anything expands them
         data = loader.construct_document(node) if node is not None else {}
+    except YamlSyntaxError as exc:
+        card.problems.append(f"{source}: front matter unreadable at line {offset + exc.line}: "
+                             f"{exc.reason}")  # fmt: skip
+        return
     except yaml.YAMLError as exc:
         card.problems.append(f"{source}: YAML error {_where(exc, block, offset)}: {_reason(exc)}")
         return

@@ -51,8 +51,11 @@ def read_cached(target: Target, why: str = "offline") -> ModelSnapshot:
     """A cached snapshot folder, as is: only the files downloaded there.  A file that is
     not there was not downloaded, which says nothing of the repository (from_pretrained
     fetches weights and configs, not README.md or LICENSE): when what is missing decides
-    the license, the snapshot is an `error`, never a `no-license` failure or a pass."""
-    snap = read_folder(target, target.path, revision=target.revision, repo_id=target.repo_id)
+    the license, the snapshot is an `error`, never a `no-license` failure or a pass.  Its
+    files are links into the repository's blobs/: followed there, and nowhere else."""
+    repo = Path(target.path).parents[1] if target.path else None  # models--org--name
+    snap = read_folder(target, target.path, revision=target.revision, repo_id=target.repo_id,
+                       within=repo)  # fmt: skip
     snap.notes.insert(
         0, "read from the local HF cache: only downloaded files are known (list may be partial)"
     )

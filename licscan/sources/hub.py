@@ -43,6 +43,7 @@ from licscan.sources.files import (
 log = logging.getLogger("licscan.sources")
 _SHA = re.compile(r"^[0-9a-f]{40}$")
 DEFAULT_JOBS = 8
+DEFAULT_TIMEOUT = 60.0  # seconds one Hub request may take in all, retries included
 
 
 class FetchError(Exception):
@@ -52,17 +53,10 @@ class FetchError(Exception):
 class _Blocked(Exception):
     """A file could not be read: message is the cause; `gated` when access is the reason."""
 
-    def __init__(
-        self, cause: str, gated: bool = False, oversize: int | None = None, own: bool = False
-    ) -> None:
+    def __init__(self, cause: str, gated: bool = False, oversize: int | None = None) -> None:
         super().__init__(cause)
         self.gated = gated
         self.oversize = oversize  # bytes, when the file is over the cap
-        self.own = own or gated  # about this repo (access, 404), not about the blob
-
-
-def _repo_specific(exc: BaseException) -> bool:
-    return isinstance(exc, _Blocked) and exc.own
 
 
 class _Once:
@@ -109,8 +103,9 @@ class Fetcher:
     readme: download README.md for every Hub model (line evidence, card body); False
         reads the card from the API's card data unless it is missing (~1 request/model).
     retries / max_retry_wait / retry_base_wait: attempts per call, total seconds asleep
-        (429 Retry-After included), first back-off; timeout: seconds per request
-        (default HF_HUB_DOWNLOAD_TIMEOUT).
+        (429 Retry-After included), first back-off; timeout: the deadline of one request
+        in seconds, its attempts included, its waits not (default 60): past it the model
+        is an `error` (a server dripping one byte at a time cannot hold the scan).
     base_max_age: seconds a base model's head commit (an unpinned `base_model`, looked up
         for lineage) seen by an earlier scan is trusted without asking the Hub again; 0
         always asks.  Pinned targets never ask: their commit's metadata never changes.
@@ -391,8 +386,9 @@ class Fetcher:
             snap.notes.append(f"{requested} is now {meta['id']} on the Hub (renamed)")
         if meta.get("disabled"):
             snap.notes.append("the repository is disabled on the Hub")
-        blocked: list[str] = []
-        self._card(snap, meta, siblings, blocked)
+        blocked: list[str] = []  # gated files
+        needed: list[str] = []  # gated files the verdict depends on
+        self._card(snap, meta, siblings, blocked, needed)
         link = snap.card.license_link if snap.card else None
         paths = license_paths(snap.files, link)
         if paths and not licenses:
@@ -403,9 +399,19 @@ class Fetcher:
         for path in paths:
             snap.license_files.append(self._license(snap, siblings[path], blocked))
         self._supply(snap, blocked)  # before the verdict on what the gate withheld
-        self._conclude(snap, blocked)
+        self._conclude(snap, blocked, needed)
 
-    def _card(self, snap: ModelSnapshot, meta: dict, siblings: dict, blocked: list[str]) -> None:
+    def _card(
+        self,
+        snap: ModelSnapshot,
+        meta: dict,
+        siblings: dict,
+        blocked: list[str],
+        unreadable: list[str],
+    ) -> None:
+        """The card: the API's card data, or README.md when the API has none (or when
+        line numbers are wanted).  A README the verdict depends on that cannot be read
+        makes the model an error: it is never judged on its license files alone."""
         api_card = meta.get("card_data")
         name = readme_path(snap.files)
         if name is None:
@@ -427,7 +433,15 @@ class Fetcher:
             if exc.gated:
                 blocked.append(name)
             snap.card = card_from_data(api_card)
-            snap.notes.append(f"{name}: {exc}; card data read from the Hub API")
+            if api_card:
+                snap.notes.append(f"{name}: {exc}; card data read from the Hub API")
+            elif not exc.gated:  # the card's license and bases are in README alone
+                snap.error = snap.error or (
+                    f"{snap.target.ref}: {name}: {exc}; the model card could not be read "
+                    "(the Hub API has no card data for it)"
+                )
+            else:
+                unreadable.append(name)  # gated: _conclude names it with the gate
             return
         snap.card_text = readme_text(data)
         snap.card = _merge_api_card(parse_card(snap.card_text, name), api_card)
@@ -453,14 +467,15 @@ class Fetcher:
             self._read[(blob, path)] = dataclasses.replace(lf)
         return lf
 
-    def _conclude(self, snap: ModelSnapshot, blocked: list[str]) -> None:
+    def _conclude(self, snap: ModelSnapshot, blocked: list[str], needed: list[str]) -> None:
         """Errors for what could not be read: a gate, or a failed license download."""
         license_blocked = [p for p in blocked if any(p == lf.path for lf in snap.license_files)]
-        if license_blocked and snap.error is None:  # (a supplied text's own error comes first)
+        if (license_blocked or needed) and snap.error is None:  # (a supplied text's error first)
             who = "this token has no access" if self._has_token() else "no token given"
-            snap.error = (
+            card = "the Hub API has no card data" if needed else "card data read from the API"
+            snap.error = snap.error or (
                 f"{snap.target.ref}: gated repo, {_and(blocked)} need accepted access "
-                f"({who}; card data read from the API)"
+                f"({who}; {card})"
             )
         elif blocked:
             snap.notes.append(f"gated repo: {_and(blocked)} not readable without accepted access")
@@ -495,12 +510,15 @@ class Fetcher:
         if snap.gated and not self._has_token():
             raise _Blocked("gated repo, no token given", gated=True)
         key = _blob_key(snap, sib)
+        # Bytes are shared once verified; a failure never is: it belongs to the repository
+        # that served it (a corrupt copy, its gate, its outage), and every other repository
+        # listing the same blob fetches its own copy, whatever the order of the scan.
         return self._blobs.get(
-            key, lambda: self._download(snap, sib, cap, key), redo=_repo_specific
+            key, lambda: self._download(snap, sib, cap, key), redo=lambda exc: True
         )
 
     def _download(self, snap: ModelSnapshot, sib: dict, cap: int, key: str) -> bytes:
-        from huggingface_hub.errors import GatedRepoError, RepositoryNotFoundError
+        from huggingface_hub.errors import GatedRepoError
 
         from licscan.sources.hubapi import Oversize
 
@@ -515,9 +533,7 @@ class Fetcher:
             raise _Blocked(f"larger than the {cap >> 20} MiB cap", oversize=size) from None
         except Exception as exc:
             gated = isinstance(exc, GatedRepoError)
-            status = getattr(getattr(exc, "response", None), "status_code", None)
-            own = isinstance(exc, RepositoryNotFoundError) or status in (401, 403, 404)
-            raise _Blocked(api.describe(exc, self._has_token()), gated, own=own) from None
+            raise _Blocked(api.describe(exc, self._has_token()), gated) from None
         self._bump("blobs_fetched")
         self.cache.put_blob(key, data)
         return data
@@ -599,9 +615,10 @@ class Fetcher:
                 from licscan.sources.hubapi import HubAPI, Retry
 
                 endpoint = self.endpoint or constants.ENDPOINT
-                timeout = self._timeout or float(constants.HF_HUB_DOWNLOAD_TIMEOUT)
-                self._api_obj = HubAPI(endpoint, self._token, timeout,
-                                       Retry(*self._retry_args), self._count)  # fmt: skip
+                deadline = self._timeout or DEFAULT_TIMEOUT
+                read = float(constants.HF_HUB_DOWNLOAD_TIMEOUT)  # one silence, then retry
+                self._api_obj = HubAPI(endpoint, self._token, deadline,
+                                       Retry(*self._retry_args), self._count, read)  # fmt: skip
             return self._api_obj
 
     def _has_token(self) -> bool:

@@ -14,12 +14,13 @@ from __future__ import annotations
 import email.utils
 import hashlib
 import re
-import threading
 import time
 from collections.abc import Callable
 from typing import Any, TypeVar
+from urllib.parse import quote
 
-from huggingface_hub import HfApi, hf_hub_url
+import orjson
+from huggingface_hub import DatasetInfo, HfApi, ModelInfo, hf_hub_url
 from huggingface_hub.errors import (
     DisabledRepoError,
     GatedRepoError,
@@ -34,10 +35,13 @@ from huggingface_hub.utils import httpx as httpx2  # the client's HTTP library (
 
 from licscan import __version__
 from licscan.sources.card import RELATIONS, normalize_repo_ref
+from licscan.sources.deadline import Deadline, DeadlineExceeded, run_within
 from licscan.sources.files import git_blob_id
 
 T = TypeVar("T")
 RETRY_STATUS = (408, 429, 500, 502, 503, 504)
+API_CAP = 16 << 20  # a model_info answer: ~150 bytes per file; the largest repos < 8 MiB
+ERROR_CAP = 64 << 10  # of an error answer's body: its message is in the first lines
 _TOKEN_RE = re.compile(r"\bhf_[A-Za-z0-9]{8,}|(?i:bearer)\s+[^\s'\"]+")
 
 
@@ -47,6 +51,13 @@ class Oversize(Exception):
     def __init__(self, size: int | None) -> None:
         super().__init__(f"more than the cap ({size} bytes)" if size else "more than the cap")
         self.size = size
+
+
+class AnswerTooLarge(Exception):
+    """A Hub API answer longer than the cap (reading stopped there)."""
+
+    def __init__(self, cap: int) -> None:
+        super().__init__(f"the Hub's answer is larger than the {cap >> 20} MiB cap")
 
 
 class Truncated(Exception):
@@ -72,7 +83,13 @@ class Retry:
     def __init__(self, attempts: int = 4, max_wait: float = 30.0, base_wait: float = 0.5) -> None:
         self.attempts, self.max_wait, self.base_wait = attempts, max_wait, base_wait
 
-    def run(self, fn: Callable[[], T], on_retry: Callable[[], None] | None = None) -> T:
+    def run(
+        self,
+        fn: Callable[[], T],
+        on_retry: Callable[[], None] | None = None,
+        deadline: Deadline | None = None,
+    ) -> T:
+        """fn(), retried; `deadline` (the time the attempts may take) excludes the sleeps."""
         waited = 0.0
         for attempt in range(1, self.attempts + 1):
             try:
@@ -88,6 +105,10 @@ class Retry:
                         f"the server asked to wait {delay:g} s, over the {self.max_wait:g} s budget"
                     )
                     raise GaveUp(exc, attempt, waited, why) from exc
+                if deadline is not None:
+                    if deadline.expired():
+                        raise GaveUp(exc, attempt, waited, "the deadline has passed") from exc
+                    deadline.extend(delay)  # waiting is bounded by the budget above
                 if on_retry:
                     on_retry()
                 time.sleep(delay)
@@ -135,7 +156,13 @@ def redact(text: str, secrets: tuple[str, ...] = ()) -> str:
 
 
 class HubAPI:
-    """The few Hub calls licscan makes, with retries; thread-safe."""
+    """The few Hub calls licscan makes, with retries; thread-safe.
+
+    timeout: the deadline of one call, its retries included (licscan/sources/deadline.py;
+    the sleeps between attempts are bounded by the Retry budget instead); read_timeout:
+    the longest silence one attempt waits through before it is retried (huggingface_hub's
+    HF_HUB_DOWNLOAD_TIMEOUT), never past the deadline.
+    API answers are read as they stream in and refused past API_CAP bytes."""
 
     def __init__(
         self,
@@ -144,37 +171,49 @@ class HubAPI:
         timeout: float,
         retry: Retry,
         count: Callable[[str, int], None],
+        read_timeout: float | None = None,
     ) -> None:
         self.endpoint = endpoint.rstrip("/")
         self.timeout = timeout
+        self.read_timeout = min(read_timeout or timeout, timeout)
         self.retry = retry
         self._token = token  # None: huggingface_hub's own lookup (HF_TOKEN, token file)
         self._api = HfApi(endpoint=self.endpoint, token=token, library_name="licscan",
                           library_version=__version__)  # fmt: skip
         self._count = count
-        self._local = threading.local()
+
+    def _request(self, fn: Callable[[Deadline], T]) -> T:
+        """fn(deadline), retried, all within the deadline (DeadlineExceeded past it)."""
+        on_retry = lambda: self._count("retries", 1)  # noqa: E731
+        return run_within(self.timeout, lambda d: self.retry.run(lambda: fn(d), on_retry, d))
 
     # --- metadata -----------------------------------------------------------------
     def model_meta(self, repo_id: str, revision: str | None) -> dict[str, Any]:
-        """One request: GET /api/models/{id}[/revision/{rev}]?blobs=true -> cacheable dict."""
+        """One request: GET /api/models/{id}[/revision/{rev}]?blobs=true -> cacheable dict
+        (what HfApi.model_info(files_metadata=True) asks, read under a size cap)."""
+        url = f"{self.endpoint}/api/models/{repo_id}"
+        if revision is not None:
+            url += f"/revision/{quote(revision, safe='')}"
 
-        def call():
+        def call(deadline: Deadline) -> bytes:
             self._count("api", 1)
-            return self._api.model_info(
-                repo_id, revision=revision, files_metadata=True, timeout=self.timeout
-            )
+            return self._get(url, API_CAP, deadline, params={"blobs": True}, api=True)
 
-        info = self.retry.run(call, on_retry=lambda: self._count("retries", 1))
-        return meta_from_info(info)
+        data = _json_object(self._request(call))
+        try:
+            return meta_from_info(ModelInfo(**data))
+        except (TypeError, KeyError, AttributeError, ValueError) as exc:
+            raise ValueError(f"not a model description: {type(exc).__name__}") from None
 
     def dataset_licenses(self, dataset_id: str) -> list[str]:
-        def call():
-            self._count("api", 1)
-            return self._api.dataset_info(
-                dataset_id, expand=["cardData", "tags"], timeout=self.timeout
-            )
+        url = f"{self.endpoint}/api/datasets/{dataset_id}"
 
-        info = self.retry.run(call, on_retry=lambda: self._count("retries", 1))
+        def call(deadline: Deadline) -> bytes:
+            self._count("api", 1)
+            params = {"expand": ["cardData", "tags"]}
+            return self._get(url, API_CAP, deadline, params=params, api=True)
+
+        info = DatasetInfo(**_json_object(self._request(call)))
         data = info.card_data.to_dict() if info.card_data is not None else {}
         value = data.get("license")
         licenses = [value] if isinstance(value, str) else [str(v) for v in value or []]
@@ -199,31 +238,45 @@ class HubAPI:
         size and blob id (or LFS sha256).  Raises Oversize, HfHubHTTPError, GaveUp..."""
         url = hf_hub_url(repo_id, path, revision=commit, endpoint=self.endpoint)
 
-        def call() -> bytes:
+        def call(deadline: Deadline) -> bytes:
             self._count("files", 1)
-            data = self._get_capped(url, cap, size)
+            data = self._get(url, cap, deadline, size=size)
             _verify(data, blob_id, lfs_sha256)
             return data
 
-        data = self.retry.run(call, on_retry=lambda: self._count("retries", 1))
+        data = self._request(call)
         self._count("bytes", len(data))
         return data
 
-    def _get_capped(self, url: str, cap: int, size: int | None) -> bytes:
+    def _get(
+        self,
+        url: str,
+        cap: int,
+        deadline: Deadline,
+        *,
+        params: dict | None = None,
+        size: int | None = None,
+        api: bool = False,
+    ) -> bytes:
+        """One GET through huggingface_hub's shared client (its headers, redirects and
+        error mapping), read chunk by chunk: at most `cap` bytes, never past `deadline`."""
         headers = build_hf_headers(token=self._token, library_name="licscan",
                                    library_version=__version__)  # fmt: skip
-        with get_session().stream("GET", url, headers=headers, timeout=self.timeout) as response:
+        timeout = max(0.01, min(self.read_timeout, deadline.remaining()))
+        with get_session().stream(
+            "GET", url, params=params, headers=headers, timeout=timeout
+        ) as response:
             if response.status_code >= 400:
-                response.read()
-                hf_raise_for_status(response)
+                _raise_for_status(response, deadline)
             announced = _content_length(response)
             if announced is not None and announced > cap:
-                raise Oversize(announced)
+                raise AnswerTooLarge(cap) if api else Oversize(announced)
             body = bytearray()
             for chunk in response.iter_bytes():
+                deadline.check()
                 body += chunk
                 if len(body) > cap:
-                    raise Oversize(size or announced)
+                    raise AnswerTooLarge(cap) if api else Oversize(size or announced)
         expected = size if size is not None else announced
         if expected is not None and len(body) != expected:
             raise Truncated(f"truncated body: got {len(body)} of {expected} bytes")
@@ -241,6 +294,29 @@ class HubAPI:
 
             token = get_token()
         return (token,) if token else ()
+
+
+def _raise_for_status(response: Any, deadline: Deadline) -> None:
+    """huggingface_hub's error mapping, reading at most ERROR_CAP bytes of the body."""
+    body = bytearray()
+    for chunk in response.iter_bytes():
+        body += chunk
+        if len(body) > ERROR_CAP:
+            break
+        deadline.check()
+    skip = ("content-encoding", "content-length", "transfer-encoding")  # body is decoded
+    headers = [(k, v) for k, v in response.headers.items() if k.lower() not in skip]
+    capped = httpx2.Response(response.status_code, headers=headers,
+                             content=bytes(body[:ERROR_CAP]), request=response.request)  # fmt: skip
+    hf_raise_for_status(capped)
+    raise HfHubHTTPError(f"HTTP {response.status_code}", response=capped)  # (unreachable)
+
+
+def _json_object(data: bytes) -> dict[str, Any]:
+    value = orjson.loads(data)  # orjson.JSONDecodeError is a ValueError
+    if not isinstance(value, dict):
+        raise ValueError(f"a JSON {type(value).__name__}, not an object")
+    return value
 
 
 def _content_length(response: Any) -> int | None:
@@ -266,6 +342,13 @@ def _describe(exc: BaseException, has_token: bool, timeout: float, endpoint: str
         if exc.why:
             return f"{base}; gave up: {exc.why}"
         return f"{base}; gave up after {exc.attempts} attempts ({exc.waited:.1f} s of waiting)"
+    if isinstance(exc, DeadlineExceeded):
+        return (
+            f"timed out after {exc.seconds:g} s talking to {endpoint} (no complete answer "
+            "within the deadline; --timeout)"
+        )
+    if isinstance(exc, AnswerTooLarge):
+        return str(exc)
     if isinstance(exc, Oversize):
         return f"{exc.size} bytes, over the cap" if exc.size else "larger than the cap"
     if isinstance(exc, (Truncated, Corrupt)):
@@ -293,6 +376,10 @@ def _describe(exc: BaseException, has_token: bool, timeout: float, endpoint: str
         return f"cannot connect to {endpoint}"
     if isinstance(exc, httpx2.RemoteProtocolError):
         return "connection closed early (truncated response)"
+    if isinstance(exc, httpx2.NetworkError):
+        if "reset" in str(exc).lower():
+            return "connection reset by the server"
+        return f"network error ({type(exc).__name__}: {_first_line(exc)})"
     if isinstance(exc, ValueError):
         return f"unreadable answer from the Hub ({_first_line(exc)})"
     return f"{type(exc).__name__}: {_first_line(exc)}"

@@ -10,11 +10,17 @@ assumed: the census asks `model_info` for it where a verdict needs it.
 `--derivatives-of` walks the model tree: `filter=base_model:<id>` lists a model's direct
 derivatives of every relation (fine-tune, adapter, quantisation, merge), and each one
 whose `childrenModelCount` is not zero is listed in turn, breadth first, each once.
+
+Like every request, a listing page has a total deadline (`--timeout`): pages are read by
+a thread of their own and the census waits for each at most the deadline, plus the time
+a 429 asked it to sleep; an answer announcing more than the cap is refused.
 """
 
 from __future__ import annotations
 
+import queue
 import threading
+import time
 from collections import deque
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -22,12 +28,15 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from licscan.model import CensusSelection
-from licscan.sources.hubapi import hub_base_models
+from licscan.sources.deadline import DeadlineExceeded
+from licscan.sources.hubapi import API_CAP, AnswerTooLarge, hub_base_models
 
 # What a census reads of each listed model (huggingface_hub's ExpandModelProperty_T).
 EXPAND = ["sha", "gated", "disabled", "tags", "cardData", "siblings", "pipeline_tag",
           "library_name"]  # fmt: skip
 TREE_EXPAND = [*EXPAND, "childrenModelCount"]
+# A page of 1,000 models with their file lists is a few MiB; four model_info caps is ample.
+LISTING_CAP = 4 * API_CAP
 Count = Callable[[str, int], None]
 
 
@@ -63,7 +72,9 @@ class Lister:
     told of every listing response (retried ones included) and `count("rate_limited", n)`
     of each 429 among them."""
 
-    def __init__(self, endpoint: str, token: str | None, count: Count) -> None:
+    def __init__(
+        self, endpoint: str, token: str | None, count: Count, timeout: float | None = None
+    ) -> None:
         from huggingface_hub import HfApi
 
         from licscan import __version__
@@ -73,15 +84,20 @@ class Lister:
                           library_version=__version__)  # fmt: skip
         self._count = count
         self._attach: Callable[[], None] = lambda: None
+        self.timeout = timeout
+        self.slept = 0.0  # seconds 429s asked the back-off to wait (not the server's time)
 
     def models(self, selection: CensusSelection) -> Iterator[dict[str, Any]]:
         """Every selected model once, as a meta dict, in the Hub's order (breadth first
         down the tree for `derivatives_of`).  Raises what list_models raises."""
-        with _counting(self.endpoint, self._count) as self._attach:
+        with _counting(self.endpoint, self._count, self._asked_to_wait) as self._attach:
             if selection.derivatives_of:
                 yield from self._tree(selection)
             else:
                 yield from self._list(selection, list(selection.filters), selection.limit)
+
+    def _asked_to_wait(self, seconds: float) -> None:
+        self.slept += seconds
 
     def _list(
         self, s: CensusSelection, filters: list[str], limit: int | None, tree: bool = False
@@ -90,9 +106,40 @@ class Lister:
             author=s.author, search=s.search, filter=filters or None, limit=limit,
             expand=TREE_EXPAND if tree else EXPAND,
         )  # fmt: skip
-        for info in infos:
+        for info in self._within_deadline(iter(infos)):
             self._attach()  # (a connection error makes huggingface_hub replace its client)
             yield meta_from_listing(info)
+
+    def _within_deadline(self, items: Iterator[Any]) -> Iterator[Any]:
+        """`items`, each awaited at most the deadline (plus what 429s asked to sleep):
+        a page that drips or hangs ends the listing with DeadlineExceeded."""
+        if not self.timeout:
+            yield from items
+            return
+        pipe: queue.Queue[tuple[bool, Any]] = queue.Queue(maxsize=2048)
+        stop = threading.Event()
+        threading.Thread(target=_produce, args=(items, pipe, stop), daemon=True,
+                         name="licscan-listing").start()  # fmt: skip
+        try:
+            while True:
+                ok, item = self._next(pipe)
+                if not ok:
+                    raise item
+                if item is _END:
+                    return
+                yield item
+        finally:
+            stop.set()
+
+    def _next(self, pipe: queue.Queue[tuple[bool, Any]]) -> tuple[bool, Any]:
+        start, slept = time.monotonic(), self.slept
+        while True:
+            try:
+                return pipe.get(timeout=0.2)
+            except queue.Empty:
+                waited = time.monotonic() - start - (self.slept - slept)
+                if waited > (self.timeout or 0):
+                    raise DeadlineExceeded(self.timeout or 0) from None
 
     def _tree(self, s: CensusSelection) -> Iterator[dict[str, Any]]:
         root = s.derivatives_of or ""
@@ -115,10 +162,42 @@ class Lister:
                     return
 
 
+_END = object()
+
+
+def _produce(items: Iterator[Any], pipe: queue.Queue, stop: threading.Event) -> None:
+    """Read the listing into `pipe` until it ends, fails or nobody waits any more."""
+    try:
+        for item in items:
+            while not stop.is_set():
+                try:
+                    pipe.put((True, item), timeout=0.2)
+                    break
+                except queue.Full:
+                    continue
+            if stop.is_set():
+                return
+        pipe.put((True, _END))
+    except BaseException as exc:  # handed to the census, whatever it is
+        pipe.put((False, exc))
+
+
+def _retry_after(response: Any) -> float:
+    """What a 429 asks the back-off to sleep, as huggingface_hub reads it (roughly)."""
+    value = response.headers.get("retry-after", "")
+    try:
+        return max(0.0, float(value))
+    except ValueError:
+        return 60.0  # an HTTP date or a RateLimit header: the back-off's own wait
+
+
 @contextmanager
-def _counting(endpoint: str, count: Count) -> Iterator[Callable[[], None]]:
+def _counting(
+    endpoint: str, count: Count, asked_to_wait: Callable[[float], None] = lambda s: None
+) -> Iterator[Callable[[], None]]:
     """Count listing responses as huggingface_hub's shared client receives them (its
-    back-off retries included).  The hook is re-attached if the client is replaced."""
+    back-off retries included), refuse one that announces more than the API cap, and
+    tell the deadline what a 429 asks to sleep.  Re-attached if the client is replaced."""
     from huggingface_hub.utils import get_session
 
     path = (urlsplit(endpoint).path.rstrip("/") or "") + "/api/models"
@@ -129,6 +208,10 @@ def _counting(endpoint: str, count: Count) -> Iterator[Callable[[], None]]:
             count("listing", 1)
             if response.status_code == 429:
                 count("rate_limited", 1)
+                asked_to_wait(_retry_after(response))
+            size = response.headers.get("content-length", "")
+            if size.isdigit() and int(size) > LISTING_CAP:
+                raise AnswerTooLarge(LISTING_CAP)
 
     attached: list[Any] = []
     lock = threading.Lock()

@@ -2,6 +2,10 @@
 
 Weights are listed (for `pickle-weights`), never opened.  License files are read up to
 the cap, so a 50 MB "LICENSE" costs one stat() and a clear error, not 50 MB of memory.
+A symbolic link is followed only when it stays inside the folder (an HF-cache snapshot's
+links into its repository's blobs/ stay readable): a `LICENSE -> /etc/passwd` is never
+read, so never quoted in a report.  A card or license file that cannot be read makes the
+model an `error`: it is never judged on part of its evidence.
 """
 
 from __future__ import annotations
@@ -29,9 +33,12 @@ def read_folder(
     folder: str | os.PathLike | None = None,
     revision: str | None = None,
     repo_id: str | None = None,
+    within: str | os.PathLike | None = None,
 ) -> ModelSnapshot:
-    """Snapshot of a folder; never raises (an unreadable folder gets `error`)."""
+    """Snapshot of a folder; never raises (an unreadable folder gets `error`).  Files
+    are read only where their links lead inside `within` (default: the folder)."""
     root = Path(folder or target.path or target.ref)
+    bound = os.path.realpath(within or root)
     snap = ModelSnapshot(target=target, repo_id=repo_id or target.repo_id, revision=revision)
     if not root.is_dir():
         snap.error = f"{target.ref}: folder not found ({root})"
@@ -47,13 +54,27 @@ def read_folder(
         snap.revision = git_head(root)
         if snap.revision:
             snap.notes.append("revision is the folder's git HEAD (uncommitted changes not pinned)")
-    _read_card(snap, root)
+    _read_card(snap, root, bound)
     lic_link = snap.card.license_link if snap.card else None
-    snap.license_files = [read_license(root, p) for p in license_paths(snap.files, lic_link)]
+    paths = license_paths(snap.files, lic_link)
+    snap.license_files = [read_license(root, p, bound) for p in paths]
     for lf in snap.license_files:
         if lf.error:
             snap.notes.append(lf.error)
+            if snap.error is None and not content_error(lf.error):
+                snap.error = f"{target.ref}: {lf.error}"
     return snap
+
+
+def inside(path: str | os.PathLike, bound: str) -> bool:
+    """Whether `path`, its links followed, lies inside the real folder `bound`."""
+    real = os.path.realpath(path)
+    return real == bound or real.startswith(bound.rstrip(os.sep) + os.sep)
+
+
+def content_error(error: str) -> bool:
+    """Oversized or binary: a finding about the file's content, not a failure to read."""
+    return any(m in error for m in ("cap", "binary", "too large"))
 
 
 def list_files(root: Path) -> list[str]:
@@ -69,26 +90,30 @@ def list_files(root: Path) -> list[str]:
     return out
 
 
-def _read_card(snap: ModelSnapshot, root: Path) -> None:
+def _read_card(snap: ModelSnapshot, root: Path, bound: str) -> None:
     name = readme_path(snap.files)
     if name is None:
         snap.notes.append("no README.md: no model card metadata")
         return
+    why = None
     try:
-        data = _read_capped(root / name, README_CAP)
+        data = _read_capped(root / name, README_CAP, bound)
+        if data is None:
+            why = f"larger than {README_CAP >> 20} MiB"
     except OSError as exc:
-        snap.notes.append(f"{name}: cannot read: {exc.strerror or exc}")
-        return
-    if data is None:
-        snap.notes.append(f"{name}: larger than {README_CAP >> 20} MiB; card not read")
+        why = f"cannot read: {exc.strerror or exc}"
+    if why is not None:  # the card's license and bases are unknown: not judged without
+        snap.error = f"{snap.target.ref}: {name}: {why}; the model card could not be read"
         return
     snap.card_text = readme_text(data)
     snap.card = parse_card(snap.card_text, name)
 
 
-def read_license(root: Path, rel: str) -> LicenseFile:
+def read_license(root: Path, rel: str, bound: str | None = None) -> LicenseFile:
     path = root / rel
     try:
+        if not inside(path, bound or os.path.realpath(root)):
+            raise OSError(_OUTSIDE)
         size = path.stat().st_size
         if size > LICENSE_CAP:
             return LicenseFile(rel, None, size=size, error=oversize_error(rel, size))
@@ -100,7 +125,12 @@ def read_license(root: Path, rel: str) -> LicenseFile:
     return license_file(rel, data)
 
 
-def _read_capped(path: Path, cap: int) -> bytes | None:
+_OUTSIDE = "a symbolic link leading outside the model folder (not followed)"
+
+
+def _read_capped(path: Path, cap: int, bound: str | None = None) -> bytes | None:
+    if bound is not None and not inside(path, bound):
+        raise OSError(_OUTSIDE)
     with open(path, "rb") as fh:
         data = fh.read(cap + 1)
     return None if len(data) > cap else data

@@ -23,7 +23,16 @@ import yaml
 
 from licscan.model import USES, Manifest, SuppliedLicense, Target
 from licscan.sources.targets import UsageError, hub_target, local_target, parse_repo_ref
-from licscan.yamlnodes import YamlSyntaxError, compose, kind, line_of, one_line, scalar
+from licscan.yamlnodes import (
+    TooLarge,
+    YamlSyntaxError,
+    compose,
+    kind,
+    line_of,
+    one_line,
+    read_document,
+    scalar,
+)
 
 TOP_KEYS = ("use", "policy", "models")
 ENTRY_KEYS = ("id", "path", "revision", "use", "note", "license_file")
@@ -33,8 +42,8 @@ def load_manifest(path: str | Path) -> Manifest:
     """Read and validate a manifest; raise UsageError naming file:line for each problem."""
     path = Path(path)
     try:
-        text = path.read_text(encoding="utf-8-sig")
-    except (OSError, UnicodeDecodeError) as exc:
+        text = read_document(path)
+    except (OSError, UnicodeDecodeError, TooLarge) as exc:
         raise UsageError(f"{path}: cannot read manifest: {exc}") from None
     return _Parser(path).parse(text)
 
