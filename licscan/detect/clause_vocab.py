@@ -104,20 +104,11 @@ OUTPUT_WORDS = (
     r"|(?:data|text|content|images?|audio)\s+(?:produced|generated|created)\s+(?:by|with|using)"
     r"|data\s+(?:produced|generated)|completions?|responses|generations)"
 )
-OUTPUT_RE = Cue(  # (a key of each form: most text names no output)
-    (
-        "output",
-        "result",
-        "generat",
-        "synthetic",
-        "data",
-        "completion",
-        "response",
-        "produced",
-        "created",
-    ),
-    OUTPUT_WORDS,
-)
+# A key of each form (most text names no output; "data" alone is no key: every form that
+# holds it holds "generat", "produced", "created" or "synthetic" too).
+OUTPUT_KEYS = ("output", "results", "generat", "synthetic", "completion", "response",
+               "produced", "created")  # fmt: skip
+OUTPUT_RE = Cue(OUTPUT_KEYS, OUTPUT_WORDS)
 OUTPUT_WORD_RE = compile_fast(r"\b" + OUTPUT_WORDS, _I)  # starting a word
 MODEL_WORDS = (
     r"(?:models?|llms?|language\s+models?|ai\b|a\.i\.|artificial\s+intelligence|machine[\s-]+learning"
