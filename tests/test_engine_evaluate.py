@@ -235,16 +235,30 @@ def test_dataset_license_restrictive_flagged_and_unreachable_noted(make_model):
     datasets = {"acme/nc-data": ["cc-by-nc-4.0"], "acme/open-data": ["cc-by-4.0"], "acme/x": None}
     r = judge(folder, datasets=datasets)
     ds = flags(r)["dataset-license"]
-    assert ds.evidence[0].quote == "datasets: acme/nc-data"
+    assert [e.quote for e in ds.evidence[:1]] == ["datasets: acme/nc-data"]
     assert "cc-by-nc-4.0" in ds.note and "acme/open-data" not in ds.note
+    assert "datasets: acme/x" in [e.quote for e in ds.evidence]
     assert any("could not be checked" in n and "acme/x" in n for n in r.notes)
     assert r.verdict == "warn"
 
 
-def test_dataset_licenses_not_checked_is_a_note_not_a_failure(make_model):
+def test_dataset_licenses_not_checked_need_a_person_never_pass(make_model):
+    """Fail closed: terms of training data that could not be read may be restrictive, so
+    the model warns (the policy's dataset-license severity) instead of passing."""
     r = judge(make_model("d2", card("apache-2.0", datasets="[acme/data]")))
-    assert r.verdict == "pass"
+    assert r.verdict == "warn"
+    ds = flags(r)["dataset-license"]
+    assert ds.evidence[0].quote == "datasets: acme/data" and "could not be checked" in ds.note
     assert any("acme/data" in n for n in r.notes)
+
+
+def test_a_dataset_declaring_no_known_license_needs_a_person(make_model):
+    folder = make_model("d3", card("apache-2.0", datasets="[acme/a, acme/b, acme/c]"))
+    datasets = {"acme/a": ["other"], "acme/b": [], "acme/c": ["mit"]}
+    r = judge(folder, datasets=datasets)
+    ds = flags(r)["dataset-license"]
+    assert "acme/a (declares 'other'" in ds.note and "acme/b (declares no license" in ds.note
+    assert "acme/c" not in ds.note and r.verdict == "warn"
 
 
 # --- errors -----------------------------------------------------------------------------------

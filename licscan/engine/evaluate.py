@@ -581,40 +581,44 @@ def _category_why(result: ModelResult) -> str:
 
 
 def _datasets(card, datasets: dict[str, list[str] | None] | None, flags: FlagSet) -> list[str]:
-    """`dataset-license` for declared training data under restrictive terms."""
+    """`dataset-license` for declared training data under restrictive terms, and (failing
+    closed) for data whose terms could not be read or are not a known license: a person
+    must look before the model passes."""
     if card is None or not card.datasets:
         return []
     from licscan.detect.ids import resolve_license_id
 
     kb = load_knowledge()
-    notes: list[str] = []
-    unchecked = []
     line = card.key_lines.get("datasets")
     lines = (line, line) if line else None
+
+    def ev(ds: str) -> Evidence:
+        return Evidence("card:datasets", f"datasets: {ds}", lines, EvidenceKind.CARD)
+
+    unread: list[str] = []
     for ds in card.datasets:
         licenses = (datasets or {}).get(ds)
         if licenses is None:
-            unchecked.append(ds)
+            unread.append(f"{ds} (could not be checked: offline or unreachable)")
             continue
-        for value in licenses:
-            key = resolve_license_id(value)
+        for value in licenses or [""]:
+            key = resolve_license_id(value) if value else None
             entry = kb.get(key) if key else None
             if entry is None:
-                if value.strip().lower() not in _NO_LICENSE_VALUES:
-                    notes.append(f"dataset {ds} declares '{value}', not a known license")
+                said = f"'{value}'" if value.strip() else "no license"
+                unread.append(f"{ds} (declares {said}, not a known license)")
                 continue
             terms = sorted({f.flag for f in entry.flags} & set(RESTRICTIVE_DATA))
             if entry.category == "source-available" and not terms:
                 terms = ["source-available"]
             if terms:
-                ev = Evidence("card:datasets", f"datasets: {ds}", lines, EvidenceKind.CARD)
                 # the data set's own card on the Hub: what it declares
                 theirs = Evidence(f"dataset:{ds}", f"license: {value}", None, EvidenceKind.HUB)
                 note = f"dataset {ds} is {entry.key} ({', '.join(terms)})"
-                flags.add(Flag("dataset-license", evidence=[ev, theirs], note=note), "")
-    if unchecked:
-        notes.append(
-            "dataset licenses could not be checked (offline or unreachable): "
-            + ", ".join(unchecked)
-        )
-    return notes
+                flags.add(Flag("dataset-license", evidence=[ev(ds), theirs], note=note), "")
+    if unread:
+        note = "terms of training data unknown, review: " + "; ".join(unread)
+        flags.add(Flag("dataset-license", evidence=[ev(u.split(" (")[0]) for u in unread],
+                       note=note), "")  # fmt: skip
+        return [note]
+    return []
