@@ -294,7 +294,8 @@ def _wrapped_number(raw: str, prev: str) -> bool:
 def tokenize(text: str) -> Tokens:
     """Split a text into normalised tokens, keeping line numbers and sentence ranges."""
     out = Tokens()
-    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    # A BOM is no character of the text (a line holding only it is blank, not a wrap).
+    text = text.removeprefix("\ufeff").replace("\r\n", "\n").replace("\r", "\n")
     if "<" in text or "](" in text:
         text = _unwrap_markup(text)
     raw_lines = text.split("\n")
