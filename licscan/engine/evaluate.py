@@ -127,7 +127,8 @@ def assess(snap: ModelSnapshot) -> Assessment:
     a = Assessment()
     flags = FlagSet()
     unread: list[tuple[str, str]] = []
-    policy_docs = _files(snap, a, flags, unread)
+    policy_paths: list[str] = []
+    policy_docs = _files(snap, a, flags, unread, policy_paths)
     _card(snap, a, flags, policy_docs)
     for path, why in unread:
         if a.declared and snap.error:  # a gated base read without a token: its card speaks
@@ -138,6 +139,12 @@ def assess(snap: ModelSnapshot) -> Assessment:
     _context(snap, a, flags)
     _incorporating_licenses(a, flags)
     a.category = strictest([lic.category for lic in a.licenses]) if a.licenses else "unknown"
+    if policy_paths and a.category == "osi-open":
+        a.category = "open-weight"
+        a.notes.append(
+            f"{policy_paths[0]}: a use policy restricts what the model may be used for, so the "
+            "model is open-weight at most (an OSI license grants use for any purpose)"
+        )
     for lic in a.licenses:
         lic.evidence = lic.evidence or a.license_evidence.get(lic.source)
     a.flags = flags.ordered()
@@ -146,10 +153,15 @@ def assess(snap: ModelSnapshot) -> Assessment:
 
 
 def _files(
-    snap: ModelSnapshot, a: Assessment, flags: FlagSet, unread: list[tuple[str, str]]
+    snap: ModelSnapshot,
+    a: Assessment,
+    flags: FlagSet,
+    unread: list[tuple[str, str]],
+    policy_paths: list[str],
 ) -> set[str]:
     """License files -> findings and flags; returns the use-policy keys found as files.
-    Files that could not be fetched (access, network: not their content) go to `unread`."""
+    Files that could not be fetched (access, network: not their content) go to `unread`,
+    use-policy documents to `policy_paths`."""
     kb = load_knowledge()
     policy_keys: set[str] = set()
     identified: list[LicenseEntry] = []
@@ -168,6 +180,7 @@ def _files(
             continue
         if tc.kind == "policy" or _POLICY_DOC.search(name):
             _policy_doc(lf.path, lf.text or "", tc, flags)
+            policy_paths.append(lf.path)
             if tc.match.key:
                 policy_keys.add(tc.match.key)
             a.notes.append(f"{lf.path}: use policy ({tc.match.name or 'unrecognised text'})")
