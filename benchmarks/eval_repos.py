@@ -32,21 +32,23 @@ from loopback_hub import LoopbackHub  # noqa: E402
 from unseen_repos import GRANTED_TOKEN, expectations, expected_for, judge, load_hub, materialise  # noqa: E402
 
 
-def scan(targets: list[str], hub: LoopbackHub, tmp: Path) -> dict[str, dict]:
+def scan(targets: list[str], hub: LoopbackHub, tmp: Path, dump: Path | None) -> dict[str, dict]:
     """`licscan scan TARGETS --format json` in a child process; ref -> model object."""
     env = {k: v for k, v in os.environ.items() if not k.startswith(("HF_", "HUGGING"))}
-    env.update(HF_ENDPOINT=hub.url, HF_TOKEN=GRANTED_TOKEN, HF_HOME=str(tmp / "hf-home"),
-               LICSCAN_CACHE_DIR=str(tmp / "licscan-cache"), HF_HUB_DISABLE_TELEMETRY="1")  # fmt: skip
+    env.update(HF_ENDPOINT=hub.url, HF_TOKEN=GRANTED_TOKEN, HF_HOME=str(tmp / "hf-home"))
+    env.update(LICSCAN_CACHE_DIR=str(tmp / "licscan-cache"), HF_HUB_DISABLE_TELEMETRY="1")
     out = tmp / "scan.json"
     cmd = [sys.executable, "-m", "licscan", "scan", *targets, "--format", "json", "--output",
            str(out), "--use", "commercial", "--timeout", "30", "--jobs", "4"]  # fmt: skip
     run = subprocess.run(cmd, env=env, capture_output=True, text=True, cwd=tmp)
     if not out.exists():
         raise SystemExit(f"scan wrote no report (exit {run.returncode}):\n{run.stderr}")
+    if dump:
+        dump.write_text(out.read_text("utf-8"), "utf-8")
     return {m["ref"]: m for m in json.loads(out.read_text("utf-8"))["models"]}
 
 
-def evaluate(mode: str, wanted_round: int | None, details: bool) -> None:
+def evaluate(mode: str, wanted_round: int | None, details: bool, dump: Path | None) -> None:
     expect = {
         ref: e for ref, e in expectations().items()
         if wanted_round is None or int(e.get("round", 1)) == wanted_round
@@ -59,7 +61,7 @@ def evaluate(mode: str, wanted_round: int | None, details: bool) -> None:
         else:
             folders = materialise(tmp / "models")
             refs = {ref: str(folders[ref]) for ref, e in expect.items() if e.get("local") != "skip"}
-        models = scan(list(refs.values()), hub, tmp)
+        models = scan(list(refs.values()), hub, tmp, dump and dump / f"{mode}.json")
         judged = [judge(ref, expected_for(expect[ref], mode), models[target])
                   for ref, target in refs.items()]  # fmt: skip
     report(mode, judged, models, refs, details)
@@ -103,9 +105,10 @@ def main() -> None:
     parser.add_argument("--mode", choices=["hub", "local", "both"], default="both")
     parser.add_argument("--round", type=int, default=None, help="only this round's repositories")
     parser.add_argument("--details", action="store_true", help="also list the right ones")
+    parser.add_argument("--dump", type=Path, help="write each scan's JSON report to this folder")
     args = parser.parse_args()
     for mode in ("hub", "local") if args.mode == "both" else (args.mode,):
-        evaluate(mode, args.round, args.details)
+        evaluate(mode, args.round, args.details, args.dump)
 
 
 if __name__ == "__main__":

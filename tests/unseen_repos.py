@@ -166,7 +166,9 @@ def judge(ref: str, expect: dict, model: dict) -> Judged:
     flags = {f["id"]: f for f in model.get("flags", [])}
     required = list(expect.get("flags") or [])
     allowed = set(required) | set(expect.get("allowed") or [])
-    j = Judged(ref, category in wanted_cats, verdict == expect["verdict"])
+    # a model that cannot be evaluated has no category to judge
+    category_ok = verdict == "error" if expect["verdict"] == "error" else category in wanted_cats
+    j = Judged(ref, category_ok, verdict == expect["verdict"])
     j.got = f"{category}/{verdict}"
     if expect["verdict"] != "error" and verdict != "error":
         j.found = [f for f in required if f in flags]
@@ -178,16 +180,16 @@ def judge(ref: str, expect: dict, model: dict) -> Judged:
         j.bases_missed = [
             b for b in expect.get("bases") or [] if b not in model.get("base_models", [])
         ]
-    if category in CATEGORIES and all(c in CATEGORIES for c in wanted_cats):
-        if CATEGORIES.index(category) < min(CATEGORIES.index(c) for c in wanted_cats):
-            j.fail_open.append(f"category {category}, expected {'/'.join(wanted_cats)}")
+    rank = [CATEGORIES.index(c) for c in wanted_cats if c in CATEGORIES]
+    judged = expect["verdict"] != "error" and category in CATEGORIES and rank
+    if judged and CATEGORIES.index(category) < min(rank):
+        j.fail_open.append(f"category {category}, expected {'/'.join(wanted_cats)}")
     if (
         verdict in ORDER
         and expect["verdict"] in ORDER
         and ORDER[verdict] < ORDER[expect["verdict"]]
     ):
         j.fail_open.append(f"verdict {verdict}, expected {expect['verdict']}")
-    if verdict in ORDER and expect["verdict"] == "error":
-        if verdict == "pass":
-            j.fail_open.append("verdict pass for a model that cannot be evaluated")
+    if verdict == "pass" and expect["verdict"] == "error":
+        j.fail_open.append("verdict pass for a model that cannot be evaluated")
     return j
