@@ -65,3 +65,56 @@ def test_a_license_file_alone_stays_osi_open(make_model):
     )
     r = judge(folder)
     assert r.category == "osi-open" and r.verdict == "pass"
+
+
+# --- a card-only model: the card's prose states terms too ------------------------------------
+
+NC_PROSE = """# Wren-Speech
+
+Wren-Speech transcribes meetings.
+
+## Terms
+
+The checkpoints are shared with the community for academic work. Commercial use of these
+weights is prohibited; contact us for a commercial licence.
+"""
+ZH_PROSE = """# 松风-3B
+
+松风-3B 是一个中文写作助手。
+
+## 使用须知
+
+本模型仅限非营利的学术研究使用，不得用于任何商业目的。
+"""
+DISCLAIMER_PROSE = """# Heron-1B
+
+## Intended uses
+
+The model is intended for research purposes, such as probing reasoning. It is not a
+substitute for professional medical advice.
+"""
+
+
+def test_a_card_only_model_is_bound_by_the_terms_its_prose_states(make_model):
+    r = judge(make_model("wren", card("mit", NC_PROSE), {"model.safetensors": b""}))
+    nc = next(f for f in r.flags if f.id == "non-commercial")
+    assert nc.evidence[0].source == "README.md" and nc.evidence[0].lines == (11, 12)
+    assert "prohibited" in nc.evidence[0].quote
+    assert r.category == "source-available" and r.verdict == "fail"
+
+
+def test_a_chinese_card_only_model_is_bound_by_its_prose_too(make_model):
+    r = judge(make_model("songfeng", card(None, ZH_PROSE), {"model.safetensors": b""}))
+    assert "non-commercial" in flag_ids(r) and "no-license" in flag_ids(r)
+    assert r.category == "unknown" and r.verdict == "fail"  # still no grant at all
+
+
+def test_a_card_describing_intended_uses_states_no_term(make_model):
+    r = judge(make_model("heron", card("apache-2.0", DISCLAIMER_PROSE), {"m.safetensors": b""}))
+    assert r.category == "osi-open" and r.verdict == "pass"
+
+
+def test_with_a_license_file_the_file_states_the_terms_not_the_prose(make_model):
+    files = {"LICENSE": scancode_text("mit"), "model.safetensors": b""}
+    r = judge(make_model("wren2", card("mit", NC_PROSE), files))
+    assert "non-commercial" not in flag_ids(r) and r.category == "osi-open"

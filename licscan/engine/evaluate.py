@@ -139,6 +139,7 @@ def assess(snap: ModelSnapshot) -> Assessment:
     _context(snap, a, flags)
     _incorporating_licenses(a, flags)
     a.category = strictest([lic.category for lic in a.licenses]) if a.licenses else "unknown"
+    _card_prose(snap, a, flags)
     if policy_paths and a.category == "osi-open":
         a.category = "open-weight"
         a.notes.append(
@@ -202,6 +203,24 @@ def _files(
     for entry in identified:  # after every file: a policy shipped as a file quotes itself
         _incorporated(entry, flags, policy_keys)
     return policy_keys
+
+
+def _card_prose(snap: ModelSnapshot, a: Assessment, flags: FlagSet) -> None:
+    """A card-only model (no license file) states its terms in the card alone: withholding
+    terms its prose states ("may not be used commercially") bind like the metadata's."""
+    from licscan.detect.card_prose import prose_terms
+    from licscan.sources.files import license_paths, readme_path
+
+    link = snap.card.license_link if snap.card else None
+    if snap.card_text is None or snap.license_files or license_paths(snap.files, link):
+        return
+    found = prose_terms(snap.card_text, readme_path(snap.files) or "README.md")
+    for f in found:
+        flags.add(f, "")
+    if found:
+        a.category = strictest([a.category, "source-available"])
+        said = ", ".join(f.id for f in found)
+        a.notes.append(f"the model card's prose states terms ({said}): they bind the model")
 
 
 def _content_error(error: str) -> bool:
