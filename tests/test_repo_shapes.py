@@ -118,3 +118,53 @@ def test_with_a_license_file_the_file_states_the_terms_not_the_prose(make_model)
     files = {"LICENSE": scancode_text("mit"), "model.safetensors": b""}
     r = judge(make_model("wren2", card("mit", NC_PROSE), files))
     assert "non-commercial" not in flag_ids(r) and r.category == "osi-open"
+
+
+# --- a derivative that declares no base model ------------------------------------------------
+
+GGUF_PROSE = """# Wren-7B-GGUF
+
+Original model: [wrenlabs/Wren-7B](https://huggingface.co/wrenlabs/Wren-7B)
+
+Made with llama.cpp. Calibration data: https://huggingface.co/datasets/wrenlabs/calib
+"""
+NC_BASE = "---\nlicense: cc-by-nc-4.0\n---\n# Wren-7B\n"
+
+
+def judge_with_hub(folder, fetch):
+    snap = read_folder(local_target(folder.name, folder))
+    policy = load_policy(None, ["commercial"])
+    return evaluate(snap, policy, walk(snap, fetch, policy.max_depth))
+
+
+def test_a_quantisation_naming_no_base_is_bound_by_the_model_its_card_links(make_model):
+    base = read_folder(local_target("wrenlabs/Wren-7B", make_model("base", NC_BASE)))
+    fetched = []
+
+    def fetch(ref):
+        fetched.append(ref)
+        return base
+
+    quant = make_model("quant", card("apache-2.0", GGUF_PROSE), {"wren-7b.Q5_K_S.gguf": b""})
+    r = judge_with_hub(quant, fetch)
+    assert fetched == ["wrenlabs/Wren-7B"]  # the data set link is no model
+    assert r.base_models == ["wrenlabs/Wren-7B"]
+    assert r.category == "source-available" and r.verdict == "fail"
+    assert "non-commercial" in flag_ids(r) and "inherits-base-license" in flag_ids(r)
+    link = r.lineage[0]
+    assert link["relation"] == "quantized"
+
+
+def test_an_adapter_naming_no_base_and_linking_none_is_unresolved(make_model):
+    files = {"adapter_config.json": "{}", "adapter_model.safetensors": b""}
+    r = judge(make_model("adapter", card("mit", "# My adapter\n"), files))
+    assert r.category == "osi-open"  # what could be read; the unchecked base blocks
+    assert r.verdict == "fail" and "inherits-base-license" in flag_ids(r)
+    note = next(f for f in r.flags if f.id == "inherits-base-license").note
+    assert "adapter but names no base model" in note
+
+
+def test_an_original_model_links_other_models_without_taking_them_as_bases(make_model):
+    body = "# Finch-1B\n\nCompare with [x/y](https://huggingface.co/x/y).\n"
+    r = judge(make_model("finch", card("mit", body), {"model.safetensors": b""}))
+    assert r.base_models == [] and r.verdict == "pass"
