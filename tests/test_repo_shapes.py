@@ -168,3 +168,25 @@ def test_an_original_model_links_other_models_without_taking_them_as_bases(make_
     body = "# Finch-1B\n\nCompare with [x/y](https://huggingface.co/x/y).\n"
     r = judge(make_model("finch", card("mit", body), {"model.safetensors": b""}))
     assert r.base_models == [] and r.verdict == "pass"
+
+
+# --- a derivative relabelling a custom-licensed base -----------------------------------------
+
+CUSTOM_BASE_LICENSE = """OSPREY MODEL TERMS
+
+Osprey Labs permits you to use, copy, modify and distribute the Osprey weights, including in
+commercial products, provided that any product with more than 20,000,000 monthly active users
+first obtains a written licence from Osprey Labs.
+"""
+
+
+def test_a_derivative_declaring_mit_over_a_custom_licensed_base_is_a_mismatch(make_model):
+    base_folder = make_model("osprey", card("other"), {"LICENSE": CUSTOM_BASE_LICENSE})
+    base = read_folder(local_target("osprey-labs/Osprey-3B", base_folder))
+    ft = make_model("ft", card("mit", base_model="osprey-labs/Osprey-3B"), {"m.safetensors": b""})
+    r = judge_with_hub(ft, lambda ref: base)
+    ids = flag_ids(r)
+    assert {"inherits-base-license", "license-mismatch", "user-threshold"} <= ids
+    mismatch = next(f for f in r.flags if f.id == "license-mismatch")
+    assert "mit" in mismatch.note and "osprey-labs/Osprey-3B" in mismatch.note
+    assert r.category == "open-weight"

@@ -347,7 +347,8 @@ def inherit(
     else:
         note = f"{what} and adds {', '.join(new_terms)} to the model's own terms"
     flags.add(Flag("inherits-base-license", evidence=evidence, note=note), set(node.license_keys))
-    if stricter and own.declared and base_entries:
+    # a base text no knowledge-base entry matches cannot agree with a declared id either
+    if stricter and own.declared and (base_entries or base.licenses):
         card_ev = [own.license_evidence[s] for s in ("card:license", "card:license_name")
                    if s in own.license_evidence]  # fmt: skip
         flags.add(
