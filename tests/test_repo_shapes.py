@@ -190,3 +190,23 @@ def test_a_derivative_declaring_mit_over_a_custom_licensed_base_is_a_mismatch(ma
     mismatch = next(f for f in r.flags if f.id == "license-mismatch")
     assert "mit" in mismatch.note and "osprey-labs/Osprey-3B" in mismatch.note
     assert r.category == "open-weight"
+
+
+# --- outputs named by what the model does: "content they generate" ----------------------------
+
+
+def test_outputs_named_as_what_the_model_generates_are_outputs():
+    from licscan.detect.clauses import detect_clauses
+
+    def ids(text):
+        return {f.id for f in detect_clauses(text, "LICENSE")}
+
+    assert "output-training-ban" in ids(
+        "You shall not use the Weights, or any images or audio they produce, to train or "
+        "improve any other generative model."
+    )
+    assert "output-training-ban" in ids(
+        "Licensee must not use text that the model generates in order to fine-tune a "
+        "competing large language model."
+    )
+    assert not ids("Text the model generates belongs to you and may be used for any purpose.")
