@@ -210,3 +210,15 @@ def test_outputs_named_as_what_the_model_generates_are_outputs():
         "competing large language model."
     )
     assert not ids("Text the model generates belongs to you and may be used for any purpose.")
+
+
+def test_a_chinese_grant_whose_purpose_comes_before_the_act_is_research_only():
+    from licscan.detect.clauses import detect_clauses
+
+    def ids(text):
+        return {f.id for f in detect_clauses(text, "LICENSE")}
+
+    assert "research-only" in ids("本院授权被许可人为了科研与教学之目的下载、使用、修改本模型。")
+    assert "research-only" in ids("实验室许可您基于学术评测用途使用该模型权重。")
+    assert "research-only" not in ids("许可方允许您出于任何目的使用本模型，包括商业目的。")
+    assert "research-only" not in ids("我们允许您为了开发产品的目的使用本模型。")
