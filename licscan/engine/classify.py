@@ -176,8 +176,8 @@ def _not_this(
             f"{analysis.explained:.0%} of the text: the rest are other terms"
         )
         return why, _sentence_evidence(tokens, lines, source, (0, min(len(tokens.words), 1)))
-    if basis == "fingerprint" and analysis.exact:
-        return None
+    if basis == "fingerprint" and analysis.exact and not analysis.changed:
+        return None  # the reference itself: its own version lines are the entry's
     conflict = identity.version_conflict(entry, analysis, TITLE_TOKENS, basis == "fingerprint")
     if conflict is None:
         return None
