@@ -222,3 +222,39 @@ def test_a_chinese_grant_whose_purpose_comes_before_the_act_is_research_only():
     assert "research-only" in ids("实验室许可您基于学术评测用途使用该模型权重。")
     assert "research-only" not in ids("许可方允许您出于任何目的使用本模型，包括商业目的。")
     assert "research-only" not in ids("我们允许您为了开发产品的目的使用本模型。")
+
+
+# --- a LICENSE that is a notice pointing to a standard license --------------------------------
+
+POINTER_NOTICE = """Copyright 2023 Lark Robotics GmbH
+
+Licensed under the Apache License, Version 2.0 (the "License"); you may not use these files
+except in compliance with the License. A copy of the License can be found at
+
+    https://www.apache.org/licenses/LICENSE-2.0
+
+Unless required by applicable law or agreed to in writing, the weights are distributed on
+an "AS IS" BASIS, WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+See the License for the specific language governing permissions and limitations under the
+License.
+"""
+
+
+def test_a_notice_pointing_to_apache_with_its_usual_sentences_is_apache():
+    from licscan.engine.classify import classify_text
+
+    tc = classify_text(POINTER_NOTICE, "LICENSE")
+    assert tc.match.key == "apache-2.0" and not tc.match.modified
+    assert tc.category == "osi-open"
+
+
+def test_a_notice_whose_usual_sentences_carry_a_restriction_is_not():
+    from licscan.engine.classify import classify_text
+
+    for changed in (
+        POINTER_NOTICE.replace("except in", "for non-commercial purposes only and except in"),
+        POINTER_NOTICE.replace("either express or implied.", "either express or implied. "
+                               "The weights may only be used for research."),
+    ):
+        tc = classify_text(changed, "LICENSE")
+        assert tc.category != "osi-open"
