@@ -253,8 +253,27 @@ def test_a_notice_whose_usual_sentences_carry_a_restriction_is_not():
 
     for changed in (
         POINTER_NOTICE.replace("except in", "for non-commercial purposes only and except in"),
-        POINTER_NOTICE.replace("either express or implied.", "either express or implied. "
-                               "The weights may only be used for research."),
+        POINTER_NOTICE.replace(
+            "either express or implied.",
+            "either express or implied. The weights may only be used for research.",
+        ),
     ):
         tc = classify_text(changed, "LICENSE")
         assert tc.category != "osi-open"
+
+
+def test_an_undeclared_base_is_no_component_of_the_bom(make_model, tmp_path):
+    import json
+
+    from click.testing import CliRunner
+
+    from licscan.cli import main
+
+    files = {"adapter_config.json": "{}", "adapter_model.safetensors": b""}
+    folder = make_model("adapter2", card("mit", "# An adapter\n"), files)
+    out = tmp_path / "bom.json"
+    result = CliRunner().invoke(main, ["scan", str(folder), "--format", "cyclonedx",
+                                       "--output", str(out)])  # fmt: skip
+    assert result.exit_code == 1
+    refs = [c["bom-ref"] for c in json.loads(out.read_text())["components"]]
+    assert len(refs) == 1 and refs[0].startswith("local:")  # the model alone

@@ -584,7 +584,8 @@ def _bind_lineage(
     reasons = [inherit(snapshot, own, node, flags, r) for node in lineage.resolved]
     for node in lineage.unresolved:
         flags.add(unresolved_flag(snapshot, node), "")
-        reasons.append(f"base {node.id} unresolved ({node.error}): its terms are unchecked")
+        name = f"base {node.id}" if node.id else "an undeclared base"
+        reasons.append(f"{name} unresolved ({node.error}): its terms are unchecked")
     return reasons + [f"lineage: {n}" for n in lineage.notes]
 
 

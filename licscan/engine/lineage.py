@@ -163,7 +163,8 @@ def _undeclared(snap: ModelSnapshot, parent: str, depth: int, lineage: Lineage) 
     if linked is None or 0 < len(linked) <= MAX_LINKED:
         return
     kind = derivative_kind(snap.files, snap.card)
-    node = LineageNode(f"(undeclared base of {parent})", depth, parent, relation=kind)
+    # no id: no report may take the missing base for a model of its own (a component, a purl)
+    node = LineageNode("", depth, parent, relation=kind)
     shown = ", ".join(ref for ref, _, _ in linked[:5])
     node.error = (
         f"the repository is {_KIND_WORDS.get(kind or '', 'a derivative')} but names no base "
@@ -366,8 +367,15 @@ def unresolved_flag(snapshot: ModelSnapshot, node: LineageNode) -> Flag:
     `inherits-base-license`, judged by the policy's `lineage.unresolved` (fail closed)."""
     evidence = _lineage_evidence(snapshot, node)
     why = node.error or "could not be fetched"
-    evidence.append(Evidence(f"base:{node.id}", why, None, EvidenceKind.OBSERVED))
     via = f" (via {node.parent})" if node.depth > 1 else ""
+    if not node.id:  # a derivative that names no base model
+        return Flag(
+            "inherits-base-license",
+            evidence=evidence,
+            note=f"{node.error}{via}: the terms of the model it was made from bind it but "
+            "are unknown",
+        )
+    evidence.append(Evidence(f"base:{node.id}", why, None, EvidenceKind.OBSERVED))
     return Flag(
         "inherits-base-license",
         evidence=evidence,
