@@ -44,6 +44,7 @@ def scan(targets: list[str], hub: LoopbackHub, tmp: Path, dump: Path | None) -> 
     if not out.exists():
         raise SystemExit(f"scan wrote no report (exit {run.returncode}):\n{run.stderr}")
     if dump:
+        dump.parent.mkdir(parents=True, exist_ok=True)
         dump.write_text(out.read_text("utf-8"), "utf-8")
     return {m["ref"]: m for m in json.loads(out.read_text("utf-8"))["models"]}
 

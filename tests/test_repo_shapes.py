@@ -277,3 +277,12 @@ def test_an_undeclared_base_is_no_component_of_the_bom(make_model, tmp_path):
     assert result.exit_code == 1
     refs = [c["bom-ref"] for c in json.loads(out.read_text())["components"]]
     assert len(refs) == 1 and refs[0].startswith("local:")  # the model alone
+
+
+def test_a_card_naming_non_commercial_use_withholds_it_however_the_sentence_runs(make_model):
+    body = (
+        "# Tern-2B\n\n## License\n\nCode: BSD. The weights are licensed for noncommercial "
+        "use; contact us for other uses.\n"
+    )
+    r = judge(make_model("tern", card("bsd-3-clause", body), {"model.safetensors": b""}))
+    assert "non-commercial" in flag_ids(r) and r.verdict == "fail"

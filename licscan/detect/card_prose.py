@@ -8,10 +8,11 @@ the metadata, and read only from the metadata the model would pass.
 
 Cards also describe intended uses, limitations and disclaimers ("intended for research
 purposes", "not a substitute for medical advice"), so only the withholding terms are read
-(non-commercial, research-only, no-derivatives), and only from a sentence that limits what
-may be done ("may not", "only ... for", "prohibited", 不得, 禁止, 仅供): a description of
-intended use is no term.  Code blocks, HTML comments and the front matter are not prose;
-they are blanked line for line, so quotes cite the README's own lines.
+(non-commercial, research-only, no-derivatives): non-commercial wherever the detectors find
+it (a card names non-commercial use only to withhold it), the others only from a sentence
+that limits what may be done ("may not", "only ... for", "prohibited", 不得, 禁止, 仅供): a
+description of intended use is no term.  Code blocks, HTML comments and the front matter
+are not prose; they are blanked line for line, so quotes cite the README's own lines.
 """
 
 from __future__ import annotations
@@ -28,7 +29,7 @@ _LIMIT = re.compile(
     r"\b(?:may|must|shall|can|will)\s*not\b|\bcannot\b|\bonly\s+(?:be\s+)?(?:used|for|to|in|"
     r"within)\b|\bsolely\b|\bexclusively\b|\bprohibit\w*|\bforbid\w*|\bnot\s+(?:be\s+)?"
     r"(?:used|permitted|allowed|licen[cs]ed)\b|\brestricted\s+to\b|\bno\s+commercial\b|\bnon-?"
-    r"commercial\s+(?:use\s+)?only\b|\brequires?\s+(?:a\s+)?(?:separate|commercial|written)\b"
+    r"commercial\b[^.;]{0,40}?\bonly\b|\brequires?\s+(?:a\s+)?(?:separate|commercial|written)\b"
     r"|不得|禁止|严禁|嚴禁|仅供|僅供|仅限|僅限|只能|只可|不可|不允许|不允許|未经|未經|须|須",
     re.I,
 )
@@ -55,7 +56,10 @@ def prose_terms(card_text: str, source: str = "README.md") -> list[Flag]:
     found = [f for f in detect_clauses(body, source) if f.id in WITHHOLDING_FLAGS]
     kept = []
     for flag in found:
-        limiting = [ev for ev in flag.evidence if _LIMIT.search(ev.quote or "")]
+        # a card describes its intended uses ("intended for research purposes only"), but
+        # names non-commercial use only to withhold it
+        limiting = [ev for ev in flag.evidence
+                    if flag.id == "non-commercial" or _LIMIT.search(ev.quote or "")]  # fmt: skip
         if limiting:
             note = "stated in the model card's prose"
             kept.append(Flag(flag.id, flag.value, limiting, note=note))
