@@ -168,7 +168,7 @@ _DEF_FROM_OUTPUT = compile_fast(
 
 
 _OUT_KEYS = declare_keys(
-    "output", "result", "synthetic", "generated", "produced", "completion", "response", "train",
+    "output", "result", "synthetic", "generat", "produce", "completion", "response", "train",
     "distil", "improv", "enhanc",
 )  # fmt: skip
 

@@ -102,12 +102,15 @@ OPTIONAL_RE = Cue(
 OUTPUT_WORDS = (
     r"(?:outputs?|results|generated\s+(?:content|data|text|images?)|synthetic\s+(?:training\s+)?data"
     r"|(?:data|text|content|images?|audio)\s+(?:produced|generated|created)\s+(?:by|with|using)"
-    r"|data\s+(?:produced|generated)|completions?|responses|generations)"
+    r"|data\s+(?:produced|generated)|completions?|responses|generations"
+    # "any text or other content they generate", "anything the model produces"
+    r"|(?:text|content|data|images?|audio|anything|material)\s+(?:that\s+)?(?:it|they|the\s+"
+    r"(?:model|materials|weights|software))\s+(?:generates?|produces?))"
 )
 # A key of each form (most text names no output; "data" alone is no key: every form that
 # holds it holds "generat", "produced", "created" or "synthetic" too).
 OUTPUT_KEYS = ("output", "results", "generat", "synthetic", "completion", "response",
-               "produced", "created")  # fmt: skip
+               "produce", "created")  # fmt: skip
 OUTPUT_RE = Cue(OUTPUT_KEYS, OUTPUT_WORDS)
 OUTPUT_WORD_RE = compile_fast(r"\b" + OUTPUT_WORDS, _I)  # starting a word
 MODEL_WORDS = (

@@ -20,6 +20,7 @@ from types import ModuleType
 from licscan.detect import language
 from licscan.detect.fingerprint import Analysis, load_index, to_match
 from licscan.detect.normalize import MAX_TEXT_BYTES, TextError, Tokens, decode, tokenize
+from licscan.detect.notice_forms import conventional
 from licscan.engine import identity
 from licscan.knowledge import KnowledgeBase, LicenseEntry, load_knowledge
 from licscan.model import (
@@ -233,7 +234,7 @@ def classify_text(text: str, source: str) -> TextClassification:
     not_this = _not_this(entry, basis, analysis, tokens, lines, source)
     if not_this is not None:
         return _unrecognized(text, source, analysis, detected, other=(entry, *not_this))
-    if basis == "title" and len(tokens.words) <= NOTICE_WORDS:
+    if basis == "title" and _notice_words(tokens) <= NOTICE_WORDS:
         return _notice(text, source, entry, analysis, detected)
     return _identified(text, source, entry, basis, analysis, detected)
 
@@ -320,6 +321,13 @@ def _modified_flag(
     )
 
 
+def _notice_words(tokens: Tokens) -> int:
+    """Words of a text but those of the sentences every notice of a license carries (its
+    compliance clause, its pointer to the full text, its disclaimer)."""
+    usual = sum(e - s for s, e in tokens.sentences if conventional(tokens.words[s:e]))
+    return len(tokens.words) - usual
+
+
 def _notice(
     text: str, source: str, entry: LicenseEntry, analysis: Analysis, detected: list[Flag]
 ) -> TextClassification:
@@ -345,6 +353,7 @@ def _notice(
     other = [
         (s, e) for s, e in tokens.sentences
         if (s, e) != named and identity.normative(tokens.words[s:e])
+        and not conventional(tokens.words[s:e])
     ]  # fmt: skip
     category = strictest([entry.category, category_from_flags({f.id for f in flags})])
     match = LicenseMatch(entry.key, entry.name, 1.0, basis="title")
