@@ -30,6 +30,9 @@ is what identity keeps), false `osi-open` and category accuracy on the invented 
 on the one-word edits of the corpus (an edited text is no copy: never `osi-open`; its
 expected category is its label's, `open-weight` for an edited open license).
 
+Last, the summary of benchmarks/eval_identity.py: benign copies of open licenses kept
+`osi-open`, restrictive edits called `osi-open` (must be 0).
+
 Prints per-flag precision / recall / false positives and category accuracy.  Asserts
 nothing: the numbers are for the README and closing notes.
 """
@@ -360,7 +363,27 @@ def main() -> int:
         eval_own(args.show_errors, args.only)
         eval_edits(corpus)
     eval_chinese(corpus, args.show_errors, args.only)
+    if not args.chinese_only:
+        eval_identity_summary()
     return 0
+
+
+def eval_identity_summary() -> None:
+    """The cost and the duty of `osi-open` by identity (benchmarks/eval_identity.py, where
+    the figures by transformation and by kind of edit are)."""
+    sys.path.insert(0, str(ROOT / "benchmarks"))
+    import eval_identity
+
+    s = eval_identity.summary(quiet=True)
+    print("\nidentity (benchmarks/eval_identity.py: figures by transformation and kind of edit)")
+    print(f"  benign copies of open licenses kept osi-open: {s.benign_kept:.0%} of {s.benign_n}")
+    print(
+        f"  ScanCode's rule texts of open licenses kept osi-open: {s.rules_kept:.0%} of {s.rules_n}"
+    )
+    print(
+        f"  restrictive edits called osi-open: {s.restrictive_osi} of {s.restrictive_n} "
+        f"(located at the edited line: {s.located:.0%})"
+    )
 
 
 if __name__ == "__main__":

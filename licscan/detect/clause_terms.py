@@ -51,7 +51,12 @@ _PA_NAME = compile_fast(
     r"(?:[\w'-]+\s+){0,3}"
     r"names?\b|\bnames?\s+(?:of\s+[^.;]{0,60}?\s+)?(?:must|shall|should)\s+(?:begin|start)\s+with\b"
     r"|\bprefix\w*\b[^.;]{0,60}?\bnames?\b"
-    r"|\bnames?\b[^.;]{0,60}?\bprefix",
+    r"|\bnames?\b[^.;]{0,60}?\bprefix"
+    # "must have a name beginning with 'Cobalt'", "its name must contain the word 'Yarrow'"
+    r"|\b(?:must|shall)\s+(?:have|carry|bear|be\s+given)\s+(?:a\s+)?names?\s+(?:that\s+)?(?:begins?|"
+    r"beginning|starts?|starting|contains?|containing|includes?|including)\b"
+    r"|\bnames?\s+(?:[\w-]+\s+){0,5}?(?:must|shall|should|is\s+required\s+to)\s+(?:contain|include|carry|"
+    r"bear|feature|incorporate)\s+(?:the\s+(?:word|term|string|name|mark)s?\s+)?[\"'\u201c]",
     _I,
 )
 # A prominent label of origin: "prominently label these derivatives as developed based on X".
@@ -400,7 +405,16 @@ _GEO_EXCLUDE = compile_fast(
     r"allowed|offered|provided|extend)\b[^.;]{0,200}?\b(?:domiciled|resident\w*|located|citizens?|"
     r"principal\s+place\s+of\s+business|based|in)\b[^.;]{0,80}?"
     + _REGIONS
+    # "you may not use the Model if you are domiciled in, or located in, the EU"
+    + r"|\b(?:may|shall|must|can)\s*not\b[^.;]{0,80}?\b(?:use|access|download|deploy|install|run|"
+    r"exercise|receive|obtain)\b[^.;]{0,120}?\b(?:if|where|while|when|whilst)\s+(?:you|your|(?:the\s+)?"
+    r"(?:licensee|user|customer|recipient)s?)\b[^.;]{0,120}?\b(?:domiciled|resident\w*|located|based|established|incorporated|"
+    r"organi[sz]ed|headquartered|citizens?|nationals?|principal\s+place\s+of\s+business)\b[^.;]{0,100}?"
+    + _REGIONS
     + r"|\boutside\s+(?:of\s+)?the\s+territory\b"
+    # "granted only to persons located outside mainland China"
+    + r"|\b(?:only|solely|exclusively)\b[^.;]{0,100}?\boutside\s+(?:of\s+)?"
+    + _REGIONS
     + r"|\b(?:residents?|citizens?|entities|users|persons|individuals)\s+(?:of|in|from|located\s+"
     r"in|based\s+in)\s+"
     + _REGIONS
@@ -408,7 +422,7 @@ _GEO_EXCLUDE = compile_fast(
     _I,
 )
 _GEO_SCOPE = compile_fast(
-    r"\bterritor|\blicen[cs]|\bgrant|\brights?\b|\bavailable\b|\buse\b|\baccess", _I
+    r"\bterritor|\blicen[cs]|\bgrant|\brights?\b|\bavailable\b|\bus(?:e|ed|ing)\b|\baccess", _I
 )
 _LAW_SCOPE = Cue(
     ("govern", "law", "jurisdiction"),

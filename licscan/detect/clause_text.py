@@ -78,7 +78,8 @@ _ASCII_LETTERS_RE = re.compile(r"[A-Z]")
 # tell which mark was found.)
 _BOUNDARY_RE = re.compile(
     r"[.!?;:\u3002\uff01\uff1f\uff1b](?:(?<=[.!?;])[\"')\]]*(?=\s+[\"'(\[]?[A-Z0-9(])"
-    r"|(?<=:)(?=[ \t]*\n)|(?<=[\u3002\uff01\uff1f\uff1b])|(?<=;)(?=\s*[\u3400-\u9fff]))"
+    r"|(?<=:)(?=[ \t]*\n)|(?<=[\u3002\uff01\uff1f\uff1b])|(?<=;)(?=\s*[\u3400-\u9fff])"
+    r"|(?<=[:;])(?=[ \t]+[-\u2022][ \t]+\w))"  # a bulleted list run into a paragraph
 )
 _ABBREV = frozenset(
     {
@@ -93,13 +94,19 @@ _SENTENCE_RE = re.compile(
     r"(?:shall|may|must|will|agrees?|can|cannot|are|is|grants?)\b",
     re.I,
 )
+# an enumerator a rewrapped list leaves inline: '(b) "Derivatives" means ...'
+_INLINE_ENUM = r"(?:\((?:[a-z]|[ivx]{1,4}|\d{1,2})\)\s*)?"
 DEFINED_TERM = re.compile(
-    r"^(?:\d{1,3}(?:\.\d{1,3})+\s+)?[\s\"']*(?:the\s+)?[\"']([^\"']{2,60})[\"']"
+    r"^\s*"
+    + _INLINE_ENUM
+    + r"(?:\d{1,3}(?:\.\d{1,3})+\s+)?[\s\"']*(?:the\s+)?[\"']([^\"']{2,60})[\"']"
 )  # '"Term" means'
 _DEFINITION_RE = re.compile(
     r"^(?!(?:This|That|It|Which|Such|These|Those|Here|There|Use)\b)(?:[A-Z][\w'-]*\s+){1,5}"
     r"(?:means|shall\s+mean|refers\s+to)\b"
-    r"|^(?:\d{1,3}(?:\.\d{1,3})+\s+)?"  # a section number the list-marker rule left ("1.8")
+    r"|^"
+    + _INLINE_ENUM
+    + r"(?:\d{1,3}(?:\.\d{1,3})+\s+)?"  # a section number the list-marker rule left ("1.8")
     r"[\s\"']*(?:the\s+)?(?:term\s+)?[\"'][^\"']{1,80}[\"']"
     r"(?:\s*(?:,|or|and|\(|\))\s*(?:[\"'][^\"']{1,60}[\"']|\w+)?)*\s*"
     r"(?::\s*)?(?:shall\s+)?(?:means?|refers?\s+to|include[sd]?|shall\s+have|has\s+the\s+meaning)\b",
@@ -198,6 +205,11 @@ class Document:
                 longest = max(words, key=len)
                 found.update(i for i in self._with(longest) if all(w in segs[i].low for w in words))
         return [segs[i] for i in sorted(found)]
+
+    def next_segment(self, seg: Segment) -> Segment | None:
+        """The segment after `seg` (a condition often follows its permission)."""
+        i = bisect_right(self._starts(), seg.start)
+        return self.segments[i] if i < len(self.segments) else None
 
     def _with(self, key: str) -> list[int]:
         """Indexes of the segments holding `key`, in text order."""
@@ -490,10 +502,12 @@ def _segment(doc: Document) -> None:
 
 def _long_lead(line: str) -> bool:
     """Long enough for a lead-in ("You will not use it to:"; a Han character is a word,
-    so "使用者不应利用本模型:" is one), not a label ("Note:")."""
-    return len(line) > 12 or len(_HAN_RE.findall(line)) > 5
+    so "使用者不应利用本模型:" is one), or short with a modal ("You may not:"), not a label
+    ("Note:", "Grant:")."""
+    return len(line) > 12 or len(_HAN_RE.findall(line)) > 5 or bool(_SHORT_LEAD_RE.search(line))
 
 
+_SHORT_LEAD_RE = re.compile(r"\b(?:may|must|shall|will|can|cannot|agree)\b", re.I)
 # An enumeration inside a paragraph: a lead-in ending in ':' and its items "(a)", "(b)" ...
 _INLINE_LEAD_RE = re.compile(r":[ \t\n]*\((?:a|i|1)\)\s")
 _INLINE_ITEM_RE = re.compile(r"^\s*\((?:[a-z]|[ivx]{1,4}|\d{1,2})\)\s")

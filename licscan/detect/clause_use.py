@@ -85,13 +85,15 @@ _NC_RULES = [
 ]
 _NC_NEEDS_NON = {0, 1, 2, 5, 6, 7}  # rules that can only match with "non" in the segment
 # "commercial and non-commercial", "commercial or not": both are allowed, nothing withheld.
+# ("for both Commercial Use and non-commercial use": a defined term between)
 _BOTH = compile_fast(
-    NOT_NON
-    + r"\bcommercial(?:ly)?\s+(?:and|or|as\s+well\s+as|and/or)\s+"
+    NOT_NON + r"\bcommercial(?:ly)?(?:\s+(?:use|uses|usage|purposes?))?\s+(?:and|or|as\s+well\s+as|"
+    r"and/or)\s+(?:for\s+|in\s+)?"
     + NONCOM
     + r"|"
     + NONCOM
-    + r"\s+(?:and|or|as\s+well\s+as|and/or)\s+commercial"
+    + r"(?:\s+(?:use|uses|usage|purposes?))?\s+(?:and|or|as\s+well\s+as|and/or)\s+(?:for\s+|in\s+)?"
+    r"commercial"
     r"|" + NOT_NON + r"\bcommercial(?:ly)?\s+or\s+not\b",
     _I,
 )
@@ -162,7 +164,7 @@ _OUTPUT_OBJECT = compile_fast(
 )
 _MODEL_OBJECT = compile_fast(r"\b(?:models?|materials|software|weights|work|parameters)\b", _I)
 _THRESHOLD_HINT = compile_fast(
-    r"\b(?:monthly|daily|annual|active\s+users|revenue|turnover|users)\b", _I
+    r"\b(?:monthly|daily|annual|active\s+users|revenue|turnover|users|mau|dau)\b", _I
 )
 # Limits that are not about using the model: one distribution alternative (GPL-2.0 §3c),
 # names and trademarks, endorsement, "commercially reasonable efforts".
@@ -224,6 +226,8 @@ def non_commercial(doc: Document) -> list[Hit]:
         if seg.is_definition or seg.is_heading:
             continue
         found = _nc_in(seg) if named else _nc_unnamed(seg)
+        if not found and (m := _ORGS_BARRED.search(seg)):
+            found = 2, _hit("non-commercial", seg, m, note="companies excluded")
         if found:
             ranked.append(found)
     ranked.extend((1, h) for h in _nc_by_definition(doc))
@@ -234,6 +238,17 @@ def non_commercial(doc: Document) -> list[Hit]:
 
 
 _NAMED = ("commercial",)
+# Companies barred, or a license only for non-profits: "for-profit companies may not use the
+# Model without a commercial license", "licensed only to non-profit organizations".
+_ORGS_BARRED = rule(
+    ("profit", "commercial", "only"),
+    r"\b(?:for[\s-]profit|commercial)\s+(?:companies|entities|organi[sz]ations|businesses|enterprises|"
+    r"corporations|users|customers)\s+(?:(?:may|shall|must|can|will)\s*not\s+(?:use|access|deploy|run|"
+    r"download|install|exercise|obtain)|(?:are|is)\s+not\s+(?:permitted|allowed|licensed|authori[sz]ed|"
+    r"eligible))\b"
+    r"|\b(?:licen[cs]ed|available|granted|offered)\s+only\s+to\s+(?:non[\s-]*profit|not[\s-]+for[\s-]+"
+    r"profit|academic|educational|" + NONCOM + r")\b",
+)
 
 
 def _nc_unnamed(seg: Segment) -> tuple[int, Hit] | None:
@@ -378,12 +393,31 @@ _RO_PATTERNS = [
     compile_fast(r"\b(?:for|to)\s+" + _PURPOSE_LIST + r"(?:(?:purposes?|uses?|use)\s+)?only\b", _I),
     # a grant whose purposes end the sentence: "a license to use the model for testing,
     # research and internal demonstrations."
+    # "permits Eligible Users to download, run and modify the models for academic research
+    # and for classroom teaching."
     compile_fast(
-        r"\b(?:licen[cs]e|permission|right)\b(?:\s+is\s+(?:hereby\s+)?granted\b[^.;]{0,120}?)?\s+to\s+"
-        r"[^.;]{0,80}?\bfor\s+((?:[\w'()-]+[\s,/]+){0,8}?[\w'()-]+)\s*(?:[.;]|$)",
+        r"\b(?:licen[cs]e|permission|right|permits?|allows?|authori[sz]es?|entitles?)\b(?:\s+is\s+"
+        r"(?:hereby\s+)?granted\b[^.;]{0,120}?)?\s+(?:[\w-]+\s+){0,3}?to\s+[^.;]{0,80}?\bfor\s+"
+        r"((?:[\w'()-]+[\s,/]+){0,8}?[\w'()-]+)\s*(?:[.;]|$)",
         _I,
     ),
 ]
+_RO_GRANT_PURPOSE = 2  # the pattern of _RO_PATTERNS that reads a grant's purpose
+
+
+def _allows_commercial(doc: Document) -> bool:
+    return any(_commercial_allowed(seg) for seg in doc.having(_NAMED))
+
+
+# A use limited to an act of evaluation: "solely to evaluate their performance", "only to
+# test the model internally" (not under "if you use the trial version, ...": one variant).
+_RO_VERB = compile_fast(
+    r"\b(?:solely|only|exclusively|strictly)\s+(?:(?:be\s+)?used\s+)?to\s+(?:internally\s+)?"
+    r"(?:evaluate|test|assess|benchmark|trial)\b",
+    _I,
+)
+_IF_CLAUSE = compile_fast(r"^\W*(?:if|where|when)\b", _I)
+_RO_VERB_KEYS = ("evaluat", "test", "assess", "benchmark", "trial")
 _RO_OTHER = compile_fast(
     r"\b(?:uses?|purposes?)\s+other\s+than\s+" + _PURPOSE_LIST + r"(?:uses?|purposes?)\b", _I
 )
@@ -401,7 +435,8 @@ _RO_OK = _RO_CORE | {
     "noncommercial", "nonprofit", "nonrevenue", "generating", "nonproduction", "development",
     "educational", "education", "study", "studies", "experiment", "experimentation", "experimental",
     "teaching", "scholarly", "analysis", "assessment", "internal", "test", "and", "or", "your",
-    "demonstrations", "demonstration", "demos", "prototyping",
+    "demonstrations", "demonstration", "demos", "prototyping", "classroom", "coursework",
+    "instruction", "instructional",
     "the", "own", "its", "their", "a", "an", "any", "of", "for", "in", "non", "a)", "b)",
 }  # fmt: skip
 _PRODUCTION_KEYS = declare_keys("production")
@@ -420,7 +455,9 @@ def _researchy(words: str) -> bool:
     return bool(tokens) and all(t in _RO_OK for t in tokens) and any(t in _RO_CORE for t in tokens)
 
 
-_RO_KEYS = declare_keys("research", "evaluat", "testing", "academic", "scientific", "only")
+_RO_KEYS = declare_keys(
+    "research", "evaluat", "testing", "academic", "scientific", "only", "solely", "exclusively"
+)
 
 
 def research_only(doc: Document, has_nc: bool) -> list[Hit]:
@@ -429,12 +466,21 @@ def research_only(doc: Document, has_nc: bool) -> list[Hit]:
         if seg.is_heading:
             continue
         if any(k in low for k in ("research", "evaluat", "testing", "academic", "scientific")):
-            for rx in _RO_PATTERNS:
+            for i, rx in enumerate(_RO_PATTERNS):
                 for m in overlapping(rx, seg.text):
                     if _researchy(m.group(1)) and not _RO_DESIGNED.search(seg.text[: m.start()]):
+                        # a grant's purpose ("allows you to use the models for academic
+                        # research") limits nothing where the text grants commercial use too
+                        if i == _RO_GRANT_PURPOSE and _allows_commercial(doc):
+                            continue
                         return [_hit("research-only", seg, m)]
             m = _RO_OTHER.search(seg.text)
             if m and _researchy(m.group(1)) and _negated(seg, m.start()):
+                return [_hit("research-only", seg, m)]
+        if any(k in low for k in _RO_VERB_KEYS) and not seg.is_definition:
+            m = _RO_VERB.search(seg.text)
+            before = seg.text[: m.start()] if m else ""
+            if m and not _RO_DESIGNED.search(before) and not _IF_CLAUSE.search(before):
                 return [_hit("research-only", seg, m)]
         if not seg.is_definition and "only" in low and (m := _RO_ORGS.search(seg.text)):
             return [_hit("research-only", seg, m)]
@@ -453,10 +499,13 @@ _ND_PATTERNS = [
         r"fine[\s-]*tune|(?:create|make|prepare|produce)\s+(?:any\s+)?(?:derivative|modified|adapted)\w*)\b",
         _I,
     ),
+    # "may not publish or distribute fine-tuned versions", "not share any altered copy"
     compile_fast(
-        r"\bnot\s+(?:share|distribute|redistribute|publish|make\s+available)\w*\s*,?\s+(?:any\s+|your\s+)?"
-        r"(?:adapted\s+material|derivatives?|derivative\s+works?|modified\s+(?:versions?|models?|"
-        r"materials?)|modifications|fine[\s-]*tuned)",
+        r"\bnot\s+(?:(?:share|distribute|redistribute|publish|release|make\s+available|sell|provide)\w*"
+        r"\s*,?\s*(?:or\s+|and\s+|and/or\s+)?){1,4}(?:any\s+|your\s+|the\s+)?(?:adapted\s+material|"
+        r"(?:model\s+)?(?:weights|models?)\s+derived\s+from|"
+        r"derivatives?|derivative\s+works?|(?:modified|altered|adapted)\s+(?:versions?|models?|materials?|"
+        r"copies|weights)|modifications|fine[\s-]*tuned)",
         _I,
     ),
     compile_fast(
@@ -469,7 +518,8 @@ _ND_PATTERNS = [
         _I,
     ),
     compile_fast(
-        r"\b(?:may|shall|will|must|can)\s+not\s+(?:share|distribute|redistribute|publish|sublicense|lend)"
+        r"\b(?:may|shall|will|must|can)\s+not\s+(?:share|distribute|redistribute|publish|sublicense|lend|"
+        r"release)"
         r"(?:\s*,?\s*(?:or\s+)?\w+){0,5}\s+(?:the\s+|any\s+|these\s+)?(?:models?|weights|materials|software"
         r"|object\s+code|source\s+code)\b",
         _I,
@@ -493,17 +543,31 @@ _ND_PATTERNS.append(  # "is prohibited from distributing, sharing or providing t
     )
 )
 _ND_ANY = compile_fast("|".join(f"(?:{p.pattern})" for p in _ND_PATTERNS), _I)
-_ND_EXCUSE = compile_fast(
-    r"^[^.;]{0,240}?\b(?:unless|except|other\s+than|outside|without|in\s+(?:violation|"
-    r"breach)|for\s+(?:any\s+|the\s+)?(?:\(i\)\s+)?(?:commercial|military|production|unlawful|illegal)|in\s+any\s+"
-    r"(?:way|manner)|to\s+(?:any\s+)?(?:person|party|entity|individual)s?\s+(?:who|that|in|on)|to\s+"
+_ND_EXCUSE_WORDS = (
+    r"\b(?:unless|except|other\s+than|outside|without|in\s+(?:violation|"
+    r"breach)|for\s+(?:\(i\)\s+)?(?:any\s+|the\s+)?(?:\(i\)\s+)?(?:commercial|military|production|unlawful|illegal)|in\s+any\s+"
+    r"(?:way|manner)|so\s+that|such\s+that|in\s+a\s+(?:way|manner)\s+that"
+    r"|to\s+(?:any\s+)?(?:person|party|entity|individual)s?\s+(?:who|that|in|on)|to\s+"
     r"(?:circumvent|remove|avoid|conceal)|notices?|copyright|attribution|trademarks?|usage\s+tracking|"
     r"license\s+checks|guardrails?|this\s+(?:license|agreement)|the\s+licen[cs]e\s+itself|derogatory|"
-    r"prejudicial|recipients?'?\s+rights)",
+    r"prejudicial|recipients?'?\s+rights)"
+)
+_ND_EXCUSE = compile_fast(r"^[^.;]{0,240}?" + _ND_EXCUSE_WORDS, _I)
+# A list item is one clause: an excuse anywhere in it counts ("(or any derivative works
+# thereof, ...), in whole or in part, for (i) any commercial or production purposes").
+_ND_EXCUSE_ITEM = compile_fast(_ND_EXCUSE_WORDS, _I)
+
+
+# a condition of a permission (one of its options), not a ban
+_PROVIDED_BEFORE = compile_fast(
+    r"\b(?:provided\s+(?:that|you)|as\s+long\s+as|so\s+long\s+as|on\s+(?:the\s+)?condition\s+that)\b"
+    r"[^.;]{0,30}$",
     _I,
 )
-
-
+_ND_OTHER_MODEL = compile_fast(
+    r"\s+(?:any\s+|the\s+)?(?:other|another|third[\s-]+party|competing)\s+(?:[\w-]+\s+){0,2}?models?\b",
+    _I,
+)
 _ND_KEYS = declare_keys(
     "modif",
     "deriv",
@@ -533,10 +597,17 @@ _NO_OR_NOT = re.compile(r"no(?<=\bno)t?\b")
 
 # A list item under a prohibitive lead-in ("Customer shall not ...:  (b) modify, translate
 # or create derivative works of the Product;"): the item alone carries no "not".
+# The modifying verb may follow others in the item ("(b) copy, modify, create derivative
+# works of ..."), or the item may ban passing on modified versions ("distribute the
+# Models or any modified version of them").
 _ND_ITEM = compile_fast(
-    r"^\W*(?:\((?:[a-z]|[ivx]{1,4}|\d{1,2})\)\s*)?(?:modify|alter|adapt|translate|fine[\s-]*tune"
-    r"|(?:create|make|prepare|produce)\s+"
-    r"(?:any\s+)?(?:derivative|modified|adapted)\w*)\b",
+    r"^\W*(?:\((?:[a-z]|[ivx]{1,4}|\d{1,2})\)\s*)?(?:(?:copy|reproduce|use|access|distribute|sell|rent|"
+    r"lease|lend|license|sublicense|decompile|disassemble|reverse[\s-]+engineer)\s*,?\s*(?:or\s+|and\s+)?"
+    r"){0,4}(?:modify|alter|adapt|translate|fine[\s-]*tune|(?:create|make|prepare|produce)\s+"
+    r"(?:any\s+)?(?:derivative|modified|adapted)\w*)\b"
+    r"|^\W*(?:\((?:[a-z]|[ivx]{1,4}|\d{1,2})\)\s*)?(?:share|distribute|redistribute|publish|release)\b"
+    r"[^.;]{0,60}?\b(?:modified|altered|adapted|fine[\s-]*tuned|derivative)\s+(?:versions?|models?|"
+    r"works?|copies|weights)\b",
     _I,
 )
 
@@ -544,7 +615,7 @@ _ND_ITEM = compile_fast(
 def no_derivatives(doc: Document) -> list[Hit]:
     for seg in doc.having(_ND_KEYS):
         item = _ND_ITEM.search(seg.text) if seg.lead and not seg.is_definition else None
-        if item and _negated(seg, 0) and not _ND_EXCUSE.search(seg.text[item.end() :]):
+        if item and _negated(seg, 0) and not _ND_EXCUSE_ITEM.search(seg.text, item.end()):
             return [_hit("no-derivatives", seg, item)]
         if seg.is_definition or not (
             _NO_OR_NOT.search(seg.low) or "prohibit" in seg.low or "forbid" in seg.low
@@ -553,6 +624,10 @@ def no_derivatives(doc: Document) -> list[Hit]:
         if _ND_IF_NOT_ACCEPT.search(seg):
             continue  # "if you do not accept, you may not use, copy or modify": no grant yet
         for m in _ND_ANY.finditer(seg.text):
+            if _ND_OTHER_MODEL.match(seg.text, m.end()):
+                continue  # "may not fine-tune other language models": not this model
+            if _PROVIDED_BEFORE.search(seg.text, 0, m.start() + 1):
+                continue  # "... provided that you do not distribute the modified version"
             if not _ND_EXCUSE.search(seg.text[m.end() :]) and not OUTPUT_RE.search(m.group()):
                 return [_hit("no-derivatives", seg, m)]
     return []

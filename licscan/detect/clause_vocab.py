@@ -100,12 +100,18 @@ OPTIONAL_RE = Cue(
     r"|\bat\s+(?:your|its)\s+(?:option|discretion)|\bare\s+welcome\s+to|\bappreciate",
 )
 OUTPUT_WORDS = (
-    r"(?:outputs?|results|generated\s+(?:content|data|text|images?)|synthetic\s+data"
-    r"|data\s+(?:produced|generated)|completions?|responses|generations)"
+    r"(?:outputs?|results|generated\s+(?:content|data|text|images?)|synthetic\s+(?:training\s+)?data"
+    r"|(?:data|text|content|images?|audio)\s+(?:produced|generated|created)\s+(?:by|with|using)"
+    r"|data\s+(?:produced|generated)|completions?|responses|generations"
+    # "any text or other content they generate", "anything the model produces"
+    r"|(?:text|content|data|images?|audio|anything|material)\s+(?:that\s+)?(?:it|they|the\s+"
+    r"(?:model|materials|weights|software))\s+(?:generates?|produces?))"
 )
-OUTPUT_RE = Cue(  # (a key of each form: most text names no output)
-    ("output", "result", "generat", "synthetic", "data", "completion", "response"), OUTPUT_WORDS
-)
+# A key of each form (most text names no output; "data" alone is no key: every form that
+# holds it holds "generat", "produced", "created" or "synthetic" too).
+OUTPUT_KEYS = ("output", "results", "generat", "synthetic", "completion", "response",
+               "produce", "created")  # fmt: skip
+OUTPUT_RE = Cue(OUTPUT_KEYS, OUTPUT_WORDS)
 OUTPUT_WORD_RE = compile_fast(r"\b" + OUTPUT_WORDS, _I)  # starting a word
 MODEL_WORDS = (
     r"(?:models?|llms?|language\s+models?|ai\b|a\.i\.|artificial\s+intelligence|machine[\s-]+learning"
@@ -212,6 +218,10 @@ _HARMS: dict[str, tuple[str, ...]] = {
         "false and inaccurate", "false or misleading", "impersonat", "deceiv", "deceptive",
         "deepfake", "fraud", "spam", "phishing", "human-generated", "human generated",
         "machine-generated", "machine generated",
+        # voice cloning: "imitate the voice of a real person", "clone someone's voice"
+        "imitate the voice", "imitating the voice", "imitate a real", "imitate real",
+        "imitate another person", "mimic the voice", "mimicking the voice", "voice clon",
+        "clone the voice", "cloning the voice", "clone voices", "clone a person", "clone someone",
     ),
     "violence": (
         "violen", "terror", "self-harm", "self harm", "suicid", "extremis", "genocid",

@@ -168,8 +168,10 @@ _NON_PRODUCTION = zh_rule(
 # is no limit).
 _RO_GRANT = zh_rule(
     ("许可", "授予", "授权", "允许"),
-    r"(?<![不未])(?:许可|授权|允许)(?:您|你|被许可方|被许可人|被授权人|使用者)[^。;]{0,30}?用于"
-    r"(?P<purpose>[^。;,]{2,30})",
+    r"(?<![不未])(?:许可|授权|允许)(?:您|你|被许可方|被许可人|被授权人|使用者)[^。;]{0,30}?(?:用于"
+    r"(?P<purpose>[^。;,]{2,30})"
+    # the purpose put before the act: "允许使用者出于学术研究和教学目的使用", "为了科研之目的"
+    r"|(?:出于|基于|为了?)(?P<before>[^。;,]{2,20}?)(?:之)?(?:目的|用途))",
 )
 _RESEARCH = compile_fast(r"研究|学术|科研|评估|评测|测试|教学|教育")
 _NOT_ONLY_RESEARCH = compile_fast(r"商|营利|盈利|任何|一切|所有|各种|开发|生产|产品|服务|运营")
@@ -178,7 +180,7 @@ _NOT_ONLY_RESEARCH = compile_fast(r"商|营利|盈利|任何|一切|所有|各�
 def _research_grant(views: list[View]) -> Hit | None:
     for v in views:
         for m in v.find(_RO_GRANT):
-            purpose = m.group("purpose")
+            purpose = m.group("purpose") or m.group("before")
             if _RESEARCH.search(purpose) and not _NOT_ONLY_RESEARCH.search(purpose):
                 return v.hit("research-only", m, note="a grant for research or evaluation")
     return None

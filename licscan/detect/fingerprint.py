@@ -27,10 +27,11 @@ from collections import Counter
 from dataclasses import dataclass, field
 from difflib import SequenceMatcher
 from functools import cache, cached_property
-from itertools import chain, pairwise, repeat
+from itertools import chain, repeat
 from pathlib import Path
 from typing import Any
 
+from licscan.detect import tiling, variable
 from licscan.detect.normalize import Tokens, cjk_share, tokenize
 from licscan.model import Evidence, EvidenceKind, LicenseMatch
 
@@ -43,7 +44,6 @@ MATCH_MIN = 0.70  # containment of the reference needed to call a text that lice
 SAMPLES_MIN = 6  # and at least this many shared sampled shingles
 EXACT_MIN = 0.95
 POLICY_INCLUDED = 0.85  # a policy this much present is reported as included
-BLOCK_MIN = 8  # changed words that make a differing block substantive
 
 
 class _WordIds(dict[str, int]):
@@ -127,25 +127,53 @@ def skeleton_sentence_hashes(tokens: Tokens) -> list[int]:
     ]
 
 
-# Marks of a template sentence a user fills in ("Neither the name of the copyright holder
-# nor ...", "<ORGANIZATION>", "[yyyy] [name of copyright owner]"): a different word there is
-# the holder's name, not a change of the terms.
-_FILLABLE = frozenset({"yyyy", "fullname", "organization", "organisation"})
-_FILLABLE_PAIRS = frozenset(
-    {
-        ("copyright", "holder"), ("copyright", "holders"), ("copyright", "owner"),
-        ("copyright", "owners"), ("the", "author"), ("the", "authors"),
-    }
-)  # fmt: skip
-
-
-def fillable_sentences(tokens: Tokens) -> list[int]:
+def unmarked_hashes(tokens: Tokens) -> list[int]:
+    """Sentence hashes without lettered list markers ("a", "iv": tiling.unmarked), which a
+    re-wrap moves into or out of a sentence; numbers are kept."""
     out = []
+    for s, e in tokens.sentences:
+        kept = [w for w in tokens.words[s:e] if not tiling.letter_marker(w)]
+        out += [len(kept), tiling.words_hash(kept, 0, len(kept))]
+    return out
+
+
+def templates(tokens: Tokens) -> list[int]:
+    """Template sentences, flat: [sentence index, number of segments, (length, hash) of
+    each fixed segment around its blanks ("[yyyy]", "the copyright holder"), ...]."""
+    out: list[int] = []
     for i, (s, e) in enumerate(tokens.sentences):
         words = tokens.words[s:e]
-        if _FILLABLE.intersection(words) or _FILLABLE_PAIRS.intersection(pairwise(words)):
-            out.append(i)
+        slots = variable.template_slots(words)
+        if not slots:
+            continue
+        bounds = [0, *(x for slot in slots for x in slot), len(words)]
+        segments = list(zip(bounds[::2], bounds[1::2], strict=True))
+        out += [i, len(segments)]
+        for a, b in segments:
+            out += [b - a, tiling.words_hash(words, a, b)]
     return out
+
+
+_END_OF_TERMS = ["end", "of", "terms", "and", "conditions"]
+
+
+def optional_sentences(tokens: Tokens) -> list[int]:
+    """Sentences a copy may leave out without changing the terms: titles and headings
+    (short, no rights word, no full stop: "GNU GENERAL PUBLIC LICENSE", "Version 2.0,
+    January 2004"; '"Google" means Google LLC.' is a sentence), and from where the license
+    says its terms end ("END OF TERMS AND CONDITIONS") to the end: the "How to apply"
+    appendix."""
+    words = tokens.words
+    out = [
+        i
+        for i, (s, e) in enumerate(tokens.sentences)
+        if e not in tokens.stops and variable.titleish(words[s:e])
+    ]
+    for i, (s, e) in enumerate(tokens.sentences):
+        if words[s:e] == _END_OF_TERMS:
+            out.extend(range(i, len(tokens.sentences)))
+            break
+    return sorted(set(out))
 
 
 # --- build ---------------------------------------------------------------------------
@@ -191,7 +219,9 @@ def build_reference(name: str, key: str, tokens: Tokens) -> dict[str, Any]:
         "sentence_tokens": _pack(lengths, "H"),
         "skeleton": _pack(skel, "I"),
         "skeleton_sentences": _pack(skeleton_sentence_hashes(tokens), "I"),
-        "fillable": _pack(fillable_sentences(tokens), "H"),
+        "unmarked": _pack(unmarked_hashes(tokens), "I"),
+        "templates": _pack(templates(tokens), "I"),
+        "optional": _pack(optional_sentences(tokens), "H"),
     }
 
 
@@ -233,6 +263,21 @@ def dump_database(db: dict[str, Any]) -> str:
 # --- match ---------------------------------------------------------------------------
 
 
+def _pairs(flat: array) -> list[tuple[int, int]]:
+    return list(zip(flat[::2], flat[1::2], strict=True))
+
+
+def _templates(flat: array) -> dict[int, tuple[tuple[int, int], ...]]:
+    out = {}
+    i = 0
+    while i < len(flat):
+        sentence, n = flat[i], flat[i + 1]
+        seg = flat[i + 2 : i + 2 + 2 * n]
+        out[sentence] = tuple(zip(seg[::2], seg[1::2], strict=True))
+        i += 2 + 2 * n
+    return out
+
+
 @dataclass
 class Reference:
     name: str
@@ -243,7 +288,11 @@ class Reference:
     sentence_tokens: list[int]
     skeleton: frozenset[int]
     skeleton_sentences: list[int] = field(default_factory=list)
-    fillable: frozenset[int] = frozenset()  # template sentences (holder names filled in)
+    # (length, hash) of each sentence without its lettered markers (tiling.letter_marker)
+    unmarked: list[tuple[int, int]] = field(default_factory=list)
+    # sentence -> ((length, hash), ...) of the fixed segments around its blanks
+    templates: dict[int, tuple[tuple[int, int], ...]] = field(default_factory=dict)
+    optional: frozenset[int] = frozenset()  # sentences a copy may drop (titles, appendix)
 
 
 @dataclass(slots=True)  # (dozens are made per text)
@@ -267,9 +316,12 @@ class Block:
     start: int  # token range in the text
     end: int
     ref_tokens: int  # reference words on the reference side
-    changed: float  # estimated changed words
+    changed: float  # words not explained: new text that is no variable part, missing words
     edge: bool = False  # an annotation at the very start/end
     foreign: bool = False  # translation / included policy: not a change of the terms
+    missing: int = 0  # reference words the text lacks (optional sentences not counted)
+    missing_at: int = -1  # token index where they belonged
+    new: list[tuple[int, int]] = field(default_factory=list)  # token ranges of new text
 
 
 @dataclass(frozen=True, slots=True)
@@ -280,14 +332,9 @@ class Changed:
     end: int
     novelty: float  # share of its sampled content shingles the reference lacks
     samples: int = 0  # how many sampled shingles that share rests on
-    fillable: bool = False  # a variable part: a holder's name in a template, a copyright line
+    fillable: bool = False  # a variable part: a title, a notice, a holder's name in a blank
     edge: bool = False  # before or after the whole license (a preface, an appendix)
-
-    @property
-    def mostly_new(self) -> bool:
-        """Most of it is new, on enough evidence (a short sentence re-cut by a re-wrap has
-        a new hash but no sampled shingle to say its words are new)."""
-        return not self.fillable and self.novelty >= 0.5 and self.novelty * self.samples >= 2
+    kind: str | None = None  # what variable part (licscan.detect.variable), None: a change
 
 
 @dataclass
@@ -305,7 +352,7 @@ class Analysis:
 
     @property
     def modified(self) -> bool:
-        return any(b.changed >= BLOCK_MIN and not (b.edge or b.foreign) for b in self.blocks)
+        return any(b.changed and not (b.edge or b.foreign) for b in self.blocks)
 
 
 class FingerprintIndex:
@@ -337,7 +384,9 @@ class FingerprintIndex:
                 list(_unpack(r["sentence_tokens"], "H")),
                 frozenset(_unpack(r["skeleton"], "I")),
                 list(_unpack(r.get("skeleton_sentences", ""), "I")),
-                frozenset(_unpack(r.get("fillable", ""), "H")),
+                _pairs(_unpack(r.get("unmarked", ""), "I")),
+                _templates(_unpack(r.get("templates", ""), "I")),
+                frozenset(_unpack(r.get("optional", ""), "H")),
             )
             for r in data["references"]
         ]
@@ -397,9 +446,10 @@ class FingerprintIndex:
             result.exact = True  # the reference itself, sentence for sentence
             return result
         extra = [c.ref for c in result.includes]
-        result.blocks, result.changed = _align(tokens, sents, skel, best.ref, extra)
+        view = _view(best.ref, self.open_licenses)
+        result.blocks, result.changed = _align(tokens, sents, skel, view, extra)
         result.exact = best.c_ref >= EXACT_MIN and not any(
-            b.changed >= 3 and not b.foreign for b in result.blocks
+            b.changed and not b.foreign for b in result.blocks
         )
         return result
 
@@ -438,11 +488,6 @@ def _prefer_longer(confident: list[Candidate], qset: set[int]) -> Candidate:
     return best
 
 
-def _holds_extra(extra: frozenset[int], qset: set[int]) -> bool:
-    """Does the text hold most of what a longer reference has beyond a shorter one?"""
-    return len(extra & qset) >= 0.6 * len(extra)
-
-
 class _Skeleton:
     """Sampled skeleton shingles of a text, addressable by token range (computed on
     first use: an exact copy never needs them)."""
@@ -479,42 +524,64 @@ class _Skeleton:
         return 1.0 - sum(seen) / len(seen), len(seen)
 
 
+def _view(ref: Reference, open_licenses: dict[str, dict[str, Any]]) -> _RefView:
+    return _RefView(ref, _license_words(ref.key, open_licenses.get(ref.key, {}).get("name", "")))
+
+
+@dataclass(frozen=True)
+class _RefView:
+    ref: Reference
+    names: frozenset[str]
+
+    def tiling(self) -> tiling.RefView:
+        r = self.ref
+        return tiling.RefView(
+            r.sentences, r.sentence_tokens, r.templates, r.optional, self.names, r.unmarked
+        )
+
+
+_license_words_cache: dict[str, frozenset[str]] = {}
+
+
+def _license_words(key: str, table_name: str) -> frozenset[str]:
+    """Words that name the license `key` (its name, markers, SPDX id, key): what a title or
+    a pointer line may name."""
+    if key in _license_words_cache:
+        return _license_words_cache[key]
+    from licscan.knowledge import load_knowledge
+
+    entry = load_knowledge().get(key)
+    parts = [key.replace("-", " "), table_name]
+    if entry is not None:
+        parts += [entry.name, entry.spdx or "", entry.family or "", *entry.markers]
+    words = frozenset(w for part in parts for w in tokenize(part).words)
+    _license_words_cache[key] = words
+    return words
+
+
 def _align(
-    tokens: Tokens, sents: list[int], skel: _Skeleton, ref: Reference, extra: list[Reference]
+    tokens: Tokens, sents: list[int], skel: _Skeleton, view: _RefView, extra: list[Reference]
 ) -> tuple[list[Block], list[Changed]]:
-    """Sentence-level alignment of text (`sents`: its sentence hashes) and reference, each
-    differing block sized by how much of its content the reference lacks, and each text
-    sentence in it that the reference does not hold verbatim."""
+    """Sentence-level alignment of text (`sents`: its sentence hashes) and reference; each
+    differing stretch explained by the reference's sentences and variable parts
+    (licscan.detect.tiling), or by an included document or a translation beside the text."""
+    ref = view.ref
     matcher = SequenceMatcher(None, ref.sentences, sents, autojunk=False)
     n_tok = len(tokens.words)
     blocks: list[Block] = []
     new_sentences: list[Changed] = []
     cjk_total: float | None = None  # CJK tokens in the whole text (counted when needed)
+    ref_view = view.tiling()
     for tag, r0, r1, q0, q1 in matcher.get_opcodes():
         if tag == "equal":
             continue
         start = tokens.sentences[q0][0] if q0 < len(tokens.sentences) else n_tok
         end = tokens.sentences[q1 - 1][1] if q1 > q0 else start
-        ref_tok = sum(ref.sentence_tokens[r0:r1])
-        novelty, samples = skel.novelty(start, end, ref.skeleton)
         q_tok = end - start
-        # New words: only where most of the passage is new (a re-wrapped heading or a
-        # dropped list marker changes a sentence hash, not its content) and enough
-        # sampled shingles say so; removed words: what the reference side has beyond
-        # the text side.
-        if tag == "insert" or samples >= 3:
-            added = novelty * q_tok if novelty >= 0.5 else 0.0
-        else:
-            added = max(0, q_tok - ref_tok)
-        changed = added + max(0, ref_tok - q_tok)
-        if tag == "replace" and changed < BLOCK_MIN and _edited(tokens, ref, r0, r1, q0, q1):
-            changed = BLOCK_MIN  # a word or number changed in place: "700 million" -> "7 million"
-        block = Block(tag, start, end, ref_tok, changed)
-        # Text only before or after the license (a preface, a filled-in notice, an
-        # appendix) is not a change of its terms unless a clause detector says so.
+        block = Block(tag, start, end, sum(ref.sentence_tokens[r0:r1]), 0.0)
+        # Text only before or after the license (a preface, an appendix).
         block.edge = tag == "insert" and (start == 0 or end == n_tok)
-        refs = [ref]
-        if q_tok and ref_tok == 0 and (share := cjk_share(tokens.words[start:end])) > 0.5:
+        if q_tok and block.ref_tokens == 0 and (share := cjk_share(tokens.words[start:end])) > 0.5:
             # a translation beside an English text, not a clause added to a Chinese one
             if cjk_total is None:
                 cjk_total = cjk_share(tokens.words) * n_tok
@@ -522,129 +589,71 @@ def _align(
             block.foreign = not rest or (cjk_total - share * q_tok) / rest < 0.3
         elif q_tok and any(skel.novelty(start, end, r.skeleton)[0] < 0.4 for r in extra):
             block.foreign = True  # an embedded use policy or second license, reported apart
-            refs = [ref, *extra]  # (what none of them holds is still new text)
-        if not block.foreign or len(refs) > 1:
-            new = _changed_sentences(tokens, sents, skel, refs, (r0, r1, q0, q1))
-            if block.foreign:  # an included document, often laid out anew: only clear news
-                new = [c for c in new if c.mostly_new and c.novelty * c.samples >= 3]
-            for c in new:
-                if block.edge:
-                    c = Changed(c.start, c.end, c.novelty, c.samples, c.fillable, edge=True)
-                new_sentences.append(c)
-            # A sentence the reference lacks is new even inside a mostly known block.
-            mostly_new = sum(c.end - c.start for c in new if c.mostly_new)
-            if not block.foreign:
-                block.changed = max(block.changed, float(mostly_new))
+            # (what none of them holds is still new text: only clear news, its layout is new)
+            new_sentences.extend(_included_news(tokens, sents, skel, [ref, *extra], q0, q1))
+        if not block.foreign:
+            done = tiling.explain(tokens, q0, q1, ref_view, (r0, r1))
+            block.missing, block.missing_at = done.missing, done.missing_at
+            block.new = [(p.start, p.end) for p in done.parts if p.kind is None]
+            block.changed = float(done.unexplained + done.missing)
+            new_sentences.extend(
+                Changed(p.start, p.end, 1.0 if p.kind is None else 0.0, 0,
+                        fillable=p.kind is not None, edge=block.edge, kind=p.kind)
+                for p in done.parts
+            )  # fmt: skip
         blocks.append(block)
     return blocks, new_sentences
 
 
-def _changed_sentences(
-    tokens: Tokens,
-    sents: list[int],
-    skel: _Skeleton,
-    refs: list[Reference],
-    span: tuple[int, int, int, int],
+def _included_news(
+    tokens: Tokens, sents: list[int], skel: _Skeleton, refs: list[Reference], q0: int, q1: int
 ) -> list[Changed]:
-    """The text sentences of one differing block that the reference (or a document it
-    includes, `refs[1:]`) does not hold, as they are or as content words (a re-wrapped
-    list marker is no change)."""
-    r0, r1, q0, q1 = span
-    ref = refs[0]
-    template = any(r in ref.fillable for r in range(r0, r1))
-    q_tok = (tokens.sentences[q1 - 1][1] - tokens.sentences[q0][0]) if q1 > q0 else 0
-    grown = q_tok - sum(ref.sentence_tokens[r0:r1])  # net words the text adds here
+    """Sentences of a stretch that an included document explains which none of the
+    documents holds, as they are or as content words (a re-wrapped list marker is no
+    change), and whose content is mostly new on enough evidence."""
     known = set(chain.from_iterable(r.sentences for r in refs))
-    known_skel: set[int] | None = None
-    ref_skel = ref.skeleton if len(refs) == 1 else frozenset().union(*(r.skeleton for r in refs))
-    one_for_one = r1 - r0 == q1 - q0 and len(refs) == 1
+    known_skel = set(chain.from_iterable(r.skeleton_sentences for r in refs))
+    ref_skel = frozenset().union(*(r.skeleton for r in refs))
     out = []
     for i in range(q0, q1):
         if sents[i] in known:
             continue
         s, e = tokens.sentences[i]
-        if known_skel is None:
-            known_skel = set(chain.from_iterable(r.skeleton_sentences for r in refs))
-        # same content words (a re-wrapped list marker): no change, unless it replaced a
-        # sentence of the same length (a number changed in place: "700" -> "7")
-        substituted = one_for_one and ref.sentence_tokens[r0 + i - q0] == e - s
         skel_hash = zlib.crc32(" ".join(skeleton(tokens.words[s:e])[0]).encode("utf-8"))
-        if skel_hash in known_skel and not substituted:
+        if skel_hash in known_skel:
             continue
-        words = tokens.words[s:e]
         novelty, samples = skel.novelty(s, e, ref_skel)
-        # Variable parts: a holder's name in a template sentence (one for one, or in a
-        # block re-cut around it, mostly the reference's words), a copyright notice, or a
-        # few words a re-cut merged in (a heading: at most 3 net words, at most one new
-        # sampled shingle); never a same-length substitution ("700" -> "7").
-        fillable = (
-            (one_for_one and (r0 + i - q0) in ref.fillable)
-            or (template and novelty <= 0.5)
-            or _notice_words(words)
-            or (not substituted and grown <= 3 and novelty * samples <= 1 and samples >= 3)
-        )
-        out.append(Changed(s, e, novelty, samples, fillable=fillable))
+        if novelty >= 0.5 and novelty * samples >= 3:
+            out.append(Changed(s, e, novelty, samples))
     return out
-
-
-def _notice_words(words: list[str]) -> bool:
-    """A copyright notice a re-wrap left inside a short sentence ('... License, Copyright
-    (c) Foo Inc.'), or 'All rights reserved': a holder's words, not terms ("by the
-    copyright holder at any time" is not a notice)."""
-    if words == ["all", "rights", "reserved"]:
-        return True
-    at = words.index("copyright") if "copyright" in words else -1
-    if at < 0 or at > 12 or at + 1 >= len(words):
-        return False
-    nxt = words[at + 1]
-    return nxt == "c" or (len(nxt) == 4 and nxt.isdigit())
-
-
-SMALL_EDIT = 4  # words a sentence may gain or lose and still be "the same sentence, edited"
-
-
-def _edited(tokens: Tokens, ref: Reference, r0: int, r1: int, q0: int, q1: int) -> bool:
-    """Sentences replaced one for one, about as long as the reference's, whose content
-    words differ: an in-place edit of the terms (a number, a name, "not" removed).  Not a
-    re-wrap (same content words) and not a template sentence with a holder's name."""
-    if r1 - r0 != q1 - q0 or not ref.skeleton_sentences:
-        return False
-    sents = tokens.sentences
-    deltas = [(e - s) - ref.sentence_tokens[r0 + i] for i, (s, e) in enumerate(sents[q0:q1])]
-    if sum(1 for d in deltas if d) > 1 and sum(deltas) == 0:
-        return False  # a sentence boundary moved (a heading re-wrapped into the next line)
-    for i in range(r1 - r0):
-        r, (s, e) = r0 + i, sents[q0 + i]
-        if r in ref.fillable or abs(deltas[i]) > SMALL_EDIT:
-            continue
-        if deltas[i] == 0:  # same length, other words: a substitution (numbers included)
-            if zlib.crc32(" ".join(tokens.words[s:e]).encode("utf-8")) != ref.sentences[r]:
-                return True
-            continue
-        skel = zlib.crc32(" ".join(skeleton(tokens.words[s:e])[0]).encode("utf-8"))
-        if skel != ref.skeleton_sentences[r]:
-            return True
-    return False
 
 
 def block_evidence(
     block: Block, tokens: Tokens, raw_lines: list[str], source: str, ref_key: str
-) -> Evidence:
-    """Evidence for one differing block, quoting the input's own lines."""
-    if block.end > block.start:
-        first, last = tokens.lines[block.start], tokens.lines[block.end - 1]
+) -> list[Evidence]:
+    """Evidence for one differing block: the input's own lines for each stretch of new
+    text, else a note where reference words are missing."""
+    out = []
+    for start, end in block.new or ([(block.start, block.end)] if not block.missing else []):
+        first, last = tokens.lines[start], tokens.lines[end - 1]
         quote = " ".join(raw_lines[i - 1].strip() for i in range(first, last + 1))
         quote = " ".join(quote.split())
         if len(quote) > 300:
             quote = quote[:297] + "..."
-        return Evidence(source, quote, (first, last))
-    at = tokens.lines[block.start - 1] if block.start else (tokens.lines[0] if tokens.lines else 1)
-    return Evidence(
-        source,
-        f"[about {block.ref_tokens} words of the {ref_key} reference text are missing here]",
-        (at, at),
-        EvidenceKind.OBSERVED,
-    )
+        out.append(Evidence(source, quote, (first, last)))
+    if out:
+        return out
+    at_token = block.missing_at if block.missing_at >= 0 else block.start
+    at = tokens.lines[at_token - 1] if at_token else (tokens.lines[0] if tokens.lines else 1)
+    words = block.missing or block.ref_tokens
+    return [
+        Evidence(
+            source,
+            f"[about {words} words of the {ref_key} reference text are missing here]",
+            (at, at),
+            EvidenceKind.OBSERVED,
+        )
+    ]
 
 
 @cache
@@ -679,9 +688,10 @@ def to_match(analysis: Analysis, raw_lines: list[str], source: str) -> LicenseMa
         )
     entry = kb.get(best.ref.key)
     diffs = [
-        block_evidence(b, analysis.tokens, raw_lines, source, best.ref.key)
+        ev
         for b in sorted(analysis.blocks, key=lambda b: -b.changed)
-        if b.changed >= 3 and not b.foreign
+        if b.changed and not b.foreign
+        for ev in block_evidence(b, analysis.tokens, raw_lines, source, best.ref.key)
     ][:10]
     return LicenseMatch(
         key=best.ref.key,

@@ -458,9 +458,9 @@ def run_census(
     if fetcher is None:
         from licscan.sources.hub import Fetcher
 
-        fetcher = Fetcher(readme=plan.card_lines, base_max_age=BASE_MAX_AGE,
-                          retries=CENSUS_RETRIES, max_retry_wait=CENSUS_MAX_WAIT,
-                          timeout=timeout)  # fmt: skip
+        fetcher = Fetcher(readme=plan.card_lines, card_prose=plan.card_lines,
+                          base_max_age=BASE_MAX_AGE, retries=CENSUS_RETRIES,
+                          max_retry_wait=CENSUS_MAX_WAIT, timeout=timeout)  # fmt: skip
     counts = {"listing": 0, "rate_limited": 0}
     lock = threading.Lock()
 

@@ -19,6 +19,7 @@ from licscan.detect import language
 from licscan.detect.clauses import category_from_clauses, detect_clauses, is_use_policy
 from licscan.detect.fingerprint import Analysis, load_index, to_match
 from licscan.detect.normalize import MAX_TEXT_BYTES, TextError, Tokens, decode, tokenize
+from licscan.detect.notice_forms import conventional
 from licscan.engine import identity
 from licscan.knowledge import KnowledgeBase, LicenseEntry, load_knowledge
 from licscan.model import (
@@ -142,8 +143,8 @@ def _not_this(
             f"{analysis.explained:.0%} of the text: the rest are other terms"
         )
         return why, _sentence_evidence(tokens, lines, source, (0, min(len(tokens.words), 1)))
-    if basis == "fingerprint" and analysis.exact:
-        return None
+    if basis == "fingerprint" and analysis.exact and not analysis.changed:
+        return None  # the reference itself: its own version lines are the entry's
     conflict = identity.version_conflict(entry, analysis, TITLE_TOKENS, basis == "fingerprint")
     if conflict is None:
         return None
@@ -199,7 +200,7 @@ def classify_text(text: str, source: str) -> TextClassification:
     not_this = _not_this(entry, basis, analysis, tokens, lines, source)
     if not_this is not None:
         return _unrecognized(text, source, analysis, detected, other=(entry, *not_this))
-    if basis == "title" and len(tokens.words) <= NOTICE_WORDS:
+    if basis == "title" and _notice_words(tokens) <= NOTICE_WORDS:
         return _notice(text, source, entry, analysis, detected)
     return _identified(text, source, entry, basis, analysis, detected)
 
@@ -286,6 +287,13 @@ def _modified_flag(
     )
 
 
+def _notice_words(tokens: Tokens) -> int:
+    """Words of a text but those of the sentences every notice of a license carries (its
+    compliance clause, its pointer to the full text, its disclaimer)."""
+    usual = sum(e - s for s, e in tokens.sentences if conventional(tokens.words[s:e]))
+    return len(tokens.words) - usual
+
+
 def _notice(
     text: str, source: str, entry: LicenseEntry, analysis: Analysis, detected: list[Flag]
 ) -> TextClassification:
@@ -311,6 +319,7 @@ def _notice(
     other = [
         (s, e) for s, e in tokens.sentences
         if (s, e) != named and identity.normative(tokens.words[s:e])
+        and not conventional(tokens.words[s:e])
     ]  # fmt: skip
     category = strictest([entry.category, category_from_flags({f.id for f in flags})])
     match = LicenseMatch(entry.key, entry.name, 1.0, basis="title")

@@ -127,7 +127,8 @@ def assess(snap: ModelSnapshot) -> Assessment:
     a = Assessment()
     flags = FlagSet()
     unread: list[tuple[str, str]] = []
-    policy_docs = _files(snap, a, flags, unread)
+    policy_paths: list[str] = []
+    policy_docs = _files(snap, a, flags, unread, policy_paths)
     _card(snap, a, flags, policy_docs)
     for path, why in unread:
         if a.declared and snap.error:  # a gated base read without a token: its card speaks
@@ -138,6 +139,13 @@ def assess(snap: ModelSnapshot) -> Assessment:
     _context(snap, a, flags)
     _incorporating_licenses(a, flags)
     a.category = strictest([lic.category for lic in a.licenses]) if a.licenses else "unknown"
+    _card_prose(snap, a, flags)
+    if policy_paths and a.category == "osi-open":
+        a.category = "open-weight"
+        a.notes.append(
+            f"{policy_paths[0]}: a use policy restricts what the model may be used for, so the "
+            "model is open-weight at most (an OSI license grants use for any purpose)"
+        )
     for lic in a.licenses:
         lic.evidence = lic.evidence or a.license_evidence.get(lic.source)
     a.flags = flags.ordered()
@@ -146,10 +154,15 @@ def assess(snap: ModelSnapshot) -> Assessment:
 
 
 def _files(
-    snap: ModelSnapshot, a: Assessment, flags: FlagSet, unread: list[tuple[str, str]]
+    snap: ModelSnapshot,
+    a: Assessment,
+    flags: FlagSet,
+    unread: list[tuple[str, str]],
+    policy_paths: list[str],
 ) -> set[str]:
     """License files -> findings and flags; returns the use-policy keys found as files.
-    Files that could not be fetched (access, network: not their content) go to `unread`."""
+    Files that could not be fetched (access, network: not their content) go to `unread`,
+    use-policy documents to `policy_paths`."""
     kb = load_knowledge()
     policy_keys: set[str] = set()
     identified: list[LicenseEntry] = []
@@ -168,6 +181,7 @@ def _files(
             continue
         if tc.kind == "policy" or _POLICY_DOC.search(name):
             _policy_doc(lf.path, lf.text or "", tc, flags)
+            policy_paths.append(lf.path)
             if tc.match.key:
                 policy_keys.add(tc.match.key)
             a.notes.append(f"{lf.path}: use policy ({tc.match.name or 'unrecognised text'})")
@@ -189,6 +203,24 @@ def _files(
     for entry in identified:  # after every file: a policy shipped as a file quotes itself
         _incorporated(entry, flags, policy_keys)
     return policy_keys
+
+
+def _card_prose(snap: ModelSnapshot, a: Assessment, flags: FlagSet) -> None:
+    """A card-only model (no license file) states its terms in the card alone: withholding
+    terms its prose states ("may not be used commercially") bind like the metadata's."""
+    from licscan.detect.card_prose import prose_terms
+    from licscan.sources.files import license_paths, readme_path
+
+    link = snap.card.license_link if snap.card else None
+    if snap.card_text is None or snap.license_files or license_paths(snap.files, link):
+        return
+    found = prose_terms(snap.card_text, readme_path(snap.files) or "README.md")
+    for f in found:
+        flags.add(f, "")
+    if found:
+        a.category = strictest([a.category, "source-available"])
+        said = ", ".join(f.id for f in found)
+        a.notes.append(f"the model card's prose states terms ({said}): they bind the model")
 
 
 def _content_error(error: str) -> bool:
@@ -552,7 +584,8 @@ def _bind_lineage(
     reasons = [inherit(snapshot, own, node, flags, r) for node in lineage.resolved]
     for node in lineage.unresolved:
         flags.add(unresolved_flag(snapshot, node), "")
-        reasons.append(f"base {node.id} unresolved ({node.error}): its terms are unchecked")
+        name = f"base {node.id}" if node.id else "an undeclared base"
+        reasons.append(f"{name} unresolved ({node.error}): its terms are unchecked")
     return reasons + [f"lineage: {n}" for n in lineage.notes]
 
 

@@ -54,7 +54,8 @@ def explain_result(m: ModelResult) -> str:
         what = ", ".join(node.get("licenses") or []) or "no known license"
         rel = f" ({node['relation']})" if node.get("relation") else ""
         at = f" @ {str(node['revision'])[:12]}" if node.get("revision") else ""
-        line = f"   {pad}- {node['id']}{at}{rel}: {what} [{node.get('category')}]"
+        name = node["id"] or "(base model not declared)"
+        line = f"   {pad}- {name}{at}{rel}: {what} [{node.get('category')}]"
         if node.get("error"):
             line += f"  UNRESOLVED: {node['error']}"
         add(line)

@@ -13,7 +13,7 @@ import re
 from functools import cache
 
 from licscan.detect.fingerprint import Analysis, Changed, load_index
-from licscan.detect.normalize import Tokens, tokenize
+from licscan.detect.normalize import tokenize
 from licscan.knowledge import load_knowledge
 from licscan.model import LicenseEntry
 
@@ -97,44 +97,11 @@ def normative(words: list[str]) -> bool:
     return not _NORMATIVE.isdisjoint(words)
 
 
-_DISCLAIMER = frozenset(
-    ["warranty", "warranties", "liable", "liability", "damages", "merchantability"]
-)
-_LIMITING = frozenset(
-    [
-        "only",
-        "solely",
-        "exclusively",
-        "prohibited",
-        "prohibit",
-        "forbidden",
-        "revoke",
-        "revocable",
-        "revocation",
-        "terminate",
-        "termination",
-        "commercial",
-        "research",
-        "export",
-        "not",
-    ]
-)
-
-
-def substantive(tokens: Tokens, change: Changed) -> bool:
-    """Does a changed sentence say anything about rights or duties?  A reworded disclaimer
-    of warranty or liability does not (it grants and withholds nothing), unless it also
-    limits use."""
-    words = tokens.words[change.start : change.end]
-    if not _DISCLAIMER.isdisjoint(words) and _LIMITING.isdisjoint(words):
-        return False
-    return normative(words)
-
-
 def substantive_changes(analysis: Analysis) -> list[Changed]:
-    """Sentences the reference lacks that are not variable parts (holder names in a
-    template sentence, titles, descriptions)."""
-    return [c for c in analysis.changed if not c.fillable and substantive(analysis.tokens, c)]
+    """Text the reference lacks that is no variable part (licscan.detect.variable: a title,
+    a notice, a holder's name in a blank, a numbering marker, a line pointing at the
+    license): a change of the terms, however small or harmless it looks."""
+    return [c for c in analysis.changed if not c.fillable]
 
 
 # --- version and date lines ---------------------------------------------------------------

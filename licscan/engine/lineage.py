@@ -33,6 +33,8 @@ from licscan.model import (
 if TYPE_CHECKING:
     from licscan.engine.evaluate import FlagSet
 
+MAX_LINKED = 3  # a derivative naming no base: at most this many linked models are its bases
+_KIND_WORDS = {"quantized": "a quantisation", "adapter": "an adapter", "merge": "a merge"}
 # Flags of a base model's license that bind a derivative (context flags stay with the base).
 INHERITED = (*TERM_FLAGS, "unrecognized-license", "modified-license")
 FetchRepo = Callable[[str], ModelSnapshot]
@@ -91,6 +93,7 @@ def walk(
                 if node.error is None:
                     nxt.append((child, (*names, node.id), (*keys, key)))
             _unfollowable(snap, names[-1], depth, seen, lineage)
+            _undeclared(snap, names[-1], depth, lineage)
         frontier = nxt
     return lineage
 
@@ -118,7 +121,8 @@ def _unfollowable(
 
 
 def base_refs(snapshot: ModelSnapshot) -> list[tuple[str, Path | None]]:
-    """(base, folder) pairs: Hub ids (folder None), and folder paths a local card names."""
+    """(base, folder) pairs: Hub ids (folder None), and folder paths a local card names;
+    for a derivative that declares no base, the models its card's prose links to."""
     from licscan.sources.hub import base_model_ids
 
     out: list[tuple[str, Path | None]] = [(b, None) for b in base_model_ids(snapshot)]
@@ -128,7 +132,44 @@ def base_refs(snapshot: ModelSnapshot) -> list[tuple[str, Path | None]]:
         for value in [raw] if isinstance(raw, str) else raw if isinstance(raw, list) else []:
             if isinstance(value, str) and _looks_like_path(value):
                 out.append((value, (here / value).expanduser().resolve()))
-    return out
+    linked = _prose_bases(snapshot) or []
+    return out + [(ref, None) for ref, _, _ in linked if len(linked) <= MAX_LINKED]
+
+
+def _prose_bases(snapshot: ModelSnapshot) -> list[tuple[str, int, str]] | None:
+    """A derivative (quantisation, adapter, merge) that declares no base: the Hub models
+    its card's prose links to ([] when none could be read).  None: not such a model."""
+    from licscan.detect.derivative import derivative_kind, linked_models
+    from licscan.sources.hub import base_model_ids
+
+    card = snapshot.card
+    if base_model_ids(snapshot) or (card is not None and card.raw.get("base_model")):
+        return None
+    if derivative_kind(snapshot.files, card) is None:
+        return None
+    if not snapshot.card_text:
+        return []
+    return linked_models(snapshot.card_text, {n.lower() for n in _ids(snapshot)})
+
+
+def _undeclared(snap: ModelSnapshot, parent: str, depth: int, lineage: Lineage) -> None:
+    """A quantisation, adapter or merge naming no base model (and linking none, or too
+    many to tell) is bound by terms nobody can check: an unresolved base, fail closed."""
+    from licscan.detect.derivative import derivative_kind
+
+    linked = _prose_bases(snap)
+    if linked is None or 0 < len(linked) <= MAX_LINKED:
+        return
+    kind = derivative_kind(snap.files, snap.card)
+    # no id: no report may take the missing base for a model of its own (a component, a purl)
+    node = LineageNode("", depth, parent, relation=kind)
+    shown = ", ".join(ref for ref, _, _ in linked[:5])
+    node.error = (
+        f"the repository is {_KIND_WORDS.get(kind or '', 'a derivative')} but names no base "
+        "model" + (f" (its card links {len(linked)} models: {shown})" if linked else "")
+    )
+    node.link = Evidence("files", node.error, None, EvidenceKind.OBSERVED)
+    lineage.nodes.append(node)
 
 
 def _fill(node: LineageNode, child: ModelSnapshot, assess) -> None:
@@ -176,6 +217,10 @@ def _self_reference(snapshot: ModelSnapshot, lineage: Lineage) -> None:
 
 def _link(parent: ModelSnapshot, ref: str, depth: int) -> Evidence:
     """The parent's card entry that names `ref` as its base: the evidence of the link."""
+    for linked, number, line in _prose_bases(parent) or []:
+        if linked == ref:  # a link in the card's prose, quoted
+            where = "README.md" if depth == 1 else f"base:{_label(parent)}:README.md"
+            return Evidence(where, line[:200], (number, number), EvidenceKind.TEXT)
     card = parent.card
     line = card.key_lines.get("base_model") if card is not None else None
     lines = (line, line) if line else None
@@ -186,7 +231,13 @@ def _link(parent: ModelSnapshot, ref: str, depth: int) -> Evidence:
 
 
 def _relation(snapshot: ModelSnapshot) -> str | None:
-    return snapshot.card.base_model_relation if snapshot.card else None
+    if snapshot.card is not None and snapshot.card.base_model_relation:
+        return snapshot.card.base_model_relation
+    if _prose_bases(snapshot):  # what the files say it is
+        from licscan.detect.derivative import derivative_kind
+
+        return derivative_kind(snapshot.files, snapshot.card)
+    return None
 
 
 def _looks_like_path(value: str) -> bool:
@@ -295,7 +346,8 @@ def inherit(
     else:
         note = f"{what} and adds {', '.join(new_terms)} to the model's own terms"
     flags.add(Flag("inherits-base-license", evidence=evidence, note=note), set(node.license_keys))
-    if stricter and own.declared and base_entries:
+    # a base text no knowledge-base entry matches cannot agree with a declared id either
+    if stricter and own.declared and (base_entries or base.licenses):
         card_ev = [own.license_evidence[s] for s in ("card:license", "card:license_name")
                    if s in own.license_evidence]  # fmt: skip
         flags.add(
@@ -313,8 +365,15 @@ def unresolved_flag(snapshot: ModelSnapshot, node: LineageNode) -> Flag:
     `inherits-base-license`, judged by the policy's `lineage.unresolved` (fail closed)."""
     evidence = _lineage_evidence(snapshot, node)
     why = node.error or "could not be fetched"
-    evidence.append(Evidence(f"base:{node.id}", why, None, EvidenceKind.OBSERVED))
     via = f" (via {node.parent})" if node.depth > 1 else ""
+    if not node.id:  # a derivative that names no base model
+        return Flag(
+            "inherits-base-license",
+            evidence=evidence,
+            note=f"{node.error}{via}: the terms of the model it was made from bind it but "
+            "are unknown",
+        )
+    evidence.append(Evidence(f"base:{node.id}", why, None, EvidenceKind.OBSERVED))
     return Flag(
         "inherits-base-license",
         evidence=evidence,

@@ -286,7 +286,7 @@ def _lineage_view(entry: dict[str, Any], hub: str) -> dict[str, Any]:
     ]
     rev = entry.get("revision")
     return {
-        "id": repo,
+        "id": repo or "(base model not declared)",
         "depth": entry.get("depth"),
         "revision_short": short_rev(rev) if rev else "-",
         "category": entry.get("category") or "unknown",

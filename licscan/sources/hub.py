@@ -100,6 +100,9 @@ class Fetcher:
     endpoint: None uses HF_ENDPOINT as set now (huggingface_hub reads it at import).
     readme: download README.md for every Hub model (line evidence, card body); False
         reads the card from the API's card data unless it is missing (~1 request/model).
+    card_prose: also download the README.md of a card-only model (no license file): its
+        prose states its terms (`snap.card_text`); the census, judged from listings, turns
+        it off.  A README read only because it was cached gives line numbers, not prose.
     retries / max_retry_wait / retry_base_wait: attempts per call, total seconds asleep
         (429 Retry-After included), first back-off; timeout: the deadline of one request
         in seconds, its attempts included, its waits not (default 60): past it the model
@@ -121,6 +124,7 @@ class Fetcher:
         endpoint: str | None = None,
         *,
         readme: bool = True,
+        card_prose: bool = True,
         timeout: float | None = None,
         retries: int = 4,
         max_retry_wait: float = 30.0,
@@ -132,6 +136,7 @@ class Fetcher:
         self.offline = offline or hfcache.offline_env()
         self.cache = DiskCache(cache_dir)
         self.readme = readme
+        self.card_prose = card_prose
         self.endpoint = (endpoint or os.environ.get("HF_ENDPOINT") or "").rstrip("/") or None
         self.hf_cache_dir = Path(hf_cache_dir) if hf_cache_dir else hfcache.default_hf_cache()
         self.dataset_max_age = dataset_max_age
@@ -369,7 +374,11 @@ class Fetcher:
             snap.card = card_from_data(api_card)
             snap.notes.append("no README.md in the repository")
             return
-        wanted = self.readme or not api_card
+        # a card-only model (no license file) states its terms in the card alone, prose
+        # included: its README is read whatever `readme` says
+        api_link = card_from_data(api_card).license_link if api_card else None
+        card_only = self.card_prose and not license_paths(snap.files, api_link)
+        wanted = self.readme or not api_card or card_only
         if not wanted:
             # (a listing's file has no blob id: its README was never cached by one)
             has_id = bool(siblings[name].get("blob_id"))
@@ -394,8 +403,10 @@ class Fetcher:
             else:
                 unreadable.append(name)  # gated: _conclude names it with the gate
             return
-        snap.card_text = readme_text(data)
-        snap.card = _merge_api_card(parse_card(snap.card_text, name), api_card)
+        text = readme_text(data)
+        snap.card = _merge_api_card(parse_card(text, name), api_card)
+        if wanted:  # a README read only because it was cached: its lines, not its prose
+            snap.card_text = text
 
     def _license(self, snap: ModelSnapshot, sib: dict, blocked: list[str]) -> LicenseFile:
         path, size, blob = sib["path"], sib.get("size"), sib.get("blob_id")

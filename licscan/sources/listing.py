@@ -12,8 +12,11 @@ derivatives of every relation (fine-tune, adapter, quantisation, merge), and eac
 whose `childrenModelCount` is not zero is listed in turn, breadth first, each once.
 
 Like every request, a listing page has a total deadline (`--timeout`): pages are read by
-a thread of their own and the census waits for each at most the deadline, plus the time
-a 429 asked it to sleep; an answer announcing more than the cap is refused.
+a thread of their own and the census waits for each at most the deadline, counted only
+while a request is in flight: the clock stops when an answer that will be retried (a 429,
+a 5xx) arrives and starts again when the back-off sends the next request, so however long
+huggingface_hub sleeps is never taken for a slow server; an answer announcing more than
+the cap is refused.
 """
 
 from __future__ import annotations
@@ -58,19 +61,16 @@ class Lister:
         self._count = count
         self._attach: Callable[[], None] = lambda: None
         self.timeout = timeout
-        self.slept = 0.0  # seconds 429s asked the back-off to wait (not the server's time)
+        self._clock = _RequestClock()
 
     def models(self, selection: CensusSelection) -> Iterator[dict[str, Any]]:
         """Every selected model once, as a meta dict, in the Hub's order (breadth first
         down the tree for `derivatives_of`).  Raises what list_models raises."""
-        with _counting(self.endpoint, self._count, self._asked_to_wait) as self._attach:
+        with _counting(self.endpoint, self._count, self._clock) as self._attach:
             if selection.derivatives_of:
                 yield from self._tree(selection)
             else:
                 yield from self._list(selection, list(selection.filters), selection.limit)
-
-    def _asked_to_wait(self, seconds: float) -> None:
-        self.slept += seconds
 
     def _list(
         self, s: CensusSelection, filters: list[str], limit: int | None, tree: bool = False
@@ -84,8 +84,8 @@ class Lister:
             yield repo_meta(info, listing=True)
 
     def _within_deadline(self, items: Iterator[Any]) -> Iterator[Any]:
-        """`items`, each awaited at most the deadline (plus what 429s asked to sleep):
-        a page that drips or hangs ends the listing with DeadlineExceeded."""
+        """`items`, each awaited at most the deadline of server time (back-off sleeps not
+        counted): a page that drips or hangs ends the listing with DeadlineExceeded."""
         if not self.timeout:
             yield from items
             return
@@ -105,13 +105,12 @@ class Lister:
             stop.set()
 
     def _next(self, pipe: queue.Queue[tuple[bool, Any]]) -> tuple[bool, Any]:
-        start, slept = time.monotonic(), self.slept
+        start = time.monotonic()
         while True:
             try:
                 return pipe.get(timeout=0.2)
             except queue.Empty:
-                waited = time.monotonic() - start - (self.slept - slept)
-                if waited > (self.timeout or 0):
+                if self._clock.waited_since(start) > (self.timeout or 0):
                     raise DeadlineExceeded(self.timeout or 0) from None
 
     def _tree(self, s: CensusSelection) -> Iterator[dict[str, Any]]:
@@ -155,33 +154,61 @@ def _produce(items: Iterator[Any], pipe: queue.Queue, stop: threading.Event) -> 
         pipe.put((False, exc))
 
 
-def _retry_after(response: Any) -> float:
-    """What a 429 asks the back-off to sleep, as huggingface_hub reads it (roughly)."""
-    value = response.headers.get("retry-after", "")
-    try:
-        return max(0.0, float(value))
-    except ValueError:
-        return 60.0  # an HTTP date or a RateLimit header: the back-off's own wait
+class _RequestClock:
+    """Server time of the listing: running from each request sent until an answer that
+    will be retried; stopped while huggingface_hub's back-off sleeps (however long its
+    version sleeps for a Retry-After), so only a slow server runs out the deadline."""
+
+    def __init__(self) -> None:
+        self._sent_at: float | None = 0.0  # None: asleep in the back-off
+        self._lock = threading.Lock()
+
+    def sent(self) -> None:
+        with self._lock:
+            self._sent_at = time.monotonic()
+
+    def retrying(self) -> None:
+        with self._lock:
+            self._sent_at = None
+
+    def waited_since(self, start: float) -> float:
+        """Seconds of server time since `start` (0 while the back-off sleeps)."""
+        with self._lock:
+            if self._sent_at is None:
+                return 0.0
+            return time.monotonic() - max(start, self._sent_at)
 
 
 @contextmanager
 def _counting(
-    endpoint: str, count: Count, asked_to_wait: Callable[[float], None] = lambda s: None
+    endpoint: str, count: Count, clock: _RequestClock | None = None
 ) -> Iterator[Callable[[], None]]:
     """Count listing responses as huggingface_hub's shared client receives them (its
     back-off retries included), refuse one that announces more than the API cap, and
-    tell the deadline what a 429 asks to sleep.  Re-attached if the client is replaced."""
+    run the deadline's clock only while a listing request is in flight.  Re-attached
+    if the client is replaced."""
     from huggingface_hub.utils import get_session
 
-    path = (urlsplit(endpoint).path.rstrip("/") or "") + "/api/models"
+    clock = clock or _RequestClock()
+    split = urlsplit(endpoint)
+    origin, path = (split.scheme, split.netloc), (split.path.rstrip("/") or "") + "/api/models"
+
+    def ours(request: Any) -> bool:  # this endpoint only: another census's hub is not ours
+        url = request.url
+        return (request.method == "GET" and url.path == path
+                and (url.scheme, url.netloc.decode("ascii", "replace")) == origin)  # fmt: skip
+
+    def sent(request: Any) -> None:
+        if ours(request):
+            clock.sent()
 
     def hook(response: Any) -> None:
-        request = response.request
-        if request.method == "GET" and request.url.path == path:
+        if ours(response.request):
             count("listing", 1)
             if response.status_code == 429:
                 count("rate_limited", 1)
-                asked_to_wait(_retry_after(response))
+            if response.status_code == 429 or response.status_code >= 500:
+                clock.retrying()  # the back-off sleeps now; its next request restarts
             size = response.headers.get("content-length", "")
             if size.isdigit() and int(size) > LISTING_CAP:
                 raise AnswerTooLarge(LISTING_CAP)
@@ -193,6 +220,7 @@ def _counting(
         with lock:
             session = get_session()
             if not attached or attached[-1] is not session:
+                session.event_hooks["request"].append(sent)
                 session.event_hooks["response"].append(hook)
                 attached.append(session)
 
@@ -201,6 +229,7 @@ def _counting(
         yield attach
     finally:
         for session in attached:
-            hooks = session.event_hooks["response"]
-            if hook in hooks:
-                hooks.remove(hook)
+            for kind, fn in (("request", sent), ("response", hook)):
+                hooks = session.event_hooks[kind]
+                if fn in hooks:
+                    hooks.remove(fn)

@@ -262,7 +262,9 @@ def test_shipped_fingerprints_hold_no_text() -> None:
         "sentence_tokens",
         "skeleton",
         "skeleton_sentences",  # hashes of whole sentences' content words
-        "fillable",  # indexes of template sentences
+        "unmarked",  # (length, hash) of whole sentences without lettered markers
+        "templates",  # (length, hash) of the fixed segments around a template's blanks
+        "optional",  # indexes of title and appendix sentences
         "origin",
     }
     for ref in data["references"]:

@@ -221,9 +221,25 @@ def test_a_dripping_listing_page_ends_at_the_deadline(hub):
 
 
 def test_a_429_wait_is_not_counted_against_the_listing_deadline(hub):
+    """The back-off sleeps longer than the deadline (huggingface_hub adds its own margin
+    to Retry-After): only server time counts, so the census still lists everything."""
     hub.fault(where="listing", status=429, times=1, retry_after="3")
-    _, data = census_json("--author", "acme", "--timeout", "2")
+    _, data = census_json("--author", "acme", "--timeout", "1")
     assert data["census"].get("listing_error") is None and len(data["models"]) == 6
+
+
+def test_listing_requests_to_another_endpoint_are_not_counted(hub):
+    """A census counts (and times) its own Hub's listing only, not another client's."""
+    from huggingface_hub.utils import get_session
+
+    from licscan.sources.listing import _counting
+
+    counted: list[tuple[str, int]] = []
+    with _counting("http://127.0.0.1:9/", lambda kind, n: counted.append((kind, n))):
+        get_session().get(f"{hub.url}/api/models", params={"author": "acme"})
+    with _counting(hub.url, lambda kind, n: counted.append((kind, n))):
+        get_session().get(f"{hub.url}/api/models", params={"author": "acme"})
+    assert counted == [("listing", 1)]
 
 
 def test_a_listing_page_over_the_cap_is_refused(hub, monkeypatch):

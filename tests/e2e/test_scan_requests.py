@@ -1,5 +1,6 @@
 """What a scan asks the Hub, through the real client and the loopback Hub: one
-model_info per model cold (README only when the API has no card data), nothing on a
+model_info per model cold (README only when the API has no card data or the repository
+holds no license file: a card-only model's prose is its terms), nothing on a
 pinned re-scan, base models judged at the commit the scan pins, unpinned bases re-asked
 once their cached head is older than a day."""
 
@@ -94,7 +95,8 @@ def test_card_lines_downloads_readme_and_cites_its_lines(hub, tmp_path, monkeypa
     from licscan.cli import main
 
     card = "---\ntags: [demo]\nlicense: cc-by-nc-4.0\n---\n# NC model\n"
-    hub.add_model("acme/nc", {"README.md": card, "model.safetensors": "w"})
+    notice = "This product includes software developed by Acme.\n"  # not card-only
+    hub.add_model("acme/nc", {"README.md": card, "NOTICE": notice, "model.safetensors": "w"})
     runner = CliRunner()
     plain = runner.invoke(main, ["scan", "acme/nc", "--format", "json"])
     hub.reset_counts()
@@ -148,3 +150,17 @@ def test_only_cached_commits_are_served_without_the_pool(hub, tmp_path):
     assert fetcher.served_locally(pinned)
     assert not fetcher.served_locally(unpinned)  # `main` may have moved: ask the Hub
     assert fetcher.served_locally(Target(str(tmp_path), "local", None, None))
+
+
+def test_a_card_only_model_has_its_readme_read_a_model_with_a_license_file_does_not(hub, tmp_path):
+    prose = "# W\n\nThese weights may not be used for commercial purposes.\n"
+    hub.add_model("acme/card-only", {"README.md": f"---\nlicense: mit\n---\n{prose}"})
+    hub.add_model("acme/with-file", {"README.md": f"---\nlicense: mit\n---\n{prose}",
+                                     "LICENSE": "MIT License\n"})  # fmt: skip
+    report = run_scan([_manifest(tmp_path, hub, ["acme/card-only", "acme/with-file"])])
+    assert hub.count("/acme/card-only/resolve/") >= 1
+    assert hub.count("/acme/with-file/resolve/") == 1  # its LICENSE only
+    card_only = report.models[0]
+    assert card_only.verdict == "fail" and card_only.category == "source-available"
+    nc = next(f for f in card_only.flags if f.id == "non-commercial")
+    assert nc.evidence[0].source == "README.md" and nc.evidence[0].lines == (6, 6)
