@@ -6,7 +6,7 @@ flags, use-policy documents, the acceptable-use policies a license incorporates 
 reference, and the repository's context (gated, pickle-only weights).  `evaluate` adds
 the base models' terms (each ancestor binds the model: its category and term flags carry
 over, with evidence naming the base), the declared data sets' licenses, and hands the
-lot to the policy (`licscan.engine.policy.judge`) for severities and the verdict.
+lot to the policy (`licscan.engine.judge.judge`) for severities and the verdict.
 """
 
 from __future__ import annotations
@@ -525,7 +525,7 @@ def evaluate(
 ) -> ModelResult:
     """Judge one model.  `datasets` maps each card dataset id to its declared licenses
     (None: could not be learned); a dataset missing from it was not checked."""
-    from licscan.engine.policy import judge
+    from licscan.engine.judge import judge
 
     lineage = lineage or Lineage()
     result = _new_result(snapshot, policy, lineage)

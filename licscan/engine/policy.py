@@ -1,4 +1,5 @@
 """Policies: what each use case blocks, warns about or accepts, with file:line for everything.
+This module loads them; licscan.engine.judge applies them to a model.
 
 Presets (rules/policies/<use>.yaml) map every category and flag to block/warn/info for
 one use case.  A policy file extends them: per-flag and per-category severities, allow
@@ -20,6 +21,7 @@ from typing import Any
 
 import yaml
 
+from licscan.engine.judge import DEFAULT_USE, ORG_FIGURES
 from licscan.errors import PolicyError
 from licscan.model import (
     CATEGORY_ORDER,
@@ -27,20 +29,12 @@ from licscan.model import (
     MAX_DEPTH_LIMIT,
     SEVERITIES,
     USES,
-    Assessment,
-    Decision,
-    Flag,
-    Lineage,
-    ModelResult,
     PatternRule,
     Policy,
     Rule,
     Waiver,
-    WaiverUse,
-    strictest,
 )
 from licscan.paths import rules_dir
-from licscan.waivers import expiring, expiring_note
 from licscan.yamlnodes import (
     YamlSyntaxError,
     compose,
@@ -51,7 +45,6 @@ from licscan.yamlnodes import (
     scalar,
 )
 
-DEFAULT_USE = "commercial"
 PRESET_KEYS = ("use", "description", "categories", "flags", "lineage")
 POLICY_KEYS = (
     "extends", "description", "flags", "categories", "allow_licenses", "deny_licenses",
@@ -60,8 +53,6 @@ POLICY_KEYS = (
 )  # fmt: skip
 WAIVER_KEYS = ("model", "license", "flags", "reason", "approver", "expires")
 LINEAGE_KEYS = ("max_depth", "unresolved")
-# Organisation figures, and the threshold flag each one answers.
-ORG_FIGURES = {"monthly_active_users": "user-threshold", "annual_revenue_usd": "revenue-threshold"}
 _GLOB = re.compile(r"[*?\[]")
 _SINGULAR = {"categories": "category", "flags": "flag"}
 
@@ -479,35 +470,6 @@ class _Parser(_Reader):
                     policy.unresolved[u] = rule
 
 
-# --- judging helpers ---------------------------------------------------------------------
-
-
-def strongest(rules: list[tuple[str, Rule]]) -> tuple[str, Rule] | None:
-    """The (use, rule) with the strictest severity; the first one on ties."""
-    if not rules:
-        return None
-    return max(rules, key=lambda item: SEVERITIES.index(item[1].severity))
-
-
-def model_matches(pattern: str, names: list[str]) -> bool:
-    """A model glob against a model's names (repo id, ref, folder), case-insensitive."""
-    pat = pattern.lower()
-    return any(fnmatch.fnmatchcase(n.lower(), pat) for n in names if n)
-
-
-def license_matches(pattern: str, key: str | None) -> bool:
-    return bool(key) and fnmatch.fnmatchcase(key, pattern)
-
-
-def today_of(policy: Policy) -> str:
-    return policy.today or date.today().isoformat()
-
-
-def expired(waiver: Waiver, today: str) -> bool:
-    """A waiver holds through its expiry date and stops the day after."""
-    return today > waiver.expires
-
-
 # --- small helpers -------------------------------------------------------------------------
 
 
@@ -527,243 +489,3 @@ def _hint(value: Any, choices: tuple[str, ...] | list[str]) -> str:
         return ""
     close = difflib.get_close_matches(value, list(choices), n=1, cutoff=0.75)
     return f" (did you mean '{close[0]}'?)" if close else ""
-
-
-# --- the judgement ---------------------------------------------------------------------------
-
-
-def judge(
-    result: ModelResult,
-    origins: dict[str, set[str]],
-    own: Assessment,
-    lineage: Lineage,
-    policy: Policy,
-    reasons: list[str],
-) -> None:
-    """Severities for every flag, the category, unresolved bases and the allow/deny
-    lists, under each use of the model (the strictest wins); waivers; the verdict.
-    Fills result.flags[*].severity, decisions, waivers, reasons and verdict."""
-    _Judge(result, origins, own, lineage, policy).run(reasons)
-
-
-class _Judge:
-    """One model's judgement: a Decision per flag, the category, the allow/deny lists."""
-
-    def __init__(
-        self,
-        r: ModelResult,
-        origins: dict[str, set[str]],
-        own: Assessment,
-        lineage: Lineage,
-        policy: Policy,
-    ) -> None:
-        self.r, self.origins, self.own, self.lineage, self.policy = r, origins, own, lineage, policy
-        self.uses = [u for u in (r.use or policy.uses) if u in USES] or [DEFAULT_USE]
-        self.today = today_of(policy)
-        names = [r.repo_id or "", r.ref, r.ref.split("@", 1)[0]]
-        self.keys = list(dict.fromkeys(lic.license for lic in r.licenses if lic.license))
-        self.waivers = [
-            w
-            for w in policy.waivers
-            if (w.model and model_matches(w.model, names))
-            or (w.license and any(license_matches(w.license, k) for k in self.keys))
-        ]
-        self.denied = _first_model(policy.deny_models, names)
-        self.allowed = _first_model(policy.allow_models, names)
-        self.decisions: list[Decision] = []
-
-    # -- helpers --
-    def strongest_rule(self, table: dict[str, dict[str, Rule]], name: str) -> tuple[str, Rule]:
-        found = [(u, table[u][name]) for u in self.uses if name in table.get(u, {})]
-        best = strongest(found)
-        return best if best else (self.uses[0], Rule("warn", "licscan default (not in policy)"))
-
-    def covers(self, w: Waiver, flag_id: str | None) -> bool:
-        """Whether waiver `w` covers a flag (or, flag_id None, the whole-model judgements)."""
-        if flag_id is None:
-            return not w.flags and bool(w.model)
-        if w.flags and flag_id not in w.flags:
-            return False
-        if w.model:
-            return True
-        o = self.origins.get(flag_id, set())
-        return bool(o) and "" not in o and all(license_matches(w.license or "", k) for k in o)
-
-    def license_waived(self, key: str) -> Waiver | None:
-        for w in self.waivers:
-            if w.license and not w.flags and license_matches(w.license, key):
-                return None if expired(w, self.today) else w
-        return None
-
-    def license_allowed(self, key: str) -> PatternRule | None:
-        return _first_license(self.policy.allow_licenses, key)
-
-    def exception(
-        self, sev: str, src: str, covering: list[Waiver], note: list[str]
-    ) -> tuple[str, str]:
-        """Apply the allow list and waivers to one judgement."""
-        if self.allowed and sev != "info":
-            note.append(f"model allowed (was {sev} by {src})")
-            return "info", self.allowed.source
-        live = [w for w in covering if not expired(w, self.today)]
-        for w in covering:
-            if expired(w, self.today):
-                note.append(f"waiver {w.source} expired {w.expires}: no longer applies")
-        if live and sev != "info":
-            w = live[0]
-            days = expiring(w.expires, self.today, self.policy.waiver_warning_days)
-            soon = f"; the waiver {expiring_note(w.expires, days)}" if days is not None else ""
-            note.append(
-                f"waived (was {sev} by {src}): {w.reason} - {w.approver}, until {w.expires}{soon}"
-            )
-            return "info", w.source
-        return sev, src
-
-    def decide(self, subject: str, sev: str, use: str | None, src: str, note: list[str]) -> None:
-        self.decisions.append(Decision(subject, sev, use, src, "; ".join(note)))
-
-    # -- the judgements --
-    def run(self, reasons: list[str]) -> None:
-        for flag in self.r.flags:
-            self.flag(flag)
-        self.category()
-        self.lists()
-        self.card()
-        self.record_waivers()
-        self.r.decisions = self.decisions
-        self.r.verdict = self.verdict()
-        reasons += [str(d) for d in self.decisions if d.severity in ("block", "warn")]
-        reasons += [_waiver_reason(w) for w in self.r.waivers]
-        if self.r.error:
-            reasons.append(f"error: {self.r.error} (an error never passes)")
-        self.r.reasons = reasons
-
-    def flag(self, flag: Flag) -> None:
-        use, rule = self.strongest_rule(self.policy.flags, flag.id)
-        note: list[str] = []
-        if flag.id == "inherits-base-license" and self.lineage.unresolved:
-            # a base whose terms could not be checked: lineage.unresolved decides too
-            table = {u: {"unresolved": r} for u, r in self.policy.unresolved.items()}
-            use2, rule2 = self.strongest_rule(table, "unresolved")
-            if SEVERITIES.index(rule2.severity) >= SEVERITIES.index(rule.severity):
-                use, rule = use2, rule2
-            note.append(f"{len(self.lineage.unresolved)} base model(s) unresolved")
-        sev, src = rule.severity, rule.source
-        sev, src = self.threshold(flag, sev, src, note)
-        o = self.origins.get(flag.id, set())
-        allowed = [self.license_allowed(k) for k in o] if o and "" not in o else []
-        if allowed and all(allowed) and sev != "info":
-            note.append(f"license {', '.join(sorted(o))} allowed (was {sev} by {src})")
-            sev, src = "info", allowed[0].source  # type: ignore[union-attr]
-        covering = [w for w in self.waivers if self.covers(w, flag.id)]
-        sev, src = self.exception(sev, src, covering, note)
-        flag.severity = sev
-        extra = [n for n in note if n.startswith(("waived", "waiver"))]
-        if extra:
-            flag.note = "; ".join([flag.note, *extra]) if flag.note else "; ".join(extra)
-        self.decide(f"flag:{flag.id}", sev, use, src, note)
-
-    def threshold(self, flag: Flag, sev: str, src: str, note: list[str]) -> tuple[str, str]:
-        figure = next((k for k, v in ORG_FIGURES.items() if v == flag.id), None)
-        org = self.policy.organisation.get(figure or "")
-        if org is None or not (flag.value or "").isdigit():
-            return sev, src
-        have, where = org
-        limit = int(flag.value or 0)
-        what = figure.replace("_", " ") if figure else ""
-        if have < limit:
-            note.append(f"the organisation's {have:,} {what} are under {limit:,} (was {sev})")
-            return "info", where
-        note.append(f"the organisation's {have:,} {what} reach {limit:,}: no grant above it")
-        return "block", where
-
-    def category(self) -> None:
-        items = [(lic.license, lic.category) for lic in self.r.licenses]
-        if not self.own.licenses:
-            items.append((None, "unknown"))
-        note: list[str] = []
-        kept = []
-        for key, cat in items:
-            why = key and (self.license_allowed(key) or self.license_waived(key))
-            if why:
-                note.append(f"{key} ({cat}) set aside by {why.source}")
-            else:
-                kept.append(cat)
-        if not kept:
-            self.decide(f"category:{self.r.category}", "info", None, "allow/waive", note)
-            return
-        # Nothing set aside: never judge a laxer category than the model's own (fail closed).
-        judged = strictest(kept if note else [*kept, self.r.category])
-        use, rule = self.strongest_rule(self.policy.categories, judged)
-        covering = [w for w in self.waivers if self.covers(w, None)]
-        sev, src = self.exception(rule.severity, rule.source, covering, note)
-        self.decide(f"category:{judged}", sev, use, src, note)
-
-    def lists(self) -> None:
-        for key in self.keys:
-            p = _first_license(self.policy.deny_licenses, key)
-            if p is None:
-                continue
-            note = [f"license {key} is denied"]
-            covering = [w for w in self.waivers if self.covers(w, None)]
-            w = self.license_waived(key)
-            sev, src = self.exception("block", p.source, covering + ([w] if w else []), note)
-            self.decide(f"license:{key}", sev, None, src, note)
-        if self.denied:
-            self.decide("model", "block", None, self.denied.source, ["model denied by the policy"])
-        elif self.allowed:
-            self.decide("model", "info", None, self.allowed.source, ["model allowed by the policy"])
-
-    def card(self) -> None:
-        """An unreadable card hides base models and the declared license: a license file
-        alone cannot clear the model, so a human must look (fail closed, never a pass)."""
-        if not self.own.card_unreadable or self.r.error:
-            return
-        note = [f"card unreadable ({self.own.card_unreadable}): base models unknown"]
-        covering = [w for w in self.waivers if self.covers(w, None)]
-        sev, src = self.exception("warn", "licscan: unreadable card", covering, note)
-        self.decide("card", sev, None, src, note)
-
-    def record_waivers(self) -> None:
-        for w in self.waivers:
-            gone = expired(w, self.today)
-            # what it covers here: a license waiver never covers a flag its license did
-            # not bring, whatever flags it names (reports show exactly these as waived)
-            named = list(w.flags) or [f.id for f in self.r.flags]
-            covered = [f for f in named if self.covers(w, f)]
-            whole = self.covers(w, None) or (w.license and not w.flags)
-            note = f"{w.source}: expired {w.expires}, no longer applies" if gone else w.source
-            if whole:
-                note += (
-                    "; covers every judgement of the model"
-                    if w.model
-                    else (f"; sets aside every term of {w.license}")
-                )
-            target = w.model or w.license or ""
-            days = expiring(w.expires, self.today, self.policy.waiver_warning_days)
-            if days is not None:  # a person must renew it or fix the model: a warning
-                note += f"; {expiring_note(w.expires, days)}"
-                self.decide(f"waiver:{target}", "warn", None, w.source,
-                            [expiring_note(w.expires, days)])  # fmt: skip
-            use = WaiverUse(target, covered, w.reason, w.approver, w.expires, not gone, note)
-            self.r.waivers.append(use)
-
-    def verdict(self) -> str:
-        if self.r.error:
-            return "error"
-        sevs = {d.severity for d in self.decisions}
-        return "fail" if "block" in sevs else "warn" if "warn" in sevs else "pass"
-
-
-def _first_model(rules: list[PatternRule], names: list[str]) -> PatternRule | None:
-    return next((p for p in rules if model_matches(p.pattern, names)), None)
-
-
-def _first_license(rules: list[PatternRule], key: str) -> PatternRule | None:
-    return next((p for p in rules if license_matches(p.pattern, key)), None)
-
-
-def _waiver_reason(w: WaiverUse) -> str:
-    if w.applied:
-        return f"waiver for {w.target} applied: {w.reason} ({w.approver}, until {w.expires})"
-    return f"waiver for {w.target} expired {w.expires}: no longer applies"

@@ -15,10 +15,12 @@ import subprocess
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from licscan.engine.judge import DEFAULT_WARNING_DAYS, expiring, expiring_note
+from licscan.engine.judge import today as judge_day
 from licscan.errors import ExitCode, LockError
 from licscan.hubref import is_commit_prefix
 from licscan.lockfile.document import LOCK_NAME, load_lock, lock_path_for, policy_ref
-from licscan.lockfile.reuse import rejudge, stale_reason, today_iso, use_disagreement
+from licscan.lockfile.reuse import rejudge, stale_reason, use_disagreement
 from licscan.model import (
     LockEntry,
     Lockfile,
@@ -29,7 +31,6 @@ from licscan.model import (
     Problem,
     Target,
 )
-from licscan.waivers import DEFAULT_WARNING_DAYS, expiring, expiring_note
 
 DEFAULT_MANIFEST = "licscan.yaml"
 
@@ -128,7 +129,7 @@ def _read(manifest_path: str, check: Check, today: str | None) -> _Locked:
 
     manifest = load_manifest(manifest_path)
     lock_path = lock_path_for(manifest_path)
-    day = today_iso(today)
+    day = judge_day(today)
     if not lock_path.is_file():
         check.add("stale", f"{manifest_path}:1: no {LOCK_NAME} beside it: run "
                            f"`licscan lock {manifest_path}`")  # fmt: skip

@@ -3,17 +3,18 @@ judged again under the current policy (`check`); `scan` of a locked manifest (Hu
 at their locked commits, judged afresh, and compared with what the lock records).
 
 A lock lives in the repository, so any pull request can edit it: no verdict is ever read
-from it.  Cheap to import, like licscan.lockfile.document (the policy engine loads on
-first use).  The command line wraps a scan with `scan_with_lock` (the engine never imports
-this package)."""
+from it.  Cheap to import, like licscan.lockfile.document (the policy loader comes on
+first use; the judge is light).  The command line wraps a scan with `scan_with_lock` (the
+engine never imports this package)."""
 
 from __future__ import annotations
 
 import dataclasses
 from collections.abc import Callable
-from datetime import date
 from pathlib import Path
 
+from licscan.engine.judge import judge
+from licscan.engine.judge import today as judge_day
 from licscan.hubref import is_commit, short
 from licscan.lockfile.document import (
     LOCK_NAME,
@@ -81,10 +82,6 @@ def _supplied_change(target: Target, entry: LockEntry) -> str | None:
     return None
 
 
-def today_iso(policy_today: str | None = None) -> str:
-    return policy_today or date.today().isoformat()
-
-
 # --- the recorded facts, judged again ------------------------------------------------------
 
 
@@ -92,7 +89,6 @@ def rejudge(entry: LockEntry, policy: Policy, uses: list[str]) -> ModelResult:
     """The verdict the current policy gives the facts a lock entry records (its licenses,
     category, flags and their origins, unresolved bases, card, error), under `uses`.
     What the entry says it concluded (verdict, severities, waivers) is not read."""
-    from licscan.engine.policy import judge
     from licscan.model import CATEGORY_ORDER, Assessment, Lineage, LineageNode, strictest
 
     own = [lic for lic in entry.licenses if not lic.source.startswith("base:")]
@@ -201,7 +197,7 @@ def pin_to_lock(plan: ScanPlan) -> tuple[list[Target], dict[int, _Standing]]:
 
     targets = list(plan.targets)
     standing: dict[int, _Standing] = {}
-    today = today_iso(plan.policy.today)
+    today = judge_day(plan.policy.today)
     for manifest in plan.manifests:
         lock = _lock_beside(manifest.path)
         if lock is None:
