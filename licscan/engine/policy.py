@@ -10,14 +10,12 @@ YAML node trees, so every error and every decision can name its file and line.
 
 from __future__ import annotations
 
-import difflib
 import fnmatch
 import os
 import re
 from datetime import date
 from functools import cache
 from pathlib import Path
-from typing import Any
 
 import yaml
 
@@ -35,15 +33,8 @@ from licscan.model import (
     Waiver,
 )
 from licscan.paths import rules_dir
-from licscan.yamlnodes import (
-    YamlSyntaxError,
-    compose,
-    kind,
-    line_of,
-    one_line,
-    read_document,
-    scalar,
-)
+from licscan.yamlnodes import kind, read_document, scalar
+from licscan.yamlschema import Bool, Date, Int, OneOf, Reader, Str, did_you_mean, iso_day
 
 PRESET_KEYS = ("use", "description", "categories", "flags", "lineage")
 POLICY_KEYS = (
@@ -55,6 +46,10 @@ WAIVER_KEYS = ("model", "license", "flags", "reason", "approver", "expires")
 LINEAGE_KEYS = ("max_depth", "unresolved")
 _GLOB = re.compile(r"[*?\[]")
 _SINGULAR = {"categories": "category", "flags": "flag"}
+SEVERITY = OneOf(SEVERITIES, "unknown severity {value} for {what} (expected block, warn or info)")
+_DAYS = Int(0, 3650, "{what} must be a whole number of days (0: never)")
+_DEPTH = Int(1, MAX_DEPTH_LIMIT, f"{{what}} must be a whole number from 1 to {MAX_DEPTH_LIMIT}")
+_FIGURE = Int(0, None, "{what} must be a whole number, got {kind}")
 
 
 # --- loading ---------------------------------------------------------------------------
@@ -71,7 +66,7 @@ def load_policy(
     bad = [u for u in uses if u not in USES]
     if bad:
         raise PolicyError(f"unknown use '{bad[0]}' (expected one of {', '.join(USES)})")
-    day = _iso(today) if today is not None else None
+    day = iso_day(today) if today is not None else None
     if path is None or str(path) in USES:
         default = uses or [str(path) if path else DEFAULT_USE]
         policy = _preset_policy(default)
@@ -116,124 +111,43 @@ def display_path(path: Path) -> str:
     return str(path)
 
 
-class _Reader:
-    """Shared YAML-node plumbing: errors are collected as 'file:line: message'."""
+class _File(Reader):
+    """A policy or preset file read as YAML nodes: every problem is 'file:line: message'."""
 
     def __init__(self, path: Path) -> None:
+        super().__init__(display_path(path), PolicyError)
         self.path = path
-        self.label = display_path(path)
-        self.errors: list[str] = []
-        self.text = ""  # the file, once read: lines are counted in it
 
-    def where(self, node: yaml.Node | None) -> str:
-        line = line_of(self.text, node.start_mark) if node is not None else 1
-        return f"{self.label}:{line}"
-
-    def error(self, node: yaml.Node | None, message: str) -> None:
-        self.errors.append(one_line(f"{self.where(node)}: {message}"))
-
-    def compose(self) -> yaml.Node | None:
+    def read(self) -> yaml.Node | None:
         try:
             text = read_document(self.path)
         except FileNotFoundError:
             raise PolicyError(f"{self.label}: policy file not found") from None
         except (OSError, ValueError) as exc:  # undecodable, too large, a NUL byte in the path
             raise PolicyError(f"{self.label}: cannot read policy: {exc}") from None
-        self.text = text
-        try:
-            return compose(text)
-        except YamlSyntaxError as exc:
-            raise PolicyError(f"{self.label}:{exc.line}: {exc.reason}") from None
-
-    def fail_if_errors(self) -> None:
-        if self.errors:
-            errors = sorted(self.errors, key=_line_of)
-            raise PolicyError("\n".join(errors), errors)
-
-    def mapping(self, node: yaml.Node, allowed: tuple[str, ...], what: str) -> dict:
-        """{key: (key_node, value_node)}; unknown and duplicate keys are errors."""
-        if not isinstance(node, yaml.MappingNode):
-            self.error(node, f"{what} must be a mapping, got {kind(node)}")
-            return {}
-        fields: dict[str, tuple[yaml.Node, yaml.Node]] = {}
-        for key_node, value_node in node.value:
-            key = key_node.value if isinstance(key_node, yaml.ScalarNode) else None
-            if key not in allowed:
-                self.error(key_node, f"unknown key '{key}' in {what}{_hint(key, allowed)}")
-            elif key in fields:
-                self.error(key_node, f"duplicate key '{key}' in {what}")
-            else:
-                fields[key] = (key_node, value_node)
-        return fields
-
-    def string(self, node: yaml.Node, what: str) -> str | None:
-        value = scalar(node)
-        if not isinstance(value, str) or not value.strip():
-            self.error(node, f"{what} must be a non-empty string, got {kind(node)}")
-            return None
-        return value.strip()
-
-    def strings(self, node: yaml.Node, what: str) -> list[tuple[str, yaml.Node]]:
-        items = node.value if isinstance(node, yaml.SequenceNode) else [node]
-        if not isinstance(node, yaml.SequenceNode | yaml.ScalarNode):
-            self.error(node, f"{what} must be a list of strings, got {kind(node)}")
-            return []
-        out = []
-        for item in items:
-            value = self.string(item, f"an entry of {what}")
-            if value is not None:
-                out.append((value, item))
-        return out
-
-    def severity(self, node: yaml.Node, what: str) -> str | None:
-        value = scalar(node)
-        if value not in SEVERITIES:
-            self.error(
-                node, f"unknown severity {value!r} for {what} (expected block, warn or info)"
-            )
-            return None
-        return value
+        return self.compose(text)
 
     def severities(
         self, node: yaml.Node, names: tuple[str, ...], kind: str
     ) -> list[tuple[str, str | None, Rule]]:
         """`{name: severity}` or `{name: {use: severity}}` -> [(name, use|None, Rule)]."""
-        out: list[tuple[str, str | None, Rule]] = []
         if not isinstance(node, yaml.MappingNode):
             plural = "categories" if kind == "category" else f"{kind}s"
             self.error(node, f"'{plural}' must be a mapping of {kind} to severity")
-            return out
-        seen: set[str] = set()
-        for key_node, value_node in node.value:
-            name = scalar(key_node)
-            if name not in names:
-                self.error(key_node, f"unknown {kind} {name!r}{_hint(name, names)}")
-                continue
-            if name in seen:
-                self.error(key_node, f"duplicate {kind} '{name}'")
-                continue
-            seen.add(name)
-            out += [(name, use, rule) for use, rule in self.per_use(value_node, f"{kind} '{name}'")]
-        return out
+            return []
+        return [
+            (name, use, rule)
+            for name, (_, value_node) in self.entries(node, names, kind)
+            for use, rule in self.per_use_rules(value_node, f"{kind} '{name}'")
+        ]
 
-    def per_use(self, node: yaml.Node, what: str) -> list[tuple[str | None, Rule]]:
+    def per_use_rules(self, node: yaml.Node, what: str) -> list[tuple[str | None, Rule]]:
         """`severity` (every use: None) or `{use: severity}` -> [(use|None, Rule)]."""
-        if not isinstance(node, yaml.MappingNode):
-            sev = self.severity(node, what)
-            return [(None, Rule(sev, self.where(node)))] if sev else []
-        out: list[tuple[str | None, Rule]] = []
-        for use_node, sev_node in node.value:
-            use = scalar(use_node)
-            if use not in USES:
-                self.error(use_node, f"unknown use {use!r}{_hint(use, USES)}")
-                continue
-            sev = self.severity(sev_node, what)
-            if sev:
-                out.append((use, Rule(sev, self.where(sev_node))))
-        return out
+        found = self.per_use(node, what, SEVERITY, USES)
+        return [(use, Rule(sev, self.where(n))) for use, sev, n in found]
 
 
-class _PresetParser(_Reader):
+class _PresetParser(_File):
     """A shipped preset: complete (every category, every flag), or a clear error."""
 
     def __init__(self, path: Path, use: str) -> None:
@@ -241,7 +155,7 @@ class _PresetParser(_Reader):
         self.use = use
 
     def parse(self) -> tuple[dict[str, Rule], dict[str, Rule], Rule]:
-        root = self.compose()
+        root = self.read()
         fields = self.mapping(root, PRESET_KEYS, "preset") if root is not None else {}
         if "use" in fields and scalar(fields["use"][1]) != self.use:
             self.error(fields["use"][1], f"'use' must be '{self.use}' (the file name)")
@@ -265,7 +179,7 @@ class _PresetParser(_Reader):
         if "lineage" in fields:
             lin = self.mapping(fields["lineage"][1], ("unresolved",), "lineage")
             if "unresolved" in lin:
-                sev = self.severity(lin["unresolved"][1], "lineage.unresolved")
+                sev = self.value(lin["unresolved"][1], "lineage.unresolved", SEVERITY)
                 if sev:
                     unresolved = Rule(sev, self.where(lin["unresolved"][1]))
         if unresolved is None:
@@ -277,11 +191,11 @@ class _PresetParser(_Reader):
         return categories, flags, unresolved
 
 
-class _Parser(_Reader):
+class _Parser(_File):
     """A user policy file (see the README for the format)."""
 
     def parse(self, uses: list[str]) -> Policy:
-        root = self.compose()
+        root = self.read()
         if root is None:
             raise PolicyError(f"{self.label}:1: empty policy (expected at least 'extends:')")
         fields = self.mapping(root, POLICY_KEYS, "policy")
@@ -301,21 +215,15 @@ class _Parser(_Reader):
         if "waivers" in fields:
             policy.waivers = self._waivers(fields["waivers"][1])
         if "allow_errors" in fields:
-            node = fields["allow_errors"][1]
-            value = scalar(node)
-            if not isinstance(value, bool):
-                self.error(node, f"'allow_errors' must be true or false, got {kind(node)}")
-            else:
-                policy.allow_errors = value
+            allow = self.value(fields["allow_errors"][1], "'allow_errors'", Bool())
+            if allow is not None:
+                policy.allow_errors = allow
         if "lineage" in fields:
             self._lineage(fields["lineage"][1], policy)
         if "waiver_warning_days" in fields:
-            node = fields["waiver_warning_days"][1]
-            value = scalar(node)
-            if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= 3650:
-                self.error(node, "'waiver_warning_days' must be a whole number of days (0: never)")
-            else:
-                policy.waiver_warning_days = value
+            days = self.value(fields["waiver_warning_days"][1], "'waiver_warning_days'", _DAYS)
+            if days is not None:
+                policy.waiver_warning_days = days
         self.fail_if_errors()
         return policy
 
@@ -323,9 +231,9 @@ class _Parser(_Reader):
         if item is None:
             return []
         out = []
-        for value, node in self.strings(item[1], "'extends'"):
+        for value, node in self.items(item[1], "'extends'", Str()):
             if value not in USES:
-                self.error(node, f"unknown preset {value!r}{_hint(value, USES)}")
+                self.error(node, f"unknown preset {value!r}{did_you_mean(value, USES)}")
             else:
                 out.append(value)
         return out
@@ -350,13 +258,13 @@ class _Parser(_Reader):
     def _lists(self, fields: dict, policy: Policy) -> None:
         for key in ("allow_licenses", "deny_licenses"):
             if key in fields:
-                for value, node in self.strings(fields[key][1], f"'{key}'"):
+                for value, node in self.items(fields[key][1], f"'{key}'", Str()):
                     pattern = self._license_pattern(value, node)
                     if pattern:
                         getattr(policy, key).append(PatternRule(pattern, self.where(node)))
         for key in ("allow_models", "deny_models"):
             if key in fields:
-                for value, node in self.strings(fields[key][1], f"'{key}'"):
+                for value, node in self.items(fields[key][1], f"'{key}'", Str()):
                     getattr(policy, key).append(PatternRule(value, self.where(node)))
 
     def _license_pattern(self, value: str, node: yaml.Node) -> str | None:
@@ -372,17 +280,15 @@ class _Parser(_Reader):
             return value.lower()
         key = resolve_license_id(value)
         if key is None:
-            self.error(node, f"unknown license '{value}'{_hint(value.lower(), keys)}")
+            self.error(node, f"unknown license '{value}'{did_you_mean(value.lower(), keys)}")
         return key
 
     def _organisation(self, node: yaml.Node, policy: Policy) -> None:
         fields = self.mapping(node, tuple(ORG_FIGURES), "organisation")
         for name, (_, value_node) in fields.items():
-            value = scalar(value_node)
-            if isinstance(value, bool) or not isinstance(value, int) or value < 0:
-                self.error(value_node, f"'{name}' must be a whole number, got {kind(value_node)}")
-                continue
-            policy.organisation[name] = (value, self.where(value_node))
+            value = self.value(value_node, f"'{name}'", _FIGURE)
+            if value is not None:
+                policy.organisation[name] = (value, self.where(value_node))
 
     def _waivers(self, node: yaml.Node) -> list[Waiver]:
         if not isinstance(node, yaml.SequenceNode):
@@ -398,17 +304,17 @@ class _Parser(_Reader):
         if ("model" in fields) == ("license" in fields):
             self.error(node, "a waiver names exactly one of 'model' or 'license'")
             ok = False
-        model = self.string(fields["model"][1], "'model'") if "model" in fields else None
+        model = self.value(fields["model"][1], "'model'", Str()) if "model" in fields else None
         license_key = None
         if "license" in fields:
-            value = self.string(fields["license"][1], "'license'")
+            value = self.value(fields["license"][1], "'license'", Str())
             license_key = value and self._license_pattern(value, fields["license"][1])
             ok = ok and bool(license_key)
         flags: list[str] = []
         if "flags" in fields:
-            for value, item in self.strings(fields["flags"][1], "'flags'"):
+            for value, item in self.items(fields["flags"][1], "'flags'", Str()):
                 if value not in FLAG_IDS:
-                    self.error(item, f"unknown flag {value!r}{_hint(value, FLAG_IDS)}")
+                    self.error(item, f"unknown flag {value!r}{did_you_mean(value, FLAG_IDS)}")
                     ok = False
                 flags.append(value)
         texts = {}
@@ -417,7 +323,7 @@ class _Parser(_Reader):
                 self.error(node, f"a waiver needs '{key}'")
                 ok = False
             else:
-                texts[key] = self.string(fields[key][1], f"'{key}'")
+                texts[key] = self.value(fields[key][1], f"'{key}'", Str())
                 ok = ok and bool(texts[key])
         expires = None
         if "expires" not in fields:
@@ -425,7 +331,7 @@ class _Parser(_Reader):
                        "a permanent decision)")  # fmt: skip
             ok = False
         else:
-            expires = self._date(fields["expires"][1])
+            expires = self.value(fields["expires"][1], "'expires'", Date())
             ok = ok and expires is not None
         if not ok:
             return None
@@ -439,53 +345,13 @@ class _Parser(_Reader):
             source=self.where(node),
         )
 
-    def _date(self, node: yaml.Node) -> str | None:
-        value = scalar(node)
-        if isinstance(value, date):
-            return value.isoformat()
-        try:
-            return _iso(str(value))
-        except ValueError:
-            self.error(node, f"bad date {node.value!r} (expected YYYY-MM-DD)")
-            return None
-
     def _lineage(self, node: yaml.Node, policy: Policy) -> None:
         fields = self.mapping(node, LINEAGE_KEYS, "lineage")
         if "max_depth" in fields:
-            value_node = fields["max_depth"][1]
-            value = scalar(value_node)
-            if (
-                isinstance(value, bool)
-                or not isinstance(value, int)
-                or not 1 <= value <= MAX_DEPTH_LIMIT
-            ):
-                self.error(
-                    value_node, f"'max_depth' must be a whole number from 1 to {MAX_DEPTH_LIMIT}"
-                )
-            else:
-                policy.max_depth = value
+            depth = self.value(fields["max_depth"][1], "'max_depth'", _DEPTH)
+            if depth is not None:
+                policy.max_depth = depth
         if "unresolved" in fields:
-            for use, rule in self.per_use(fields["unresolved"][1], "lineage.unresolved"):
+            for use, rule in self.per_use_rules(fields["unresolved"][1], "lineage.unresolved"):
                 for u in [use] if use else USES:
                     policy.unresolved[u] = rule
-
-
-# --- small helpers -------------------------------------------------------------------------
-
-
-def _line_of(message: str) -> int:
-    m = re.match(r"^.*?:(\d+): ", message)
-    return int(m.group(1)) if m else 0
-
-
-def _iso(value: str | date) -> str:
-    if isinstance(value, date):
-        return value.isoformat()
-    return date.fromisoformat(value.strip()).isoformat()
-
-
-def _hint(value: Any, choices: tuple[str, ...] | list[str]) -> str:
-    if not isinstance(value, str):
-        return ""
-    close = difflib.get_close_matches(value, list(choices), n=1, cutoff=0.75)
-    return f" (did you mean '{close[0]}'?)" if close else ""
