@@ -25,19 +25,12 @@ from licscan.errors import ManifestError
 from licscan.hubref import parse_repo_ref
 from licscan.model import USES, Manifest, SuppliedLicense, Target
 from licscan.sources.targets import hub_target, local_target
-from licscan.yamlnodes import (
-    TooLarge,
-    YamlSyntaxError,
-    compose,
-    kind,
-    line_of,
-    one_line,
-    read_document,
-    scalar,
-)
+from licscan.yamlnodes import TooLarge, kind, read_document, scalar
+from licscan.yamlschema import OneOf, Reader, Str, expected
 
 TOP_KEYS = ("use", "policy", "models")
 ENTRY_KEYS = ("id", "path", "revision", "use", "note", "license_file")
+_USE = OneOf(USES, f"unknown use {{value}} (expected one of {', '.join(USES)})")
 
 
 def load_manifest(path: str | Path) -> Manifest:
@@ -50,23 +43,14 @@ def load_manifest(path: str | Path) -> Manifest:
     return _Parser(path).parse(text)
 
 
-class _Parser:
+class _Parser(Reader):
     def __init__(self, path: Path) -> None:
+        super().__init__(str(path), ManifestError)
         self.path = path
         self.base = path.resolve().parent
-        self.errors: list[str] = []
-        self.text = ""
-
-    def error(self, node: yaml.Node | int, message: str) -> None:
-        line = node if isinstance(node, int) else line_of(self.text, node.start_mark)
-        self.errors.append(one_line(f"{self.path}:{line}: {message}"))
 
     def parse(self, text: str) -> Manifest:
-        self.text = text
-        try:
-            root = compose(text)
-        except YamlSyntaxError as exc:
-            raise ManifestError(f"{self.path}:{exc.line}: {exc.reason}") from None
+        root = self.compose(text)
         manifest = Manifest(path=str(self.path))
         if root is None:
             self.error(1, "empty manifest (expected 'models:')")
@@ -74,8 +58,7 @@ class _Parser:
             self.error(root, "a manifest is a mapping with a 'models:' list")
         else:
             self._top(root, manifest)
-        if self.errors:
-            raise ManifestError("\n".join(self.errors), self.errors)
+        self.fail_if_errors(by_line=False)  # in the order found: an entry's keys, then its checks
         return manifest
 
     def _top(self, root: yaml.MappingNode, manifest: Manifest) -> None:
@@ -96,21 +79,11 @@ class _Parser:
                     manifest.targets.append(target)
 
     def _mapping(self, node: yaml.MappingNode, allowed: tuple[str, ...], what: str) -> dict:
-        fields: dict[str, yaml.Node] = {}
-        for key_node, value_node in node.value:
-            key = key_node.value if isinstance(key_node, yaml.ScalarNode) else None
-            if key not in allowed:
-                self.error(
-                    key_node, f"unknown key '{key}' in {what} (expected {', '.join(allowed)})"
-                )
-            elif key in fields:
-                self.error(key_node, f"duplicate key '{key}' in {what}")
-            else:
-                fields[key] = value_node
-        return fields
+        """{key: value node}: unknown keys are errors that list the allowed ones."""
+        return {k: v for k, (_, v) in self.mapping(node, allowed, what, expected).items()}
 
     def _entry(self, node: yaml.Node) -> Target | None:
-        loc = (str(self.path), line_of(self.text, node.start_mark))
+        loc = (str(self.path), self.line(node))
         if isinstance(node, yaml.ScalarNode):
             return self._hub(node, scalar(node), None, (), loc)
         if not isinstance(node, yaml.MappingNode):
@@ -194,14 +167,7 @@ class _Parser:
         else:
             self.error(node, "'use' must be a use case or a list of them")
             return []
-        uses = []
-        for item in items:
-            value = scalar(item)
-            if value not in USES:
-                self.error(item, f"unknown use {value!r} (expected one of {', '.join(USES)})")
-            else:
-                uses.append(value)
-        return uses
+        return [u for item in items if (u := self.value(item, "'use'", _USE)) is not None]
 
     def _policy(self, node: yaml.Node) -> str | None:
         value = self._string(node, "policy")
@@ -218,8 +184,4 @@ class _Parser:
         return str(path)
 
     def _string(self, node: yaml.Node, key: str) -> str | None:
-        value = scalar(node)
-        if not isinstance(value, str) or not value.strip():
-            self.error(node, f"'{key}' must be a non-empty string, got {kind(node)}")
-            return None
-        return value.strip()
+        return self.value(node, f"'{key}'", Str())
