@@ -437,6 +437,18 @@ def _same_length(text: str) -> str:
 def _segment(doc: Document) -> None:
     """Split the cleaned text into segments at blank lines, list items, headings and
     sentence ends; attach lead-ins to the list items that follow them."""
+    chunks, heading_spans = _chunks(doc)
+    text = doc.text
+    low = text.lower()
+    if len(low) != len(text):  # a rare character changes length when lower-cased
+        low = "".join(c if len(c.lower()) != 1 else c.lower() for c in text)
+    doc._low = low
+    _attach_leads(doc, chunks, heading_spans, low)
+
+
+def _chunks(doc: Document) -> tuple[list[tuple[int, int]], set[int]]:
+    """The (start, end) of every segment, cut at blank lines (page breaks aside), list
+    items, headings and sentence ends; and the starts of the headings."""
     text = doc.text
     starts = doc._line_starts
     cuts: set[int] = {at for at in starts if _BLANK_LINE_RE.match(text, at)}
@@ -454,12 +466,16 @@ def _segment(doc: Document) -> None:
             continue
         cuts.add(m.end())
     bounds = sorted(cuts | {0, len(text)})
-    chunks = [(a, b) for a, b in pairwise(bounds) if not text[a:b].isspace()]
-    low = text.lower()
-    if len(low) != len(text):  # a rare character changes length when lower-cased
-        low = "".join(c if len(c.lower()) != 1 else c.lower() for c in text)
-    doc._low = low
-    items = {starts[i] for i in doc._items}
+    return [(a, b) for a, b in pairwise(bounds) if not text[a:b].isspace()], heading_spans
+
+
+def _attach_leads(
+    doc: Document, chunks: list[tuple[int, int]], heading_spans: set[int], low: str
+) -> None:
+    """Make the segments, giving each list item the lead-ins that govern it ("You will
+    not use it to:" before "(a) ...") and each inline enumeration its opening words."""
+    text = doc.text
+    items = {doc._line_starts[i] for i in doc._items}
     leads: list[str] = []
     lead_left = lead_indent = 0
     segments = doc.segments

@@ -44,7 +44,7 @@ from cyclonedx.spdx import fixup_id, is_supported_id
 from packageurl import PackageURL
 
 from licscan.engine.obligations import obligations
-from licscan.model import EvidenceKind, LicenseFinding, ModelResult, ScanReport
+from licscan.model import EvidenceKind, Flag, LicenseFinding, ModelResult, ScanReport
 from licscan.report.common import (
     FileRef,
     evidence_where,
@@ -504,25 +504,40 @@ class _BomBuilder:
         if m.gated:
             p.append(Property(name=f"{NS}:gated", value=str(m.gated)))
         for f in m.flags:
-            base = f"{NS}:flag:{f.id}"
-            p.append(Property(name=base, value=f.severity or "unjudged"))
-            if f.value:
-                p.append(Property(name=f"{base}:value", value=f.value))
-            # Numbered: the library sorts properties, and a place must stay with its quote.
-            width = len(str(len(f.evidence)))
-            for i, ev in enumerate(f.evidence, 1):
-                n = f"{i:0{width}d}"
-                p.append(Property(name=f"{base}:evidence:{n}", value=evidence_where(ev)))
-                p.append(Property(name=f"{base}:kind:{n}", value=ev.kind.value))
-                # a quote is the source's words; anything else is a statement (licscan's
-                # summary of a license, a Hub fact, a note): never named a quote
-                said = "quote" if ev.kind.quoted else "statement"
-                p.append(Property(name=f"{base}:{said}:{n}", value=one_line(ev.quote)))
-            rule = rule_of(m, f)
-            if rule:
-                p.append(Property(name=f"{base}:rule", value=rule))
-            if is_waived(m, f):
-                p.append(Property(name=f"{base}:waived", value="true"))
+            p += self._flag_properties(m, f)
+        p += self._policy_properties(m)
+        # Properties are sorted by the library: number the reasons to keep their order.
+        p += _numbered(f"{NS}:reason", m.reasons)
+        p += _numbered(f"{NS}:obligation", [ob.action for ob in obligations(m)])
+        return p
+
+    @staticmethod
+    def _flag_properties(m: ModelResult, f: Flag) -> list[Property]:
+        base = f"{NS}:flag:{f.id}"
+        p = [Property(name=base, value=f.severity or "unjudged")]
+        if f.value:
+            p.append(Property(name=f"{base}:value", value=f.value))
+        # Numbered: the library sorts properties, and a place must stay with its quote.
+        width = len(str(len(f.evidence)))
+        for i, ev in enumerate(f.evidence, 1):
+            n = f"{i:0{width}d}"
+            p.append(Property(name=f"{base}:evidence:{n}", value=evidence_where(ev)))
+            p.append(Property(name=f"{base}:kind:{n}", value=ev.kind.value))
+            # a quote is the source's words; anything else is a statement (licscan's
+            # summary of a license, a Hub fact, a note): never named a quote
+            said = "quote" if ev.kind.quoted else "statement"
+            p.append(Property(name=f"{base}:{said}:{n}", value=one_line(ev.quote)))
+        rule = rule_of(m, f)
+        if rule:
+            p.append(Property(name=f"{base}:rule", value=rule))
+        if is_waived(m, f):
+            p.append(Property(name=f"{base}:waived", value="true"))
+        return p
+
+    @staticmethod
+    def _policy_properties(m: ModelResult) -> list[Property]:
+        """The waivers met, and what the category or a list decided (not a flag)."""
+        p = []
         for w in m.waivers:
             state = "applied" if w.applied else "expired"
             p.append(
@@ -534,22 +549,10 @@ class _BomBuilder:
                     ),
                 )
             )
-        for pf in policy_findings(m):  # the category or a list decided, not a flag
+        for pf in policy_findings(m):
             p.append(
                 Property(name=f"{NS}:decision", value=f"{pf.severity} {pf.subject} by {pf.rule}")
             )
-        # Properties are sorted by the library: number the reasons to keep their order.
-        width = len(str(len(m.reasons)))
-        p += [
-            Property(name=f"{NS}:reason", value=f"{i:0{width}d}. {r}")
-            for i, r in enumerate(m.reasons, 1)
-        ]
-        duties = obligations(m)
-        width = len(str(len(duties)))
-        p += [
-            Property(name=f"{NS}:obligation", value=f"{i:0{width}d}. {ob.action}")
-            for i, ob in enumerate(duties, 1)
-        ]
         return p
 
     @staticmethod
@@ -670,3 +673,9 @@ def _ordered(data: dict[str, Any]) -> dict[str, Any]:
     out = {k: data[k] for k in _TOP if k in data}
     out.update({k: v for k, v in data.items() if k not in out})
     return out
+
+
+def _numbered(name: str, values: list[str]) -> list[Property]:
+    """One property per value, numbered so that the library's sorting keeps their order."""
+    width = len(str(len(values)))
+    return [Property(name=name, value=f"{i:0{width}d}. {v}") for i, v in enumerate(values, 1)]
