@@ -127,29 +127,39 @@ def test_valid_rule_file_loads(tmp_path: Path) -> None:
 
 
 @pytest.mark.parametrize(
-    ("text", "needle"),
+    ("text", "line", "needle"),
     [
-        (GOOD.replace("open-weight", "mostly-open"), "field 'category'"),
-        (GOOD.replace("user-threshold", "no-cats"), "flags[0].flag"),
-        (GOOD.replace('"1000"', "one thousand"), "flags[0].value"),
-        (GOOD.replace("key: demo-1.0", "key: other-key"), "field 'key'"),
-        (GOOD.replace("osi_approved: false", "osi_approved: maybe"), "osi_approved"),
-        (GOOD + "colour: blue\n", "unknown field"),
-        ("key: [unclosed\n", "cannot be read"),
+        (GOOD.replace("open-weight", "mostly-open"), 3, "field 'category'"),
+        (GOOD.replace("user-threshold", "no-cats"), 6, "flags[0].flag"),
+        (GOOD.replace('"1000"', "one thousand"), 8, "flags[0].value"),
+        (GOOD.replace("key: demo-1.0", "key: other-key"), 1, "field 'key'"),
+        (GOOD.replace("osi_approved: false", "osi_approved: maybe"), 4, "osi_approved"),
+        (GOOD + "colour: blue\n", 9, "unknown field"),
+        (GOOD.replace("category: open-weight\n", ""), 1, "field 'category' is required"),
+        (GOOD + "name: Again\n", 9, "field 'name' given twice"),
+        ("key: [unclosed\n", 2, "YAML error"),
     ],
 )
-def test_bad_rule_file_names_file_and_field(tmp_path: Path, text: str, needle: str) -> None:
+def test_bad_rule_file_names_file_line_and_field(
+    tmp_path: Path, text: str, line: int, needle: str
+) -> None:
     _write(tmp_path, "demo-1.0.yaml", text)
     with pytest.raises(KnowledgeError) as err:
         load_dir(tmp_path)
-    assert "demo-1.0.yaml" in str(err.value) and needle in str(err.value)
+    assert str(err.value).startswith(f"demo-1.0.yaml:{line}: ") and needle in str(err.value)
+    assert "\n" not in str(err.value)  # the first problem, on one line
 
 
 def test_duplicate_hub_id_is_an_error(tmp_path: Path) -> None:
     _write(tmp_path, "demo-1.0.yaml", GOOD + "hub_ids: [demo]\n")
-    _write(tmp_path, "demo-2.0.yaml", GOOD.replace("demo-1.0", "demo-2.0") + "hub_ids: [demo]\n")
-    with pytest.raises(KnowledgeError, match="demo"):
+    _write(
+        tmp_path, "demo-2.0.yaml", GOOD.replace("demo-1.0", "demo-2.0") + "hub_ids:\n- x\n- demo\n"
+    )
+    with pytest.raises(KnowledgeError) as err:
         load_dir(tmp_path)
+    assert str(err.value) == (
+        "demo-2.0.yaml:11: field 'hub_ids': 'demo' is also claimed by demo-1.0.yaml"
+    )
 
 
 def _words(text: str) -> list[str]:
@@ -198,22 +208,24 @@ def test_glossary_explains_every_flag_in_plain_words() -> None:
 
 
 @pytest.mark.parametrize(
-    "text, needle",
+    "text, line, needle",
     [
-        ("- a list\n", "must be a YAML mapping"),
-        ("not-a-flag: {title: a, description: b, help: c}\n", "'not-a-flag' is not a flag"),
-        ("gated: {title: a, description: b}\n", "exactly the fields"),
-        ("gated: {title: a, description: '', help: c}\n", "'gated.description'"),
-        ("gated: {title: a, description: b, help: c}\n", "no entry for flag"),
+        ("- a list\n", 1, "must be a YAML mapping"),
+        ("gated: {title: a, description: b, help: c}\nnot-a-flag: {}\n", 2, "'not-a-flag' is"),
+        ("gated: {title: a, description: b}\n", 1, "exactly the fields"),
+        ("gated:\n  title: a\n  description: ''\n  help: c\n", 3, "'gated.description'"),
+        ("gated: {title: a, description: b, help: c}\n", 1, "no entry for flag"),
     ],
 )
-def test_bad_glossary_names_the_file_and_the_entry(tmp_path: Path, text: str, needle: str) -> None:
+def test_bad_glossary_names_the_file_line_and_entry(
+    tmp_path: Path, text: str, line: int, needle: str
+) -> None:
     from licscan.knowledge import parse_glossary
 
     path = tmp_path / "flags.yaml"
     with pytest.raises(KnowledgeError, match=re.escape(needle)) as info:
-        parse_glossary(path, yaml.safe_load(text))
-    assert str(info.value).startswith("flags.yaml: ")
+        parse_glossary(path, text)
+    assert str(info.value).startswith(f"flags.yaml:{line}: ")
 
 
 @pytest.mark.parametrize(
@@ -242,5 +254,5 @@ def test_a_broken_rule_file_is_one_line_and_exit_3(tmp_path, monkeypatch, make_m
     assert result.exit_code == 3, result.output
     assert not isinstance(result.exception, KnowledgeError)
     lines = result.output.strip().splitlines()
-    assert lines[-1].startswith("licscan: ") and "broken.yaml: field 'category'" in lines[-1]
+    assert lines[-1].startswith("licscan: ") and "broken.yaml:3: field 'category'" in lines[-1]
     assert "Traceback" not in result.output

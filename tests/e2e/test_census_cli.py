@@ -342,7 +342,7 @@ def test_a_broken_knowledge_base_ends_the_census_in_one_line(hub, tmp_path, monk
         knowledge.load_knowledge.cache_clear()
     assert result.exit_code == 3
     assert result.output.strip().splitlines() == [
-        "licscan: the knowledge base does not load: broken.yaml: field 'category': 'free' is "
+        "licscan: the knowledge base does not load: broken.yaml:3: field 'category': 'free' is "
         "not one of ('osi-open', 'open-weight', 'source-available', 'unknown')"
     ]
     assert not list(tmp_path.glob("census.json*")) and not list(tmp_path.glob(".*.tmp"))

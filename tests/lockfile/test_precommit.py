@@ -16,7 +16,7 @@ from paths import ROOT
 
 from licscan.lockfile.precommit import check_manifests, check_refs
 
-# licscan.engine.policy and .judge are allowed: `check` judges the locked facts under the policy.
+# licscan.engine.policy is allowed: `check` judges the locked facts under the policy.
 HEAVY = ("huggingface_hub", "jinja2", "cyclonedx", "rich", "requests", "httpx",
          "licscan.knowledge", "licscan.detect", "licscan.engine.evaluate",
          "licscan.engine.classify", "licscan.engine.lineage", "licscan.engine.run",
