@@ -155,6 +155,16 @@ class Flag:
     evidence: list[Evidence] = field(default_factory=list)
     severity: str | None = None
     note: str = ""  # why (human words), e.g. "base model meta-llama/X is llama-3"
+    # Set by the judge (licscan.engine.judge), read by reports: the waiver that covers the
+    # flag on this model (an applied one first) and the policy file:line (use) that set
+    # its severity.  Not part of the JSON or the lock: they are judged again.
+    waiver: WaiverUse | None = field(default=None, compare=False)
+    rule: str | None = field(default=None, compare=False)
+
+    @property
+    def waived(self) -> bool:
+        """An applied waiver covers this flag here."""
+        return bool(self.waiver and self.waiver.applied)
 
     def to_dict(self, with_severity: bool = True) -> dict[str, Any]:
         d: dict[str, Any] = {"id": self.id}
@@ -313,6 +323,20 @@ class LicenseFinding:
         return {"license": self.license, "category": self.category, "source": self.source}
 
 
+@dataclass(frozen=True)
+class PolicyFinding:
+    """A judgement of the policy that is not about one flag: the model's category, a
+    denied license, a denied model, a waiver about to expire.  Reports show it beside
+    the flags, with its rule."""
+
+    rule_id: str  # "category-not-allowed" | "policy-denied" | "waiver-expiring" (SARIF ids)
+    subject: str  # "category unknown", "license agpl-3.0 denied", "model denied"
+    severity: str  # block | warn
+    rule: str  # the policy file:line that decided, with the use: "rules/...:10 (commercial)"
+    note: str
+    evidence: tuple[Evidence, ...]
+
+
 @dataclass
 class WaiverUse:
     """A waiver the policy holds for this model, and whether it applied."""
@@ -360,6 +384,9 @@ class ModelResult:
     # why the card could not be read.
     origins: dict[str, list[str]] = field(default_factory=dict)
     card_unreadable: str | None = None
+    # The policy's judgements besides the flags that block or warn, most severe first
+    # (licscan.engine.judge): what reports list beside the flags.
+    findings: list[PolicyFinding] = field(default_factory=list)
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -648,7 +675,7 @@ class Policy:
     allow_errors: bool = False
     max_depth: int = DEFAULT_MAX_DEPTH
     today: str | None = None  # YYYY-MM-DD the waivers are judged on (None: today)
-    waiver_warning_days: int = 30  # fewer days left: a warning (licscan/waivers.py; 0: never)
+    waiver_warning_days: int = 30  # fewer days left: a warning (engine/judge.py; 0: never)
 
 
 @dataclass(frozen=True)

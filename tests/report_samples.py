@@ -1,4 +1,5 @@
-"""Hand-built ScanReports for the reporter tests (the engine's output, by hand).
+"""Hand-built ScanReports for the reporter tests (the engine's output, by hand: each flag
+carries its waiver and rule, each result its findings, as licscan.engine.judge sets them).
 
 Realistic shapes: a Llama-3.1 fine-tune with flags, quotes and lineage; a CC-BY-NC
 model that fails a commercial policy; a model that could not be fetched; a waived
@@ -38,6 +39,14 @@ Q_UNREC = "Use of these weights is granted solely to members of the ACME consort
 
 def finetune() -> ModelResult:
     """A Llama-3.1 fine-tune found through a manifest line; warns under commercial use."""
+    gate_waiver = WaiverUse(
+        "acme-labs/llama-3.1-8b-support-ft",
+        ["gated"],
+        "Legal accepted the gate terms for the organisation",
+        "j.doe@acme.example",
+        "2027-06-30",
+        applied=True,
+    )
     return ModelResult(
         ref=f"acme-labs/llama-3.1-8b-support-ft@{FT_SHA}",
         source="hub",
@@ -118,6 +127,7 @@ def finetune() -> ModelResult:
                 [Evidence("card:extra_gated_prompt", "Accept the license to access", None)],
                 severity="block",
                 note="waived for this model",
+                waiver=gate_waiver,
             ),
         ],
         reasons=[
@@ -125,16 +135,7 @@ def finetune() -> ModelResult:
             "base model meta-llama/Llama-3.1-8B-Instruct is llama-3.1 (open-weight)",
             "policy 'commercial' warns on user-threshold, prominent-attribution",
         ],
-        waivers=[
-            WaiverUse(
-                "acme-labs/llama-3.1-8b-support-ft",
-                ["gated"],
-                "Legal accepted the gate terms for the organisation",
-                "j.doe@acme.example",
-                "2027-06-30",
-                applied=True,
-            )
-        ],
+        waivers=[gate_waiver],
         license_files=[
             LicenseFile("LICENSE", "(text)", sha256="ab" * 32, size=7712),
             LicenseFile("USE_POLICY.md", "(text)", sha256="cd" * 32, size=4691),
@@ -147,6 +148,15 @@ def finetune() -> ModelResult:
 
 def noncommercial() -> ModelResult:
     """A CC-BY-NC-4.0 model: fails a commercial policy on `non-commercial`."""
+    expired = WaiverUse(
+        "someuser/nc-summarizer",
+        ["pickle-weights"],
+        "Weights converted in-house",
+        "ops",
+        "2024-01-31",
+        applied=False,
+        note="expired 2024-01-31",
+    )
     return ModelResult(
         ref="someuser/nc-summarizer",
         source="hub",
@@ -174,23 +184,14 @@ def noncommercial() -> ModelResult:
                 None,
                 [Evidence("pytorch_model.bin", "only pickle weight files", None)],
                 severity="warn",
+                waiver=expired,
             ),
         ],
         reasons=[
             "card declares cc-by-nc-4.0 (source-available)",
             "policy 'commercial' blocks non-commercial",
         ],
-        waivers=[
-            WaiverUse(
-                "someuser/nc-summarizer",
-                ["pickle-weights"],
-                "Weights converted in-house",
-                "ops",
-                "2024-01-31",
-                applied=False,
-                note="expired 2024-01-31",
-            )
-        ],
+        waivers=[expired],
         license_files=[LicenseFile("LICENSE.md", "(text)", sha256="ef" * 32, size=18000)],
         location=("models.yaml", 7),
         policy="commercial (preset)",

@@ -20,11 +20,15 @@ from licscan.model import (
     USES,
     Assessment,
     Decision,
+    Evidence,
+    EvidenceKind,
     Flag,
+    LicenseFinding,
     Lineage,
     ModelResult,
     PatternRule,
     Policy,
+    PolicyFinding,
     Rule,
     Waiver,
     WaiverUse,
@@ -183,6 +187,8 @@ class _Judge:
         self.card()
         self.record_waivers()
         self.r.decisions = self.decisions
+        self.mark_flags()
+        self.r.findings = findings(self.r)
         self.r.verdict = self.verdict()
         reasons += [str(d) for d in self.decisions if d.severity in ("block", "warn")]
         reasons += [_waiver_reason(w) for w in self.r.waivers]
@@ -300,6 +306,19 @@ class _Judge:
             use = WaiverUse(target, covered, w.reason, w.approver, w.expires, not gone, note)
             self.r.waivers.append(use)
 
+    def mark_flags(self) -> None:
+        """Each flag's waiver (an applied one first) and the rule that set its severity.
+        A waiver covers the flags record_waivers lists for it on this model: none for a
+        license waiver whose license brought no flag (it must not hide a blocking one)."""
+        rules: dict[str, str] = {}
+        for d in self.decisions:
+            rules.setdefault(d.subject, f"{d.source} ({d.use})" if d.use else d.source)
+        for f in self.r.flags:
+            covering = [w for w in self.r.waivers if f.id in w.flags]
+            covering.sort(key=lambda w: not w.applied)
+            f.waiver = covering[0] if covering else None
+            f.rule = rules.get(f"flag:{f.id}")
+
     def verdict(self) -> str:
         if self.r.error:
             return "error"
@@ -319,3 +338,83 @@ def _waiver_reason(w: WaiverUse) -> str:
     if w.applied:
         return f"waiver for {w.target} applied: {w.reason} ({w.approver}, until {w.expires})"
     return f"waiver for {w.target} expired {w.expires}: no longer applies"
+
+
+# --- what reports show besides the flags ---------------------------------------------------
+
+
+def findings(model: ModelResult) -> list[PolicyFinding]:
+    """The model's non-flag judgements that block or warn, block first."""
+    out = [_finding(model, d) for d in model.decisions if not d.subject.startswith("flag:")]
+    found = [f for f in out if f is not None]
+    return sorted(found, key=lambda f: f.severity != "block")
+
+
+def _finding(model: ModelResult, d: Decision) -> PolicyFinding | None:
+    if d.severity not in ("block", "warn"):
+        return None
+    rule = f"{d.source} ({d.use})" if d.use else d.source
+    kind, _, name = d.subject.partition(":")
+    if kind == "category":
+        if model.error and not model.licenses:
+            return None  # nothing was read: the error says all there is
+        return _category_finding(model, name, d.severity, rule, d.note)
+    if kind == "license":
+        ev = [_license_evidence(lic) for lic in model.licenses if lic.license == name]
+        return PolicyFinding(
+            "policy-denied", f"license {name} denied", d.severity, rule, d.note, tuple(ev)
+        )
+    path, _, line = d.source.rpartition(":")
+    where = (int(line), int(line)) if path and line.isdigit() else None
+    if kind == "waiver":  # a waiver this model relies on runs out soon
+        place = f"policy:{path if where else d.source}"
+        ev = Evidence(place, f"waiver for {name}: {d.note}", where)
+        subject = f"waiver for {name} expiring"
+        return PolicyFinding("waiver-expiring", subject, d.severity, rule, d.note, (ev,))
+    ev = (
+        Evidence(
+            f"policy:{path if where else d.source}",
+            f"{d.note or 'model named by the policy'}: {_display_name(model)}",
+            where,
+            EvidenceKind.POLICY,
+        ),
+    )  # "policy:" keeps a policy file apart from the model's own files (no Hub link)
+    return PolicyFinding("policy-denied", "model denied", d.severity, rule, d.note, ev)
+
+
+def _category_finding(
+    model: ModelResult, category: str, severity: str, rule: str, note: str
+) -> PolicyFinding:
+    """The category, with the licenses that make it as evidence (or what shows none)."""
+    ev = [_license_evidence(lic) for lic in model.licenses if lic.category == category]
+    if not ev:
+        ev = [e for f in model.flags if f.id == "no-license" for e in f.evidence[:1]]
+    if not ev:
+        ev = [
+            Evidence(
+                model.ref,
+                "no license found that grants rights for this use",
+                None,
+                EvidenceKind.OBSERVED,
+            )
+        ]
+    subject = f"category {category}"
+    return PolicyFinding("category-not-allowed", subject, severity, rule, note, tuple(ev))
+
+
+def _license_evidence(lic: LicenseFinding) -> Evidence:
+    """Where a license was read; its own quote when the engine kept one."""
+    what = lic.license or "unrecognised license"
+    if lic.evidence is not None:
+        src = lic.evidence.source
+        if lic.source.startswith("base:") and not src.startswith("base:"):
+            src = f"{lic.source}:{src}"
+        return Evidence(src, lic.evidence.quote, lic.evidence.lines, lic.evidence.kind)
+    return Evidence(lic.source, f"{what} ({lic.category})", None, EvidenceKind.OBSERVED)
+
+
+def _display_name(model: ModelResult) -> str:
+    """The repo id for Hub models, else the ref (as reports name a model)."""
+    if model.source != "local" and model.repo_id:
+        return model.repo_id
+    return model.ref

@@ -1,8 +1,10 @@
-"""Small, dependency-free helpers every format shares: ordering, waivers, links.
+"""Small, dependency-free helpers every format shares: ordering, links, display words.
 
-Each format is a view of one ScanReport; keeping the shared judgements here (what is
-blocking, what a waiver covers, where a piece of evidence lives on the Hub) makes
-sure the HTML, Markdown, SARIF and CycloneDX outputs never disagree.
+Each format is a view of one ScanReport.  What a waiver covers, which rule set a flag's
+severity and what else the policy found are the engine's decisions (`Flag.waiver`,
+`Flag.rule`, `ModelResult.findings`, licscan.engine.judge): reports read them, so the
+HTML, Markdown, SARIF and CycloneDX outputs never disagree.  Where a piece of evidence
+lives on the Hub is decided here, once.
 """
 
 from __future__ import annotations
@@ -20,7 +22,7 @@ from licscan.model import (
     Flag,
     FlagInfo,
     ModelResult,
-    WaiverUse,
+    PolicyFinding,
 )
 from licscan.report.safe import mark_controls
 
@@ -57,29 +59,14 @@ def flags_by_severity(flags: list[Flag]) -> list[Flag]:
     return sorted(flags, key=severity_rank)
 
 
-def waiver_for(model: ModelResult, flag: Flag) -> WaiverUse | None:
-    """The waiver that covers `flag` on this model (applied ones first), if any.
-
-    The engine lists the flags each waiver covers on this model; an empty list covers none
-    (a license waiver whose license brought no flag must not hide a blocking one)."""
-    matching = [w for w in model.waivers if flag.id in w.flags]
-    matching.sort(key=lambda w: not w.applied)
-    return matching[0] if matching else None
-
-
-def is_waived(model: ModelResult, flag: Flag) -> bool:
-    waiver = waiver_for(model, flag)
-    return bool(waiver and waiver.applied)
-
-
 def active_flags(model: ModelResult) -> list[Flag]:
     """Flags no applied waiver covers, most severe first."""
-    return [f for f in flags_by_severity(model.flags) if not is_waived(model, f)]
+    return [f for f in flags_by_severity(model.flags) if not f.waived]
 
 
 def flags_for_display(model: ModelResult) -> list[Flag]:
     """Active flags, most severe first, then the waived ones."""
-    waived = [f for f in flags_by_severity(model.flags) if is_waived(model, f)]
+    waived = [f for f in flags_by_severity(model.flags) if f.waived]
     return active_flags(model) + waived
 
 
@@ -88,27 +75,6 @@ def display_name(model: ModelResult) -> str:
     if model.source != "local" and model.repo_id:
         return model.repo_id
     return model.ref
-
-
-@dataclass(frozen=True)
-class PolicyFinding:
-    """A judgement of the policy that is not about one flag: the model's category, a
-    denied license, a denied model.  Reports show it beside the flags, with its rule."""
-
-    rule_id: str  # "category-not-allowed" | "policy-denied" (SARIF rule ids)
-    subject: str  # "category unknown", "license agpl-3.0 denied", "model denied"
-    severity: str  # block | warn
-    rule: str  # the policy file:line that decided, with the use: "rules/...:10 (commercial)"
-    note: str
-    evidence: tuple[Evidence, ...]
-
-
-def policy_findings(model: ModelResult) -> list[PolicyFinding]:
-    """The model's non-flag judgements that block or warn, most severe first (every
-    judged result has its decisions: a locked one is judged again, licscan.lockfile.reuse)."""
-    out = [_policy_finding(model, d) for d in model.decisions if not d.subject.startswith("flag:")]
-    found = [f for f in out if f is not None]
-    return sorted(found, key=lambda f: SEVERITY_ORDER.index(f.severity))
 
 
 def policy_title(p: PolicyFinding) -> str:
@@ -121,77 +87,6 @@ def policy_description(p: PolicyFinding) -> str:
     if p.rule_id == "category-not-allowed" and p.severity != "block":
         return "The policy wants a person to read the terms of this license category before use."
     return flag_info(p.rule_id).description
-
-
-def _policy_finding(model: ModelResult, d) -> PolicyFinding | None:  # d: Decision
-    if d.severity not in ("block", "warn"):
-        return None
-    rule = f"{d.source} ({d.use})" if d.use else d.source
-    kind, _, name = d.subject.partition(":")
-    if kind == "category":
-        if model.error and not model.licenses:
-            return None  # nothing was read: the error says all there is
-        return _category_finding(model, name, d.severity, rule, d.note)
-    if kind == "license":
-        ev = [_license_evidence(lic) for lic in model.licenses if lic.license == name]
-        return PolicyFinding(
-            "policy-denied", f"license {name} denied", d.severity, rule, d.note, tuple(ev)
-        )
-    path, _, line = d.source.rpartition(":")
-    where = (int(line), int(line)) if path and line.isdigit() else None
-    if kind == "waiver":  # a waiver this model relies on runs out soon
-        place = f"policy:{path if where else d.source}"
-        ev = Evidence(place, f"waiver for {name}: {d.note}", where)
-        subject = f"waiver for {name} expiring"
-        return PolicyFinding("waiver-expiring", subject, d.severity, rule, d.note, (ev,))
-    ev = (
-        Evidence(
-            f"policy:{path if where else d.source}",
-            f"{d.note or 'model named by the policy'}: {display_name(model)}",
-            where,
-            EvidenceKind.POLICY,
-        ),
-    )  # "policy:" keeps a policy file apart from the model's own files (no Hub link)
-    return PolicyFinding("policy-denied", "model denied", d.severity, rule, d.note, ev)
-
-
-def _category_finding(
-    model: ModelResult, category: str, severity: str, rule: str, note: str
-) -> PolicyFinding:
-    """The category, with the licenses that make it as evidence (or what shows none)."""
-    ev = [_license_evidence(lic) for lic in model.licenses if lic.category == category]
-    if not ev:
-        ev = [e for f in model.flags if f.id == "no-license" for e in f.evidence[:1]]
-    if not ev:
-        ev = [
-            Evidence(
-                model.ref,
-                "no license found that grants rights for this use",
-                None,
-                EvidenceKind.OBSERVED,
-            )
-        ]
-    subject = f"category {category}"
-    return PolicyFinding("category-not-allowed", subject, severity, rule, note, tuple(ev))
-
-
-def _license_evidence(lic) -> Evidence:  # lic: LicenseFinding
-    """Where a license was read; its own quote when the engine kept one."""
-    what = lic.license or "unrecognised license"
-    if lic.evidence is not None:
-        src = lic.evidence.source
-        if lic.source.startswith("base:") and not src.startswith("base:"):
-            src = f"{lic.source}:{src}"
-        return Evidence(src, lic.evidence.quote, lic.evidence.lines, lic.evidence.kind)
-    return Evidence(lic.source, f"{what} ({lic.category})", None, EvidenceKind.OBSERVED)
-
-
-def rule_of(model: ModelResult, flag: Flag) -> str | None:
-    """The policy file:line (and use) that set this flag's severity, when known."""
-    for d in model.decisions:
-        if d.subject == f"flag:{flag.id}":
-            return f"{d.source} ({d.use})" if d.use else d.source
-    return None
 
 
 _POLICY_LINE = re.compile(r"(?P<path>[^\s()]+\.ya?ml):(?P<line>\d+)")

@@ -50,12 +50,9 @@ from licscan.report.common import (
     evidence_where,
     hub_link,
     hub_url,
-    is_waived,
     kb_entry,
     one_line,
-    policy_findings,
     project_url,
-    rule_of,
 )
 from licscan.report.evidence import inline
 
@@ -527,10 +524,10 @@ class _BomBuilder:
             # summary of a license, a Hub fact, a note): never named a quote
             said = "quote" if ev.kind.quoted else "statement"
             p.append(Property(name=f"{base}:{said}:{n}", value=one_line(ev.quote)))
-        rule = rule_of(m, f)
+        rule = f.rule
         if rule:
             p.append(Property(name=f"{base}:rule", value=rule))
-        if is_waived(m, f):
+        if f.waived:
             p.append(Property(name=f"{base}:waived", value="true"))
         return p
 
@@ -549,7 +546,7 @@ class _BomBuilder:
                     ),
                 )
             )
-        for pf in policy_findings(m):
+        for pf in m.findings:
             p.append(
                 Property(name=f"{NS}:decision", value=f"{pf.severity} {pf.subject} by {pf.rule}")
             )

@@ -12,9 +12,16 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from licscan.engine.obligations import obligations
-from licscan.model import FLAG_IDS, Evidence, EvidenceKind, ModelResult, Obligation, ScanReport
-from licscan.report.common import (
+from licscan.model import (
+    FLAG_IDS,
+    Evidence,
+    EvidenceKind,
+    ModelResult,
+    Obligation,
     PolicyFinding,
+    ScanReport,
+)
+from licscan.report.common import (
     display_name,
     evidence_link,
     evidence_where,
@@ -27,12 +34,9 @@ from licscan.report.common import (
     models_by_urgency,
     one_line,
     policy_description,
-    policy_findings,
     policy_title,
-    rule_of,
     rule_words,
     short_rev,
-    waiver_for,
 )
 from licscan.report.evidence import span_words, split_source, wording
 
@@ -84,7 +88,7 @@ def report_view(report: ScanReport, hub: str) -> dict[str, Any]:
 
 
 def model_view(m: ModelResult, hub: str, index: int) -> dict[str, Any]:
-    judged = policy_findings(m)
+    judged = m.findings
     flags = [_policy_view(m, p, hub) for p in judged]
     flags += [_flag_view(m, f, hub) for f in flags_for_display(m)]
     active = [f for f in flags if not f["waived"]]
@@ -238,8 +242,8 @@ def _policy_view(m: ModelResult, p: PolicyFinding, hub: str) -> dict[str, Any]:
 
 def _flag_view(m: ModelResult, f: Any, hub: str) -> dict[str, Any]:
     info = flag_info(f.id)
-    waiver = waiver_for(m, f)
-    rule = rule_of(m, f)
+    waiver = f.waiver
+    rule = f.rule
     return {
         "id": f.id,
         "short": info.title,
@@ -268,7 +272,7 @@ def _flag_view(m: ModelResult, f: Any, hub: str) -> dict[str, Any]:
 def _glossary(models: list[ModelResult]) -> list[dict[str, str]]:
     """The flags and findings this report shows, in plain words, in taxonomy order."""
     used = {f.id for m in models for f in m.flags}
-    used |= {p.rule_id for m in models for p in policy_findings(m)}
+    used |= {p.rule_id for m in models for p in m.findings}
     if any(m.error for m in models):
         used.add("model-error")
     order = [*FLAG_IDS, "model-error", "category-not-allowed", "policy-denied"]

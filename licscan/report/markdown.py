@@ -12,9 +12,8 @@ from __future__ import annotations
 from typing import Any
 
 from licscan.engine.obligations import obligations
-from licscan.model import Flag, ModelResult, Obligation, ScanReport
+from licscan.model import Flag, ModelResult, Obligation, PolicyFinding, ScanReport
 from licscan.report.common import (
-    PolicyFinding,
     display_name,
     evidence_link,
     evidence_where,
@@ -23,16 +22,12 @@ from licscan.report.common import (
     flags_by_severity,
     flags_for_display,
     hub_url,
-    is_waived,
     model_link,
     models_by_urgency,
     one_line,
-    policy_findings,
     policy_title,
-    rule_of,
     rule_words,
     short_rev,
-    waiver_for,
 )
 from licscan.report.evidence import wording
 
@@ -137,15 +132,13 @@ def _table(models: list[ModelResult], hub: str, include_passing: bool) -> list[s
         flags = ", ".join(
             (
                 f"**{escape_inline(flag_summary(f))}**"
-                if f.severity == "block" and not is_waived(m, f)
+                if f.severity == "block" and not f.waived
                 else escape_inline(flag_summary(f))
             )
-            + (" (waived)" if is_waived(m, f) else "")
+            + (" (waived)" if f.waived else "")
             for f in flags_for_display(m)
         )
-        judged = [
-            f"**{escape_inline(p.subject)}**" for p in policy_findings(m) if p.severity == "block"
-        ]
+        judged = [f"**{escape_inline(p.subject)}**" for p in m.findings if p.severity == "block"]
         flags = ", ".join([*judged, flags] if flags else judged)
         if m.error:
             flags = f"error: {escape_inline(m.error)}"
@@ -162,21 +155,21 @@ def _flags_of(m: ModelResult, severities: set, waived: bool = False) -> list[Fla
     """Flags of these severities; `waived=True` also takes waived flags of any severity."""
     out = []
     for f in flags_by_severity(m.flags):
-        w = is_waived(m, f)
+        w = f.waived
         if (waived and w) or (not w and f.severity in severities):
             out.append(f)
     return out
 
 
 def _has_warnings(m: ModelResult) -> bool:
-    return bool(_flags_of(m, {"warn"})) or any(p.severity == "warn" for p in policy_findings(m))
+    return bool(_flags_of(m, {"warn"})) or any(p.severity == "warn" for p in m.findings)
 
 
 def _model_section(m: ModelResult, hub: str, severities: set, waived: bool = False) -> list[str]:
     lines = [f"**{ICONS.get(m.verdict, '')} {_name(m, hub)}** — {m.verdict}, {m.category}", ""]
     if m.error and "block" in severities:
         lines.append(f"- could not be evaluated: {escape_inline(m.error)}")
-    judged = [p for p in policy_findings(m) if p.severity in severities]
+    judged = [p for p in m.findings if p.severity in severities]
     for p in judged:
         lines += _policy_lines(m, p, hub)
     flags = _flags_of(m, severities, waived)
@@ -198,7 +191,7 @@ def _name(m: ModelResult, hub: str) -> str:
 def _flag_lines(m: ModelResult, f: Flag, hub: str) -> list[str]:
     info = flag_info(f.id)
     head = f"- **{escape_inline(flag_summary(f))}** ({f.severity or 'unjudged'}) {info.title}"
-    waiver = waiver_for(m, f)
+    waiver = f.waiver
     if waiver is not None:
         state = "waived" if waiver.applied else "waiver expired"
         until = escape_inline(waiver.expires or "no expiry")
@@ -209,8 +202,8 @@ def _flag_lines(m: ModelResult, f: Flag, hub: str) -> list[str]:
         )
     if f.note:
         head += f" — {escape_inline(f.note)}"
-    rule = rule_of(m, f)
-    if rule and not is_waived(m, f):
+    rule = f.rule
+    if rule and not f.waived:
         head += f" — rule {escape_inline(rule_words(rule))}"
     return [head, *_evidence_lines(m, f.evidence, hub)]
 

@@ -28,11 +28,11 @@ from licscan.model import (
     EvidenceKind,
     Flag,
     ModelResult,
+    PolicyFinding,
     ScanReport,
 )
 from licscan.report.common import (
     FileRef,
-    PolicyFinding,
     active_flags,
     evidence_file,
     evidence_where,
@@ -40,12 +40,8 @@ from licscan.report.common import (
     flags_for_display,
     hub_link,
     hub_url,
-    is_waived,
     one_line,
-    policy_findings,
     project_url,
-    rule_of,
-    waiver_for,
 )
 from licscan.report.evidence import inline
 
@@ -138,10 +134,10 @@ def _model_results(m: ModelResult, ctx: _Context) -> list[dict[str, Any]]:
         why = f"{m.ref}: could not be evaluated: {m.error or 'unknown error'}"
         out.append(_result(m, "model-error", "error", why, ctx, None, ""))
     for flag in flags_for_display(m):
-        if ctx.keep_waived or not is_waived(m, flag):  # GitHub would show it as open
+        if ctx.keep_waived or not flag.waived:  # GitHub would show it as open
             out.append(_flag_result(m, flag, ctx))
     judged = {f.severity for f in active_flags(m)}
-    for p in policy_findings(m):
+    for p in m.findings:
         # a warning about the category alone is worth a result only when nothing else warns
         always = p.severity == "block" or p.rule_id == "waiver-expiring"
         if always or not judged & {"block", "warn"}:
@@ -159,10 +155,10 @@ def _flag_result(m: ModelResult, flag: Flag, ctx: _Context) -> dict[str, Any]:
         parts.append(inline(m, ev, one_line(ev.quote)))
     if flag.note:
         parts.append(f"Note: {flag.note}.")
-    waiver = waiver_for(m, flag)
+    waiver = flag.waiver
     if waiver is not None and not waiver.applied:
         parts.append(f"Waiver expired ({waiver.expires}): {waiver.reason}.")
-    rule = rule_of(m, flag)
+    rule = flag.rule
     if rule and flag.severity in ("block", "warn") and not (waiver and waiver.applied):
         parts.append(f"Judged {flag.severity} by {rule}.")
     level = LEVELS.get(flag.severity or "", "note")

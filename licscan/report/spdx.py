@@ -34,9 +34,7 @@ from licscan.report.common import (
     kb_entry,
     model_link,
     one_line,
-    policy_findings,
     project_url,
-    rule_of,
 )
 from licscan.report.cyclonedx import purl_for, spdx_or_ref
 from licscan.report.evidence import inline
@@ -307,11 +305,11 @@ class _Builder:
         if m.error:
             head += f"; could not be evaluated: {one_line(m.error)}"
         self._annotate(pkg, head)
-        for p in policy_findings(m):
+        for p in m.findings:
             said = "; ".join(inline(m, ev, one_line(ev.quote)) for ev in p.evidence)
             self._annotate(pkg, f"licscan: {p.subject} ({p.severity}, {p.rule}): {said}")
         for f in m.flags:
-            rule = rule_of(m, f)
+            rule = f.rule
             waived = "" if f in active_flags(m) else ", waived"
             said = "; ".join(inline(m, ev, one_line(ev.quote)) for ev in f.evidence)
             judged = f"{f.severity or 'unjudged'}{waived}" + (f", {rule}" if rule else "")

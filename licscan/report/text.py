@@ -11,21 +11,16 @@ import shutil
 import sys
 from typing import Any
 
-from licscan.model import Flag, ModelResult, ScanReport
+from licscan.model import Flag, ModelResult, PolicyFinding, ScanReport
 from licscan.report.common import (
     DECISIVE,
-    PolicyFinding,
     active_flags,
     decisive_evidence,
     display_name,
     excerpt,
     flag_summary,
-    is_waived,
     one_line,
-    policy_findings,
-    rule_of,
     short_rev,
-    waiver_for,
 )
 from licscan.report.evidence import inline
 
@@ -86,14 +81,14 @@ def _findings(m: ModelResult, quiet: bool) -> list[tuple[str | None, str, str]]:
     rows: list[tuple[str | None, str, str]] = []
     if m.error:
         rows.append(("block", "error", one_line(m.error)))
-    judged = policy_findings(m)
+    judged = m.findings
     for sev in ("block", "warn"):
         for p in judged:
             if p.severity == sev:
                 rows.append((sev, p.subject, _policy_line(m, p)))
         for f in active_flags(m):
             if f.severity == sev:
-                rows.append((sev, flag_summary(f), _evidence_line(m, f, rule_of(m, f))))
+                rows.append((sev, flag_summary(f), _evidence_line(m, f, f.rule)))
     if not quiet:
         rows += [(None, flag_summary(f), _evidence_line(m, f)) for f in active_flags(m)
                  if f.severity is None]  # fmt: skip
@@ -103,8 +98,8 @@ def _findings(m: ModelResult, quiet: bool) -> list[tuple[str | None, str, str]]:
     if info:
         rows.append(("info", "also noted", ", ".join(info)))
     for f in m.flags:
-        waiver = waiver_for(m, f)
-        if waiver is not None and is_waived(m, f):
+        waiver = f.waiver
+        if waiver is not None and f.waived:
             rows.append(
                 (
                     "info",

@@ -254,7 +254,6 @@ def test_a_license_waiver_never_shows_a_flag_it_did_not_waive(make_model, tmp_pa
     the flag blocks, and no report may file it as waived."""
     from licscan.model import ScanReport
     from licscan.report import render
-    from licscan.report.common import is_waived
 
     folder = make_model("m", card("mit"), {"pytorch_model.bin": b"\x80\x02weights"})
     text = (
@@ -266,7 +265,7 @@ def test_a_license_waiver_never_shows_a_flag_it_did_not_waive(make_model, tmp_pa
     assert pickle.severity == "block" and r.verdict == "fail"
     (w,) = r.waivers
     assert w.applied and "pickle-weights" not in w.flags  # what the waiver covered: nothing
-    assert not is_waived(r, pickle)
+    assert pickle.waiver is None and not pickle.waived  # the engine's decision, reports read it
     report = ScanReport("0", ["commercial"], [r], "2026-01-01T00:00:00Z")
     assert "waived pickle-weights" not in render("text", report, color=False)
     md = render("markdown", report)
@@ -374,3 +373,32 @@ def test_readme_preset_table_matches_the_presets():
                 else:
                     rules = [flag_rules.get(name) or categories[name]]
                 assert {r.severity for r in rules} == {expected}, (name, use)
+
+
+def test_the_judge_gives_each_flag_its_waiver_and_rule_and_the_other_findings(make_model, tmp_path):
+    """Reports only read what the engine decided: per flag the waiver that covers it on
+    this model and the policy line that set its severity; besides the flags, the
+    judgements that block or warn, with their evidence."""
+    folder = make_model("m", card("mit"), {"pytorch_model.bin": b"\x80\x02weights"})
+    text = (
+        "flags:\n  pickle-weights: block\ndeny_models: [m]\nwaivers:\n  - model: m\n"
+        "    flags: [pickle-weights]\n    reason: converted\n    approver: me\n"
+        "    expires: 2999-12-31\n"
+    )
+    path = write(tmp_path, text)
+    r = judge(folder, load_policy(path, ["commercial"]))
+    pickle = flags(r)["pickle-weights"]
+    assert pickle.waiver is r.waivers[0] and pickle.waived and pickle.severity == "info"
+    assert pickle.rule == f"{path}:5 (commercial)"  # the waiver decided
+    (denied,) = r.findings  # the waiver names a flag: the denial still blocks
+    assert (denied.rule_id, denied.subject, denied.severity) == (
+        "policy-denied",
+        "model denied",
+        "block",
+    )
+    assert denied.rule == f"{path}:3" and denied.evidence[0].source == f"policy:{path}"
+    assert r.verdict == "fail"
+    expired = judge(folder, load_policy(path, ["commercial"], today="3000-01-01"))
+    pickle = flags(expired)["pickle-weights"]
+    assert pickle.waiver is expired.waivers[0] and not pickle.waived
+    assert pickle.severity == "block" and pickle.rule == f"{path}:2 (commercial)"

@@ -95,12 +95,10 @@ def test_excerpt_keeps_short_quotes_and_leading_keywords() -> None:
 
 def _judged_evidence(report):
     """(model, id, evidence) for every flag, and for every category/list judgement."""
-    from licscan.report.common import policy_findings
-
     for m in report.models:
         for f in m.flags:
             yield m, f.id, f.evidence
-        for p in policy_findings(m):
+        for p in m.findings:
             yield m, p.subject, list(p.evidence)
 
 

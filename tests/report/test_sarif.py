@@ -21,6 +21,7 @@ from report_samples import (
     sample_report,
 )
 
+from licscan.engine.judge import findings
 from licscan.model import FLAG_IDS, Decision, Evidence, Flag, ModelResult, ScanReport
 from licscan.report import render
 from licscan.report.sarif import FINGERPRINT_KEY, RULE_IDS
@@ -250,6 +251,7 @@ def test_category_block_without_flag_is_reported(validator: Draft4Validator) -> 
                             "rules/policies/commercial.yaml:8", "")],
         location=("models.yaml", 12),
     )  # fmt: skip
+    model.findings = findings(model)  # what the judge makes of its decisions
     data = sarif(sample_report(model), validator)
     (res,) = data["runs"][0]["results"]
     assert res["ruleId"] == "category-not-allowed" and res["level"] == "error"
