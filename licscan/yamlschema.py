@@ -18,7 +18,6 @@ from __future__ import annotations
 import difflib
 import re
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
@@ -156,13 +155,13 @@ class Reader:
 
 
 class Spec:
-    """What a value must be.  `read` returns it, or None with the problem recorded."""
+    """What a value must be.  `read` returns it, or None with the problem recorded.
+    (Plain classes, not dataclasses: this module is imported on the pre-commit path.)"""
 
     def read(self, r: Reader, node: yaml.Node, what: str) -> Any:
         raise NotImplementedError
 
 
-@dataclass(frozen=True)
 class Str(Spec):
     """A non-empty string, stripped."""
 
@@ -174,14 +173,12 @@ class Str(Spec):
         return value.strip()
 
 
-@dataclass(frozen=True)
 class Int(Spec):
     """A whole number from lo to hi (hi None: no limit); never a bool.  `message` may
     name {what} and {kind} (what was given)."""
 
-    lo: int
-    hi: int | None
-    message: str
+    def __init__(self, lo: int, hi: int | None, message: str) -> None:
+        self.lo, self.hi, self.message = lo, hi, message
 
     def read(self, r: Reader, node: yaml.Node, what: str) -> int | None:
         value = scalar(node)
@@ -196,7 +193,6 @@ class Int(Spec):
         return value
 
 
-@dataclass(frozen=True)
 class Bool(Spec):
     def read(self, r: Reader, node: yaml.Node, what: str) -> bool | None:
         value = scalar(node)
@@ -206,7 +202,6 @@ class Bool(Spec):
         return value
 
 
-@dataclass(frozen=True)
 class Date(Spec):
     """A day, YYYY-MM-DD (YAML's date, or a string of one): its ISO form."""
 
@@ -221,14 +216,17 @@ class Date(Spec):
             return None
 
 
-@dataclass(frozen=True)
 class OneOf(Spec):
     """One of `choices`.  `message` may name {value} (repr), {what} and {hint} (one of
     the hint functions above applied to the value)."""
 
-    choices: tuple[str, ...]
-    message: str
-    hint: Callable[[Any, Sequence[str]], str] = did_you_mean
+    def __init__(
+        self,
+        choices: Sequence[str],
+        message: str,
+        hint: Callable[[Any, Sequence[str]], str] = did_you_mean,
+    ) -> None:
+        self.choices, self.message, self.hint = tuple(choices), message, hint
 
     def read(self, r: Reader, node: yaml.Node, what: str) -> str | None:
         value = scalar(node)
