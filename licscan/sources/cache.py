@@ -1,6 +1,7 @@
 """licscan's on-disk cache: Hub metadata by (repo, commit), file bytes by blob id.
 
-Layout under `$LICSCAN_CACHE_DIR` (default `~/.cache/licscan`), version-prefixed:
+Layout under `$LICSCAN_CACHE_DIR` (default: the platform's user cache folder, see
+`default_cache_dir`), version-prefixed:
 
     v1/meta/<org>--<name>/<commit>.json    what model_info said about that commit
     v1/refs/<org>--<name>/<rev>.json        last commit seen for a branch/tag (for --offline)
@@ -26,6 +27,7 @@ from typing import Any
 from urllib.parse import quote
 
 import orjson
+import platformdirs
 
 from licscan.atomic import write_bytes
 
@@ -34,11 +36,13 @@ REF_RECHECK = 60.0  # seconds: a ref confirmed again within this is not rewritte
 
 
 def default_cache_dir() -> Path:
+    """`$LICSCAN_CACHE_DIR`, else platformdirs' user cache folder: on Linux
+    `$XDG_CACHE_HOME/licscan` (an absolute one) or `~/.cache/licscan`, on macOS
+    `~/Library/Caches/licscan`, on Windows `%LOCALAPPDATA%\\licscan\\Cache`."""
     env = os.environ.get("LICSCAN_CACHE_DIR")
     if env:
         return Path(env).expanduser()
-    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
-    return Path(base) / "licscan"
+    return platformdirs.user_cache_path("licscan", appauthor=False)  # no author folder
 
 
 def ref_age(entry: dict[str, Any]) -> float:

@@ -30,7 +30,12 @@ from huggingface_hub.errors import (
     RepositoryNotFoundError,
     RevisionNotFoundError,
 )
-from huggingface_hub.utils import build_hf_headers, get_session, hf_raise_for_status
+from huggingface_hub.utils import (
+    build_hf_headers,
+    get_session,
+    hf_raise_for_status,
+    parse_ratelimit_headers,
+)
 from huggingface_hub.utils import httpx as httpx2  # the client's HTTP library (httpx2)
 
 from licscan import __version__
@@ -79,7 +84,15 @@ class GaveUp(Exception):
 
 class Retry:
     """Bounded retries: at most `attempts` tries and `max_wait` seconds asleep in total.
-    A 429 waits what the server asks (Retry-After / RateLimit t=), if the budget allows."""
+    A 429 waits what the server asks (Retry-After / RateLimit t=), if the budget allows.
+
+    Why not huggingface_hub's own `http_backoff`: it has no total wait budget per call
+    (licscan gives up with "the server asked to wait N s, over the budget": 30 s a scan,
+    15 min a census), does not retry a body that arrives truncated or does not hash to
+    its blob id (found after the response), cannot count retries for the fetch stats nor
+    stop at licscan's deadline across attempts, reads no HTTP-date `Retry-After`, and logs
+    a warning per retry (stderr).  The census listing does use it (sources/listing.py);
+    the `RateLimit` header is read with its `parse_ratelimit_headers`."""
 
     def __init__(self, attempts: int = 4, max_wait: float = 30.0, base_wait: float = 0.5) -> None:
         self.attempts, self.max_wait, self.base_wait = attempts, max_wait, base_wait
@@ -130,10 +143,11 @@ class Retry:
 
 
 def server_wait(headers: Any) -> float | None:
-    """Seconds from `RateLimit: "api";r=0;t=N` or `Retry-After` (seconds or HTTP date)."""
-    ratelimit = headers.get("RateLimit") or ""
-    if re.search(r"\br=0\b", ratelimit) and (m := re.search(r"\bt=(\d+)", ratelimit)):
-        return float(m.group(1))
+    """Seconds from `RateLimit: "api";r=0;t=N` (none left: wait for the reset) or
+    `Retry-After` (seconds or HTTP date)."""
+    limit = parse_ratelimit_headers(headers)
+    if limit is not None and limit.remaining == 0:
+        return float(limit.reset_in_seconds)
     value = (headers.get("Retry-After") or "").strip()
     if not value:
         return None

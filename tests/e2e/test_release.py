@@ -1,6 +1,6 @@
 """Releasable: `python -m build` gives a wheel and an sdist that install in a fresh
 virtualenv and run the bundled example; the version has one source; the changelog and the
-README's pinning snippets follow it."""
+pinning snippets of README and docs/ follow it."""
 
 from __future__ import annotations
 
@@ -40,11 +40,13 @@ def test_changelog_and_pinning_snippets_follow_the_version():
     changelog = (ROOT / "CHANGELOG.md").read_text()
     assert re.search(rf"^## {re.escape(__version__)} - \d{{4}}-\d\d-\d\d$", changelog, re.M)
     assert "## Unreleased" in changelog
-    readme = (ROOT / "README.md").read_text()
-    pins = re.findall(r"rev: (v[\d.]+)|licscan@(v[\d.]+)", readme)
+    pages = [ROOT / "README.md", *sorted((ROOT / "docs").glob("*.md"))]
+    text = "\n".join(p.read_text(encoding="utf-8") for p in pages)
+    pins = re.findall(r"rev: (v[\d.]+)|licscan@(v[\d.]+)", text)
     found = {a or b for a, b in pins}
     assert found == {f"v{__version__}"}, found  # every snippet pins the current release
-    assert "rev: vX.Y.Z" in readme and "@vX.Y.Z" in readme  # and says how to pin another
+    workflows = (ROOT / "docs" / "workflows.md").read_text(encoding="utf-8")
+    assert "rev: vX.Y.Z" in workflows and "@vX.Y.Z" in workflows  # and says how to pin another
 
 
 @pytest.mark.slow
@@ -62,6 +64,7 @@ def test_wheel_and_sdist_install_in_a_fresh_venv_and_run_the_example(tmp_path):
         "pyproject.toml",
         "README.md",
         "CHANGELOG.md",
+        "docs/policies.md",
         "examples/manifest.yaml",
         "licscan/__init__.py",
         "rules/fingerprints.json",
