@@ -226,7 +226,7 @@ def _targets(
     given = [t for t in targets if isinstance(t, Target)]
     if not args and not hf_cache:
         return given, []
-    from licscan.sources import load_targets
+    from licscan.sources.arguments import load_targets
 
     found, manifests = load_targets(args, hf_cache)
     return list(dict.fromkeys([*given, *found])), manifests

@@ -9,8 +9,6 @@ from __future__ import annotations
 import os
 from typing import TYPE_CHECKING, Any
 
-from licscan.sources.targets import load_targets
-
 # A scan sends only its own requests: huggingface_hub's telemetry (in 2.x also a registry
 # fetch from the endpoint once per process) stays off unless the user turned it on.
 os.environ.setdefault("HF_HUB_DISABLE_TELEMETRY", "1")
@@ -22,7 +20,6 @@ if TYPE_CHECKING:
 __all__ = [
     "Fetcher",
     "base_model_ids",
-    "load_targets",
     "parse_card",
 ]
 
