@@ -106,7 +106,7 @@ def execute(
 
     started = utc_now()
     if fetcher is None:
-        from licscan.sources import Fetcher
+        from licscan.sources.hub import Fetcher
 
         # The API's card data carries the facts; README.md only adds line numbers.
         fetcher = Fetcher(offline=offline, readme=card_lines,

@@ -44,7 +44,7 @@ def build_lock(
     plan = plan_scan([str(manifest)], today=today, license_files=license_files)
     _one_entry_per_ref(plan.targets)
     if fetcher is None:
-        from licscan.sources import Fetcher
+        from licscan.sources.hub import Fetcher
 
         fetcher = Fetcher(offline=offline, timeout=timeout)
     fetcher.supply_licenses(plan.supplied)

@@ -47,7 +47,7 @@ from licscan.cli import main
 from licscan.engine.run import run_scan
 from licscan.errors import ExitCode
 from licscan.report import render
-from licscan.sources import Fetcher
+from licscan.sources.hub import Fetcher
 
 pytestmark = pytest.mark.slow  # the whole module: several seconds
 

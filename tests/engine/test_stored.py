@@ -15,8 +15,8 @@ from licscan.engine import classify as classify_module
 from licscan.engine import stored
 from licscan.engine.evaluate import classify
 from licscan.engine.run import execute, plan_scan
-from licscan.sources import Fetcher
 from licscan.sources.cache import DiskCache
+from licscan.sources.hub import Fetcher
 
 TEXTS_DIR = CORPUS / "texts"
 TEXTS = {
