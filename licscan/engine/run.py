@@ -180,7 +180,7 @@ def preload() -> None:
     workers would each load them (a warm scan of 40 models took 3x longer)."""
     from licscan.detect.fingerprint import load_index
     from licscan.detect.ids import resolve_expression
-    from licscan.engine.evaluate import classify
+    from licscan.engine.assess import classify
     from licscan.knowledge import load_knowledge
 
     load_knowledge()

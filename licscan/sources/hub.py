@@ -611,14 +611,6 @@ class Fetcher:
         self._count(what, 1)
 
 
-def base_model_ids(snapshot: ModelSnapshot) -> list[str]:
-    """The base models to follow: the Hub's computed lineage when it has one (canonical
-    ids, stale card names already resolved), else the card's `base_model`."""
-    ids = snapshot.hub_base_models or (snapshot.card.base_models if snapshot.card else [])
-    own = {snapshot.repo_id, snapshot.target.repo_id}
-    return [b for b in dict.fromkeys(ids) if b not in own]
-
-
 def _merge_api_card(card: CardInfo, api_card: dict | None) -> CardInfo:
     """README front matter unreadable (YAML error...) but the Hub parsed one: keep its
     license facts, and say where they came from."""

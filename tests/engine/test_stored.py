@@ -13,7 +13,7 @@ from paths import CORPUS, corpus_params
 
 from licscan.engine import classify as classify_module
 from licscan.engine import stored
-from licscan.engine.evaluate import classify
+from licscan.engine.assess import classify
 from licscan.engine.run import execute, plan_scan
 from licscan.sources.cache import DiskCache
 from licscan.sources.hub import Fetcher

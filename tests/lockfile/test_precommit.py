@@ -20,6 +20,7 @@ from licscan.lockfile.precommit import check_manifests, check_refs
 HEAVY = ("huggingface_hub", "jinja2", "cyclonedx", "rich", "requests", "httpx",
          "licscan.knowledge", "licscan.detect", "licscan.engine.evaluate",
          "licscan.engine.classify", "licscan.engine.lineage", "licscan.engine.run",
+         "licscan.engine.assess", "licscan.engine.inherit",
          "licscan.engine.stored", "licscan.engine.explain", "licscan.sources.hub")  # fmt: skip
 
 
