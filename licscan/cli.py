@@ -341,9 +341,9 @@ def explain_model(
 ) -> tuple[int, str]:
     """Scan one target (a Hub id, id@rev, folder or manifest; a manifest's lock is reused,
     as by `scan`) and explain every result.  Returns (exit code as for `scan`, text)."""
-    from licscan.engine.explain import render_explanation
     from licscan.engine.run import execute, plan_scan
     from licscan.model import EXPLAIN_JOBS
+    from licscan.report.explain import render_explanation
 
     try:
         plan = plan_scan([subject], uses, policy_file, license_files=license_files)
