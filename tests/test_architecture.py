@@ -65,12 +65,18 @@ def test_version_imports_nothing_heavy_and_no_other_licscan_module() -> None:
     assert ours == ["licscan", "licscan.cli", "licscan.errors"]
 
 
-def test_the_cli_literals_are_the_facts_they_copy() -> None:
-    """cli.py names its choices and defaults literally so that --version imports nothing
-    more (until the command modules exist); they must equal the one place of each fact."""
-    from licscan.cli import USE_CHOICES, main
-    from licscan.model import DEFAULT_JOBS, USES
+def test_the_command_table_is_every_command_with_the_shared_defaults() -> None:
+    """The lazy group lists what its table names, each a real command; the shared options
+    take their defaults from the one place of each fact."""
+    from click import Context
 
-    assert USE_CHOICES == USES
-    jobs = {p.default for c in main.commands.values() for p in c.params if p.name == "jobs"}
+    from licscan.cli import COMMANDS, main
+    from licscan.model import DEFAULT_JOBS
+
+    ctx = Context(main)
+    names = main.list_commands(ctx)
+    assert names == sorted(COMMANDS) and "scan" in names and "check-refs" in names
+    commands = [main.get_command(ctx, n) for n in names]
+    assert all(c is not None and c.name == n for c, n in zip(commands, names, strict=True))
+    jobs = {p.default for c in commands for p in c.params if p.name == "jobs"}
     assert jobs == {DEFAULT_JOBS}

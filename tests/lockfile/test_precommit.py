@@ -275,7 +275,7 @@ def test_hook_manifest():
     for hook in hooks.values():
         assert hook["language"] == "python" and hook["name"] and hook["description"]
         program, command = hook["entry"].split()
-        assert program == "licscan" and command in main.commands
+        assert program == "licscan" and command in main.list_commands(None)
     # A lock goes stale through the policy file and local model folders too: the check
     # runs on every commit, on every manifest (tests/lockfile/test_precommit_git.py runs it).
     assert hooks["licscan"]["always_run"] is True
