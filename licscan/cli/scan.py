@@ -19,7 +19,7 @@ from licscan.cli.options import (
     timeout_option,
 )
 from licscan.cli.output import emit, usage_error
-from licscan.engine.classify import classify_path
+from licscan.engine.classify import classify_file
 from licscan.engine.run import execute, plan_scan
 from licscan.errors import ExitCode, UsageError
 from licscan.knowledge import load_knowledge
@@ -34,6 +34,7 @@ from licscan.report.knowledge import (
 )
 from licscan.report.outputs import pair_outputs, write_reports
 from licscan.report.progress import progress_bar
+from licscan.sources.files import read_license_path
 
 
 @click.command()
@@ -41,7 +42,7 @@ from licscan.report.progress import progress_bar
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text")
 def classify(files: tuple[str, ...], fmt: str) -> None:
     """Say what license each FILE is: identity, category and clause flags."""
-    results = [classify_path(f) for f in files]
+    results = [classify_file(read_license_path(f)) for f in files]
     emit(render_classifications(results, fmt), nl=False)
     if any(r.error for r in results):
         sys.exit(ExitCode.ERROR)

@@ -289,7 +289,7 @@ def _card(snap: ModelSnapshot, a: Assessment, flags: FlagSet, policy_keys: set[s
     card = snap.card
     if card is None:
         return
-    from licscan.detect.ids import resolve_license_id
+    from licscan.knowledge import resolve_license_id
 
     kb = load_knowledge()
     file_keys = {lic.license for lic in a.licenses if lic.license}

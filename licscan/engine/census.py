@@ -119,7 +119,7 @@ def journal_parts(plan: CensusPlan) -> dict[str, Any]:
 def declares_known_license(card: dict[str, Any] | None) -> bool:
     """The card names its terms by known ids only (`other` counts only with a known
     `license_name`): the declaration is judged, its license files need not be read."""
-    from licscan.detect.ids import resolve_license_id
+    from licscan.knowledge import resolve_license_id
     from licscan.sources.card import card_from_data
 
     if not card:

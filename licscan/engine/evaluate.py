@@ -130,7 +130,7 @@ def _datasets(card, datasets: dict[str, list[str] | None] | None, flags: FlagSet
     must look before the model passes."""
     if card is None or not card.datasets:
         return []
-    from licscan.detect.ids import resolve_license_id
+    from licscan.knowledge import resolve_license_id
 
     kb = load_knowledge()
     line = card.key_lines.get("datasets")

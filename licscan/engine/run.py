@@ -178,10 +178,8 @@ def preload() -> None:
     """Load the knowledge base, fingerprint index, clause detectors and SPDX symbols now,
     in one thread: their loaders are memoised but not locked, so the first calls of 16
     workers would each load them (a warm scan of 40 models took 3x longer)."""
-    from licscan.detect.fingerprint import load_index
-    from licscan.detect.ids import resolve_expression
     from licscan.engine.assess import classify
-    from licscan.knowledge import load_knowledge
+    from licscan.knowledge import load_index, load_knowledge, resolve_expression
 
     load_knowledge()
     load_index()
