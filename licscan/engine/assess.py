@@ -12,8 +12,10 @@ import posixpath
 import re
 from functools import lru_cache
 
+from licscan.detect.card_prose import prose_terms
 from licscan.engine import stored
-from licscan.knowledge import LicenseEntry, load_knowledge
+from licscan.engine.classify import classify_text
+from licscan.knowledge import LicenseEntry, load_knowledge, resolve_license_id
 from licscan.model import (
     CATEGORY_ORDER,
     FLAG_IDS,
@@ -24,10 +26,12 @@ from licscan.model import (
     EvidenceKind,
     Flag,
     LicenseFinding,
+    LicenseMatch,
     ModelSnapshot,
     TextClassification,
     strictest,
 )
+from licscan.sources.files import license_paths, readme_path
 
 PICKLE_EXT = (".bin", ".pt", ".pth", ".ckpt", ".pkl", ".pickle", ".joblib")
 
@@ -104,13 +108,10 @@ def classify(text: str, source: str) -> TextClassification:
     must not mutate the result."""
     if (tc := stored.get(text, source)) is not None:
         return tc
-    from licscan.engine.classify import classify_text
 
     try:
         tc = classify_text(text, source)
     except Exception as exc:  # fail closed: one bad text must not end a scan
-        from licscan.model import LicenseMatch
-
         return TextClassification(
             source, LicenseMatch(None, None, 0.0), "unknown", False,
             error=f"could not be analysed ({type(exc).__name__}: {exc})",
@@ -205,8 +206,6 @@ def _files(
 def _card_prose(snap: ModelSnapshot, a: Assessment, flags: FlagSet) -> None:
     """A card-only model (no license file) states its terms in the card alone: withholding
     terms its prose states ("may not be used commercially") bind like the metadata's."""
-    from licscan.detect.card_prose import prose_terms
-    from licscan.sources.files import license_paths, readme_path
 
     link = snap.card.license_link if snap.card else None
     if snap.card_text is None or snap.license_files or license_paths(snap.files, link):
@@ -289,7 +288,6 @@ def _card(snap: ModelSnapshot, a: Assessment, flags: FlagSet, policy_keys: set[s
     card = snap.card
     if card is None:
         return
-    from licscan.knowledge import resolve_license_id
 
     kb = load_knowledge()
     file_keys = {lic.license for lic in a.licenses if lic.license}

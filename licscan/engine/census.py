@@ -33,11 +33,16 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
+from licscan import __version__
 from licscan.engine import stored
-from licscan.engine.journal import Journal, Listed
+from licscan.engine.evaluate import evaluate
+from licscan.engine.journal import Journal, Listed, journal_key
+from licscan.engine.lineage import walk
+from licscan.engine.policy import load_policy
+from licscan.engine.run import BASE_MAX_AGE, preload
 from licscan.errors import CensusRootError, UsageError
 from licscan.hubref import is_commit, is_namespace, normalize_repo_ref
-from licscan.knowledge import load_knowledge
+from licscan.knowledge import load_knowledge, resolve_license_id
 from licscan.model import (
     CATEGORY_ORDER,
     DEFAULT_JOBS,
@@ -54,6 +59,8 @@ from licscan.model import (
     strictest,
     utc_now,
 )
+from licscan.sources.card import card_from_data
+from licscan.sources.files import license_paths, readme_path
 
 log = logging.getLogger("licscan.engine")
 IN_FLIGHT_PER_JOB = 4  # judgements waiting on the network at once, per worker
@@ -82,7 +89,6 @@ def plan_census(
     today: str | None = None,
 ) -> CensusPlan:
     """Check the selection and load the policy; nothing is fetched.  Raises UsageError."""
-    from licscan.engine.policy import load_policy
 
     s = selection
     if not (s.author or s.search or s.filters or s.derivatives_of):
@@ -119,8 +125,6 @@ def journal_parts(plan: CensusPlan) -> dict[str, Any]:
 def declares_known_license(card: dict[str, Any] | None) -> bool:
     """The card names its terms by known ids only (`other` counts only with a known
     `license_name`): the declaration is judged, its license files need not be read."""
-    from licscan.knowledge import resolve_license_id
-    from licscan.sources.card import card_from_data
 
     if not card:
         return False
@@ -144,7 +148,6 @@ def needs_texts(meta: dict[str, Any], read_files: bool) -> bool:
 
 def needs_readme(meta: dict[str, Any]) -> bool:
     """The Hub found no card metadata in a README.md: only the file says why."""
-    from licscan.sources.files import readme_path
 
     names = [s["path"] for s in meta.get("siblings") or []]
     return meta.get("card_data") is None and readme_path(names) is not None
@@ -152,7 +155,6 @@ def needs_readme(meta: dict[str, Any]) -> bool:
 
 def license_paths_of(meta: dict[str, Any]) -> list[str]:
     """The license files the fetcher would read (worked out once per listed model)."""
-    from licscan.sources.files import license_paths
 
     if "license_paths" not in meta:
         files = [s["path"] for s in meta.get("siblings") or []]
@@ -173,7 +175,6 @@ def _has_blob_ids(meta: dict[str, Any]) -> bool:
 
 def bases_of(meta: dict[str, Any]) -> list[str]:
     """Base models as lineage will follow them: the Hub's computed ones, else the card's."""
-    from licscan.sources.card import card_from_data
 
     if meta.get("base_models"):
         return list(meta["base_models"])
@@ -197,7 +198,6 @@ class Census:
         jobs: int = DEFAULT_JOBS,
         journal: Journal | None = None,
     ) -> None:
-        from licscan import __version__
 
         self.plan, self.fetcher, self.listing, self.emit = plan, fetcher, listing, emit
         self.jobs = max(1, jobs)
@@ -220,8 +220,6 @@ class Census:
         t0 = time.perf_counter()
         load_knowledge()  # one that does not load ends the census (KnowledgeError)
         if self.jobs > 1:
-            from licscan.engine.run import preload
-
             preload()
         try:
             cache = getattr(self.fetcher, "cache", None)
@@ -325,8 +323,6 @@ class Census:
 
     def _judge(self, meta: dict[str, Any]) -> tuple[Any, dict, CensusRow, ModelResult]:
         """Snapshot, lineage, data sets, evaluate.  Never raises (a bug costs one model)."""
-        from licscan.engine.evaluate import evaluate
-        from licscan.engine.lineage import walk
 
         policy = self.plan.policy
         try:
@@ -452,8 +448,6 @@ def run_census(
     """List, judge and emit every selected model; the summary says what it cost.
     `resume`: replay the judgements of an interrupted run (when `replay`: a format that
     needs every ModelResult, cyclonedx or sarif, judges them again, from the cache)."""
-    from licscan.engine.journal import journal_key
-    from licscan.engine.run import BASE_MAX_AGE
 
     if fetcher is None:
         from licscan.sources.hub import Fetcher

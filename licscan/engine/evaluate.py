@@ -11,7 +11,8 @@ from __future__ import annotations
 from licscan.engine.assess import FlagSet, assess
 from licscan.engine.inherit import inherit, unresolved_flag
 from licscan.engine.lineage import base_refs
-from licscan.knowledge import load_knowledge
+from licscan.engine.policy import judge
+from licscan.knowledge import load_knowledge, resolve_license_id
 from licscan.model import (
     Assessment,
     Evidence,
@@ -36,7 +37,6 @@ def evaluate(
 ) -> ModelResult:
     """Judge one model.  `datasets` maps each card dataset id to its declared licenses
     (None: could not be learned); a dataset missing from it was not checked."""
-    from licscan.engine.policy import judge
 
     lineage = lineage or Lineage()
     result = _new_result(snapshot, policy, lineage)
@@ -130,7 +130,6 @@ def _datasets(card, datasets: dict[str, list[str] | None] | None, flags: FlagSet
     must look before the model passes."""
     if card is None or not card.datasets:
         return []
-    from licscan.knowledge import resolve_license_id
 
     kb = load_knowledge()
     line = card.key_lines.get("datasets")

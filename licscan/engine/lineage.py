@@ -14,6 +14,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import Path
 
+from licscan.detect.derivative import derivative_kind, linked_models
 from licscan.engine.assess import assess
 from licscan.hubref import normalize_repo_ref
 from licscan.model import (
@@ -22,7 +23,10 @@ from licscan.model import (
     Lineage,
     LineageNode,
     ModelSnapshot,
+    Target,
 )
+from licscan.sources.local import read_folder
+from licscan.sources.targets import local_target
 
 MAX_LINKED = 3  # a derivative naming no base: at most this many linked models are its bases
 _KIND_WORDS = {"quantized": "a quantisation", "adapter": "an adapter", "merge": "a merge"}
@@ -124,7 +128,6 @@ def base_refs(snapshot: ModelSnapshot) -> list[tuple[str, Path | None]]:
 def _prose_bases(snapshot: ModelSnapshot) -> list[tuple[str, int, str]] | None:
     """A derivative (quantisation, adapter, merge) that declares no base: the Hub models
     its card's prose links to ([] when none could be read).  None: not such a model."""
-    from licscan.detect.derivative import derivative_kind, linked_models
 
     card = snapshot.card
     if base_model_ids(snapshot) or (card is not None and card.raw.get("base_model")):
@@ -139,7 +142,6 @@ def _prose_bases(snapshot: ModelSnapshot) -> list[tuple[str, int, str]] | None:
 def _undeclared(snap: ModelSnapshot, parent: str, depth: int, lineage: Lineage) -> None:
     """A quantisation, adapter or merge naming no base model (and linking none, or too
     many to tell) is bound by terms nobody can check: an unresolved base, fail closed."""
-    from licscan.detect.derivative import derivative_kind
 
     linked = _prose_bases(snap)
     if linked is None or 0 < len(linked) <= MAX_LINKED:
@@ -179,12 +181,8 @@ def _fill(node: LineageNode, child: ModelSnapshot, assess) -> None:
 
 
 def _fetch(ref: str, folder: Path | None, fetch_repo: FetchRepo | None) -> ModelSnapshot:
-    from licscan.model import Target
 
     if folder is not None:
-        from licscan.sources.local import read_folder
-        from licscan.sources.targets import local_target
-
         return read_folder(local_target(ref, folder))
     if fetch_repo is None:
         return ModelSnapshot(Target(ref, "hub", ref), repo_id=ref, error=f"{ref}: not fetched")
@@ -218,8 +216,6 @@ def _relation(snapshot: ModelSnapshot) -> str | None:
     if snapshot.card is not None and snapshot.card.base_model_relation:
         return snapshot.card.base_model_relation
     if _prose_bases(snapshot):  # what the files say it is
-        from licscan.detect.derivative import derivative_kind
-
         return derivative_kind(snapshot.files, snapshot.card)
     return None
 

@@ -14,9 +14,14 @@ from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor, as_completed
 from typing import Any
 
+from licscan import __version__
 from licscan.engine import stored
+from licscan.engine.assess import classify
+from licscan.engine.evaluate import evaluate
+from licscan.engine.lineage import walk
+from licscan.engine.policy import load_policy
 from licscan.errors import PolicyError
-from licscan.knowledge import load_knowledge
+from licscan.knowledge import load_index, load_knowledge, resolve_expression
 from licscan.model import (
     DEFAULT_JOBS,
     Lineage,
@@ -28,6 +33,9 @@ from licscan.model import (
     Target,
     utc_now,
 )
+from licscan.sources import supplied
+from licscan.sources.arguments import load_targets
+from licscan.sources.supplied import by_model
 
 log = logging.getLogger("licscan.engine")
 # A scan reads card metadata from the Hub API's cardData (one request per model) and
@@ -70,8 +78,6 @@ def plan_scan(
 ) -> ScanPlan:
     """Resolve targets, manifests and the policy; nothing is fetched.  Raises UsageError.
     license_files: `--license-file MODEL=PATH` values (licscan.sources.supplied)."""
-    from licscan.engine.policy import load_policy
-    from licscan.sources import supplied
 
     given = supplied.from_options(license_files)
     resolved, manifests = _targets(targets, hf_cache)
@@ -102,7 +108,6 @@ def execute(
     """Fetch and judge the plan's targets (or what `around` scans of them).  `timeout`:
     seconds a Hub request may take in all, retries included (the Fetcher's default when
     None)."""
-    from licscan import __version__
 
     started = utc_now()
     if fetcher is None:
@@ -145,8 +150,6 @@ def scan_targets(
     results: list[ModelResult | None] = [None] * len(targets)
     workers = max(1, min(int(jobs), len(targets)))
     if hasattr(fetcher, "pin_bases"):
-        from licscan.sources.supplied import by_model
-
         fetcher.pin_bases(targets)
         fetcher.supply_licenses(by_model(targets, {}))  # manifest entries' license_file
     # What the caches serve is pure CPU: threads would only contend for the GIL.
@@ -178,8 +181,6 @@ def preload() -> None:
     """Load the knowledge base, fingerprint index, clause detectors and SPDX symbols now,
     in one thread: their loaders are memoised but not locked, so the first calls of 16
     workers would each load them (a warm scan of 40 models took 3x longer)."""
-    from licscan.engine.assess import classify
-    from licscan.knowledge import load_index, load_knowledge, resolve_expression
 
     load_knowledge()
     load_index()
@@ -189,8 +190,6 @@ def preload() -> None:
 
 def scan_one(target: Target, policy: Policy, fetcher: Any) -> ModelResult:
     """Fetch, walk the lineage, look up the data sets, evaluate.  Never raises."""
-    from licscan.engine.evaluate import evaluate
-    from licscan.engine.lineage import walk
 
     try:
         snap = fetcher.fetch(target)
@@ -224,7 +223,6 @@ def _targets(
     given = [t for t in targets if isinstance(t, Target)]
     if not args and not hf_cache:
         return given, []
-    from licscan.sources.arguments import load_targets
 
     found, manifests = load_targets(args, hf_cache)
     return list(dict.fromkeys([*given, *found])), manifests

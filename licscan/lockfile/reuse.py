@@ -14,6 +14,8 @@ from collections.abc import Callable
 from datetime import date
 from pathlib import Path
 
+from licscan import __version__
+from licscan.engine.policy import judge
 from licscan.hubref import is_commit, short
 from licscan.lockfile.document import (
     LOCK_NAME,
@@ -24,14 +26,19 @@ from licscan.lockfile.document import (
     result_from_entry,
 )
 from licscan.model import (
+    CATEGORY_ORDER,
+    Assessment,
     Flag,
     LicenseFinding,
+    Lineage,
+    LineageNode,
     LockEntry,
     Lockfile,
     ModelResult,
     Policy,
     ScanPlan,
     Target,
+    strictest,
 )
 
 # --- does an entry still stand for a manifest's model? ------------------------------------
@@ -92,8 +99,6 @@ def rejudge(entry: LockEntry, policy: Policy, uses: list[str]) -> ModelResult:
     """The verdict the current policy gives the facts a lock entry records (its licenses,
     category, flags and their origins, unresolved bases, card, error), under `uses`.
     What the entry says it concluded (verdict, severities, waivers) is not read."""
-    from licscan.engine.policy import judge
-    from licscan.model import CATEGORY_ORDER, Assessment, Lineage, LineageNode, strictest
 
     own = [lic for lic in entry.licenses if not lic.source.startswith("base:")]
     categories = [entry.category, *(lic.category for lic in entry.licenses)]
@@ -197,7 +202,6 @@ def pin_to_lock(plan: ScanPlan) -> tuple[list[Target], dict[int, _Standing]]:
     entries that still stand for their targets (same licscan version, policy, uses; not
     stale), whose recorded judgement the scan's own must match.  Raises LockError for a
     lock beside a manifest that cannot be read."""
-    from licscan import __version__
 
     targets = list(plan.targets)
     standing: dict[int, _Standing] = {}

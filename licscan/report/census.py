@@ -16,12 +16,14 @@ from typing import Any, TextIO
 
 import orjson
 
+from licscan import __version__
 from licscan.model import (
     CensusRow,
     CensusSummary,
     ModelResult,
     ScanReport,
 )
+from licscan.report import render
 from licscan.report.census_html import render_html
 from licscan.report.census_summary import (
     _blocking,
@@ -33,7 +35,7 @@ from licscan.report.census_summary import (
     requests_line,
 )
 from licscan.report.formats import CENSUS_FORMATS, TABLE
-from licscan.report.safe import printable_line
+from licscan.report.safe import clean_output, printable_line
 
 # rendered from every ModelResult at the end (the scan's renderers)
 WHOLE = tuple(name for name, f in TABLE.items() if f.census == "whole")
@@ -51,7 +53,6 @@ class CensusWriter:
 
     def write(self, text: str) -> None:
         """Out, without control characters (card values and Hub answers reach here)."""
-        from licscan.report.safe import clean_output
 
         self.out.write(clean_output(self.fmt, text))
 
@@ -79,8 +80,6 @@ class CensusWriter:
         self.out.flush()
 
     def _whole(self, summary: CensusSummary) -> str:
-        from licscan.report import render
-
         report = ScanReport(summary.version, summary.use, self._results, summary.started_at,
                             policy=summary.policy)  # fmt: skip
         return render(self.fmt, report, **self.options).rstrip("\n")
@@ -94,7 +93,6 @@ def _json(data: Any) -> str:
 
 
 def _json_head(options: dict[str, Any]) -> str:
-    from licscan import __version__
 
     use = _json(list(options.get("use") or []))
     return f'{{\n  "licscan_version": {_json(__version__)},\n  "use": {use},\n  "models": [\n'

@@ -13,6 +13,7 @@ from typing import Any
 
 from licscan.engine.obligations import obligations
 from licscan.model import FLAG_IDS, Evidence, EvidenceKind, ModelResult, Obligation, ScanReport
+from licscan.paths import templates_dir
 from licscan.report.common import (
     PolicyFinding,
     display_name,
@@ -48,8 +49,6 @@ KIND_TITLES = {
 
 def render(report: ScanReport, **options: Any) -> str:
     from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
-
-    from licscan.paths import templates_dir
 
     env = Environment(
         loader=FileSystemLoader(str(templates_dir())),

@@ -30,6 +30,7 @@ from contextlib import contextmanager
 from typing import Any
 from urllib.parse import urlsplit
 
+from licscan import __version__
 from licscan.model import CensusSelection
 from licscan.sources.deadline import DeadlineExceeded
 from licscan.sources.hubapi import API_CAP, AnswerTooLarge, repo_meta
@@ -52,8 +53,6 @@ class Lister:
         self, endpoint: str, token: str | None, count: Count, timeout: float | None = None
     ) -> None:
         from huggingface_hub import HfApi
-
-        from licscan import __version__
 
         self.endpoint = endpoint.rstrip("/")
         self._api = HfApi(endpoint=self.endpoint, token=token, library_name="licscan",
