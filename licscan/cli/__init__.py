@@ -9,6 +9,7 @@ command module: it needs their help texts.
 from __future__ import annotations
 
 import sys
+from collections.abc import Iterator, Mapping
 from importlib import import_module
 
 import click
@@ -33,21 +34,27 @@ COMMANDS = {
 }
 
 
-class _Main(click.Group):
-    """The command group: commands come from the COMMANDS table; whatever a command
-    refuses (licscan.errors: bad arguments or files, a knowledge base that does not load)
-    ends it with one line and its exit code, never a traceback."""
+class _Commands(Mapping[str, click.Command]):
+    """The COMMANDS table as the group's commands: click lists the names (help, the
+    nearest name to a mistyped one) and a command's module is imported when it is looked
+    up."""
 
-    def list_commands(self, ctx: click.Context) -> list[str]:
-        return sorted(COMMANDS)
-
-    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
-        target = COMMANDS.get(cmd_name)
-        if target is None:
-            return None
-        module, attr = target.split(":")
+    def __getitem__(self, name: str) -> click.Command:
+        module, attr = COMMANDS[name].split(":")
         command: click.Command = getattr(import_module(module), attr)  # lazy: the command
         return command
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(COMMANDS)
+
+    def __len__(self) -> int:
+        return len(COMMANDS)
+
+
+class _Main(click.Group):
+    """The command group: whatever a command refuses (licscan.errors: bad arguments or
+    files, a knowledge base that does not load) ends it with one line and its exit code,
+    never a traceback."""
 
     def invoke(self, ctx: click.Context) -> object:
         try:
@@ -59,7 +66,8 @@ class _Main(click.Group):
             sys.exit(exc.exit_code)
 
 
-@click.group(cls=_Main, context_settings={"help_option_names": ["-h", "--help"]})
+@click.group(cls=_Main, commands=_Commands(),  # type: ignore[arg-type]
+             context_settings={"help_option_names": ["-h", "--help"]})  # fmt: skip
 @click.version_option(__version__, prog_name="licscan")
 def main() -> None:
     """licscan: may we use this model for what we intend? Answered with evidence."""
