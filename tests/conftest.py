@@ -177,7 +177,8 @@ class LockProject:
 
     def lock(self, **kw):
         """`licscan lock`, in process: build and write; returns the Lockfile."""
-        from licscan.lockfile.build import build_lock
+        from scanning import build_lock
+
         from licscan.lockfile.document import write_lock
 
         lock = build_lock(self.manifest, fetcher=self.fetcher(), **kw)

@@ -76,3 +76,16 @@ def test_the_command_table_is_every_command_with_the_shared_defaults() -> None:
     assert all(c is not None and c.name == n for c, n in zip(commands, names, strict=True))
     jobs = {p.default for c in commands for p in c.params if p.name == "jobs"}
     assert jobs == {DEFAULT_JOBS}
+
+
+def test_the_fetcher_keeps_the_protocol_the_engine_knows(tmp_path) -> None:
+    """The engine calls what sources/protocol.py declares and nothing else (no probing
+    for optional methods): the real Fetcher must offer all of it."""
+    from licscan.sources import protocol
+    from licscan.sources.hub import Fetcher
+
+    fetcher = Fetcher(offline=True, cache_dir=tmp_path)
+    assert isinstance(fetcher, protocol.Fetcher) and isinstance(fetcher, protocol.HubFetcher)
+    engine = (ROOT / "licscan" / "engine").rglob("*.py")
+    probes = [p.name for p in engine if "hasattr(" in p.read_text(encoding="utf-8")]
+    assert probes == []

@@ -14,6 +14,7 @@ from typing import Any
 import click
 
 from licscan.atomic import AtomicFile
+from licscan.cli.compose import census_fetcher, census_lister
 from licscan.cli.options import (
     CENSUS_FORMAT_CHOICES,
     USE_CHOICES,
@@ -121,13 +122,18 @@ def _run(
     partial left behind)."""
     writer = CensusWriter(fmt, sink.file if sink else sys.stdout, use=list(plan.policy.uses),
                           output=output)  # fmt: skip
+    timeout = options.get("timeout")
+    fetcher = census_fetcher(plan.card_lines, timeout)
     try:
         summary = run_census(
             plan,
             writer.model,
+            fetcher,
+            census_lister(fetcher, timeout),
+            fetcher.cache.base / "census",
+            store=fetcher.cache,
             jobs=options.get("jobs", DEFAULT_JOBS),
             resume=options.get("resume", False),
-            timeout=options.get("timeout"),
             replay=fmt not in WHOLE,
         )
         writer.close(summary)

@@ -10,6 +10,7 @@ from pathlib import Path
 
 import click
 
+from licscan.cli.compose import scan_fetcher
 from licscan.cli.options import (
     FORMAT_CHOICES,
     USE_CHOICES,
@@ -135,13 +136,13 @@ def scan(targets: tuple[str, ...], uses: tuple[str, ...], policy_file: str | Non
     plan = plan_scan(list(targets), list(uses), policy_file, hf_cache=hf_cache,
                      license_files=license_files)  # fmt: skip
     with progress_bar(len(plan.targets), quiet) as bar:
+        fetcher = scan_fetcher(offline, timeout, card_lines)
         report = execute(
             plan,
+            fetcher,
             jobs,
-            offline,
             lambda r: bar.advance(r.ref),
-            card_lines=card_lines,
-            timeout=timeout,
+            store=fetcher.cache,
             around=_lock_reuse(plan, no_lock),
         )
     for problem in report.problems:  # a lock that disagrees with what was found
@@ -184,7 +185,8 @@ def notice(
     NOTICE files and thresholds. Exit: 0 written, 2 usage, 3 some models unevaluated."""
     plan = plan_scan([manifest])
     with progress_bar(len(plan.targets), quiet) as bar:
-        report = execute(plan, jobs, offline, lambda r: bar.advance(r.ref), timeout=timeout,
+        fetcher = scan_fetcher(offline, timeout)
+        report = execute(plan, fetcher, jobs, lambda r: bar.advance(r.ref), store=fetcher.cache,
                          around=_lock_reuse(plan, no_lock))  # fmt: skip
     try:
         write_reports(report, [("notice", None if output in (None, "-") else output)], {},
@@ -239,7 +241,8 @@ def explain_model(
     as by `scan`) and explain every result.  Returns (exit code as for `scan`, text)."""
     try:
         plan = plan_scan([subject], uses, policy_file, license_files=license_files)
-        report = execute(plan, EXPLAIN_JOBS, offline, timeout=timeout,
+        fetcher = scan_fetcher(offline, timeout)
+        report = execute(plan, fetcher, EXPLAIN_JOBS, store=fetcher.cache,
                          around=_lock_reuse(plan, no_lock=False))  # fmt: skip
     except UsageError as exc:
         return ExitCode.USAGE, f"licscan: {exc}\n"

@@ -8,6 +8,7 @@ from pathlib import Path
 
 import click
 
+from licscan.cli.compose import lock_fetcher
 from licscan.cli.options import (
     USE_CHOICES,
     jobs_option,
@@ -38,8 +39,8 @@ def lock(manifest: str, offline: bool, jobs: int, timeout: float, quiet: bool,
     """Judge every model of MANIFEST and write licscan.lock beside it (commit, license
     files, card license, category, flags, verdict per use). Exit as `scan`."""
     with progress_bar(_count_models(manifest), quiet) as bar:
-        result = build_lock(manifest, jobs=jobs, offline=offline,
-                            progress=lambda r: bar.advance(r.ref), timeout=timeout,
+        result = build_lock(manifest, fetcher=lock_fetcher(offline, timeout), jobs=jobs,
+                            progress=lambda r: bar.advance(r.ref),
                             license_files=license_files)  # fmt: skip
     try:
         changed = write_lock(result)
@@ -63,8 +64,9 @@ def verify(manifest: str, jobs: int, timeout: float, fmt: str, quiet: bool,
     commit, a changed/added/removed license file, a changed card license, category,
     flags or verdict. Exit: 0 no drift, 1 drift, 2 usage, 3 could not re-check."""
     with progress_bar(_count_models(manifest), quiet) as bar:
-        found = verify_lock(manifest, jobs=jobs, progress=lambda r: bar.advance(r.ref),
-                            timeout=timeout, license_files=license_files)  # fmt: skip
+        found = verify_lock(manifest, fetcher=lock_fetcher(False, timeout), jobs=jobs,
+                            progress=lambda r: bar.advance(r.ref),
+                            license_files=license_files)  # fmt: skip
     emit(render_verification(found, fmt), nl=False)
     sys.exit(found.exit_code)
 

@@ -35,28 +35,24 @@ from licscan.model import (
 )
 from licscan.sources import supplied
 from licscan.sources.arguments import load_targets
+from licscan.sources.cache import DiskCache
+from licscan.sources.protocol import Fetcher
 from licscan.sources.supplied import by_model
 
 log = logging.getLogger("licscan.engine")
-# A scan reads card metadata from the Hub API's cardData (one request per model) and
-# downloads README.md only when the API has none: the README adds line numbers to card
-# evidence, not facts, and would double the requests of every cold scan.
-# A base model named without a revision is re-asked at most once a day (see Fetcher).
-BASE_MAX_AGE = 24 * 3600.0
 
 
 def run_scan(
     targets: Sequence[str | Target],
+    fetcher: Fetcher,
     uses: Sequence[str] | None = None,
     policy_file: str | None = None,
     jobs: int = DEFAULT_JOBS,
-    offline: bool = False,
     progress: Callable[[ModelResult], Any] | None = None,
     *,
+    store: DiskCache | None = None,
     hf_cache: bool = False,
-    fetcher: Any = None,
     today: str | None = None,
-    timeout: float | None = None,
     license_files: Sequence[str] = (),
 ) -> ScanReport:
     """Scan targets (CLI strings: ids, id@rev, folders, manifests; or Targets) under a
@@ -64,7 +60,7 @@ def run_scan(
     UsageError / PolicyError (exit 2) before anything is fetched."""
     plan = plan_scan(targets, uses, policy_file, hf_cache=hf_cache, today=today,
                      license_files=license_files)  # fmt: skip
-    return execute(plan, jobs, offline, progress, fetcher, timeout=timeout)
+    return execute(plan, fetcher, jobs, progress, store=store)
 
 
 def plan_scan(
@@ -96,34 +92,23 @@ Around = Callable[[ScanPlan, ScanTargets], tuple[list[ModelResult], list[str]]]
 
 def execute(
     plan: ScanPlan,
+    fetcher: Fetcher,
     jobs: int = DEFAULT_JOBS,
-    offline: bool = False,
     progress: Callable[[ModelResult], Any] | None = None,
-    fetcher: Any = None,
-    card_lines: bool = False,
-    timeout: float | None = None,
     *,
+    store: DiskCache | None = None,
     around: Around | None = None,
 ) -> ScanReport:
-    """Fetch and judge the plan's targets (or what `around` scans of them).  `timeout`:
-    seconds a Hub request may take in all, retries included (the Fetcher's default when
-    None)."""
-
+    """Fetch and judge the plan's targets (or what `around` scans of them).  `store`: where
+    classifications are kept for re-scans (None: nowhere)."""
     started = utc_now()
-    if fetcher is None:
-        from licscan.sources.hub import Fetcher
-
-        # The API's card data carries the facts; README.md only adds line numbers.
-        fetcher = Fetcher(offline=offline, readme=card_lines,
-                          base_max_age=BASE_MAX_AGE, timeout=timeout)  # fmt: skip
-    if hasattr(fetcher, "pin_bases"):
-        fetcher.pin_bases(plan.targets)
-        fetcher.supply_licenses(plan.supplied)
+    fetcher.pin_bases(plan.targets)
+    fetcher.supply_licenses(plan.supplied)
 
     def scan(targets: list[Target]) -> list[ModelResult]:
         return scan_targets(targets, plan.policy, fetcher, jobs, progress)
 
-    with stored.using(getattr(fetcher, "cache", None)):  # classifications kept for re-scans
+    with stored.using(store):
         results, problems = around(plan, scan) if around else (scan(plan.targets), [])
     return ScanReport(
         version=__version__,
@@ -139,7 +124,7 @@ def execute(
 def scan_targets(
     targets: list[Target],
     policy: Policy,
-    fetcher: Any,
+    fetcher: Fetcher,
     jobs: int = DEFAULT_JOBS,
     progress: Callable[[ModelResult], Any] | None = None,
 ) -> list[ModelResult]:
@@ -149,12 +134,10 @@ def scan_targets(
     load_knowledge()  # one that does not load ends the scan (KnowledgeError), not each model
     results: list[ModelResult | None] = [None] * len(targets)
     workers = max(1, min(int(jobs), len(targets)))
-    if hasattr(fetcher, "pin_bases"):
-        fetcher.pin_bases(targets)
-        fetcher.supply_licenses(by_model(targets, {}))  # manifest entries' license_file
+    fetcher.pin_bases(targets)
+    fetcher.supply_licenses(by_model(targets, {}))  # manifest entries' license_file
     # What the caches serve is pure CPU: threads would only contend for the GIL.
-    local = getattr(fetcher, "served_locally", lambda t: False)
-    remote = [i for i, t in enumerate(targets) if not local(t)]
+    remote = [i for i, t in enumerate(targets) if not fetcher.served_locally(t)]
     if workers > 1 and remote:
         preload()
     with ThreadPoolExecutor(max_workers=min(workers, len(remote)) or 1) as pool:
@@ -188,7 +171,7 @@ def preload() -> None:
     classify("Permission is granted to use this model.\n", "(preload)")
 
 
-def scan_one(target: Target, policy: Policy, fetcher: Any) -> ModelResult:
+def scan_one(target: Target, policy: Policy, fetcher: Fetcher) -> ModelResult:
     """Fetch, walk the lineage, look up the data sets, evaluate.  Never raises."""
 
     try:

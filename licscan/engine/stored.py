@@ -39,10 +39,9 @@ _lock = threading.Lock()
 
 
 @contextmanager
-def using(cache: object) -> Iterator[None]:
-    """Keep classifications in `cache` (a DiskCache; anything else: none) while the
-    block runs."""
-    if not isinstance(cache, DiskCache):
+def using(cache: DiskCache | None) -> Iterator[None]:
+    """Keep classifications in `cache` (None: nowhere) while the block runs."""
+    if cache is None:
         yield
         return
     with _lock:

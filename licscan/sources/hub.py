@@ -19,7 +19,7 @@ import hashlib
 import logging
 import os
 import threading
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from concurrent.futures import Future
 from pathlib import Path
 from typing import Any
@@ -39,13 +39,15 @@ from licscan.sources.files import (
     readme_path,
     readme_text,
 )
+from licscan.sources.protocol import FetchError
 
 log = logging.getLogger("licscan.sources")
 DEFAULT_TIMEOUT = 60.0  # seconds one Hub request may take in all, retries included
-
-
-class FetchError(Exception):
-    """A model could not be resolved; the message is the snapshot's one-line error."""
+# A scan reads card metadata from the Hub API's cardData (one request per model) and
+# downloads README.md only when the API has none (`readme=False`): the README adds line
+# numbers to card evidence, not facts, and would double the requests of every cold scan.
+# A base model named without a revision is re-asked at most once a day (`base_max_age`).
+BASE_MAX_AGE = 24 * 3600.0
 
 
 class _Blocked(Exception):
@@ -201,7 +203,7 @@ class Fetcher:
                 seen.setdefault(t.repo_id, set()).add(t.revision)
         self._pins.update({repo: next(iter(revs)) for repo, revs in seen.items() if len(revs) == 1})
 
-    def supply_licenses(self, texts: dict[str, SuppliedLicense]) -> None:
+    def supply_licenses(self, texts: Mapping[str, SuppliedLicense]) -> None:
         """License texts the reviewer holds, by model (licscan.sources.supplied): read
         as license files of those models, and standing in for files a gate withholds."""
         self._supplied.update(texts)
@@ -254,6 +256,10 @@ class Fetcher:
     def describe(self, exc: BaseException) -> str:
         """A failed Hub call's cause in one line, with no token in it."""
         return self._api().describe(exc, self._has_token())
+
+    def has_commit_meta(self, repo_id: str, commit: str) -> bool:
+        """Whether licscan's cache holds the metadata of repo_id at commit."""
+        return self.cache.has_meta(repo_id, commit)
 
     def commit_meta(self, repo_id: str, commit: str) -> dict[str, Any]:
         """model_info at a commit (file sizes and blob ids), from licscan's cache when

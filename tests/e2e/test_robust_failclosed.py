@@ -20,8 +20,8 @@ from pathlib import Path
 
 import pytest
 from paths import CORPUS, EXAMPLES
+from scanning import run_scan
 
-from licscan.engine.run import run_scan
 from licscan.report import render
 from licscan.report.formats import FORMATS
 from licscan.sources.cache import DiskCache

@@ -42,9 +42,9 @@ from fault_scenario import (
 )
 from fault_scenario import files as _files
 from loopback_hub import LoopbackHub
+from scanning import run_scan
 
 from licscan.cli import main
-from licscan.engine.run import run_scan
 from licscan.errors import ExitCode
 from licscan.report import render
 from licscan.sources.hub import Fetcher

@@ -11,9 +11,9 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 from paths import ROOT
+from scanning import run_scan
 
 from licscan.cli import main
-from licscan.engine.run import run_scan
 
 MODEL_KEYS = ["ref", "source", "revision", "category", "licenses", "base_models", "flags",
               "verdict", "error"]  # fmt: skip

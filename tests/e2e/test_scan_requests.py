@@ -10,8 +10,9 @@ import json
 
 import pytest
 from loopback_hub import populate_synthetic
+from scanning import run_scan
 
-from licscan.engine.run import plan_scan, run_scan
+from licscan.engine.run import plan_scan
 
 
 @pytest.fixture

@@ -1,0 +1,69 @@
+"""What the engine knows of a source: the Fetcher protocol (targets in, snapshots out).
+
+Types only: the engine is given an object with these methods (licscan.sources.hub.Fetcher
+is the one the command line builds; tests may give their own) and never asks what else
+it can do.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from typing import Any, Protocol, runtime_checkable
+
+from licscan.model import ModelSnapshot, SuppliedLicense, Target
+
+
+class FetchError(Exception):
+    """A model could not be resolved; the message is the snapshot's one-line error."""
+
+
+@runtime_checkable
+class Fetcher(Protocol):
+    """Targets in, snapshots out.  `fetch` never raises: a failure is the snapshot's
+    `error`, so no failed model can look like a passing one."""
+
+    def fetch(self, target: Target) -> ModelSnapshot: ...
+
+    def fetch_repo(self, repo_id: str) -> ModelSnapshot:
+        """A Hub model by id (a base model of a lineage); memoised."""
+        ...
+
+    def dataset_licenses(self, dataset_id: str) -> list[str] | None:
+        """The licenses a Hub data set declares ([] none); None: could not be learned."""
+        ...
+
+    def pin_bases(self, targets: Iterable[Target]) -> None:
+        """Base models named without a revision are judged at the commit the scan's own
+        targets pin them at."""
+        ...
+
+    def supply_licenses(self, texts: Mapping[str, SuppliedLicense]) -> None:
+        """License texts the reviewer holds, by model."""
+        ...
+
+    def served_locally(self, target: Target) -> bool:
+        """Whether fetching `target` needs no network (pure CPU: no thread is worth it)."""
+        ...
+
+
+@runtime_checkable
+class HubFetcher(Fetcher, Protocol):
+    """What a census needs beyond a scan: listing metadata completed, not re-fetched."""
+
+    stats: dict[str, int]  # http_requests, api_requests, file_requests, retries, ...
+
+    def commit_meta(self, repo_id: str, commit: str) -> dict[str, Any]:
+        """model_info at a commit; raises FetchError with the one-line cause."""
+        ...
+
+    def has_commit_meta(self, repo_id: str, commit: str) -> bool:
+        """Whether the metadata of repo_id at commit is held without a request."""
+        ...
+
+    def snapshot_from_meta(
+        self, meta: dict[str, Any], license_files: bool = True
+    ) -> ModelSnapshot: ...
+
+    def describe(self, exc: BaseException) -> str:
+        """A failed Hub call's cause in one line, with no token in it."""
+        ...
