@@ -168,7 +168,7 @@ class LockProject:
         return self.repo(repo_id).add_revision(files)
 
     def fetcher(self, **kw):
-        from licscan.sources.hub import Fetcher
+        from licscan.sources.fetcher import Fetcher
 
         kw.setdefault("cache_dir", self.root / "licscan-cache")
         kw.setdefault("hf_cache_dir", self.root / "hf-cache")

@@ -82,7 +82,7 @@ def test_the_fetcher_keeps_the_protocol_the_engine_knows(tmp_path) -> None:
     """The engine calls what sources/protocol.py declares and nothing else (no probing
     for optional methods): the real Fetcher must offer all of it."""
     from licscan.sources import protocol
-    from licscan.sources.hub import Fetcher
+    from licscan.sources.fetcher import Fetcher
 
     fetcher = Fetcher(offline=True, cache_dir=tmp_path)
     assert isinstance(fetcher, protocol.Fetcher) and isinstance(fetcher, protocol.HubFetcher)

@@ -4,7 +4,7 @@ classifications beside its cache), the census's Lister and journal folder."""
 from __future__ import annotations
 
 from licscan.engine.census import CENSUS_MAX_WAIT, CENSUS_RETRIES
-from licscan.sources.hub import BASE_MAX_AGE, Fetcher
+from licscan.sources.fetcher import BASE_MAX_AGE, Fetcher
 from licscan.sources.listing import Lister
 
 

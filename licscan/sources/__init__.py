@@ -1,6 +1,6 @@
 """Sources: where models come from (Hub, local folder, HF cache, manifest) -> ModelSnapshot.
 
-Callers import from the module that defines a name (`licscan.sources.hub.Fetcher`,
+Callers import from the module that defines a name (`licscan.sources.fetcher.Fetcher`,
 `licscan.sources.arguments.load_targets`, ...): this face re-exports nothing, so importing
 it stays cheap.  huggingface_hub is loaded only when a Hub or HF-cache target is fetched.
 """

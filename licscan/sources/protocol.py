@@ -1,6 +1,6 @@
 """What the engine knows of a source: the Fetcher protocol (targets in, snapshots out).
 
-Types only: the engine is given an object with these methods (licscan.sources.hub.Fetcher
+Types only: the engine is given an object with these methods (licscan.sources.fetcher.Fetcher
 is the one the command line builds; tests may give their own) and never asks what else
 it can do.
 """

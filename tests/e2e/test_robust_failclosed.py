@@ -25,7 +25,7 @@ from scanning import run_scan
 from licscan.report import render
 from licscan.report.formats import FORMATS
 from licscan.sources.cache import DiskCache
-from licscan.sources.hub import Fetcher
+from licscan.sources.fetcher import Fetcher
 
 NC = "cc-by-nc-4.0-audiocraft-weights"
 APACHE = "apache-2.0-allenai-olmo"

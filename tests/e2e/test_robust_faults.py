@@ -47,7 +47,7 @@ from scanning import run_scan
 from licscan.cli import main
 from licscan.errors import ExitCode
 from licscan.report import render
-from licscan.sources.hub import Fetcher
+from licscan.sources.fetcher import Fetcher
 
 pytestmark = pytest.mark.slow  # the whole module: several seconds
 

@@ -194,7 +194,7 @@ def test_text_format_default(folders):
 
 
 def test_readme_quick_start_example_runs_without_network(tmp_path, monkeypatch):
-    from licscan.sources.hub import Fetcher
+    from licscan.sources.fetcher import Fetcher
 
     monkeypatch.chdir(ROOT)
     fetcher = Fetcher(cache_dir=tmp_path / "cache", hf_cache_dir=tmp_path / "hf")

@@ -17,7 +17,7 @@ from licscan.engine import stored
 from licscan.engine.assess import classify
 from licscan.engine.run import plan_scan
 from licscan.sources.cache import DiskCache
-from licscan.sources.hub import Fetcher
+from licscan.sources.fetcher import Fetcher
 
 TEXTS_DIR = CORPUS / "texts"
 TEXTS = {

@@ -21,7 +21,8 @@ HEAVY = ("huggingface_hub", "jinja2", "cyclonedx", "rich", "requests", "httpx",
          "licscan.knowledge", "licscan.detect", "licscan.engine.evaluate",
          "licscan.engine.classify", "licscan.engine.lineage", "licscan.engine.run",
          "licscan.engine.assess", "licscan.engine.inherit",
-         "licscan.engine.stored", "licscan.report.explain", "licscan.sources.hub")  # fmt: skip
+         "licscan.engine.stored", "licscan.report.explain", "licscan.sources.hub",
+         "licscan.sources.fetcher")  # fmt: skip
 
 
 def _kinds(check) -> list[str]:

@@ -16,7 +16,7 @@ import vcr
 from loopback_hub import LoopbackHub
 from paths import CORPUS, TESTS
 
-from licscan.sources.hub import Fetcher
+from licscan.sources.fetcher import Fetcher
 from licscan.sources.targets import hub_target
 
 CASSETTES = TESTS / "cassettes"

@@ -14,7 +14,7 @@ from fetching import fetch_each
 from loopback_hub import Content, LoopbackHub
 from paths import FIXTURES
 
-from licscan.sources.hub import Fetcher
+from licscan.sources.fetcher import Fetcher
 from licscan.sources.targets import hub_target
 
 HUB_FIXTURES = FIXTURES / "hub"
@@ -367,7 +367,7 @@ def test_concurrent_processes_share_one_cache(loopback_hub, isolated_hf):
     _shared(loopback_hub, 30)
     cache = isolated_hf / "shared-cache"
     script = (
-        "import sys; from licscan.sources.hub import Fetcher; "
+        "import sys; from licscan.sources.fetcher import Fetcher; "
         "from licscan.sources.targets import hub_target; "
         "f = Fetcher(endpoint=sys.argv[1], cache_dir=sys.argv[2]); "
         "from concurrent.futures import ThreadPoolExecutor as Pool; "
@@ -464,7 +464,8 @@ def test_dataset_licenses(folder_hub, isolated_hf):
 def test_hf_endpoint_env_in_a_fresh_process(folder_hub, isolated_hf):
     """HF_ENDPOINT set before huggingface_hub is imported: no endpoint= needed."""
     script = (
-        "from licscan.sources.hub import Fetcher; from licscan.sources.targets import hub_target; "
+        "from licscan.sources.fetcher import Fetcher; "
+        "from licscan.sources.targets import hub_target; "
         "s = Fetcher().fetch(hub_target('acme/open-model')); "
         "print(s.error or s.card.licenses[0])"
     )
@@ -521,7 +522,8 @@ def test_server_wait_and_redact():
     import email.utils
     from datetime import UTC, datetime, timedelta
 
-    from licscan.sources.hubapi import redact, server_wait
+    from licscan.sources.hubapi import server_wait
+    from licscan.sources.redact import redact
 
     assert server_wait({"Retry-After": "7"}) == 7
     assert server_wait({"RateLimit": '"api";r=0;t=42'}) == 42

@@ -8,9 +8,9 @@ from fetching import fetch_each
 from huggingface_hub import hf_hub_download
 
 from licscan.sources.arguments import load_targets
+from licscan.sources.fetcher import Fetcher
 from licscan.sources.files import is_license_file, license_paths
 from licscan.sources.hfcache import cache_targets
-from licscan.sources.hub import Fetcher
 from licscan.sources.targets import local_target
 
 README = "---\nlicense: other\nlicense_name: acme\nlicense_link: TERMS.md\n---\n# Local model\n"
