@@ -479,7 +479,7 @@ def run_census(
         if journal is not None:
             journal.close()
     stats, counts = fetcher.stats, lister.counts
-    summary.requests = {"listing": counts["listing"], "api": stats["api_requests"],
-                        "files": stats["file_requests"], "retries": stats["retries"],
+    summary.requests = {"listing": counts["listing"], "api": stats.api_requests,
+                        "files": stats.file_requests, "retries": stats.retries,
                         "rate_limited": counts["rate_limited"]}  # fmt: skip
     return summary

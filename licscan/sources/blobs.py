@@ -12,7 +12,8 @@ from typing import Any
 from licscan.model import ModelSnapshot
 from licscan.sources.cache import DiskCache
 from licscan.sources.files import README_CAP, git_blob_id
-from licscan.sources.once import Once, Stats
+from licscan.sources.once import Once
+from licscan.sources.protocol import FetchStats
 
 
 class Blocked(Exception):
@@ -31,7 +32,7 @@ class BlobReader:
     def __init__(
         self,
         cache: DiskCache,
-        stats: Stats,
+        stats: FetchStats,
         offline: bool,
         hf_cache_dir: Path,
         api: Callable[[], Any],

@@ -26,7 +26,8 @@ from licscan.sources import hfcache, supplied
 from licscan.sources.cache import DiskCache, ref_age
 from licscan.sources.hub import HubSource
 from licscan.sources.local import read_folder
-from licscan.sources.once import Once, Stats
+from licscan.sources.once import Once
+from licscan.sources.protocol import FetchStats
 
 log = logging.getLogger("licscan.sources")
 # A scan reads card metadata from the Hub API's cardData (one request per model) and
@@ -82,7 +83,7 @@ class Fetcher:
         self.hf_cache_dir = Path(hf_cache_dir) if hf_cache_dir else hfcache.default_hf_cache()
         self.dataset_max_age = dataset_max_age
         self.base_max_age = base_max_age
-        self._stats = Stats()
+        self._stats = FetchStats()
         self._hub = HubSource(
             self.cache, self._stats, self._supply, offline=self.offline, endpoint=self.endpoint,
             token=token, readme=readme, card_prose=card_prose, timeout=timeout,
@@ -186,8 +187,8 @@ class Fetcher:
         return self._hub.commit_meta(repo_id, commit)
 
     @property
-    def stats(self) -> dict[str, int]:
-        return self._stats.counts
+    def stats(self) -> FetchStats:
+        return self._stats
 
     # --- Hub models: memoised ------------------------------------------------------------
     def _fresh_head(self, repo_id: str) -> str | None:

@@ -33,8 +33,7 @@ from licscan.sources.files import (
     readme_path,
     readme_text,
 )
-from licscan.sources.once import Stats
-from licscan.sources.protocol import FetchError
+from licscan.sources.protocol import FetchError, FetchStats
 from licscan.sources.redact import redact
 
 log = logging.getLogger("licscan.sources")
@@ -50,7 +49,7 @@ class HubSource:
     def __init__(
         self,
         cache: DiskCache,
-        stats: Stats,
+        stats: FetchStats,
         supply: Supply,
         *,
         offline: bool,

@@ -43,31 +43,3 @@ class Once:
             except BaseException as exc:
                 if owner or redo is None or not redo(exc):
                     raise
-
-
-class Stats:
-    """Request and cache counters shared by the Fetcher, its Hub source and its blob
-    reader (by reference); thread-safe.  http_requests = api_requests + file_requests
-    (retries included, redirect hops not), retries, cache_hits (licscan cache),
-    hf_cache_hits, blobs_fetched, bytes, models (fetch calls)."""
-
-    def __init__(self) -> None:
-        self._lock = threading.Lock()
-        self.counts: dict[str, int] = dict.fromkeys(
-            ("http_requests", "api_requests", "file_requests", "retries", "cache_hits",
-             "hf_cache_hits", "blobs_fetched", "bytes", "models"), 0,
-        )  # fmt: skip
-
-    def count(self, what: str, n: int) -> None:
-        with self._lock:
-            if what == "api":
-                self.counts["api_requests"] += n
-                self.counts["http_requests"] += n
-            elif what == "files":
-                self.counts["file_requests"] += n
-                self.counts["http_requests"] += n
-            else:
-                self.counts[what] = self.counts.get(what, 0) + n
-
-    def bump(self, what: str) -> None:
-        self.count(what, 1)

@@ -7,7 +7,9 @@ it can do.
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field, fields
 from typing import Any, Protocol, runtime_checkable
 
 from licscan.model import ModelSnapshot, SuppliedLicense, Target
@@ -15,6 +17,43 @@ from licscan.model import ModelSnapshot, SuppliedLicense, Target
 
 class FetchError(Exception):
     """A model could not be resolved; the message is the snapshot's one-line error."""
+
+
+@dataclass
+class FetchStats:
+    """What a Fetcher's requests and caches served; shared by reference with its Hub
+    source and blob reader, counted thread-safely.  http_requests = api_requests +
+    file_requests (retries included, redirect hops not); cache_hits are licscan's cache;
+    models counts fetch calls."""
+
+    http_requests: int = 0
+    api_requests: int = 0
+    file_requests: int = 0
+    retries: int = 0
+    cache_hits: int = 0
+    hf_cache_hits: int = 0
+    blobs_fetched: int = 0
+    bytes: int = 0
+    models: int = 0
+    _lock: threading.Lock = field(default_factory=threading.Lock, repr=False, compare=False)
+
+    def count(self, what: str, n: int) -> None:
+        """`what`: "api" or "files" (one HTTP request each), or a counter's name."""
+        with self._lock:
+            if what == "api":
+                self.api_requests += n
+                self.http_requests += n
+            elif what == "files":
+                self.file_requests += n
+                self.http_requests += n
+            else:
+                setattr(self, what, getattr(self, what) + n)
+
+    def bump(self, what: str) -> None:
+        self.count(what, 1)
+
+    def as_dict(self) -> dict[str, int]:
+        return {f.name: getattr(self, f.name) for f in fields(self) if f.name != "_lock"}
 
 
 @runtime_checkable
@@ -50,7 +89,7 @@ class Fetcher(Protocol):
 class HubFetcher(Fetcher, Protocol):
     """What a census needs beyond a scan: listing metadata completed, not re-fetched."""
 
-    stats: dict[str, int]  # http_requests, api_requests, file_requests, retries, ...
+    stats: FetchStats
 
     def commit_meta(self, repo_id: str, commit: str) -> dict[str, Any]:
         """model_info at a commit; raises FetchError with the one-line cause."""

@@ -199,7 +199,7 @@ def test_readme_quick_start_example_runs_without_network(tmp_path, monkeypatch):
     monkeypatch.chdir(ROOT)
     fetcher = Fetcher(cache_dir=tmp_path / "cache", hf_cache_dir=tmp_path / "hf")
     report = run_scan(["examples/manifest.yaml"], fetcher=fetcher)
-    assert fetcher.stats["http_requests"] == 0  # local folders, a local base: no network
+    assert fetcher.stats.http_requests == 0  # local folders, a local base: no network
     got = {m.ref: m.verdict for m in report.models}
     assert got == {
         "models/apache-summarizer": "pass",

@@ -122,7 +122,7 @@ def test_hf_cache_online_is_completed_from_the_hub(loopback_hub, isolated_hf):
     snap = f.fetch(cache_targets(cache)[0])
     assert snap.source == "cache" and snap.revision == sha and snap.error is None
     assert "extra.txt" in snap.files  # the full file list comes from the Hub
-    assert f.stats["hf_cache_hits"] == 2  # README and LICENSE read from disk
+    assert f.stats.hf_cache_hits == 2  # README and LICENSE read from disk
     assert sum(loopback_hub.requests.values()) == 1  # model_info only
 
 
