@@ -49,7 +49,6 @@ def prose(card_text: str) -> str:
 
 def prose_terms(card_text: str, source: str = "README.md") -> list[Flag]:
     """Withholding terms the card's prose states, each quoting its limiting sentence."""
-
     body = prose(card_text)
     if not body.strip():
         return []

@@ -51,7 +51,6 @@ def derivative_kind(files: list[str], card: CardInfo | None) -> str | None:
 def linked_models(card_text: str, own: set[str]) -> list[tuple[str, int, str]]:
     """Hub models the card's prose links to, first seen first: (org/name, line, the line),
     leaving out the repository itself (`own`, lowercase ids)."""
-
     found: dict[str, tuple[str, int, str]] = {}
     for number, line in enumerate(prose(card_text).splitlines(), 1):
         for m in _HUB_LINK.finditer(line):

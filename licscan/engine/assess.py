@@ -206,7 +206,6 @@ def _files(
 def _card_prose(snap: ModelSnapshot, a: Assessment, flags: FlagSet) -> None:
     """A card-only model (no license file) states its terms in the card alone: withholding
     terms its prose states ("may not be used commercially") bind like the metadata's."""
-
     link = snap.card.license_link if snap.card else None
     if snap.card_text is None or snap.license_files or license_paths(snap.files, link):
         return

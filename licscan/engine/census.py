@@ -91,7 +91,6 @@ def plan_census(
     today: str | None = None,
 ) -> CensusPlan:
     """Check the selection and load the policy; nothing is fetched.  Raises UsageError."""
-
     s = selection
     if not (s.author or s.search or s.filters or s.derivatives_of):
         raise UsageError("census: give --author, --search, --filter or --derivatives-of")
@@ -127,7 +126,6 @@ def journal_parts(plan: CensusPlan) -> dict[str, Any]:
 def declares_known_license(card: dict[str, Any] | None) -> bool:
     """The card names its terms by known ids only (`other` counts only with a known
     `license_name`): the declaration is judged, its license files need not be read."""
-
     if not card:
         return False
     info = card_from_data(card)
@@ -150,14 +148,12 @@ def needs_texts(meta: dict[str, Any], read_files: bool) -> bool:
 
 def needs_readme(meta: dict[str, Any]) -> bool:
     """The Hub found no card metadata in a README.md: only the file says why."""
-
     names = [s["path"] for s in meta.get("siblings") or []]
     return meta.get("card_data") is None and readme_path(names) is not None
 
 
 def license_paths_of(meta: dict[str, Any]) -> list[str]:
     """The license files the fetcher would read (worked out once per listed model)."""
-
     if "license_paths" not in meta:
         files = [s["path"] for s in meta.get("siblings") or []]
         card = meta.get("card_data")
@@ -177,7 +173,6 @@ def _has_blob_ids(meta: dict[str, Any]) -> bool:
 
 def bases_of(meta: dict[str, Any]) -> list[str]:
     """Base models as lineage will follow them: the Hub's computed ones, else the card's."""
-
     if meta.get("base_models"):
         return list(meta["base_models"])
     card = meta.get("card_data")
@@ -326,7 +321,6 @@ class Census:
 
     def _judge(self, meta: dict[str, Any]) -> tuple[Any, dict, CensusRow, ModelResult]:
         """Snapshot, lineage, data sets, evaluate.  Never raises (a bug costs one model)."""
-
         policy = self.plan.policy
         try:
             snap, unread = self.snapshot(meta)

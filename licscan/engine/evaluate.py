@@ -37,7 +37,6 @@ def evaluate(
 ) -> ModelResult:
     """Judge one model.  `datasets` maps each card dataset id to its declared licenses
     (None: could not be learned); a dataset missing from it was not checked."""
-
     lineage = lineage or Lineage()
     result = _new_result(snapshot, policy, lineage)
     if snapshot.error and snapshot.card is None and not snapshot.license_files:

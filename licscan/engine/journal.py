@@ -69,7 +69,6 @@ class Listed:
 
 def journal_key(parts: dict[str, Any]) -> str:
     """A digest of everything a census's judgements depend on."""
-
     text = json.dumps({**parts, "stamp": stored.stamp()}, sort_keys=True, default=str)
     return hashlib.sha256(text.encode()).hexdigest()[:32]
 

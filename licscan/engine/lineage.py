@@ -128,7 +128,6 @@ def base_refs(snapshot: ModelSnapshot) -> list[tuple[str, Path | None]]:
 def _prose_bases(snapshot: ModelSnapshot) -> list[tuple[str, int, str]] | None:
     """A derivative (quantisation, adapter, merge) that declares no base: the Hub models
     its card's prose links to ([] when none could be read).  None: not such a model."""
-
     card = snapshot.card
     if base_model_ids(snapshot) or (card is not None and card.raw.get("base_model")):
         return None
@@ -142,7 +141,6 @@ def _prose_bases(snapshot: ModelSnapshot) -> list[tuple[str, int, str]] | None:
 def _undeclared(snap: ModelSnapshot, parent: str, depth: int, lineage: Lineage) -> None:
     """A quantisation, adapter or merge naming no base model (and linking none, or too
     many to tell) is bound by terms nobody can check: an unresolved base, fail closed."""
-
     linked = _prose_bases(snap)
     if linked is None or 0 < len(linked) <= MAX_LINKED:
         return

@@ -74,7 +74,6 @@ def plan_scan(
 ) -> ScanPlan:
     """Resolve targets, manifests and the policy; nothing is fetched.  Raises UsageError.
     license_files: `--license-file MODEL=PATH` values (licscan.sources.supplied)."""
-
     given = supplied.from_options(license_files)
     resolved, manifests = _targets(targets, hf_cache)
     policy_file, default_uses = _settings(manifests, policy_file, list(uses or []))
@@ -164,7 +163,6 @@ def preload() -> None:
     """Load the knowledge base, fingerprint index, clause detectors and SPDX symbols now,
     in one thread: their loaders are memoised but not locked, so the first calls of 16
     workers would each load them (a warm scan of 40 models took 3x longer)."""
-
     load_knowledge()
     load_index()
     resolve_expression("MIT")
@@ -173,7 +171,6 @@ def preload() -> None:
 
 def scan_one(target: Target, policy: Policy, fetcher: Fetcher) -> ModelResult:
     """Fetch, walk the lineage, look up the data sets, evaluate.  Never raises."""
-
     try:
         snap = fetcher.fetch(target)
         lineage = Lineage()

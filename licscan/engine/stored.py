@@ -90,7 +90,6 @@ def _where(text: str, source: str) -> tuple[DiskCache, str, str] | None:
 @cache
 def stamp() -> str:
     """Digest of licscan's code and shipped rules: what a classification depends on."""
-
     h = hashlib.sha256(__version__.encode())
     package = Path(__file__).resolve().parents[1]
     for root, pattern in ((package, "*.py"), (rules_dir(), "*")):
@@ -113,7 +112,6 @@ def _from_record(d: dict[str, Any]) -> TextClassification:
 def _well_typed(tc: TextClassification) -> bool:
     """The fields the engine relies on have their types (a hand-edited record does not
     reach the engine: it would fail there, far from its cause)."""
-
     m = tc.match
     evidence = [*m.differences, *(ev for f in tc.flags for ev in f.evidence)]
     return (

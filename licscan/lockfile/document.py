@@ -376,7 +376,6 @@ def folder_digest(folder: str | os.PathLike | None) -> str | None:
     """A local model folder's license fingerprint: the names and bytes of its card and
     license files.  Weights are left out on purpose: they are often not checked in, and a
     lock must not go stale on a clone without them (`verify` still sees their formats)."""
-
     if not folder or not Path(folder).is_dir():
         return None
     root = Path(folder)

@@ -202,7 +202,6 @@ def _check_target(target: Target, state: _Locked, check: Check, where: str) -> N
 
 def _compare(entry: LockEntry, state: _Locked, check: Check) -> None:
     """A recorded verdict the recorded facts do not give: someone edited the lock."""
-
     assert state.lock is not None and state.policy is not None
     if state.lock.licscan_version != __version__:
         return  # another version may judge otherwise: the note above says so
@@ -239,7 +238,6 @@ def check_refs(
     files: list[str], manifest: str = DEFAULT_MANIFEST, today: str | None = None
 ) -> Check:
     """Every Hub model the files name is in the manifest, locked, and passes."""
-
     check = Check()
     own = _own_files(manifest)
     refs, unreadable = find_in_files([f for f in files if _resolved(f) not in own])
@@ -261,7 +259,6 @@ def check_refs(
 def _own_files(manifest: str) -> set[Path]:
     """licscan's own files are read as configs by no one: the manifest, its lock and its
     policy file (a waiver's `model:` loads nothing)."""
-
     own = {_resolved(manifest), _resolved(lock_path_for(manifest))}
     try:
         policy = load_manifest(manifest).policy if Path(manifest).is_file() else None

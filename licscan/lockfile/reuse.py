@@ -99,7 +99,6 @@ def rejudge(entry: LockEntry, policy: Policy, uses: list[str]) -> ModelResult:
     """The verdict the current policy gives the facts a lock entry records (its licenses,
     category, flags and their origins, unresolved bases, card, error), under `uses`.
     What the entry says it concluded (verdict, severities, waivers) is not read."""
-
     own = [lic for lic in entry.licenses if not lic.source.startswith("base:")]
     categories = [entry.category, *(lic.category for lic in entry.licenses)]
     categories = [c if c in CATEGORY_ORDER else "unknown" for c in categories]
@@ -202,7 +201,6 @@ def pin_to_lock(plan: ScanPlan) -> tuple[list[Target], dict[int, _Standing]]:
     entries that still stand for their targets (same licscan version, policy, uses; not
     stale), whose recorded judgement the scan's own must match.  Raises LockError for a
     lock beside a manifest that cannot be read."""
-
     targets = list(plan.targets)
     standing: dict[int, _Standing] = {}
     today = today_iso(plan.policy.today)

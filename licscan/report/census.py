@@ -53,7 +53,6 @@ class CensusWriter:
 
     def write(self, text: str) -> None:
         """Out, without control characters (card values and Hub answers reach here)."""
-
         self.out.write(clean_output(self.fmt, text))
 
     def model(self, model: dict[str, Any], row: CensusRow, result: ModelResult | None) -> None:

@@ -125,7 +125,6 @@ def inline(
     knowledge-base statement as 'licscan summary of NAME (no license file read): …';
     anything else as 'where: …' without quotation marks.  `read`: the file that was read
     (`classify`), when there is no model to tell."""
-
     said = ev.quote.strip() if text is None else text
     if ev.kind.quoted:
         return f"{evidence_where(ev)}: “{said}”"
@@ -136,7 +135,6 @@ def inline(
 
 def kb_tag(model: ModelResult | None, ev: Evidence, read: str | None = None) -> str:
     """'licscan summary of NAME (no license file read)': the short form of the label."""
-
     entry = kb_entry(kb_key(ev))
     name = entry.name if entry is not None else kb_key(ev)
     read = read or _file_read_for(model, kb_key(ev))

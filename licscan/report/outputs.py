@@ -72,7 +72,6 @@ def write_reports(
 def _write_atomic(path: Path, text: str, make_dirs: bool) -> None:
     """All or nothing (licscan.atomic: flushed to disk, then renamed; a device such as
     /dev/stdout is written in place, never replaced)."""
-
     try:
         if make_dirs:
             path.parent.mkdir(parents=True, exist_ok=True)
