@@ -55,9 +55,8 @@ class Fetcher:
         for lineage) seen by an earlier scan is trusted without asking the Hub again; 0
         always asks.  Pinned targets never ask: their commit's metadata never changes.
 
-    `stats`: http_requests (= api_requests + file_requests, retries included, redirect
-    hops not), retries, cache_hits (licscan cache), hf_cache_hits, blobs_fetched, bytes,
-    models (fetch calls).
+    `stats`: a FetchStats (licscan.sources.protocol), shared with the Hub source and the
+    blob reader.
     """
 
     def __init__(

@@ -267,9 +267,12 @@ class HubSource:
         local.revision = folder.name
         return local
 
-    def api(self):
+    def api(self):  # -> hubapi.HubAPI
+        """The Hub client, built on first use: the one seam through which huggingface_hub
+        is loaded (a warm or offline scan never needs it)."""
         with self._api_lock:
             if self._api_obj is None:
+                # lazy: huggingface_hub
                 from huggingface_hub import constants
 
                 from licscan.sources.hubapi import HubAPI, Retry
@@ -285,7 +288,7 @@ class HubSource:
     def has_token(self) -> bool:
         """Whether requests carry a token (given, or found by huggingface_hub)."""
         if self._token_found is None:
-            from huggingface_hub import get_token
+            from huggingface_hub import get_token  # lazy: huggingface_hub
 
             self._token_found = bool(self._token or get_token())
         return self._token_found
