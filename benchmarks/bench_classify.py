@@ -40,14 +40,13 @@ HERE = Path(__file__).resolve().parent
 
 def in_process(paths: list[Path], rounds: int) -> dict[str, float]:
     t0 = time.perf_counter()
-    from licscan.detect.fingerprint import load_index
     from licscan.engine.classify import classify_text
-    from licscan.knowledge import load_knowledge
+    from licscan.knowledge import load_index, load_knowledge
 
     load_knowledge()
     load_index()
     load_s = time.perf_counter() - t0
-    from licscan.detect.normalize import decode
+    from licscan.sources.files import decode
 
     texts = [(str(p), decode(p.read_bytes())) for p in paths]
     # One untimed pass first (reported apart): it imports the detectors and compiles each

@@ -41,8 +41,9 @@ sys.path.insert(0, str(ROOT / "tests"))
 
 import license_variants as lv  # noqa: E402
 
+from licscan.detect.identity import entry_of  # noqa: E402
 from licscan.engine.classify import classify_text  # noqa: E402
-from licscan.engine.identity import entry_of  # noqa: E402
+from licscan.knowledge import load_index, load_knowledge  # noqa: E402
 from licscan.model import TextClassification  # noqa: E402
 
 CORPUS_TEXTS = ROOT.parent / "shared" / "corpus" / "texts"
@@ -68,7 +69,7 @@ def bases() -> list[tuple[lv.Base, str]]:
 
 
 def _name(key: str) -> str:
-    entry = entry_of(key)
+    entry = entry_of(load_knowledge(), load_index(), key)
     return entry.name if entry else key
 
 
@@ -173,7 +174,7 @@ def scancode_rules() -> list[tuple[str, str, str]]:
             continue
         meta = yaml.safe_load(head) or {}
         key = to_key.get(meta.get("license_expression", ""))
-        entry = entry_of(key) if key else None
+        entry = entry_of(load_knowledge(), load_index(), key) if key else None
         if entry is None or entry.category != "osi-open" or len(text.split()) < 20:
             continue
         if kb.get(key) is None and key not in fingerprints.get("open_licenses", {}):

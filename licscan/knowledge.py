@@ -8,7 +8,7 @@ A bad rule file is a clear error naming the file, the line and the field.
 
 from __future__ import annotations
 
-import difflib
+import json
 import re
 from functools import cache
 from pathlib import Path
@@ -16,8 +16,18 @@ from typing import Any, NoReturn
 
 import yaml
 
+from licscan.detect import ids
+from licscan.detect.fingerprint import FingerprintIndex
 from licscan.errors import KnowledgeError
-from licscan.model import CATEGORY_ORDER, FLAG_IDS, TERM_FLAGS, ClauseFact, FlagInfo, LicenseEntry
+from licscan.model import (
+    CATEGORY_ORDER,
+    FLAG_IDS,
+    TERM_FLAGS,
+    ClauseFact,
+    FlagInfo,
+    KnowledgeBase,
+    LicenseEntry,
+)
 from licscan.paths import rules_dir
 from licscan.yamlnodes import read_document
 from licscan.yamlschema import Reader
@@ -43,56 +53,6 @@ _FIELDS = {
     "markers",
 }
 _FLAG_FIELDS = {"flag", "clause", "where", "value"}
-
-
-def norm_id(value: str) -> str:
-    """Loose form of an id or name for lookups: 'Llama 3.1 ' -> 'llama-3.1'."""
-    return re.sub(r"[^a-z0-9.+]+", "-", value.strip().lower()).strip("-")
-
-
-class KnowledgeBase:
-    """All entries by key, plus an index of every name an entry goes by."""
-
-    def __init__(self, entries: dict[str, LicenseEntry]) -> None:
-        self.entries = entries
-        self._hub: dict[str, str] = {}
-        self._names: dict[str, str] = {}
-        for entry in entries.values():
-            for hub_id in entry.hub_ids:
-                self._hub[hub_id.lower()] = entry.key
-        # Weakest first, so stronger kinds of name overwrite: alias < name < spdx < hub < key.
-        for attr in ("aliases", "name", "scancode", "spdx", "hub_ids", "key"):
-            for entry in entries.values():
-                values = getattr(entry, attr)
-                for value in values if isinstance(values, tuple) else (values,):
-                    if value:
-                        self._names[norm_id(value)] = entry.key
-
-    def get(self, key: str) -> LicenseEntry | None:
-        return self.entries.get(key)
-
-    def by_hub_id(self, hub_id: str) -> LicenseEntry | None:
-        key = self._hub.get(hub_id.strip().lower())
-        return self.entries[key] if key else None
-
-    def lookup(self, subject: str) -> LicenseEntry | None:
-        """An entry by key, Hub id, SPDX id, ScanCode key, name or alias (any case)."""
-        if not subject or not subject.strip():
-            return None
-        entry = self.get(subject.strip()) or self.by_hub_id(subject)
-        if entry:
-            return entry
-        key = self._names.get(norm_id(subject))
-        return self.entries[key] if key else None
-
-    def suggest(self, subject: str, n: int = 3) -> list[str]:
-        """Keys of the entries whose key, Hub id, SPDX id, name or alias is closest to a
-        subject that names none of them (a typo): at most n, closest first."""
-        close = difflib.get_close_matches(norm_id(subject), list(self._names), n=4 * n, cutoff=0.6)
-        return list(dict.fromkeys(self._names[name] for name in close))[:n]
-
-    def family(self, family: str) -> list[LicenseEntry]:
-        return [e for e in self.entries.values() if e.family == family]
 
 
 def _fail(path: Path, msg: str) -> KnowledgeError:
@@ -296,6 +256,30 @@ def load_dir(folder: Path) -> KnowledgeBase:
 def load_knowledge() -> KnowledgeBase:
     """The shipped knowledge base (loaded once per process)."""
     return load_dir(rules_dir() / "licenses")
+
+
+@cache
+def load_index() -> FingerprintIndex:
+    """The fingerprints of the reference texts (rules/fingerprints.json, built by
+    scripts/build_fingerprints.py), with the names the knowledge base gives each license
+    (loaded once per process)."""
+    data = json.loads((rules_dir() / "fingerprints.json").read_text(encoding="utf-8"))
+    names = {
+        e.key: (e.name, e.spdx or "", e.family or "", *e.markers)
+        for e in load_knowledge().entries.values()
+    }
+    return FingerprintIndex.from_json(data, names)
+
+
+def resolve_license_id(value: str) -> str | None:
+    """The shipped knowledge base's key for a license id, expression or name, or None
+    (licscan.detect.ids.resolve_license_id)."""
+    return ids.resolve_license_id(load_knowledge(), value)
+
+
+def resolve_expression(value: str) -> list[str]:
+    """Every shipped knowledge-base key an SPDX expression names."""
+    return ids.resolve_expression(load_knowledge(), value)
 
 
 # Report-only findings the glossary explains besides the taxonomy's flags.

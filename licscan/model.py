@@ -6,6 +6,8 @@ upstream.  Names follow ../shared/docs/taxonomy.md exactly.
 
 from __future__ import annotations
 
+import difflib
+import re
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from enum import StrEnum
@@ -531,6 +533,56 @@ class LicenseEntry:
     notes: str = ""
     file: str = ""  # rules/licenses/KEY.yaml, for evidence
     markers: tuple[str, ...] = ()  # short title/version phrases that name this exact version
+
+
+def norm_id(value: str) -> str:
+    """Loose form of an id or name for lookups: 'Llama 3.1 ' -> 'llama-3.1'."""
+    return re.sub(r"[^a-z0-9.+]+", "-", value.strip().lower()).strip("-")
+
+
+class KnowledgeBase:
+    """All entries by key, plus an index of every name an entry goes by."""
+
+    def __init__(self, entries: dict[str, LicenseEntry]) -> None:
+        self.entries = entries
+        self._hub: dict[str, str] = {}
+        self._names: dict[str, str] = {}
+        for entry in entries.values():
+            for hub_id in entry.hub_ids:
+                self._hub[hub_id.lower()] = entry.key
+        # Weakest first, so stronger kinds of name overwrite: alias < name < spdx < hub < key.
+        for attr in ("aliases", "name", "scancode", "spdx", "hub_ids", "key"):
+            for entry in entries.values():
+                values = getattr(entry, attr)
+                for value in values if isinstance(values, tuple) else (values,):
+                    if value:
+                        self._names[norm_id(value)] = entry.key
+
+    def get(self, key: str) -> LicenseEntry | None:
+        return self.entries.get(key)
+
+    def by_hub_id(self, hub_id: str) -> LicenseEntry | None:
+        key = self._hub.get(hub_id.strip().lower())
+        return self.entries[key] if key else None
+
+    def lookup(self, subject: str) -> LicenseEntry | None:
+        """An entry by key, Hub id, SPDX id, ScanCode key, name or alias (any case)."""
+        if not subject or not subject.strip():
+            return None
+        entry = self.get(subject.strip()) or self.by_hub_id(subject)
+        if entry:
+            return entry
+        key = self._names.get(norm_id(subject))
+        return self.entries[key] if key else None
+
+    def suggest(self, subject: str, n: int = 3) -> list[str]:
+        """Keys of the entries whose key, Hub id, SPDX id, name or alias is closest to a
+        subject that names none of them (a typo): at most n, closest first."""
+        close = difflib.get_close_matches(norm_id(subject), list(self._names), n=4 * n, cutoff=0.6)
+        return list(dict.fromkeys(self._names[name] for name in close))[:n]
+
+    def family(self, family: str) -> list[LicenseEntry]:
+        return [e for e in self.entries.values() if e.family == family]
 
 
 # --- manifests (sources) ------------------------------------------------------

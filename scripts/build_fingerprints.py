@@ -33,8 +33,10 @@ sys.path.insert(0, str(ROOT))
 import yaml  # noqa: E402
 
 from licscan.detect.fingerprint import build_database, dump_database, sampled_hashes  # noqa: E402
-from licscan.detect.normalize import decode, tokenize  # noqa: E402
-from licscan.knowledge import KnowledgeBase, _yaml_load, load_dir  # noqa: E402
+from licscan.detect.normalize import tokenize  # noqa: E402
+from licscan.knowledge import _yaml_load, load_dir  # noqa: E402
+from licscan.model import KnowledgeBase  # noqa: E402
+from licscan.sources.files import decode  # noqa: E402
 
 
 def scancode_dir() -> Path | None:

@@ -168,7 +168,7 @@ class LockProject:
         return self.repo(repo_id).add_revision(files)
 
     def fetcher(self, **kw):
-        from licscan.sources import Fetcher
+        from licscan.sources.fetcher import Fetcher
 
         kw.setdefault("cache_dir", self.root / "licscan-cache")
         kw.setdefault("hf_cache_dir", self.root / "hf-cache")
@@ -177,7 +177,8 @@ class LockProject:
 
     def lock(self, **kw):
         """`licscan lock`, in process: build and write; returns the Lockfile."""
-        from licscan.lockfile.build import build_lock
+        from scanning import build_lock
+
         from licscan.lockfile.document import write_lock
 
         lock = build_lock(self.manifest, fetcher=self.fetcher(), **kw)

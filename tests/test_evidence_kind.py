@@ -46,7 +46,7 @@ def test_inferred_kind_of_each_source() -> None:
 
 
 def test_card_only_model_cites_card_and_knowledge_base(make_model, offline) -> None:
-    from licscan.engine.run import run_scan
+    from scanning import run_scan
 
     folder = make_model("llama", card("license: llama3.1"), {"model.safetensors": b""})
     (m,) = run_scan([str(folder)]).models
@@ -62,7 +62,7 @@ def test_card_only_model_cites_card_and_knowledge_base(make_model, offline) -> N
 
 
 def test_license_file_is_quoted_as_text(make_model, offline) -> None:
-    from licscan.engine.run import run_scan
+    from scanning import run_scan
 
     text = (
         "# Example Labs Model License\n\n"
@@ -81,7 +81,7 @@ def test_license_file_is_quoted_as_text(make_model, offline) -> None:
 
 
 def test_no_license_and_lineage_kinds(make_model, offline) -> None:
-    from licscan.engine.run import run_scan
+    from scanning import run_scan
 
     make_model("base", card("license: cc-by-nc-4.0"), {"model.safetensors": b""})
     child = make_model("child", card("base_model: ../base"), {"model.safetensors": b""})

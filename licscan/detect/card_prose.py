@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import re
 
+from licscan.detect.clauses import detect_clauses
 from licscan.model import WITHHOLDING_FLAGS, Flag
 
 _FRONT = re.compile(r"\A\ufeff?\s*---[ \t]*\r?\n.*?\r?\n---[ \t]*(?=\r?\n|\Z)", re.S)
@@ -48,8 +49,6 @@ def prose(card_text: str) -> str:
 
 def prose_terms(card_text: str, source: str = "README.md") -> list[Flag]:
     """Withholding terms the card's prose states, each quoting its limiting sentence."""
-    from licscan.detect.clauses import detect_clauses
-
     body = prose(card_text)
     if not body.strip():
         return []

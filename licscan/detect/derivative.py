@@ -12,6 +12,7 @@ from __future__ import annotations
 import posixpath
 import re
 
+from licscan.detect.card_prose import prose
 from licscan.model import CardInfo
 
 # Files that only a quantisation, an adapter or a merge carries.
@@ -50,8 +51,6 @@ def derivative_kind(files: list[str], card: CardInfo | None) -> str | None:
 def linked_models(card_text: str, own: set[str]) -> list[tuple[str, int, str]]:
     """Hub models the card's prose links to, first seen first: (org/name, line, the line),
     leaving out the repository itself (`own`, lowercase ids)."""
-    from licscan.detect.card_prose import prose
-
     found: dict[str, tuple[str, int, str]] = {}
     for number, line in enumerate(prose(card_text).splitlines(), 1):
         for m in _HUB_LINK.finditer(line):

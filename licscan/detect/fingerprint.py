@@ -24,16 +24,16 @@ import zlib
 from array import array
 from bisect import bisect_left
 from collections import Counter
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from difflib import SequenceMatcher
-from functools import cache, cached_property
+from functools import cached_property
 from itertools import chain, repeat
-from pathlib import Path
 from typing import Any
 
 from licscan.detect import tiling, variable
 from licscan.detect.normalize import Tokens, cjk_share, tokenize
-from licscan.model import Evidence, EvidenceKind, LicenseMatch
+from licscan.model import Evidence, EvidenceKind
 
 FORMAT = 1
 K = 5  # words per shingle
@@ -356,11 +356,20 @@ class Analysis:
 
 
 class FingerprintIndex:
-    def __init__(self, refs: list[Reference], open_licenses: dict | None = None) -> None:
+    def __init__(
+        self,
+        refs: list[Reference],
+        open_licenses: dict | None = None,
+        names: Mapping[str, Sequence[str]] | None = None,
+    ) -> None:
         self.refs = refs
         # key -> {name, spdx, osi_approved} of references the knowledge base has no entry
         # for (see scripts/build_fingerprints.py `open_licenses`)
         self.open_licenses: dict[str, dict[str, Any]] = open_licenses or {}
+        # key -> what the knowledge base calls it (name, SPDX id, family, markers): the
+        # words a title or a pointer line may name (given by licscan.knowledge)
+        self.names: Mapping[str, Sequence[str]] = names or {}
+        self._words: dict[str, frozenset[str]] = {}
         postings: dict[int, list[int]] = {}
         for i, ref in enumerate(refs):
             for h in ref.hashes:
@@ -369,7 +378,9 @@ class FingerprintIndex:
         self.sizes = [max(len(ref.hashes), 1) for ref in refs]
 
     @classmethod
-    def from_json(cls, data: dict[str, Any]) -> FingerprintIndex:
+    def from_json(
+        cls, data: dict[str, Any], names: Mapping[str, Sequence[str]] | None = None
+    ) -> FingerprintIndex:
         if data.get("format") != FORMAT or data.get("k") != K:
             raise ValueError(
                 "fingerprints: unsupported format; rebuild with scripts/build_fingerprints.py"
@@ -390,7 +401,18 @@ class FingerprintIndex:
             )
             for r in data["references"]
         ]
-        return cls(refs, data.get("open_licenses"))
+        return cls(refs, data.get("open_licenses"), names)
+
+    def license_words(self, key: str) -> frozenset[str]:
+        """Words that name the license `key` (its name, markers, SPDX id, key): what a
+        title or a pointer line may name."""
+        words = self._words.get(key)
+        if words is None:
+            table_name = self.open_licenses.get(key, {}).get("name", "")
+            parts = [key.replace("-", " "), table_name, *self.names.get(key, ())]
+            words = frozenset(w for part in parts for w in tokenize(part).words)
+            self._words[key] = words
+        return words
 
     def candidates(
         self, qset: set[int], policy_keys: frozenset[str] = frozenset()
@@ -446,7 +468,7 @@ class FingerprintIndex:
             result.exact = True  # the reference itself, sentence for sentence
             return result
         extra = [c.ref for c in result.includes]
-        view = _view(best.ref, self.open_licenses)
+        view = _RefView(best.ref, self.license_words(best.ref.key))
         result.blocks, result.changed = _align(tokens, sents, skel, view, extra)
         result.exact = best.c_ref >= EXACT_MIN and not any(
             b.changed and not b.foreign for b in result.blocks
@@ -524,10 +546,6 @@ class _Skeleton:
         return 1.0 - sum(seen) / len(seen), len(seen)
 
 
-def _view(ref: Reference, open_licenses: dict[str, dict[str, Any]]) -> _RefView:
-    return _RefView(ref, _license_words(ref.key, open_licenses.get(ref.key, {}).get("name", "")))
-
-
 @dataclass(frozen=True)
 class _RefView:
     ref: Reference
@@ -538,25 +556,6 @@ class _RefView:
         return tiling.RefView(
             r.sentences, r.sentence_tokens, r.templates, r.optional, self.names, r.unmarked
         )
-
-
-_license_words_cache: dict[str, frozenset[str]] = {}
-
-
-def _license_words(key: str, table_name: str) -> frozenset[str]:
-    """Words that name the license `key` (its name, markers, SPDX id, key): what a title or
-    a pointer line may name."""
-    if key in _license_words_cache:
-        return _license_words_cache[key]
-    from licscan.knowledge import load_knowledge
-
-    entry = load_knowledge().get(key)
-    parts = [key.replace("-", " "), table_name]
-    if entry is not None:
-        parts += [entry.name, entry.spdx or "", entry.family or "", *entry.markers]
-    words = frozenset(w for part in parts for w in tokenize(part).words)
-    _license_words_cache[key] = words
-    return words
 
 
 def _align(
@@ -654,51 +653,3 @@ def block_evidence(
             EvidenceKind.OBSERVED,
         )
     ]
-
-
-@cache
-def load_index(path: str | None = None) -> FingerprintIndex:
-    from licscan.paths import rules_dir
-
-    file = Path(path) if path else rules_dir() / "fingerprints.json"
-    return FingerprintIndex.from_json(json.loads(file.read_text(encoding="utf-8")))
-
-
-def match_text(text: str) -> LicenseMatch:
-    """Identity of a license text against the knowledge base (no clause analysis)."""
-    from licscan.knowledge import load_knowledge
-
-    kb = load_knowledge()
-    policy_keys = frozenset(k for k, e in kb.entries.items() if e.kind == "policy")
-    tokens = tokenize(text)
-    analysis = load_index().analyse(tokens, policy_keys)
-    lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
-    return to_match(analysis, lines, "text")
-
-
-def to_match(analysis: Analysis, raw_lines: list[str], source: str) -> LicenseMatch:
-    from licscan.knowledge import load_knowledge
-
-    kb = load_knowledge()
-    best = analysis.best
-    if best is None:
-        top = analysis.candidates[0] if analysis.candidates else None
-        return LicenseMatch(
-            None, None, top.c_ref if top else 0.0, closest=top.ref.key if top else None
-        )
-    entry = kb.get(best.ref.key)
-    diffs = [
-        ev
-        for b in sorted(analysis.blocks, key=lambda b: -b.changed)
-        if b.changed and not b.foreign
-        for ev in block_evidence(b, analysis.tokens, raw_lines, source, best.ref.key)
-    ][:10]
-    return LicenseMatch(
-        key=best.ref.key,
-        name=entry.name if entry else best.ref.key,
-        score=min(best.c_ref, 1.0),
-        modified=analysis.modified,
-        differences=sorted(diffs, key=lambda e: e.lines or (0, 0)),
-        includes=[c.ref.key for c in analysis.includes],
-        basis="fingerprint",
-    )

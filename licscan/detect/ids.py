@@ -13,20 +13,19 @@ from __future__ import annotations
 import re
 from functools import cache, lru_cache
 
-from licscan.knowledge import KnowledgeBase, load_knowledge
-from licscan.model import CATEGORY_ORDER, NOT_A_LICENSE_ID, strictest
+from licscan.model import CATEGORY_ORDER, NOT_A_LICENSE_ID, KnowledgeBase, strictest
 
 _LICENSEREF_RE = re.compile(r"^licenseref-(?:hf-|scancode-)?", re.I)
 
 
-def resolve_license_id(value: str) -> str | None:
-    """The knowledge-base key a license id, expression or name stands for, or None.
+def resolve_license_id(kb: KnowledgeBase, value: str) -> str | None:
+    """The key in `kb` a license id, expression or name stands for, or None.
 
     For an expression, `A AND B` resolves to the stricter of the two (both bind),
     `A OR B` to the more open one (the licensee may choose)."""
     if not isinstance(value, str):
         return None
-    return _resolve(load_knowledge(), value)
+    return _resolve(kb, value)
 
 
 @lru_cache(maxsize=4096)  # a scan of a thousand cards meets the same few ids
@@ -39,52 +38,51 @@ def _resolve(kb: KnowledgeBase, value: str) -> str | None:
         if entry:
             return entry.key
     if re.search(r"\s(?:and|or|with)\s|[()]", text, re.I):
-        return _resolve_expression(text)
+        return _resolve_expression(kb, text)
     return None  # (the SPDX aliases license-expression knows are knowledge-base aliases)
 
 
-def resolve_expression(value: str) -> list[str]:
+def resolve_expression(kb: KnowledgeBase, value: str) -> list[str]:
     """Every knowledge-base key named in an SPDX expression (unknown symbols skipped)."""
     parsed = _parse(value)
     if parsed is None:
-        key = resolve_license_id(value)
+        key = resolve_license_id(kb, value)
         return [key] if key else []
     keys = []
     for symbol in parsed.symbols:
-        key = resolve_license_id(str(symbol.key))
+        key = resolve_license_id(kb, str(symbol.key))
         if key and key not in keys:
             keys.append(key)
     return keys
 
 
-def _resolve_expression(text: str) -> str | None:
+def _resolve_expression(kb: KnowledgeBase, text: str) -> str | None:
     parsed = _parse(text)
     if parsed is None:
         return None
-    return _fold(parsed)
+    return _fold(kb, parsed)
 
 
-def _fold(node) -> str | None:
+def _fold(kb: KnowledgeBase, node) -> str | None:
     from license_expression import AND, OR
 
     if isinstance(node, AND | OR):
-        keys = [_fold(arg) for arg in node.args]
+        keys = [_fold(kb, arg) for arg in node.args]
         if isinstance(node, AND):
             if any(k is None for k in keys):
                 return None  # an unknown part binds too: cannot say
-            return _by_category(keys, strictest_first=True)
+            return _by_category(kb, keys, strictest_first=True)
         known = [k for k in keys if k]
-        return _by_category(known, strictest_first=False) if known else None
+        return _by_category(kb, known, strictest_first=False) if known else None
     key = getattr(node, "key", None)
     if key is None:  # a WITH exception: the license part decides
         key = getattr(getattr(node, "license_symbol", None), "key", None)
-    return resolve_license_id(str(key)) if key else None
+    return resolve_license_id(kb, str(key)) if key else None
 
 
-def _by_category(keys: list[str], strictest_first: bool) -> str | None:
+def _by_category(kb: KnowledgeBase, keys: list[str], strictest_first: bool) -> str | None:
     if not keys:
         return None
-    kb = load_knowledge()
     cats = [kb.entries[k].category for k in keys]
     target = strictest(cats) if strictest_first else min(cats, key=CATEGORY_ORDER.index)
     return keys[cats.index(target)]

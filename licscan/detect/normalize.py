@@ -11,15 +11,12 @@ every token so differences and evidence can point back at the original lines.
 
 from __future__ import annotations
 
-import codecs
 import html
 import re
 from dataclasses import dataclass, field
 
 from licscan.detect import variable
 from licscan.detect.fastre import compile_fast
-
-MAX_TEXT_BYTES = 1_000_000  # a license is a few dozen KB; beyond this it is not one
 
 # Word tokens: Latin letters/digits (with accents); each CJK/kana/hangul character is
 # a token of its own, since those scripts do not separate words with spaces.
@@ -130,55 +127,6 @@ _SPELLING = {
     for uk, us in [pair.split()]
 }  # fmt: skip
 _RESPELT = frozenset(_SPELLING)  # (a frozenset tests a list twice as fast as dict keys)
-
-
-class TextError(ValueError):
-    """The input is not a license text we can read (binary, too large)."""
-
-
-def decode(data: bytes) -> str:
-    """Decode license bytes of any common encoding; raise TextError for binary data."""
-    if len(data) > MAX_TEXT_BYTES:
-        raise TextError(f"too large for a license text ({len(data)} bytes > {MAX_TEXT_BYTES})")
-    for bom, enc in (
-        (codecs.BOM_UTF32_LE, "utf-32"),
-        (codecs.BOM_UTF32_BE, "utf-32"),
-        (codecs.BOM_UTF8, "utf-8-sig"),
-        (codecs.BOM_UTF16_LE, "utf-16"),
-        (codecs.BOM_UTF16_BE, "utf-16"),
-    ):
-        if data.startswith(bom):
-            try:
-                return data.decode(enc)
-            except UnicodeDecodeError as exc:
-                raise TextError(f"not valid {enc} text: {exc.reason}") from None
-    sample = data[:4096]
-    if sample and sample.count(0) * 4 > len(sample):  # BOM-less UTF-16?
-        for enc in ("utf-16-le", "utf-16-be"):
-            try:
-                text = data.decode(enc)
-            except UnicodeDecodeError:
-                continue
-            if _looks_textual(text):
-                return text
-        raise TextError("binary data (NUL bytes), not a license text")
-    if b"\x00" in sample:
-        raise TextError("binary data (NUL bytes), not a license text")
-    try:
-        text = data.decode("utf-8")
-    except UnicodeDecodeError:
-        text = data.decode("cp1252", errors="replace")
-    if not _looks_textual(text):
-        raise TextError("binary data, not a license text")
-    return text
-
-
-def _looks_textual(text: str) -> bool:
-    sample = text[:4096]
-    if not sample:
-        return True
-    bad = sum(1 for ch in sample if (ord(ch) < 32 and ch not in "\t\n\r\f\v") or ch == "\ufffd")
-    return bad * 20 < len(sample)
 
 
 _NUMBERED_RE = re.compile(r"^\s*\(?\d")

@@ -31,13 +31,18 @@ from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
+from licscan import __version__
 from licscan.engine import stored
-from licscan.engine.journal import Journal, Listed
+from licscan.engine.evaluate import evaluate
+from licscan.engine.journal import Journal, Listed, journal_key
+from licscan.engine.lineage import walk
+from licscan.engine.policy import load_policy
+from licscan.engine.run import preload
 from licscan.errors import CensusRootError, UsageError
 from licscan.hubref import is_commit, is_namespace, normalize_repo_ref
-from licscan.knowledge import load_knowledge
+from licscan.knowledge import load_knowledge, resolve_license_id
 from licscan.model import (
     CATEGORY_ORDER,
     DEFAULT_JOBS,
@@ -54,6 +59,10 @@ from licscan.model import (
     strictest,
     utc_now,
 )
+from licscan.sources.cache import DiskCache
+from licscan.sources.card import card_from_data
+from licscan.sources.files import license_paths, readme_path
+from licscan.sources.protocol import FetchError, HubFetcher
 
 log = logging.getLogger("licscan.engine")
 IN_FLIGHT_PER_JOB = 4  # judgements waiting on the network at once, per worker
@@ -82,8 +91,6 @@ def plan_census(
     today: str | None = None,
 ) -> CensusPlan:
     """Check the selection and load the policy; nothing is fetched.  Raises UsageError."""
-    from licscan.engine.policy import load_policy
-
     s = selection
     if not (s.author or s.search or s.filters or s.derivatives_of):
         raise UsageError("census: give --author, --search, --filter or --derivatives-of")
@@ -119,9 +126,6 @@ def journal_parts(plan: CensusPlan) -> dict[str, Any]:
 def declares_known_license(card: dict[str, Any] | None) -> bool:
     """The card names its terms by known ids only (`other` counts only with a known
     `license_name`): the declaration is judged, its license files need not be read."""
-    from licscan.detect.ids import resolve_license_id
-    from licscan.sources.card import card_from_data
-
     if not card:
         return False
     info = card_from_data(card)
@@ -144,16 +148,12 @@ def needs_texts(meta: dict[str, Any], read_files: bool) -> bool:
 
 def needs_readme(meta: dict[str, Any]) -> bool:
     """The Hub found no card metadata in a README.md: only the file says why."""
-    from licscan.sources.files import readme_path
-
     names = [s["path"] for s in meta.get("siblings") or []]
     return meta.get("card_data") is None and readme_path(names) is not None
 
 
 def license_paths_of(meta: dict[str, Any]) -> list[str]:
     """The license files the fetcher would read (worked out once per listed model)."""
-    from licscan.sources.files import license_paths
-
     if "license_paths" not in meta:
         files = [s["path"] for s in meta.get("siblings") or []]
         card = meta.get("card_data")
@@ -173,8 +173,6 @@ def _has_blob_ids(meta: dict[str, Any]) -> bool:
 
 def bases_of(meta: dict[str, Any]) -> list[str]:
     """Base models as lineage will follow them: the Hub's computed ones, else the card's."""
-    from licscan.sources.card import card_from_data
-
     if meta.get("base_models"):
         return list(meta["base_models"])
     card = meta.get("card_data")
@@ -190,18 +188,19 @@ class Census:
     def __init__(
         self,
         plan: CensusPlan,
-        fetcher: Any,
+        fetcher: HubFetcher,
         listing: Callable[[CensusSelection], Iterator[dict[str, Any]]],
         emit: Emit,
         *,
         jobs: int = DEFAULT_JOBS,
         journal: Journal | None = None,
+        store: DiskCache | None = None,
     ) -> None:
-        from licscan import __version__
 
         self.plan, self.fetcher, self.listing, self.emit = plan, fetcher, listing, emit
         self.jobs = max(1, jobs)
         self.journal = journal
+        self.store = store
         self.listed = Listed()
         self.pending: dict[str, set[str]] = {}  # id -> bases it waits for (listing order)
         self.dependents: dict[str, list[str]] = {}  # base -> ids waiting for it
@@ -220,12 +219,9 @@ class Census:
         t0 = time.perf_counter()
         load_knowledge()  # one that does not load ends the census (KnowledgeError)
         if self.jobs > 1:
-            from licscan.engine.run import preload
-
             preload()
         try:
-            cache = getattr(self.fetcher, "cache", None)
-            with stored.using(cache), ThreadPoolExecutor(max_workers=self.jobs) as self._pool:
+            with stored.using(self.store), ThreadPoolExecutor(max_workers=self.jobs) as self._pool:
                 self._list()
                 for key in list(self.pending):  # bases never listed: fetched now
                     self._start(key)
@@ -312,7 +308,7 @@ class Census:
         if self.plan.card_lines or not _complete(meta) or needs_readme(meta):
             return True
         texts = needs_texts(meta, self.plan.read_files) and not _has_blob_ids(meta)
-        if texts and not self.fetcher.cache.has_meta(meta["id"], meta["sha"]):
+        if texts and not self.fetcher.has_commit_meta(meta["id"], meta["sha"]):
             return True
         outside = [b for b in bases_of(meta) if b not in self.listed and b not in self._external]
         self._external.update(outside)
@@ -325,9 +321,6 @@ class Census:
 
     def _judge(self, meta: dict[str, Any]) -> tuple[Any, dict, CensusRow, ModelResult]:
         """Snapshot, lineage, data sets, evaluate.  Never raises (a bug costs one model)."""
-        from licscan.engine.evaluate import evaluate
-        from licscan.engine.lineage import walk
-
         policy = self.plan.policy
         try:
             snap, unread = self.snapshot(meta)
@@ -347,8 +340,6 @@ class Census:
     def snapshot(self, meta: dict[str, Any]) -> tuple[ModelSnapshot, bool]:
         """(snapshot, license files left unread).  The page's metadata is completed by
         `model_info` at the listed commit when the verdict needs more than it says."""
-        from licscan.sources.hub import FetchError
-
         repo_id = meta["id"]
         texts = needs_texts(meta, self.plan.read_files)
         if not _complete(meta) or (texts and not _has_blob_ids(meta)):
@@ -438,42 +429,31 @@ CENSUS_RETRIES = 4  # as scan: a 5xx or a dropped connection is tried 4 times
 CENSUS_MAX_WAIT = 900.0  # but a 429 is waited out: up to 15 min asleep per call (3 waits)
 
 
+class Listing(Protocol):
+    """What a census lists from (licscan.sources.listing.Lister): the selected models'
+    metadata, and what the listing's requests cost."""
+
+    counts: dict[str, int]  # "listing" responses, "rate_limited" answers among them
+
+    def models(self, selection: CensusSelection) -> Iterator[dict[str, Any]]: ...
+
+
 def run_census(
     plan: CensusPlan,
     emit: Emit,
+    fetcher: HubFetcher,
+    lister: Listing,
+    journal_dir: Path | None,
     *,
+    store: DiskCache | None = None,
     jobs: int = DEFAULT_JOBS,
     resume: bool = False,
     replay: bool = True,
-    fetcher: Any = None,
-    lister: Any = None,
-    timeout: float | None = None,
 ) -> CensusSummary:
     """List, judge and emit every selected model; the summary says what it cost.
+    `journal_dir`: where an interrupted census is journaled (None: nowhere).
     `resume`: replay the judgements of an interrupted run (when `replay`: a format that
     needs every ModelResult, cyclonedx or sarif, judges them again, from the cache)."""
-    from licscan.engine.journal import journal_key
-    from licscan.engine.run import BASE_MAX_AGE
-
-    if fetcher is None:
-        from licscan.sources.hub import Fetcher
-
-        fetcher = Fetcher(readme=plan.card_lines, card_prose=plan.card_lines,
-                          base_max_age=BASE_MAX_AGE, retries=CENSUS_RETRIES,
-                          max_retry_wait=CENSUS_MAX_WAIT, timeout=timeout)  # fmt: skip
-    counts = {"listing": 0, "rate_limited": 0}
-    lock = threading.Lock()
-
-    def count(what: str, n: int) -> None:
-        with lock:
-            counts[what] = counts.get(what, 0) + n
-
-    if lister is None:
-        from huggingface_hub import constants
-
-        from licscan.sources.listing import Lister
-
-        lister = Lister(fetcher.endpoint or constants.ENDPOINT, None, count, timeout)
     root = plan.selection.derivatives_of
     if root:  # judged as every direct derivative's base anyway (memoised): ask it first
         snap = fetcher.fetch_repo(root)
@@ -481,17 +461,19 @@ def run_census(
             raise CensusRootError(f"--derivatives-of {snap.error}")
     journal = None
     try:
-        path = fetcher.cache.base / "census" / f"{journal_key(journal_parts(plan))}.jsonl"
-        journal = Journal(path, resume and replay)
+        if journal_dir is not None:
+            path = journal_dir / f"{journal_key(journal_parts(plan))}.jsonl"
+            journal = Journal(path, resume and replay)
     except OSError:
         log.debug("no census journal (cache not writable)", exc_info=True)
     try:
-        summary = Census(plan, fetcher, lister.models, emit, jobs=jobs, journal=journal).run()
+        summary = Census(plan, fetcher, lister.models, emit, jobs=jobs, journal=journal,
+                         store=store).run()  # fmt: skip
     finally:
         if journal is not None:
             journal.close()
-    stats = fetcher.stats
-    summary.requests = {"listing": counts["listing"], "api": stats["api_requests"],
-                        "files": stats["file_requests"], "retries": stats["retries"],
+    stats, counts = fetcher.stats, lister.counts
+    summary.requests = {"listing": counts["listing"], "api": stats.api_requests,
+                        "files": stats.file_requests, "retries": stats.retries,
                         "rate_limited": counts["rate_limited"]}  # fmt: skip
     return summary

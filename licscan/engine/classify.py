@@ -13,15 +13,12 @@ a language licscan does not read, is `unknown`.  Unreadable input never raises: 
 
 from __future__ import annotations
 
-import os
-
-from licscan.detect import language
+from licscan.detect import identity, language
 from licscan.detect.clauses import category_from_clauses, detect_clauses, is_use_policy
-from licscan.detect.fingerprint import Analysis, load_index, to_match
-from licscan.detect.normalize import MAX_TEXT_BYTES, TextError, Tokens, decode, tokenize
+from licscan.detect.fingerprint import Analysis
+from licscan.detect.normalize import Tokens, tokenize
 from licscan.detect.notice_forms import conventional
-from licscan.engine import identity
-from licscan.knowledge import KnowledgeBase, LicenseEntry, load_knowledge
+from licscan.knowledge import load_index, load_knowledge
 from licscan.model import (
     FLAG_IDS,
     RESTRICTING_FLAGS,
@@ -31,14 +28,12 @@ from licscan.model import (
     Evidence,
     EvidenceKind,
     Flag,
+    LicenseEntry,
+    LicenseFile,
     LicenseMatch,
     TextClassification,
     strictest,
 )
-
-EXACT = 0.99  # containment both ways (numbers included) of an exact copy
-NEAR_TIE = 0.03  # candidates this close are told apart by their own title/version line
-TITLE_TOKENS = 150  # where titles and version lines are looked for
 
 
 def category_from_flags(flag_ids: set[str]) -> str:
@@ -53,124 +48,19 @@ def category_from_flags(flag_ids: set[str]) -> str:
 # --- input ---------------------------------------------------------------------------
 
 
-def classify_path(path: str) -> TextClassification:
-    """Classify a license file; unreadable, binary or huge files get `error`, never raise."""
+def classify_file(lf: LicenseFile) -> TextClassification:
+    """Classify a license file read from disk (licscan.sources.files.read_license_path):
+    one that could not be read gets `error`; never raises."""
+    if lf.text is None:
+        return _failed(lf.path, lf.error or "not read")
     try:
-        size = os.path.getsize(path)
-        if size > MAX_TEXT_BYTES:
-            return _failed(path, f"too large for a license text ({size} bytes)")
-        with open(path, "rb") as fh:
-            data = fh.read()
-    except OSError as exc:
-        return _failed(path, f"cannot read: {exc.strerror or exc}")
-    try:
-        text = decode(data)
-    except TextError as exc:
-        return _failed(path, str(exc))
-    try:
-        return classify_text(text, path)
+        return classify_text(lf.text, lf.path)
     except Exception as exc:  # fail closed: one bad text must not end a scan
-        return _failed(path, f"could not be analysed ({type(exc).__name__}: {exc})")
+        return _failed(lf.path, f"could not be analysed ({type(exc).__name__}: {exc})")
 
 
 def _failed(path: str, why: str) -> TextClassification:
     return TextClassification(path, LicenseMatch(None, None, 0.0), "unknown", False, error=why)
-
-
-# --- identity --------------------------------------------------------------------------
-
-
-def _marked(key: str, head: str, min_words: int = 1) -> int:
-    """Length (in words) of the longest marker of `key` present in `head`."""
-    best = 0
-    for m in identity.markers(key):
-        n = m.count(" ") - 1
-        if n >= min_words and m in head:
-            best = max(best, n)
-    return best
-
-
-def _identify(analysis: Analysis, kb: KnowledgeBase, head: str) -> tuple[LicenseEntry | None, str]:
-    """The knowledge-base entry a text is, and on what basis ('fingerprint' / 'title')."""
-    best = analysis.best
-    if best is not None:
-        entry = identity.entry_of(best.ref.key)
-        if entry is None:
-            return None, ""
-        if _marked(entry.key, head):
-            return entry, "fingerprint"
-        rank = best.rank[0]
-        for cand in analysis.candidates[1:8]:  # near-ties: trust the text's own title
-            if (
-                rank - cand.rank[0] <= NEAR_TIE
-                and cand.ref.key != entry.key
-                and _marked(cand.ref.key, head)
-            ):
-                return identity.entry_of(cand.ref.key) or entry, "fingerprint"
-        # A version we hold no reference text for, named by its own title/version line
-        # (an exact copy of a reference is that reference, whatever it says).
-        if (best.c_ref >= EXACT and best.c_text >= EXACT) or not entry.family:
-            return entry, "fingerprint"
-        keyed = {r.key for r in load_index().refs}
-        siblings = [
-            (n, e)
-            for e in kb.family(entry.family)
-            if e.key not in keyed and e.kind == entry.kind and (n := _marked(e.key, head))
-        ]
-        if siblings:
-            return max(siblings, key=lambda s: (s[0], s[1].key))[1], "title"
-        return entry, "fingerprint"
-    titled = [(n, e) for e in kb.entries.values() if (n := _marked(e.key, head, min_words=3))]
-    if titled:
-        return max(titled, key=lambda s: (s[0], s[1].key))[1], "title"
-    return None, ""
-
-
-def _not_this(
-    entry: LicenseEntry,
-    basis: str,
-    analysis: Analysis,
-    tokens: Tokens,
-    lines: list[str],
-    source: str,
-) -> tuple[str, Evidence] | None:
-    """Why a text that resembles `entry` is nevertheless not it: the match leaves most of
-    the text unexplained, or a version/date line names another version."""
-    best = analysis.best
-    if basis == "fingerprint" and best is not None and analysis.explained < identity.EXPLAINS:
-        why = (
-            f"holds most of {entry.key} ({best.c_ref:.2f} of it) but that explains only "
-            f"{analysis.explained:.0%} of the text: the rest are other terms"
-        )
-        return why, _sentence_evidence(tokens, lines, source, (0, min(len(tokens.words), 1)))
-    if basis == "fingerprint" and analysis.exact and not analysis.changed:
-        return None  # the reference itself: its own version lines are the entry's
-    conflict = identity.version_conflict(entry, analysis, TITLE_TOKENS, basis == "fingerprint")
-    if conflict is None:
-        return None
-    why = (
-        f"another version of {identity.family_name(entry)}: its version or date line does not "
-        f"match {entry.key} ({entry.version or entry.name}); flags are read from the text"
-    )
-    return why, _sentence_evidence(tokens, lines, source, conflict)
-
-
-def _lines(text: str) -> list[str]:
-    """The text's lines as the tokenizer and the detectors number them (str.splitlines
-    would also break at form feeds and Unicode line separators, shifting every number)."""
-    return text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
-
-
-def _sentence_evidence(
-    tokens: Tokens, lines: list[str], source: str, span: tuple[int, int]
-) -> Evidence:
-    """The input lines a token range sits on, quoted verbatim (at most 300 characters)."""
-    first, last = tokens.lines[span[0]], tokens.lines[max(span[0], span[1] - 1)]
-    quote = "\n".join(lines[first - 1 : last]).strip()  # verbatim
-    if len(quote) > 300:
-        quote = quote[:300].rsplit(" ", 1)[0]
-        last = first + quote.count("\n")
-    return Evidence(source, quote, (first, last))
 
 
 # --- classification --------------------------------------------------------------------
@@ -191,15 +81,14 @@ def classify_text(text: str, source: str) -> TextClassification:
         return _failed(source, "empty: no license text")
     policy_keys = frozenset(k for k, e in kb.entries.items() if e.kind == "policy")
     analysis = index.analyse(tokens, policy_keys)
-    head = " " + " ".join(tokens.words[:TITLE_TOKENS]) + " "
-    entry, basis = _identify(analysis, kb, head)
+    lines = identity.lines_of(text)
+    found = identity.identify(analysis, tokens, lines, source, kb, index)
+    entry, basis = found.entry, found.basis
     detected = detect_clauses(text, source)
-    lines = _lines(text)
     if entry is None:
         return _unrecognized(text, source, analysis, detected)
-    not_this = _not_this(entry, basis, analysis, tokens, lines, source)
-    if not_this is not None:
-        return _unrecognized(text, source, analysis, detected, other=(entry, *not_this))
+    if found.not_this is not None:
+        return _unrecognized(text, source, analysis, detected, other=(entry, *found.not_this))
     if basis == "title" and _notice_words(tokens) <= NOTICE_WORDS:
         return _notice(text, source, entry, analysis, detected)
     return _identified(text, source, entry, basis, analysis, detected)
@@ -217,9 +106,9 @@ def _identified(
     that differs only in variable parts) carries the entry's terms; any other text carries
     only the terms quoted from itself, at most `open-weight`."""
     kb = load_knowledge()
-    tokens, lines = analysis.tokens, _lines(text)
+    tokens, lines = analysis.tokens, identity.lines_of(text)
     match = (
-        to_match(analysis, lines, source)
+        identity.to_match(kb, analysis, lines, source)
         if basis == "fingerprint"
         else LicenseMatch(None, None, analysis.best.c_ref if analysis.best else 0.0)
     )
@@ -238,7 +127,7 @@ def _identified(
     changed_values = _changed_values(entry, facts, detected)
     reasons = [r for r, _ in changed_values] + reasons
     for c in changed:
-        ev = _sentence_evidence(tokens, lines, source, (c.start, c.end))
+        ev = identity.sentence_evidence(tokens, lines, source, (c.start, c.end))
         if not any(e.lines and ev.lines and e.lines[0] <= ev.lines[1] and ev.lines[0] <= e.lines[1]
                    for e in match.differences):  # fmt: skip
             match.differences = _merge_evidence(match.differences, [ev])
@@ -300,12 +189,13 @@ def _notice(
     """A short text that names a known license (\"licensed under the X License\"): the named
     license binds.  Its known terms are cited to the naming line and to the knowledge
     base; clauses the notice adds are quoted and can only make it stricter."""
-    tokens, lines = analysis.tokens, _lines(text)
+    kb = load_knowledge()
+    tokens, lines = analysis.tokens, identity.lines_of(text)
     named = next(
         (s, e) for s, e in tokens.sentences
-        if _marked(entry.key, " " + " ".join(tokens.words[s:e]) + " ")
+        if identity.marked(kb, entry.key, " " + " ".join(tokens.words[s:e]) + " ")
     ) if tokens.sentences else (0, 1)  # fmt: skip
-    line_ev = _sentence_evidence(tokens, lines, source, named)
+    line_ev = identity.sentence_evidence(tokens, lines, source, named)
     flags = [
         Flag(
             fact.flag,
@@ -326,7 +216,9 @@ def _notice(
     if other:  # more than a pointer: terms of its own, not an OSI license
         category = strictest([category, "open-weight"])
         match.modified = True
-        match.differences = [_sentence_evidence(tokens, lines, source, span) for span in other]
+        match.differences = [
+            identity.sentence_evidence(tokens, lines, source, span) for span in other
+        ]
         why = f"the notice adds terms of its own to {entry.key} (quoted): review them"
         flags.append(_modified_flag(source, entry, match, [why]))
     osi = entry.osi_approved and category == "osi-open"
@@ -468,7 +360,7 @@ def _unrecognized(
             else None
         )
     category, _ = category_from_clauses(text, detected)
-    lines = _lines(text)
+    lines = identity.lines_of(text)
     first = next((i for i, line in enumerate(lines, 1) if line.strip()), 1)
     if other:
         note = f"not {other[0].key}: {other[1]}"
@@ -493,7 +385,7 @@ def _unread(
     text: str, source: str, reading: language.Reading, result: TextClassification
 ) -> TextClassification:
     """A text mostly in a language licscan does not read: `unknown`, the language named."""
-    lines = _lines(text)
+    lines = identity.lines_of(text)
     first = next((i for i, line in enumerate(lines, 1) if line.strip()), 1)
     ev = Evidence(source, lines[first - 1].strip()[:200] if lines else "", (first, first))
     flags = [f for f in result.flags if f.id != "unrecognized-license"]

@@ -23,6 +23,7 @@ from typing import Any
 
 import orjson
 
+from licscan.engine import stored
 from licscan.model import CensusRow
 
 JOURNAL_MAX_AGE = 24 * 3600.0  # a base model's terms may move: older judgements are redone
@@ -68,8 +69,6 @@ class Listed:
 
 def journal_key(parts: dict[str, Any]) -> str:
     """A digest of everything a census's judgements depend on."""
-    from licscan.engine import stored
-
     text = json.dumps({**parts, "stamp": stored.stamp()}, sort_keys=True, default=str)
     return hashlib.sha256(text.encode()).hexdigest()[:32]
 

@@ -13,30 +13,23 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING
 
+from licscan.detect.derivative import derivative_kind, linked_models
+from licscan.engine.assess import assess
 from licscan.hubref import normalize_repo_ref
 from licscan.model import (
-    CATEGORY_ORDER,
-    TERM_FLAGS,
-    Assessment,
     Evidence,
     EvidenceKind,
-    Flag,
-    LicenseFinding,
     Lineage,
     LineageNode,
-    ModelResult,
     ModelSnapshot,
+    Target,
 )
-
-if TYPE_CHECKING:
-    from licscan.engine.evaluate import FlagSet
+from licscan.sources.local import read_folder
+from licscan.sources.targets import local_target
 
 MAX_LINKED = 3  # a derivative naming no base: at most this many linked models are its bases
 _KIND_WORDS = {"quantized": "a quantisation", "adapter": "an adapter", "merge": "a merge"}
-# Flags of a base model's license that bind a derivative (context flags stay with the base).
-INHERITED = (*TERM_FLAGS, "unrecognized-license", "modified-license")
 FetchRepo = Callable[[str], ModelSnapshot]
 
 
@@ -47,8 +40,6 @@ def walk(
 ) -> Lineage:
     """Ancestors of `snapshot`, breadth first.  `fetch_repo(id)` fetches a Hub model
     (None: Hub bases are left unresolved, e.g. a caller with no fetcher)."""
-    from licscan.engine.evaluate import assess
-
     lineage = Lineage()
     tree = _tree(snapshot)
     root = _identity(snapshot.repo_id or snapshot.target.ref, _folder(snapshot))
@@ -123,8 +114,6 @@ def _unfollowable(
 def base_refs(snapshot: ModelSnapshot) -> list[tuple[str, Path | None]]:
     """(base, folder) pairs: Hub ids (folder None), and folder paths a local card names;
     for a derivative that declares no base, the models its card's prose links to."""
-    from licscan.sources.hub import base_model_ids
-
     out: list[tuple[str, Path | None]] = [(b, None) for b in base_model_ids(snapshot)]
     here = _folder(snapshot)
     if here is not None and snapshot.card is not None:
@@ -139,9 +128,6 @@ def base_refs(snapshot: ModelSnapshot) -> list[tuple[str, Path | None]]:
 def _prose_bases(snapshot: ModelSnapshot) -> list[tuple[str, int, str]] | None:
     """A derivative (quantisation, adapter, merge) that declares no base: the Hub models
     its card's prose links to ([] when none could be read).  None: not such a model."""
-    from licscan.detect.derivative import derivative_kind, linked_models
-    from licscan.sources.hub import base_model_ids
-
     card = snapshot.card
     if base_model_ids(snapshot) or (card is not None and card.raw.get("base_model")):
         return None
@@ -155,8 +141,6 @@ def _prose_bases(snapshot: ModelSnapshot) -> list[tuple[str, int, str]] | None:
 def _undeclared(snap: ModelSnapshot, parent: str, depth: int, lineage: Lineage) -> None:
     """A quantisation, adapter or merge naming no base model (and linking none, or too
     many to tell) is bound by terms nobody can check: an unresolved base, fail closed."""
-    from licscan.detect.derivative import derivative_kind
-
     linked = _prose_bases(snap)
     if linked is None or 0 < len(linked) <= MAX_LINKED:
         return
@@ -195,12 +179,8 @@ def _fill(node: LineageNode, child: ModelSnapshot, assess) -> None:
 
 
 def _fetch(ref: str, folder: Path | None, fetch_repo: FetchRepo | None) -> ModelSnapshot:
-    from licscan.model import Target
 
     if folder is not None:
-        from licscan.sources.local import read_folder
-        from licscan.sources.targets import local_target
-
         return read_folder(local_target(ref, folder))
     if fetch_repo is None:
         return ModelSnapshot(Target(ref, "hub", ref), repo_id=ref, error=f"{ref}: not fetched")
@@ -234,8 +214,6 @@ def _relation(snapshot: ModelSnapshot) -> str | None:
     if snapshot.card is not None and snapshot.card.base_model_relation:
         return snapshot.card.base_model_relation
     if _prose_bases(snapshot):  # what the files say it is
-        from licscan.detect.derivative import derivative_kind
-
         return derivative_kind(snapshot.files, snapshot.card)
     return None
 
@@ -277,144 +255,9 @@ def _label(snapshot: ModelSnapshot) -> str:
     return snapshot.repo_id or snapshot.target.ref
 
 
-# --- what the ancestors bring to the model ------------------------------------------------
-
-
-def inherit(
-    snapshot: ModelSnapshot, own: Assessment, node: LineageNode, flags: FlagSet, r: ModelResult
-) -> str:
-    """A resolved base binds the model: its licenses, its term flags, and
-    inherits-base-license (+ license-mismatch) when it is stricter than the declaration."""
-    from licscan.engine.evaluate import agree
-    from licscan.knowledge import load_knowledge
-
-    kb = load_knowledge()
-    base = node.assessment
-    assert base is not None
-    tag = f"base:{node.id}"
-    seen: set[str | None] = set()
-    for lic in base.licenses:
-        if lic.license in seen:
-            continue
-        seen.add(lic.license)
-        ev = base.license_evidence.get(lic.source)
-        r.licenses.append(
-            LicenseFinding(
-                lic.license,
-                lic.category,
-                tag,
-                lic.name,
-                lic.osi_approved,
-                lic.score,
-                _rebase(ev, node.id) if ev else None,
-            )
-        )
-    if not base.licenses:  # a base that names no license binds with unknown terms
-        ev = _no_license_evidence(base)
-        r.licenses.append(
-            LicenseFinding(None, "unknown", tag, evidence=_rebase(ev, node.id) if ev else None)
-        )
-    via = f" via {node.parent}" if node.depth > 1 else ""
-    for f in base.flags:
-        if f.id in INHERITED:
-            rebased = [_rebase(ev, node.id) for ev in f.evidence]
-            flags.add(
-                Flag(f.id, f.value, rebased, note=f"inherited from base {node.id}{via}"),
-                base.origins.get(f.id, {""}),
-            )
-    keys = node.license_keys or ["no known license" if base.licenses else "no license at all"]
-    what = f"base {node.id}{via} is {', '.join(keys)} ({node.category})"
-    own_entries = [kb.entries[k] for k in dict.fromkeys(
-        lic.license for lic in own.licenses if lic.license in kb.entries)]  # fmt: skip
-    base_entries = [kb.entries[k] for k in node.license_keys if k in kb.entries]
-    agrees = any(agree(o, b) for o in own_entries for b in base_entries)
-    if agrees:
-        return what
-    declared = own.category if own.licenses else None
-    stricter = declared is None or CATEGORY_ORDER.index(node.category) > CATEGORY_ORDER.index(
-        declared
-    )
-    own_terms = {f.id for f in own.flags if f.id in TERM_FLAGS}
-    new_terms = sorted({f.id for f in base.flags if f.id in TERM_FLAGS} - own_terms)
-    if not (stricter or new_terms):
-        return what
-    evidence = _lineage_evidence(snapshot, node)
-    if declared is None:
-        note = f"the model declares no license; {what} binds it"
-    elif stricter:
-        note = f"{what}, stricter than the model's own {_own_desc(own)} ({declared})"
-    else:
-        note = f"{what} and adds {', '.join(new_terms)} to the model's own terms"
-    flags.add(Flag("inherits-base-license", evidence=evidence, note=note), set(node.license_keys))
-    # a base text no knowledge-base entry matches cannot agree with a declared id either
-    if stricter and own.declared and (base_entries or base.licenses):
-        card_ev = [own.license_evidence[s] for s in ("card:license", "card:license_name")
-                   if s in own.license_evidence]  # fmt: skip
-        flags.add(
-            Flag(
-                "license-mismatch",
-                evidence=card_ev + evidence[-1:],
-                note=f"the card declares {', '.join(own.declared)} but {what}",
-            )
-        )
-    return f"{note}: its terms bind the model"
-
-
-def unresolved_flag(snapshot: ModelSnapshot, node: LineageNode) -> Flag:
-    """A base that could not be fetched binds the model with terms nobody could check:
-    `inherits-base-license`, judged by the policy's `lineage.unresolved` (fail closed)."""
-    evidence = _lineage_evidence(snapshot, node)
-    why = node.error or "could not be fetched"
-    via = f" (via {node.parent})" if node.depth > 1 else ""
-    if not node.id:  # a derivative that names no base model
-        return Flag(
-            "inherits-base-license",
-            evidence=evidence,
-            note=f"{node.error}{via}: the terms of the model it was made from bind it but "
-            "are unknown",
-        )
-    evidence.append(Evidence(f"base:{node.id}", why, None, EvidenceKind.OBSERVED))
-    return Flag(
-        "inherits-base-license",
-        evidence=evidence,
-        note=f"base {node.id}{via} could not be checked ({node.error}); its terms bind "
-        "this model but are unknown",
-    )
-
-
-def _lineage_evidence(snapshot: ModelSnapshot, node: LineageNode) -> list[Evidence]:
-    """The entry naming the base (the model's card, or its parent's for a deeper base),
-    then what the base's terms are read from (or what shows it names none)."""
-    evidence = [node.link] if node.link is not None else []
-    base = node.assessment
-    if base is not None:
-        found = [base.license_evidence[lic.source] for lic in base.licenses
-                 if lic.source in base.license_evidence]  # fmt: skip
-        first = found[0] if found else _no_license_evidence(base)
-        if first is not None:
-            evidence.append(_rebase(first, node.id))
-    return evidence
-
-
-def _no_license_evidence(base: Assessment) -> Evidence | None:
-    flag = next((f for f in base.flags if f.id == "no-license" and f.evidence), None)
-    return flag.evidence[0] if flag is not None else None
-
-
-def _rebase(ev: Evidence, base_id: str) -> Evidence:
-    """Evidence read in a base repository, renamed so a reader can find it there."""
-    src = ev.source
-    if src.startswith(("rules/", "base:")):
-        return ev
-    if src.startswith("card:") or src == "README.md":
-        src = "README.md"
-    elif src.startswith("file:"):
-        src = src[5:]
-    elif src.startswith("hub:") or src == "files":
-        return Evidence(f"base:{base_id}", ev.quote, ev.lines, ev.kind)
-    return Evidence(f"base:{base_id}:{src}", ev.quote, ev.lines, ev.kind)
-
-
-def _own_desc(own: Assessment) -> str:
-    keys = list(dict.fromkeys(lic.license for lic in own.licenses if lic.license))
-    return ", ".join(keys) if keys else "license"
+def base_model_ids(snapshot: ModelSnapshot) -> list[str]:
+    """The base models to follow: the Hub's computed lineage when it has one (canonical
+    ids, stale card names already resolved), else the card's `base_model`."""
+    ids = snapshot.hub_base_models or (snapshot.card.base_models if snapshot.card else [])
+    own = {snapshot.repo_id, snapshot.target.repo_id}
+    return [b for b in dict.fromkeys(ids) if b not in own]

@@ -15,6 +15,7 @@ from __future__ import annotations
 import posixpath
 import re
 
+from licscan.knowledge import load_knowledge
 from licscan.model import (
     Evidence,
     EvidenceKind,
@@ -224,8 +225,6 @@ def _entry(key: str | None):  # -> LicenseEntry | None
     if not key:
         return None
     try:
-        from licscan.knowledge import load_knowledge
-
         return load_knowledge().get(key)
     except Exception:  # a broken knowledge base: the obligation keeps its generic words
         return None

@@ -269,8 +269,7 @@ class _Parser(_File):
 
     def _license_pattern(self, value: str, node: yaml.Node) -> str | None:
         """A knowledge-base key (any id the KB knows resolves to it) or a glob over keys."""
-        from licscan.detect.ids import resolve_license_id
-        from licscan.knowledge import load_knowledge
+        from licscan.knowledge import load_knowledge, resolve_license_id
 
         keys = list(load_knowledge().entries)
         if _GLOB.search(value):

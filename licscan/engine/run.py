@@ -14,9 +14,14 @@ from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor, as_completed
 from typing import Any
 
+from licscan import __version__
 from licscan.engine import stored
+from licscan.engine.assess import classify
+from licscan.engine.evaluate import evaluate
+from licscan.engine.lineage import walk
+from licscan.engine.policy import load_policy
 from licscan.errors import PolicyError
-from licscan.knowledge import load_knowledge
+from licscan.knowledge import load_index, load_knowledge, resolve_expression
 from licscan.model import (
     DEFAULT_JOBS,
     Lineage,
@@ -28,27 +33,26 @@ from licscan.model import (
     Target,
     utc_now,
 )
+from licscan.sources import supplied
+from licscan.sources.arguments import load_targets
+from licscan.sources.cache import DiskCache
+from licscan.sources.protocol import Fetcher
+from licscan.sources.supplied import by_model
 
 log = logging.getLogger("licscan.engine")
-# A scan reads card metadata from the Hub API's cardData (one request per model) and
-# downloads README.md only when the API has none: the README adds line numbers to card
-# evidence, not facts, and would double the requests of every cold scan.
-# A base model named without a revision is re-asked at most once a day (see Fetcher).
-BASE_MAX_AGE = 24 * 3600.0
 
 
 def run_scan(
     targets: Sequence[str | Target],
+    fetcher: Fetcher,
     uses: Sequence[str] | None = None,
     policy_file: str | None = None,
     jobs: int = DEFAULT_JOBS,
-    offline: bool = False,
     progress: Callable[[ModelResult], Any] | None = None,
     *,
+    store: DiskCache | None = None,
     hf_cache: bool = False,
-    fetcher: Any = None,
     today: str | None = None,
-    timeout: float | None = None,
     license_files: Sequence[str] = (),
 ) -> ScanReport:
     """Scan targets (CLI strings: ids, id@rev, folders, manifests; or Targets) under a
@@ -56,7 +60,7 @@ def run_scan(
     UsageError / PolicyError (exit 2) before anything is fetched."""
     plan = plan_scan(targets, uses, policy_file, hf_cache=hf_cache, today=today,
                      license_files=license_files)  # fmt: skip
-    return execute(plan, jobs, offline, progress, fetcher, timeout=timeout)
+    return execute(plan, fetcher, jobs, progress, store=store)
 
 
 def plan_scan(
@@ -70,9 +74,6 @@ def plan_scan(
 ) -> ScanPlan:
     """Resolve targets, manifests and the policy; nothing is fetched.  Raises UsageError.
     license_files: `--license-file MODEL=PATH` values (licscan.sources.supplied)."""
-    from licscan.engine.policy import load_policy
-    from licscan.sources import supplied
-
     given = supplied.from_options(license_files)
     resolved, manifests = _targets(targets, hf_cache)
     policy_file, default_uses = _settings(manifests, policy_file, list(uses or []))
@@ -90,35 +91,23 @@ Around = Callable[[ScanPlan, ScanTargets], tuple[list[ModelResult], list[str]]]
 
 def execute(
     plan: ScanPlan,
+    fetcher: Fetcher,
     jobs: int = DEFAULT_JOBS,
-    offline: bool = False,
     progress: Callable[[ModelResult], Any] | None = None,
-    fetcher: Any = None,
-    card_lines: bool = False,
-    timeout: float | None = None,
     *,
+    store: DiskCache | None = None,
     around: Around | None = None,
 ) -> ScanReport:
-    """Fetch and judge the plan's targets (or what `around` scans of them).  `timeout`:
-    seconds a Hub request may take in all, retries included (the Fetcher's default when
-    None)."""
-    from licscan import __version__
-
+    """Fetch and judge the plan's targets (or what `around` scans of them).  `store`: where
+    classifications are kept for re-scans (None: nowhere)."""
     started = utc_now()
-    if fetcher is None:
-        from licscan.sources import Fetcher
-
-        # The API's card data carries the facts; README.md only adds line numbers.
-        fetcher = Fetcher(offline=offline, readme=card_lines,
-                          base_max_age=BASE_MAX_AGE, timeout=timeout)  # fmt: skip
-    if hasattr(fetcher, "pin_bases"):
-        fetcher.pin_bases(plan.targets)
-        fetcher.supply_licenses(plan.supplied)
+    fetcher.pin_bases(plan.targets)
+    fetcher.supply_licenses(plan.supplied)
 
     def scan(targets: list[Target]) -> list[ModelResult]:
         return scan_targets(targets, plan.policy, fetcher, jobs, progress)
 
-    with stored.using(getattr(fetcher, "cache", None)):  # classifications kept for re-scans
+    with stored.using(store):
         results, problems = around(plan, scan) if around else (scan(plan.targets), [])
     return ScanReport(
         version=__version__,
@@ -134,7 +123,7 @@ def execute(
 def scan_targets(
     targets: list[Target],
     policy: Policy,
-    fetcher: Any,
+    fetcher: Fetcher,
     jobs: int = DEFAULT_JOBS,
     progress: Callable[[ModelResult], Any] | None = None,
 ) -> list[ModelResult]:
@@ -144,14 +133,10 @@ def scan_targets(
     load_knowledge()  # one that does not load ends the scan (KnowledgeError), not each model
     results: list[ModelResult | None] = [None] * len(targets)
     workers = max(1, min(int(jobs), len(targets)))
-    if hasattr(fetcher, "pin_bases"):
-        from licscan.sources.supplied import by_model
-
-        fetcher.pin_bases(targets)
-        fetcher.supply_licenses(by_model(targets, {}))  # manifest entries' license_file
+    fetcher.pin_bases(targets)
+    fetcher.supply_licenses(by_model(targets, {}))  # manifest entries' license_file
     # What the caches serve is pure CPU: threads would only contend for the GIL.
-    local = getattr(fetcher, "served_locally", lambda t: False)
-    remote = [i for i, t in enumerate(targets) if not local(t)]
+    remote = [i for i, t in enumerate(targets) if not fetcher.served_locally(t)]
     if workers > 1 and remote:
         preload()
     with ThreadPoolExecutor(max_workers=min(workers, len(remote)) or 1) as pool:
@@ -178,22 +163,14 @@ def preload() -> None:
     """Load the knowledge base, fingerprint index, clause detectors and SPDX symbols now,
     in one thread: their loaders are memoised but not locked, so the first calls of 16
     workers would each load them (a warm scan of 40 models took 3x longer)."""
-    from licscan.detect.fingerprint import load_index
-    from licscan.detect.ids import resolve_expression
-    from licscan.engine.evaluate import classify
-    from licscan.knowledge import load_knowledge
-
     load_knowledge()
     load_index()
     resolve_expression("MIT")
     classify("Permission is granted to use this model.\n", "(preload)")
 
 
-def scan_one(target: Target, policy: Policy, fetcher: Any) -> ModelResult:
+def scan_one(target: Target, policy: Policy, fetcher: Fetcher) -> ModelResult:
     """Fetch, walk the lineage, look up the data sets, evaluate.  Never raises."""
-    from licscan.engine.evaluate import evaluate
-    from licscan.engine.lineage import walk
-
     try:
         snap = fetcher.fetch(target)
         lineage = Lineage()
@@ -226,7 +203,6 @@ def _targets(
     given = [t for t in targets if isinstance(t, Target)]
     if not args and not hf_cache:
         return given, []
-    from licscan.sources import load_targets
 
     found, manifests = load_targets(args, hf_cache)
     return list(dict.fromkeys([*given, *found])), manifests

@@ -21,7 +21,17 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-from licscan.model import Evidence, EvidenceKind, Flag, LicenseMatch, TextClassification
+from licscan import __version__
+from licscan.model import (
+    CATEGORY_ORDER,
+    FLAG_IDS,
+    Evidence,
+    EvidenceKind,
+    Flag,
+    LicenseMatch,
+    TextClassification,
+)
+from licscan.paths import rules_dir
 from licscan.sources.cache import DiskCache
 
 _active: list[DiskCache] = []  # the store of the scan running now (at most one)
@@ -29,10 +39,9 @@ _lock = threading.Lock()
 
 
 @contextmanager
-def using(cache: object) -> Iterator[None]:
-    """Keep classifications in `cache` (a DiskCache; anything else: none) while the
-    block runs."""
-    if not isinstance(cache, DiskCache):
+def using(cache: DiskCache | None) -> Iterator[None]:
+    """Keep classifications in `cache` (None: nowhere) while the block runs."""
+    if cache is None:
         yield
         return
     with _lock:
@@ -81,9 +90,6 @@ def _where(text: str, source: str) -> tuple[DiskCache, str, str] | None:
 @cache
 def stamp() -> str:
     """Digest of licscan's code and shipped rules: what a classification depends on."""
-    from licscan import __version__
-    from licscan.paths import rules_dir
-
     h = hashlib.sha256(__version__.encode())
     package = Path(__file__).resolve().parents[1]
     for root, pattern in ((package, "*.py"), (rules_dir(), "*")):
@@ -106,8 +112,6 @@ def _from_record(d: dict[str, Any]) -> TextClassification:
 def _well_typed(tc: TextClassification) -> bool:
     """The fields the engine relies on have their types (a hand-edited record does not
     reach the engine: it would fail there, far from its cause)."""
-    from licscan.model import CATEGORY_ORDER, FLAG_IDS
-
     m = tc.match
     evidence = [*m.differences, *(ev for f in tc.flags for ev in f.evidence)]
     return (

@@ -23,18 +23,17 @@ from licscan.lockfile.document import (
     policy_ref,
 )
 from licscan.model import DEFAULT_JOBS, Lockfile, ScanPlan, Target, utc_now
+from licscan.sources.protocol import Fetcher
 
 
 def build_lock(
     manifest: str | os.PathLike,
     lock_path: str | os.PathLike | None = None,
     *,
+    fetcher: Fetcher,
     jobs: int = DEFAULT_JOBS,
-    offline: bool = False,
-    fetcher: Any = None,
     today: str | None = None,
     progress: Any = None,
-    timeout: float | None = None,
     license_files: list[str] | tuple[str, ...] = (),
 ) -> Lockfile:
     """Judge every model of the manifest and return the lock (not written).  Entries that
@@ -43,10 +42,6 @@ def build_lock(
     path = Path(lock_path) if lock_path else lock_path_for(manifest)
     plan = plan_scan([str(manifest)], today=today, license_files=license_files)
     _one_entry_per_ref(plan.targets)
-    if fetcher is None:
-        from licscan.sources import Fetcher
-
-        fetcher = Fetcher(offline=offline, timeout=timeout)
     fetcher.supply_licenses(plan.supplied)
     results = scan_targets(plan.targets, plan.policy, fetcher, jobs, progress)
     policy_file, policy_sha = policy_ref(_policy_source(plan), path.parent)

@@ -22,6 +22,7 @@ from typing import Any
 
 from licscan.lockfile.code_refs import IGNORE, MENTIONS, find_references, ignored, looks_like_repo
 from licscan.model import ModelReference
+from licscan.yamlnodes import error_line, line_of
 
 # A reader's answer: the references, and problems as `file:line: why`.
 Found = tuple[list[ModelReference], list[str]]
@@ -214,13 +215,9 @@ def _yaml(text: str, path: str) -> Found:
     `!Ref` are fine): every document of the file."""
     import yaml
 
-    from licscan.yamlnodes import line_of
-
     try:
         documents = list(yaml.compose_all(text, Loader=yaml.SafeLoader))
     except yaml.YAMLError as exc:
-        from licscan.yamlnodes import error_line
-
         return [], [f"{path}:{error_line(exc, text)}: not valid YAML: {_problem(exc)}"]
     except RecursionError:
         return [], [f"{path}:1: YAML nested too deeply"]

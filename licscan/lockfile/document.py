@@ -23,6 +23,7 @@ from typing import Any
 import yaml
 
 from licscan import yamlnodes
+from licscan.atomic import write_text
 from licscan.errors import LockError
 from licscan.model import (
     CATEGORY_ORDER,
@@ -39,6 +40,8 @@ from licscan.model import (
     WaiverUse,
     utc_now,
 )
+from licscan.sources.files import license_paths, readme_path
+from licscan.sources.local import inside, list_files
 
 LOCK_NAME = "licscan.lock"
 LOCK_VERSION = 1
@@ -91,7 +94,6 @@ def write_lock(lock: Lockfile, path: str | os.PathLike | None = None) -> bool:
             return False
     except (OSError, UnicodeDecodeError):
         pass
-    from licscan.atomic import write_text
 
     write_text(path, text)  # OSError: nothing written, no temporary file left
     return True
@@ -374,9 +376,6 @@ def folder_digest(folder: str | os.PathLike | None) -> str | None:
     """A local model folder's license fingerprint: the names and bytes of its card and
     license files.  Weights are left out on purpose: they are often not checked in, and a
     lock must not go stale on a clone without them (`verify` still sees their formats)."""
-    from licscan.sources.files import license_paths, readme_path
-    from licscan.sources.local import inside, list_files
-
     if not folder or not Path(folder).is_dir():
         return None
     root = Path(folder)

@@ -16,6 +16,7 @@ from licscan.hubref import short
 from licscan.lockfile.build import build_lock
 from licscan.lockfile.document import entry_to_dict, load_lock, lock_path_for
 from licscan.model import DEFAULT_JOBS, Drift, LockEntry, Lockfile
+from licscan.sources.protocol import Fetcher
 
 
 @dataclasses.dataclass
@@ -37,11 +38,10 @@ def verify(
     manifest: str | os.PathLike,
     lock_path: str | os.PathLike | None = None,
     *,
+    fetcher: Fetcher,
     jobs: int = DEFAULT_JOBS,
-    fetcher: Any = None,
     today: str | None = None,
     progress: Any = None,
-    timeout: float | None = None,
     license_files: list[str] | tuple[str, ...] = (),
 ) -> Verification:
     """Judge the manifest again (online) and compare with its lock.  Raises LockError when
@@ -49,8 +49,7 @@ def verify(
     path = Path(lock_path) if lock_path else lock_path_for(manifest)
     old = load_lock(path)
     current = build_lock(manifest, path, jobs=jobs, fetcher=fetcher, today=today,
-                         progress=progress, timeout=timeout,
-                         license_files=license_files)  # fmt: skip
+                         progress=progress, license_files=license_files)  # fmt: skip
     drift: list[Drift] = []
     errors: list[str] = []
     if (old.policy_file, old.policy_sha256) != (current.policy_file, current.policy_sha256):

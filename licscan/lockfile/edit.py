@@ -19,8 +19,11 @@ from pathlib import Path
 import yaml
 
 from licscan.atomic import AtomicFile
+from licscan.engine.policy import load_policy
 from licscan.errors import UsageError
 from licscan.hubref import parse_repo_ref
+from licscan.model import FLAG_IDS
+from licscan.sources.manifest import load_manifest
 from licscan.yamlnodes import YamlSyntaxError, compose
 
 
@@ -41,8 +44,6 @@ def add_model(manifest: str | os.PathLike, model: str, uses: list[str],
     """Append MODEL (org/name[@rev], or a model folder) to the manifest's `models:`,
     creating the manifest if there is none.  UsageError: a bad id, a model listed already,
     a manifest that does not read."""
-    from licscan.sources.manifest import load_manifest
-
     path = Path(manifest)
     base = path.resolve().parent
     supplied = _relative(license_file, base, "--license-file") if license_file else None
@@ -98,9 +99,6 @@ def add_waiver(policy: str | os.PathLike, model: str, flags: list[str], reason: 
     """Write a waiver for MODEL (some flags, or every judgement of it) into the policy's
     `waivers:`.  A waiver for the same model and flags is renewed in place; any other is
     appended.  UsageError for a bad argument or a policy that would not load."""
-    from licscan.engine.policy import load_policy
-    from licscan.model import FLAG_IDS
-
     path = Path(policy)
     if not path.is_file():
         raise UsageError(f"{path}: no such policy file (name the policy with --policy FILE)")

@@ -15,10 +15,13 @@ import subprocess
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from licscan import __version__
 from licscan.engine.judge import DEFAULT_WARNING_DAYS, expiring, expiring_note
 from licscan.engine.judge import today as judge_day
+from licscan.engine.policy import load_policy
 from licscan.errors import ExitCode, LockError
 from licscan.hubref import is_commit_prefix
+from licscan.lockfile.code_refs_formats import find_in_files
 from licscan.lockfile.document import LOCK_NAME, load_lock, lock_path_for, policy_ref
 from licscan.lockfile.reuse import rejudge, stale_reason, use_disagreement
 from licscan.model import (
@@ -31,6 +34,7 @@ from licscan.model import (
     Problem,
     Target,
 )
+from licscan.sources.manifest import load_manifest
 
 DEFAULT_MANIFEST = "licscan.yaml"
 
@@ -125,7 +129,6 @@ def check_manifests(paths: list[str], today: str | None = None) -> Check:
 
 
 def _read(manifest_path: str, check: Check, today: str | None) -> _Locked:
-    from licscan.sources.manifest import load_manifest
 
     manifest = load_manifest(manifest_path)
     lock_path = lock_path_for(manifest_path)
@@ -145,8 +148,6 @@ def _read(manifest_path: str, check: Check, today: str | None) -> _Locked:
                            f"{', new content' if policy[0] == lock.policy_file else ''}): "
                            f"run `licscan lock {manifest_path}`")  # fmt: skip
         return _Locked(manifest, None, None, day)
-    from licscan import __version__
-    from licscan.engine.policy import load_policy
 
     if lock.licscan_version != __version__:
         check.notes.append(
@@ -202,8 +203,6 @@ def _check_target(target: Target, state: _Locked, check: Check, where: str) -> N
 
 def _compare(entry: LockEntry, state: _Locked, check: Check) -> None:
     """A recorded verdict the recorded facts do not give: someone edited the lock."""
-    from licscan import __version__
-
     assert state.lock is not None and state.policy is not None
     if state.lock.licscan_version != __version__:
         return  # another version may judge otherwise: the note above says so
@@ -240,8 +239,6 @@ def check_refs(
     files: list[str], manifest: str = DEFAULT_MANIFEST, today: str | None = None
 ) -> Check:
     """Every Hub model the files name is in the manifest, locked, and passes."""
-    from licscan.lockfile.code_refs_formats import find_in_files
-
     check = Check()
     own = _own_files(manifest)
     refs, unreadable = find_in_files([f for f in files if _resolved(f) not in own])
@@ -263,8 +260,6 @@ def check_refs(
 def _own_files(manifest: str) -> set[Path]:
     """licscan's own files are read as configs by no one: the manifest, its lock and its
     policy file (a waiver's `model:` loads nothing)."""
-    from licscan.sources.manifest import load_manifest
-
     own = {_resolved(manifest), _resolved(lock_path_for(manifest))}
     try:
         policy = load_manifest(manifest).policy if Path(manifest).is_file() else None

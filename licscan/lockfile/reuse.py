@@ -13,6 +13,7 @@ import dataclasses
 from collections.abc import Callable
 from pathlib import Path
 
+from licscan import __version__
 from licscan.engine.judge import judge
 from licscan.engine.judge import today as judge_day
 from licscan.hubref import is_commit, short
@@ -25,14 +26,19 @@ from licscan.lockfile.document import (
     result_from_entry,
 )
 from licscan.model import (
+    CATEGORY_ORDER,
+    Assessment,
     Flag,
     LicenseFinding,
+    Lineage,
+    LineageNode,
     LockEntry,
     Lockfile,
     ModelResult,
     Policy,
     ScanPlan,
     Target,
+    strictest,
 )
 
 # --- does an entry still stand for a manifest's model? ------------------------------------
@@ -89,8 +95,6 @@ def rejudge(entry: LockEntry, policy: Policy, uses: list[str]) -> ModelResult:
     """The verdict the current policy gives the facts a lock entry records (its licenses,
     category, flags and their origins, unresolved bases, card, error), under `uses`.
     What the entry says it concluded (verdict, severities, waivers) is not read."""
-    from licscan.model import CATEGORY_ORDER, Assessment, Lineage, LineageNode, strictest
-
     own = [lic for lic in entry.licenses if not lic.source.startswith("base:")]
     categories = [entry.category, *(lic.category for lic in entry.licenses)]
     categories = [c if c in CATEGORY_ORDER else "unknown" for c in categories]
@@ -193,8 +197,6 @@ def pin_to_lock(plan: ScanPlan) -> tuple[list[Target], dict[int, _Standing]]:
     entries that still stand for their targets (same licscan version, policy, uses; not
     stale), whose recorded judgement the scan's own must match.  Raises LockError for a
     lock beside a manifest that cannot be read."""
-    from licscan import __version__
-
     targets = list(plan.targets)
     standing: dict[int, _Standing] = {}
     today = judge_day(plan.policy.today)

@@ -22,6 +22,7 @@ from importlib import import_module
 from typing import TYPE_CHECKING, Any
 
 from licscan.report.formats import FORMATS, TABLE
+from licscan.report.safe import clean_output
 
 if TYPE_CHECKING:
     from licscan.model import ScanReport
@@ -32,7 +33,6 @@ def render(fmt: str, report: ScanReport, **options: Any) -> str:
     module_name = TABLE[fmt].module if fmt in TABLE else None
     if module_name is None:
         raise ValueError(f"unknown report format '{fmt}' (choose from {', '.join(FORMATS)})")
-    from licscan.report.safe import clean_output
 
     module = import_module(module_name)
     out: str = clean_output(fmt, module.render(report, **options))  # no control characters

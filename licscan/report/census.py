@@ -16,20 +16,29 @@ from typing import Any, TextIO
 
 import orjson
 
+from licscan import __version__
 from licscan.model import (
-    VERDICTS_BY_URGENCY,
     CensusRow,
     CensusSummary,
     ModelResult,
-    Relabel,
     ScanReport,
 )
+from licscan.report import render
+from licscan.report.census_html import render_html
+from licscan.report.census_summary import (
+    _blocking,
+    _header,
+    _sections,
+    headline,
+    notes,
+    relabel_line,
+    requests_line,
+)
 from licscan.report.formats import CENSUS_FORMATS, TABLE
-from licscan.report.safe import printable_line
+from licscan.report.safe import clean_output, printable_line
 
 # rendered from every ModelResult at the end (the scan's renderers)
 WHOLE = tuple(name for name, f in TABLE.items() if f.census == "whole")
-TOP = 15  # licenses and flags shown in the charts (the JSON has them all)
 
 
 class CensusWriter:
@@ -44,8 +53,6 @@ class CensusWriter:
 
     def write(self, text: str) -> None:
         """Out, without control characters (card values and Hub answers reach here)."""
-        from licscan.report.safe import clean_output
-
         self.out.write(clean_output(self.fmt, text))
 
     def model(self, model: dict[str, Any], row: CensusRow, result: ModelResult | None) -> None:
@@ -72,8 +79,6 @@ class CensusWriter:
         self.out.flush()
 
     def _whole(self, summary: CensusSummary) -> str:
-        from licscan.report import render
-
         report = ScanReport(summary.version, summary.use, self._results, summary.started_at,
                             policy=summary.policy)  # fmt: skip
         return render(self.fmt, report, **self.options).rstrip("\n")
@@ -87,7 +92,6 @@ def _json(data: Any) -> str:
 
 
 def _json_head(options: dict[str, Any]) -> str:
-    from licscan import __version__
 
     use = _json(list(options.get("use") or []))
     return f'{{\n  "licscan_version": {_json(__version__)},\n  "use": {use},\n  "models": [\n'
@@ -102,90 +106,6 @@ def _json_tail(summary: CensusSummary, started: bool, options: dict[str, Any]) -
     census = orjson.dumps(summary.to_dict(), option=orjson.OPT_INDENT_2).decode()
     census = "\n".join(("  " + ln if i else ln) for i, ln in enumerate(census.splitlines()))
     return f'{head},\n  "summary": {_json(summary.verdicts)},\n  "census": {census}\n}}'
-
-
-# --- shared wording ------------------------------------------------------------------------
-
-
-def headline(s: CensusSummary) -> str:
-    """'2000 models: 3 fail, 1 error, 40 warn, 1956 pass' (+ 'listing stopped')."""
-    parts = ", ".join(f"{s.verdicts[v]} {v}" for v in VERDICTS_BY_URGENCY if s.verdicts.get(v))
-    text = f"{s.models} model{'s' * (s.models != 1)}: {parts or 'none matched the selection'}"
-    return text + ("; the listing stopped early" if s.listing_error else "")
-
-
-def requests_line(s: CensusSummary) -> str:
-    r = s.requests
-    total = r.get("listing", 0) + r.get("api", 0) + r.get("files", 0)
-    per = f" ({total / s.models:.3f} per model)" if s.models else ""
-    waits = (
-        f"; {r['rate_limited']} rate-limited answers waited out" if r.get("rate_limited") else ""
-    )
-    return (
-        f"{_n(total, 'Hub request')}{per}: {_n(r.get('listing', 0), 'listing page')}, "
-        f"{_n(r.get('api', 0), 'API call')}, {_n(r.get('files', 0), 'file download')}{waits}; "
-        f"{s.seconds:.1f} s"
-    )
-
-
-def relabel_line(r: Relabel) -> str:
-    declared = ", ".join(r.declared) or "no known license"
-    base = ", ".join(r.base_licenses) or "no known license"
-    return (
-        f"declares {declared} ({r.declared_category}); base {r.base} is {base} ({r.base_category})"
-    )
-
-
-def notes(s: CensusSummary) -> list[str]:
-    out = []
-    if s.listing_error:
-        out.append(
-            f"The listing stopped after {s.models} models: {s.listing_error}. Run the same "
-            "command with --resume to go on from there."
-        )
-    if s.unread:
-        one = s.unread == 1
-        out.append(
-            f"{_n(s.unread, 'model')} {'was' if one else 'were'} judged on the known license "
-            f"{'its' if one else 'their'} card declares; {'its' if one else 'their'} license "
-            "files were listed but not read (--read-license-files reads them)."
-        )
-    if s.resumed:
-        out.append(f"{_n(s.resumed, 'judgement')} taken from the interrupted run (--resume).")
-    return out
-
-
-def _n(n: int, noun: str) -> str:
-    return f"{n} {noun}{'s' * (n != 1)}"
-
-
-def _sections(s: CensusSummary) -> list[tuple[str, dict[str, int]]]:
-    verdicts = {v: s.verdicts.get(v, 0) for v in VERDICTS_BY_URGENCY}
-    return [
-        ("Verdicts", verdicts),
-        ("Categories", _sorted(s.categories)),
-        ("Licenses", _top(s.licenses)),
-        ("Flags", _top(s.flags)),
-    ]
-
-
-def _sorted(counts: dict[str, int]) -> dict[str, int]:
-    return dict(sorted(counts.items(), key=lambda kv: (-kv[1], kv[0])))
-
-
-def _top(counts: dict[str, int]) -> dict[str, int]:
-    items = list(_sorted(counts).items())
-    top = dict(items[:TOP])
-    if len(items) > TOP:
-        top[f"{len(items) - TOP} others"] = sum(n for _, n in items[TOP:])
-    return top
-
-
-def _header(s: CensusSummary) -> str:
-    return (
-        f"licscan {s.version} census of {s.selection.describe()} · use: {', '.join(s.use)} · "
-        f"policy: {s.policy or 'presets'} · started {s.started_at}"
-    )
 
 
 # --- text ----------------------------------------------------------------------------------
@@ -209,10 +129,6 @@ def render_text(s: CensusSummary) -> str:
     lines += _listed_text("Failing", s.failing, s.verdicts.get("fail", 0), _blocking)
     lines += _listed_text("Errors", s.errors, s.verdicts.get("error", 0), lambda r: r.error or "")
     return "\n".join([*lines, "", *notes(s)]).rstrip()
-
-
-def _blocking(row: CensusRow) -> str:
-    return "blocked by " + (", ".join(row.blocking) or f"category {row.category}")
 
 
 def _listed_text(title: str, rows: list[CensusRow], total: int, why: Callable) -> list[str]:
@@ -262,13 +178,5 @@ def render_markdown(s: CensusSummary) -> str:
 RENDERERS: dict[str, Callable[[CensusSummary], str]] = {
     "text": render_text,
     "markdown": render_markdown,
+    "html": render_html,
 }
-
-
-def _render_html(s: CensusSummary) -> str:
-    from licscan.report.census_html import render_html
-
-    return render_html(s)
-
-
-RENDERERS["html"] = _render_html

@@ -6,7 +6,7 @@ from __future__ import annotations
 from html import escape
 
 from licscan.model import CensusRow, CensusSummary
-from licscan.report.census import (
+from licscan.report.census_summary import (
     _blocking,
     _header,
     _sections,

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from pathlib import PurePosixPath
 
 from licscan.model import Evidence, EvidenceKind, ModelResult
+from licscan.report.common import evidence_where, kb_entry
 
 K = EvidenceKind
 
@@ -69,7 +70,6 @@ def kb_key(ev: Evidence) -> str:
 
 
 def _kb_label(model: ModelResult | None, ev: Evidence) -> str:
-    from licscan.report.common import kb_entry
 
     key = kb_key(ev)
     entry = kb_entry(key)
@@ -125,8 +125,6 @@ def inline(
     knowledge-base statement as 'licscan summary of NAME (no license file read): …';
     anything else as 'where: …' without quotation marks.  `read`: the file that was read
     (`classify`), when there is no model to tell."""
-    from licscan.report.common import evidence_where
-
     said = ev.quote.strip() if text is None else text
     if ev.kind.quoted:
         return f"{evidence_where(ev)}: “{said}”"
@@ -137,8 +135,6 @@ def inline(
 
 def kb_tag(model: ModelResult | None, ev: Evidence, read: str | None = None) -> str:
     """'licscan summary of NAME (no license file read)': the short form of the label."""
-    from licscan.report.common import kb_entry
-
     entry = kb_entry(kb_key(ev))
     name = entry.name if entry is not None else kb_key(ev)
     read = read or _file_read_for(model, kb_key(ev))

@@ -21,6 +21,7 @@ from licscan.model import (
     PolicyFinding,
     ScanReport,
 )
+from licscan.paths import templates_dir
 from licscan.report.common import (
     display_name,
     evidence_link,
@@ -52,8 +53,6 @@ KIND_TITLES = {
 
 def render(report: ScanReport, **options: Any) -> str:
     from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
-
-    from licscan.paths import templates_dir
 
     env = Environment(
         loader=FileSystemLoader(str(templates_dir())),

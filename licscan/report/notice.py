@@ -14,6 +14,7 @@ from __future__ import annotations
 from typing import Any
 
 from licscan.engine.obligations import obligations
+from licscan.knowledge import load_knowledge
 from licscan.model import ModelResult, Obligation, ObligationKind, ScanReport
 from licscan.report.common import display_name, hub_url, kb_entry, license_label, model_link
 from licscan.report.safe import mark_controls
@@ -102,8 +103,6 @@ def _shown(ob: Obligation) -> str:
 
 def _policy_url(name: str) -> str | None:
     try:
-        from licscan.knowledge import load_knowledge
-
         for entry in load_knowledge().entries.values():
             if entry.name == name:
                 return entry.url

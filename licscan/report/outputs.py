@@ -11,9 +11,11 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
+from licscan.atomic import write_text
 from licscan.model import ScanReport
 from licscan.report import render
 from licscan.report.formats import TABLE
+from licscan.report.text import summary_line  # the gate's log still says the outcome
 
 STDOUT = "-"
 
@@ -64,16 +66,12 @@ def write_reports(
         _write_atomic(Path(path), text, make_dirs)
         written.append(f"{fmt} report written to {path}")
     if written:
-        from licscan.report.text import summary_line  # the gate's log still says the outcome
-
         echo(f"licscan: {summary_line(report)}; {', '.join(written)}", err=True)
 
 
 def _write_atomic(path: Path, text: str, make_dirs: bool) -> None:
     """All or nothing (licscan.atomic: flushed to disk, then renamed; a device such as
     /dev/stdout is written in place, never replaced)."""
-    from licscan.atomic import write_text
-
     try:
         if make_dirs:
             path.parent.mkdir(parents=True, exist_ok=True)

@@ -6,13 +6,16 @@ whichever way it arrived.
 
 from __future__ import annotations
 
+import codecs
 import hashlib
+import os
 import posixpath
 import re
 
 from licscan.model import LicenseFile
 
 LICENSE_CAP = 1 << 20  # 1 MiB: a license text is a few dozen KB; beyond this it is not one
+MAX_TEXT_BYTES = 1_000_000  # a license is a few dozen KB; beyond this it is not one
 README_CAP = 4 << 20  # a model card with long tables can be large, but not 4 MiB
 MAX_LICENSE_FILES = 24  # a repo with hundreds of NOTICE files gets the first 24 (sorted)
 
@@ -100,8 +103,6 @@ def license_file(
 
 def decode_text(data: bytes) -> str:
     """Any common encoding -> str; ValueError('binary content ...') for non-text bytes."""
-    from licscan.detect.normalize import TextError, decode
-
     try:
         return decode(data)
     except TextError as exc:
@@ -109,6 +110,73 @@ def decode_text(data: bytes) -> str:
         if "binary" in reason:
             raise ValueError("binary content, not a license text") from None
         raise ValueError(reason) from None
+
+
+class TextError(ValueError):
+    """The input is not a license text we can read (binary, too large)."""
+
+
+def decode(data: bytes) -> str:
+    """Decode license bytes of any common encoding; raise TextError for binary data."""
+    if len(data) > MAX_TEXT_BYTES:
+        raise TextError(f"too large for a license text ({len(data)} bytes > {MAX_TEXT_BYTES})")
+    for bom, enc in (
+        (codecs.BOM_UTF32_LE, "utf-32"),
+        (codecs.BOM_UTF32_BE, "utf-32"),
+        (codecs.BOM_UTF8, "utf-8-sig"),
+        (codecs.BOM_UTF16_LE, "utf-16"),
+        (codecs.BOM_UTF16_BE, "utf-16"),
+    ):
+        if data.startswith(bom):
+            try:
+                return data.decode(enc)
+            except UnicodeDecodeError as exc:
+                raise TextError(f"not valid {enc} text: {exc.reason}") from None
+    sample = data[:4096]
+    if sample and sample.count(0) * 4 > len(sample):  # BOM-less UTF-16?
+        for enc in ("utf-16-le", "utf-16-be"):
+            try:
+                text = data.decode(enc)
+            except UnicodeDecodeError:
+                continue
+            if _looks_textual(text):
+                return text
+        raise TextError("binary data (NUL bytes), not a license text")
+    if b"\x00" in sample:
+        raise TextError("binary data (NUL bytes), not a license text")
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError:
+        text = data.decode("cp1252", errors="replace")
+    if not _looks_textual(text):
+        raise TextError("binary data, not a license text")
+    return text
+
+
+def _looks_textual(text: str) -> bool:
+    sample = text[:4096]
+    if not sample:
+        return True
+    bad = sum(1 for ch in sample if (ord(ch) < 32 and ch not in "\t\n\r\f\v") or ch == "\ufffd")
+    return bad * 20 < len(sample)
+
+
+def read_license_path(path: str) -> LicenseFile:
+    """A license file on disk (`licscan classify FILE`): its text, or why it has none (too
+    large, unreadable, binary, undecodable); never raises."""
+    try:
+        size = os.path.getsize(path)
+        if size > MAX_TEXT_BYTES:
+            error = f"too large for a license text ({size} bytes)"
+            return LicenseFile(path, None, size=size, error=error)
+        with open(path, "rb") as fh:
+            data = fh.read()
+    except OSError as exc:
+        return LicenseFile(path, None, error=f"cannot read: {exc.strerror or exc}")
+    try:
+        return LicenseFile(path, decode(data), size=len(data))
+    except TextError as exc:
+        return LicenseFile(path, None, size=len(data), error=str(exc))
 
 
 def readme_text(data: bytes) -> str:

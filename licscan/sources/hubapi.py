@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import email.utils
 import hashlib
-import re
 import time
 from collections.abc import Callable
 from typing import Any, TypeVar
@@ -43,12 +42,12 @@ from licscan.hubref import normalize_repo_ref
 from licscan.sources.card import RELATIONS
 from licscan.sources.deadline import Deadline, DeadlineExceeded, run_within
 from licscan.sources.files import git_blob_id
+from licscan.sources.redact import redact
 
 T = TypeVar("T")
 RETRY_STATUS = (408, 429, 500, 502, 503, 504)
 API_CAP = 16 << 20  # a model_info answer: ~150 bytes per file; the largest repos < 8 MiB
 ERROR_CAP = 64 << 10  # of an error answer's body: its message is in the first lines
-_TOKEN_RE = re.compile(r"\bhf_[A-Za-z0-9]{8,}|(?i:bearer)\s+[^\s'\"]+")
 
 
 class Oversize(Exception):
@@ -160,14 +159,6 @@ def server_wait(headers: Any) -> float | None:
     except (TypeError, ValueError):
         return None
     return max(0.0, when.timestamp() - time.time())
-
-
-def redact(text: str, secrets: tuple[str, ...] = ()) -> str:
-    """Remove tokens from a message: the known secrets, `hf_...` and `Bearer ...`."""
-    for secret in secrets:
-        if secret:
-            text = text.replace(secret, "***")
-    return _TOKEN_RE.sub("***", text)
 
 
 class HubAPI:

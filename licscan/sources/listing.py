@@ -30,6 +30,7 @@ from contextlib import contextmanager
 from typing import Any
 from urllib.parse import urlsplit
 
+from licscan import __version__
 from licscan.model import CensusSelection
 from licscan.sources.deadline import DeadlineExceeded
 from licscan.sources.hubapi import API_CAP, AnswerTooLarge, repo_meta
@@ -49,19 +50,28 @@ class Lister:
     of each 429 among them."""
 
     def __init__(
-        self, endpoint: str, token: str | None, count: Count, timeout: float | None = None
+        self,
+        endpoint: str | None,
+        token: str | None,
+        count: Count | None = None,
+        timeout: float | None = None,
     ) -> None:
-        from huggingface_hub import HfApi
+        from huggingface_hub import HfApi, constants
 
-        from licscan import __version__
-
-        self.endpoint = endpoint.rstrip("/")
+        # (None: HF_ENDPOINT as huggingface_hub read it at import)
+        self.endpoint = (endpoint or constants.ENDPOINT).rstrip("/")
+        self.counts = {"listing": 0, "rate_limited": 0}  # when no `count` is given
+        self._counts_lock = threading.Lock()
         self._api = HfApi(endpoint=self.endpoint, token=token, library_name="licscan",
                           library_version=__version__)  # fmt: skip
-        self._count = count
+        self._count = count or self._tally
         self._attach: Callable[[], None] = lambda: None
         self.timeout = timeout
         self._clock = _RequestClock()
+
+    def _tally(self, what: str, n: int) -> None:
+        with self._counts_lock:
+            self.counts[what] = self.counts.get(what, 0) + n
 
     def models(self, selection: CensusSelection) -> Iterator[dict[str, Any]]:
         """Every selected model once, as a meta dict, in the Hub's order (breadth first

@@ -13,7 +13,7 @@ from paths import CORPUS, ROOT
 
 from licscan.detect import clauses  # noqa: F401 - imports every detector: their keys are declared
 from licscan.detect.clause_text import _DECLARED, Document, prepare
-from licscan.detect.normalize import decode
+from licscan.sources.files import decode
 
 # Without the corpus, the invented texts are still read (glob of a missing folder: nothing).
 TEXTS = sorted((CORPUS / "texts").glob("*.txt")) + sorted(

@@ -15,7 +15,7 @@ import yaml
 from paths import CORPUS, ROOT
 
 from licscan.detect.clauses import category_from_clauses, detect_clauses, is_use_policy
-from licscan.detect.normalize import decode
+from licscan.sources.files import decode
 
 TEXTS = CORPUS / "texts"
 pytestmark = pytest.mark.corpus  # every test here reads corpus texts

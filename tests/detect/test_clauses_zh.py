@@ -15,9 +15,9 @@ from paths import CORPUS, ROOT
 from licscan.detect import clause_zh_text
 from licscan.detect.clause_zh_text import simplified, zh_integer
 from licscan.detect.clauses import category_from_clauses, detect_clauses
-from licscan.detect.normalize import decode
 from licscan.engine.classify import classify_text
 from licscan.model import Flag
+from licscan.sources.files import decode
 
 UNSEEN = ROOT / "tests" / "data" / "unseen"
 TEXTS = CORPUS / "texts"

@@ -14,11 +14,19 @@ import pytest
 import yaml
 from paths import CORPUS, ROOT
 
-from licscan.detect.fingerprint import match_text
-from licscan.detect.normalize import TextError, decode, tokenize
+from licscan.detect import identity
+from licscan.detect.normalize import tokenize
+from licscan.knowledge import load_index, load_knowledge
+from licscan.model import LicenseMatch
+from licscan.sources.files import TextError, decode
 
 TEXTS = CORPUS / "texts"
 MAPPING = yaml.safe_load((ROOT / "rules" / "fingerprint-sources.yaml").read_text())["texts"]
+
+
+def match_text(text: str) -> LicenseMatch:
+    """A text's identity against the shipped knowledge base (no clause analysis)."""
+    return identity.match_text(load_knowledge(), load_index(), text)
 
 
 def read(name: str) -> str:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from licscan.detect.ids import resolve_expression, resolve_license_id
+from licscan.knowledge import resolve_expression, resolve_license_id
 
 
 @pytest.mark.parametrize(

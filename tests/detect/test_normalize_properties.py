@@ -8,7 +8,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from strategies import FAST, license_like
 
-from licscan.detect.normalize import MAX_TEXT_BYTES, TextError, decode, tokenize
+from licscan.detect.normalize import tokenize
+from licscan.sources.files import MAX_TEXT_BYTES, TextError, decode
 
 # --- text normaliser and classify ------------------------------------------------------------
 

@@ -20,12 +20,12 @@ from pathlib import Path
 
 import pytest
 from paths import CORPUS, EXAMPLES
+from scanning import run_scan
 
-from licscan.engine.run import run_scan
 from licscan.report import render
 from licscan.report.formats import FORMATS
-from licscan.sources import Fetcher
 from licscan.sources.cache import DiskCache
+from licscan.sources.fetcher import Fetcher
 
 NC = "cc-by-nc-4.0-audiocraft-weights"
 APACHE = "apache-2.0-allenai-olmo"

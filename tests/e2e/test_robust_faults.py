@@ -42,12 +42,12 @@ from fault_scenario import (
 )
 from fault_scenario import files as _files
 from loopback_hub import LoopbackHub
+from scanning import run_scan
 
 from licscan.cli import main
-from licscan.engine.run import run_scan
 from licscan.errors import ExitCode
 from licscan.report import render
-from licscan.sources import Fetcher
+from licscan.sources.fetcher import Fetcher
 
 pytestmark = pytest.mark.slow  # the whole module: several seconds
 

@@ -11,9 +11,9 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 from paths import ROOT
+from scanning import run_scan
 
 from licscan.cli import main
-from licscan.engine.run import run_scan
 
 MODEL_KEYS = ["ref", "source", "revision", "category", "licenses", "base_models", "flags",
               "verdict", "error"]  # fmt: skip
@@ -194,12 +194,12 @@ def test_text_format_default(folders):
 
 
 def test_readme_quick_start_example_runs_without_network(tmp_path, monkeypatch):
-    from licscan.sources import Fetcher
+    from licscan.sources.fetcher import Fetcher
 
     monkeypatch.chdir(ROOT)
     fetcher = Fetcher(cache_dir=tmp_path / "cache", hf_cache_dir=tmp_path / "hf")
     report = run_scan(["examples/manifest.yaml"], fetcher=fetcher)
-    assert fetcher.stats["http_requests"] == 0  # local folders, a local base: no network
+    assert fetcher.stats.http_requests == 0  # local folders, a local base: no network
     got = {m.ref: m.verdict for m in report.models}
     assert got == {
         "models/apache-summarizer": "pass",

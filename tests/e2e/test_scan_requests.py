@@ -10,8 +10,9 @@ import json
 
 import pytest
 from loopback_hub import populate_synthetic
+from scanning import run_scan
 
-from licscan.engine.run import plan_scan, run_scan
+from licscan.engine.run import plan_scan
 
 
 @pytest.fixture
@@ -138,7 +139,7 @@ def test_only_cached_commits_are_served_without_the_pool(hub, tmp_path):
     """A warm pinned re-scan is evaluated in the calling thread (pure CPU, no GIL fight);
     anything the caches cannot answer still goes to the fetch workers."""
     from licscan.model import Target
-    from licscan.sources import Fetcher
+    from licscan.sources.fetcher import Fetcher
 
     ids = populate_synthetic(hub, 3, 1)
     sha = hub.repos[("model", ids[0])].sha

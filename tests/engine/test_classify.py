@@ -13,8 +13,8 @@ from click.testing import CliRunner
 from paths import CORPUS, ROOT, corpus_params
 
 from licscan.cli import main
-from licscan.detect.normalize import decode
-from licscan.engine.classify import classify_path, classify_text
+from licscan.engine.classify import classify_file, classify_text
+from licscan.sources.files import decode, read_license_path
 
 TEXTS = CORPUS / "texts"
 FACTS = corpus_params(
@@ -251,7 +251,7 @@ def test_unreadable_inputs_set_error(tmp_path: Path) -> None:
     empty = tmp_path / "EMPTY"
     empty.write_bytes(b"")
     for path in (binary, huge, empty, tmp_path / "missing"):
-        result = classify_path(str(path))
+        result = classify_file(read_license_path(str(path)))
         assert result.error and result.category == "unknown" and result.match.key is None
 
 
@@ -259,7 +259,7 @@ def test_unreadable_inputs_set_error(tmp_path: Path) -> None:
 def test_utf16_file_is_read(tmp_path: Path) -> None:
     path = tmp_path / "LICENSE"
     path.write_bytes(read("deepseek-r1-mit.txt").encode("utf-16"))
-    result = classify_path(str(path))
+    result = classify_file(read_license_path(str(path)))
     assert result.match.key == "mit" and result.category == "osi-open" and result.osi_approved
 
 

@@ -8,8 +8,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from strategies import license_like, project_folder
 
-from licscan.engine.classify import classify_path, classify_text
+from licscan.engine.classify import classify_file, classify_text
 from licscan.model import CATEGORY_ORDER, FLAG_IDS
+from licscan.sources.files import read_license_path
 
 
 @pytest.fixture(scope="module")
@@ -36,6 +37,6 @@ def test_classify_any_text(text):
 def test_classify_any_file(folder, data):
     path = folder / "LICENSE"
     path.write_bytes(data)
-    result = classify_path(str(path))
+    result = classify_file(read_license_path(str(path)))
     assert result.category in CATEGORY_ORDER
     assert result.error is None or (result.error and "\n" not in result.error)

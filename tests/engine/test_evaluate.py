@@ -5,7 +5,8 @@ from __future__ import annotations
 
 import pytest
 
-from licscan.engine.evaluate import assess, evaluate, is_pickle, is_weight
+from licscan.engine.assess import assess, is_pickle, is_weight
+from licscan.engine.evaluate import evaluate
 from licscan.engine.lineage import walk
 from licscan.engine.policy import load_policy
 from licscan.sources.local import read_folder

@@ -9,7 +9,7 @@ import pytest
 from licscan.engine.policy import load_policy
 from licscan.engine.run import scan_one, scan_targets
 from licscan.model import DEFAULT_MAX_DEPTH
-from licscan.sources import Fetcher
+from licscan.sources.fetcher import Fetcher
 from licscan.sources.targets import hub_target
 
 

@@ -10,13 +10,14 @@ from pathlib import Path
 
 import pytest
 from paths import CORPUS, corpus_params
+from scanning import execute
 
-from licscan.engine import classify as classify_module
+from licscan.engine import assess as assess_module
 from licscan.engine import stored
-from licscan.engine.evaluate import classify
-from licscan.engine.run import execute, plan_scan
-from licscan.sources import Fetcher
+from licscan.engine.assess import classify
+from licscan.engine.run import plan_scan
 from licscan.sources.cache import DiskCache
+from licscan.sources.fetcher import Fetcher
 
 TEXTS_DIR = CORPUS / "texts"
 TEXTS = {
@@ -52,14 +53,14 @@ def _entries(cache: Path) -> list[Path]:
 def counted(monkeypatch) -> list[str]:
     """Every text classify_text computes (the in-process memo cleared first)."""
     seen: list[str] = []
-    real = classify_module.classify_text
+    real = assess_module.classify_text
 
     def counting(text: str, source: str):
         seen.append(source)
         return real(text, source)
 
     classify.cache_clear()
-    monkeypatch.setattr(classify_module, "classify_text", counting)
+    monkeypatch.setattr(assess_module, "classify_text", counting)
     yield seen
     classify.cache_clear()
 
@@ -110,7 +111,7 @@ def test_nothing_is_stored_outside_a_scan_or_for_a_failure(tmp_path, counted):
     "name", corpus_params(lambda: sorted(p.name for p in TEXTS_DIR.glob("*.txt"))[::4])
 )
 def test_a_record_reads_back_equal(name):
-    tc = classify_module.classify_text((TEXTS_DIR / name).read_text(encoding="utf-8"), "LICENSE")
+    tc = assess_module.classify_text((TEXTS_DIR / name).read_text(encoding="utf-8"), "LICENSE")
     record = json.loads(json.dumps(dataclasses.asdict(tc)))
     assert stored._from_record(record) == tc
 
@@ -120,7 +121,7 @@ def test_the_stamp_follows_the_rules(tmp_path, monkeypatch):
 
     rules = tmp_path / "rules"
     shutil.copytree(paths.rules_dir(), rules)
-    monkeypatch.setattr(paths, "rules_dir", lambda: rules)
+    monkeypatch.setattr(stored, "rules_dir", lambda: rules)
     before = stored.stamp.__wrapped__()
     assert stored.stamp.__wrapped__() == before  # deterministic
     entry = next((rules / "licenses").glob("*.yaml"))

@@ -11,10 +11,10 @@ import subprocess
 import sys
 
 import pytest
+from scanning import build_lock, execute
 
-from licscan.engine.run import execute, plan_scan
+from licscan.engine.run import plan_scan
 from licscan.errors import LockError, UsageError
-from licscan.lockfile.build import build_lock
 from licscan.lockfile.document import (
     dump_lock,
     entry_from_dict,

@@ -17,10 +17,10 @@ from pathlib import Path
 
 import pytest
 from paths import EXAMPLES
+from scanning import build_lock, execute
 
-from licscan.engine.run import execute, plan_scan
+from licscan.engine.run import plan_scan
 from licscan.errors import LockError
-from licscan.lockfile.build import build_lock
 from licscan.lockfile.document import load_lock, write_lock
 from licscan.lockfile.precommit import check_manifests
 from licscan.lockfile.reuse import scan_with_lock

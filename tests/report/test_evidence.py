@@ -14,8 +14,8 @@ import re
 from pathlib import Path
 
 import pytest
+from scanning import run_scan
 
-from licscan.engine.run import run_scan
 from licscan.report import render
 from licscan.report.common import excerpt
 

@@ -19,7 +19,7 @@ def models_asked(monkeypatch) -> list[str]:
         asked.append(subject)
         return 0, f"model {subject}\n"
 
-    monkeypatch.setattr("licscan.cli.explain_model", fake)
+    monkeypatch.setattr("licscan.cli.scan.explain_model", fake)
     return asked
 
 

@@ -214,7 +214,7 @@ def test_html_report_in_headless_chromium(tmp_path: Path) -> None:
 def test_real_scan_of_the_example_in_headless_chromium(tmp_path: Path, monkeypatch) -> None:
     """The bundled example under its policy, as the engine judges it: the category the
     policy blocks, the expired waiver and each quote are on screen, with their rules."""
-    from licscan.engine.run import run_scan
+    from scanning import run_scan
 
     exe = chromium()
     monkeypatch.setenv("HF_HUB_OFFLINE", "1")

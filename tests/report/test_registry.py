@@ -18,8 +18,8 @@ from licscan.report.markdown import escape_quote
 
 
 def test_formats_match_the_cli_contract() -> None:
-    from licscan.cli import CENSUS_FORMATS as CLI_CENSUS
-    from licscan.cli import FORMAT_CHOICES
+    from licscan.cli.options import CENSUS_FORMAT_CHOICES as CLI_CENSUS
+    from licscan.cli.options import FORMAT_CHOICES
     from licscan.report.formats import CENSUS_FORMATS, TABLE
 
     assert FORMATS == (

@@ -148,8 +148,8 @@ def test_a_knowledge_base_statement_is_never_in_quotation_marks() -> None:
 
 
 def test_explain_words_evidence_by_kind() -> None:
-    from licscan.engine.explain import render_explanation
     from licscan.model import Evidence
+    from licscan.report.explain import render_explanation
 
     m = finetune()
     m.flags[0].evidence.append(Evidence("rules/licenses/llama-3.1.yaml", "a user cap (§2)"))

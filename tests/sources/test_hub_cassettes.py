@@ -16,7 +16,7 @@ import vcr
 from loopback_hub import LoopbackHub
 from paths import CORPUS, TESTS
 
-from licscan.sources import Fetcher
+from licscan.sources.fetcher import Fetcher
 from licscan.sources.targets import hub_target
 
 CASSETTES = TESTS / "cassettes"
@@ -149,7 +149,7 @@ def test_real_gated_llama_with_stale_base_model(isolated_hf):
     assert "LLAMA 3.1 COMMUNITY LICENSE" in snap.card.raw["extra_gated_prompt"]
     assert snap.error.startswith("meta-llama/Meta-Llama-3.1-8B-Instruct: gated repo, README.md")
     assert "need accepted access (no token given; card data read from the API)" in snap.error
-    from licscan.sources import base_model_ids
+    from licscan.engine.lineage import base_model_ids
 
     assert base_model_ids(snap) == ["meta-llama/Llama-3.1-8B"]
 

@@ -14,7 +14,7 @@ from fetching import fetch_each
 from loopback_hub import Content, LoopbackHub
 from paths import FIXTURES
 
-from licscan.sources import Fetcher
+from licscan.sources.fetcher import Fetcher
 from licscan.sources.targets import hub_target
 
 HUB_FIXTURES = FIXTURES / "hub"
@@ -175,7 +175,7 @@ def test_429_with_retry_after_then_ok(loopback_hub, isolated_hf):
     snap = f.fetch(hub_target("acme/m"))
     assert snap.error is None and snap.card.licenses == ["apache-2.0"]
     assert loopback_hub.count("/api/models/acme/m") == 3
-    assert f.stats["retries"] == 2
+    assert f.stats.retries == 2
 
 
 def test_429_ratelimit_header_is_honoured(loopback_hub, isolated_hf):
@@ -316,8 +316,8 @@ def test_shared_license_is_downloaded_once(loopback_hub, isolated_hf):
     assert loopback_hub.count("/api/resolve-cache/models/", method="GET") == 20 + 1
     license_gets = [k for k in loopback_hub.requests if k.endswith("/LICENSE")]
     assert sum(loopback_hub.requests[k] for k in license_gets if "resolve-cache" in k) == 1
-    assert f.stats["api_requests"] == 20 and f.stats["blobs_fetched"] == 21
-    assert f.stats["http_requests"] == 20 + 20 + 1  # model_info + README each, one LICENSE
+    assert f.stats.api_requests == 20 and f.stats.blobs_fetched == 21
+    assert f.stats.http_requests == 20 + 20 + 1  # model_info + README each, one LICENSE
 
 
 def test_rescan_of_pinned_revisions_makes_no_request(loopback_hub, isolated_hf):
@@ -326,7 +326,7 @@ def test_rescan_of_pinned_revisions_makes_no_request(loopback_hub, isolated_hf):
     loopback_hub.reset_counts()
     warm = fetcher(loopback_hub, isolated_hf)
     pinned = fetch_each(warm, [hub_target(f"{s.repo_id}@{s.revision}") for s in cold])
-    assert sum(loopback_hub.requests.values()) == 0 and warm.stats["http_requests"] == 0
+    assert sum(loopback_hub.requests.values()) == 0 and warm.stats.http_requests == 0
     for a, b in zip(cold, pinned, strict=True):
         assert (a.card, a.license_files, a.files, a.card_text) == (
             b.card, b.license_files, b.files, b.card_text
@@ -348,7 +348,7 @@ def test_readme_off_is_one_request_per_model(loopback_hub, isolated_hf):
     f = fetcher(loopback_hub, isolated_hf, readme=False)
     snaps = fetch_each(f, targets)
     assert all(s.card.licenses == ["apache-2.0"] and s.card_text is None for s in snaps)
-    assert f.stats["api_requests"] == 10 and f.stats["file_requests"] == 1  # the LICENSE
+    assert f.stats.api_requests == 10 and f.stats.file_requests == 1  # the LICENSE
 
 
 def test_corrupt_cache_entries_are_misses(loopback_hub, isolated_hf):
@@ -367,7 +367,7 @@ def test_concurrent_processes_share_one_cache(loopback_hub, isolated_hf):
     _shared(loopback_hub, 30)
     cache = isolated_hf / "shared-cache"
     script = (
-        "import sys; from licscan.sources import Fetcher; "
+        "import sys; from licscan.sources.fetcher import Fetcher; "
         "from licscan.sources.targets import hub_target; "
         "f = Fetcher(endpoint=sys.argv[1], cache_dir=sys.argv[2]); "
         "from concurrent.futures import ThreadPoolExecutor as Pool; "
@@ -438,7 +438,7 @@ def test_hf_cache_files_are_not_downloaded_again(loopback_hub, isolated_hf):
     loopback_hub.reset_counts()
     f = fetcher(loopback_hub, isolated_hf)
     snap = f.fetch(hub_target("acme/m"))
-    assert snap.error is None and f.stats["hf_cache_hits"] == 2
+    assert snap.error is None and f.stats.hf_cache_hits == 2
     assert sum(loopback_hub.requests.values()) == 1  # model_info only
 
 
@@ -464,7 +464,8 @@ def test_dataset_licenses(folder_hub, isolated_hf):
 def test_hf_endpoint_env_in_a_fresh_process(folder_hub, isolated_hf):
     """HF_ENDPOINT set before huggingface_hub is imported: no endpoint= needed."""
     script = (
-        "from licscan.sources import Fetcher; from licscan.sources.targets import hub_target; "
+        "from licscan.sources.fetcher import Fetcher; "
+        "from licscan.sources.targets import hub_target; "
         "s = Fetcher().fetch(hub_target('acme/open-model')); "
         "print(s.error or s.card.licenses[0])"
     )
@@ -521,7 +522,8 @@ def test_server_wait_and_redact():
     import email.utils
     from datetime import UTC, datetime, timedelta
 
-    from licscan.sources.hubapi import redact, server_wait
+    from licscan.sources.hubapi import server_wait
+    from licscan.sources.redact import redact
 
     assert server_wait({"Retry-After": "7"}) == 7
     assert server_wait({"RateLimit": '"api";r=0;t=42'}) == 42

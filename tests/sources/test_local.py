@@ -7,7 +7,8 @@ import hashlib
 from fetching import fetch_each
 from huggingface_hub import hf_hub_download
 
-from licscan.sources import Fetcher, load_targets
+from licscan.sources.arguments import load_targets
+from licscan.sources.fetcher import Fetcher
 from licscan.sources.files import is_license_file, license_paths
 from licscan.sources.hfcache import cache_targets
 from licscan.sources.targets import local_target
@@ -121,7 +122,7 @@ def test_hf_cache_online_is_completed_from_the_hub(loopback_hub, isolated_hf):
     snap = f.fetch(cache_targets(cache)[0])
     assert snap.source == "cache" and snap.revision == sha and snap.error is None
     assert "extra.txt" in snap.files  # the full file list comes from the Hub
-    assert f.stats["hf_cache_hits"] == 2  # README and LICENSE read from disk
+    assert f.stats.hf_cache_hits == 2  # README and LICENSE read from disk
     assert sum(loopback_hub.requests.values()) == 1  # model_info only
 
 

@@ -8,7 +8,7 @@ import pytest
 
 from licscan.errors import UsageError
 from licscan.model import Manifest
-from licscan.sources import load_targets
+from licscan.sources.arguments import load_targets
 from licscan.sources.manifest import load_manifest
 
 SHA = "0e9e39f249a16976918f6564b8830bc894c89659"

@@ -1,21 +1,25 @@
-"""What identity may and may not claim about a text (issue 11: `osi-open` only by identity).
+"""Which license a text is, and what identity may and may not claim about it (issue 11:
+`osi-open` only by identity).
 
 A text is a known license only when the match explains it: most of the reference is in
 the text *and* most of the text is in the reference, no version line contradicts the
 entry, and every passage the reference lacks is a variable part (a title, a holder's name,
 a sentence that says nothing about rights).  Generic titles ("Modified MIT License",
 "Community License") never name a vendor's entry by themselves.
+
+Every function takes the knowledge it needs (`kb`, `index`) as arguments: detect/ loads
+nothing (licscan.knowledge does).
 """
 
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 from functools import cache
 
-from licscan.detect.fingerprint import Analysis, Changed, load_index
-from licscan.detect.normalize import tokenize
-from licscan.knowledge import load_knowledge
-from licscan.model import LicenseEntry
+from licscan.detect.fingerprint import Analysis, Changed, FingerprintIndex, block_evidence
+from licscan.detect.normalize import Tokens, tokenize
+from licscan.model import Evidence, KnowledgeBase, LicenseEntry, LicenseMatch
 
 EXPLAINS = 0.5  # share of the text a match must explain (the rest is other terms)
 
@@ -38,10 +42,10 @@ def generic(marker_words: list[str]) -> bool:
 
 
 @cache
-def markers(key: str) -> tuple[str, ...]:
+def markers(kb: KnowledgeBase, key: str) -> tuple[str, ...]:
     """The markers of `key` that may select it, as ' word word ' strings: a vendor's entry
     (one with no SPDX id) is never selected by a generic title."""
-    entry = load_knowledge().get(key)
+    entry = kb.get(key)
     if not entry:
         return ()
     out = []
@@ -53,14 +57,14 @@ def markers(key: str) -> tuple[str, ...]:
     return tuple(out)
 
 
-def entry_of(key: str) -> LicenseEntry | None:
+def entry_of(kb: KnowledgeBase, index: FingerprintIndex, key: str) -> LicenseEntry | None:
     """The knowledge-base entry of `key`, or the generated one of an open reference
     (rules/fingerprints.json `open_licenses`: an SPDX license that SPDX and ScanCode both
     call open, known by its text alone)."""
-    entry = load_knowledge().get(key)
+    entry = kb.get(key)
     if entry is not None:
         return entry
-    row = load_index().open_licenses.get(key)
+    row = index.open_licenses.get(key)
     if row is None:
         return None
     return LicenseEntry(
@@ -229,3 +233,174 @@ def version_conflict(
 
 def family_name(entry: LicenseEntry) -> str:
     return entry.family or entry.name
+
+
+# --- which license a text is --------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Identity:
+    """The entry a text is (None: none), on what basis ('fingerprint' / 'title'), and why
+    it is nevertheless not that entry (a reason and its evidence), if it is not."""
+
+    entry: LicenseEntry | None
+    basis: str
+    not_this: tuple[str, Evidence] | None = None
+
+
+def identify(
+    analysis: Analysis,
+    tokens: Tokens,
+    lines: list[str],
+    source: str,
+    kb: KnowledgeBase,
+    index: FingerprintIndex,
+) -> Identity:
+    """Which knowledge-base entry a text is, decided from its fingerprint analysis and its
+    own title and version lines."""
+    head = " " + " ".join(tokens.words[:TITLE_TOKENS]) + " "
+    entry, basis = _identify(analysis, kb, index, head)
+    if entry is None:
+        return Identity(None, basis)
+    return Identity(entry, basis, _not_this(entry, basis, analysis, tokens, lines, source))
+
+
+EXACT = 0.99  # containment both ways (numbers included) of an exact copy
+
+
+NEAR_TIE = 0.03  # candidates this close are told apart by their own title/version line
+
+
+TITLE_TOKENS = 150  # where titles and version lines are looked for
+
+
+def marked(kb: KnowledgeBase, key: str, head: str, min_words: int = 1) -> int:
+    """Length (in words) of the longest marker of `key` present in `head`."""
+    best = 0
+    for m in markers(kb, key):
+        n = m.count(" ") - 1
+        if n >= min_words and m in head:
+            best = max(best, n)
+    return best
+
+
+def _identify(
+    analysis: Analysis, kb: KnowledgeBase, index: FingerprintIndex, head: str
+) -> tuple[LicenseEntry | None, str]:
+    """The knowledge-base entry a text is, and on what basis ('fingerprint' / 'title')."""
+    best = analysis.best
+    if best is not None:
+        entry = entry_of(kb, index, best.ref.key)
+        if entry is None:
+            return None, ""
+        if marked(kb, entry.key, head):
+            return entry, "fingerprint"
+        rank = best.rank[0]
+        for cand in analysis.candidates[1:8]:  # near-ties: trust the text's own title
+            if (
+                rank - cand.rank[0] <= NEAR_TIE
+                and cand.ref.key != entry.key
+                and marked(kb, cand.ref.key, head)
+            ):
+                return entry_of(kb, index, cand.ref.key) or entry, "fingerprint"
+        # A version we hold no reference text for, named by its own title/version line
+        # (an exact copy of a reference is that reference, whatever it says).
+        if (best.c_ref >= EXACT and best.c_text >= EXACT) or not entry.family:
+            return entry, "fingerprint"
+        keyed = {r.key for r in index.refs}
+        siblings = [
+            (n, e)
+            for e in kb.family(entry.family)
+            if e.key not in keyed and e.kind == entry.kind and (n := marked(kb, e.key, head))
+        ]
+        if siblings:
+            return max(siblings, key=lambda s: (s[0], s[1].key))[1], "title"
+        return entry, "fingerprint"
+    titled = [(n, e) for e in kb.entries.values() if (n := marked(kb, e.key, head, min_words=3))]
+    if titled:
+        return max(titled, key=lambda s: (s[0], s[1].key))[1], "title"
+    return None, ""
+
+
+def _not_this(
+    entry: LicenseEntry,
+    basis: str,
+    analysis: Analysis,
+    tokens: Tokens,
+    lines: list[str],
+    source: str,
+) -> tuple[str, Evidence] | None:
+    """Why a text that resembles `entry` is nevertheless not it: the match leaves most of
+    the text unexplained, or a version/date line names another version."""
+    best = analysis.best
+    if basis == "fingerprint" and best is not None and analysis.explained < EXPLAINS:
+        why = (
+            f"holds most of {entry.key} ({best.c_ref:.2f} of it) but that explains only "
+            f"{analysis.explained:.0%} of the text: the rest are other terms"
+        )
+        return why, sentence_evidence(tokens, lines, source, (0, min(len(tokens.words), 1)))
+    if basis == "fingerprint" and analysis.exact and not analysis.changed:
+        return None  # the reference itself: its own version lines are the entry's
+    conflict = version_conflict(entry, analysis, TITLE_TOKENS, basis == "fingerprint")
+    if conflict is None:
+        return None
+    why = (
+        f"another version of {family_name(entry)}: its version or date line does not "
+        f"match {entry.key} ({entry.version or entry.name}); flags are read from the text"
+    )
+    return why, sentence_evidence(tokens, lines, source, conflict)
+
+
+def lines_of(text: str) -> list[str]:
+    """The text's lines as the tokenizer and the detectors number them (str.splitlines
+    would also break at form feeds and Unicode line separators, shifting every number)."""
+    return text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
+
+
+def sentence_evidence(
+    tokens: Tokens, lines: list[str], source: str, span: tuple[int, int]
+) -> Evidence:
+    """The input lines a token range sits on, quoted verbatim (at most 300 characters)."""
+    first, last = tokens.lines[span[0]], tokens.lines[max(span[0], span[1] - 1)]
+    quote = "\n".join(lines[first - 1 : last]).strip()  # verbatim
+    if len(quote) > 300:
+        quote = quote[:300].rsplit(" ", 1)[0]
+        last = first + quote.count("\n")
+    return Evidence(source, quote, (first, last))
+
+
+def match_text(kb: KnowledgeBase, index: FingerprintIndex, text: str) -> LicenseMatch:
+    """Identity of a license text against the knowledge base (no clause analysis)."""
+    policy_keys = frozenset(k for k, e in kb.entries.items() if e.kind == "policy")
+    tokens = tokenize(text)
+    analysis = index.analyse(tokens, policy_keys)
+    lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
+    return to_match(kb, analysis, lines, "text")
+
+
+def to_match(
+    kb: KnowledgeBase, analysis: Analysis, raw_lines: list[str], source: str
+) -> LicenseMatch:
+    """The match a classification reports: the best reference, its score, the differences."""
+    best = analysis.best
+    if best is None:
+        top = analysis.candidates[0] if analysis.candidates else None
+        return LicenseMatch(
+            None, None, top.c_ref if top else 0.0, closest=top.ref.key if top else None
+        )
+    entry = kb.get(best.ref.key)
+    diffs = [
+        ev
+        for b in sorted(analysis.blocks, key=lambda b: -b.changed)
+        if b.changed and not b.foreign
+        for ev in block_evidence(b, analysis.tokens, raw_lines, source, best.ref.key)
+    ][:10]
+    return LicenseMatch(
+        key=best.ref.key,
+        name=entry.name if entry else best.ref.key,
+        score=min(best.c_ref, 1.0),
+        modified=analysis.modified,
+        differences=sorted(diffs, key=lambda e: e.lines or (0, 0)),
+        includes=[c.ref.key for c in analysis.includes],
+        basis="fingerprint",
+    )

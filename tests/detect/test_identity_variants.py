@@ -18,9 +18,10 @@ import pytest
 from paths import CORPUS, corpus_params
 
 from licscan.detect import variable
+from licscan.detect.identity import entry_of
 from licscan.detect.normalize import tokenize
 from licscan.engine.classify import classify_text
-from licscan.engine.identity import entry_of
+from licscan.knowledge import load_index, load_knowledge
 
 pytest.importorskip("licensedcode")
 
@@ -29,7 +30,9 @@ RESTRICTED_BASES = ["scancode:apache-2.0", "scancode:mit", "scancode:bsd-new", "
 
 
 def _name(base: lv.Base) -> str:
-    entry = entry_of(lv.SCANCODE_OPEN[base.name.removeprefix("scancode:")])
+    entry = entry_of(
+        load_knowledge(), load_index(), lv.SCANCODE_OPEN[base.name.removeprefix("scancode:")]
+    )
     assert entry is not None
     return entry.name
 
