@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import argparse
 import difflib
+import fcntl
 import json
 import os
 import re
@@ -573,12 +574,26 @@ def record_help(rec: Recorder) -> None:
     rec.run("help/unknown-command", "scna")
 
 
+def _try_lock(f) -> bool:
+    try:
+        fcntl.flock(f, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        return True
+    except BlockingIOError:
+        return False
+
+
 def record(out: Path, licscan: str) -> int:
     if out.exists():
         shutil.rmtree(out)
     out.mkdir(parents=True)
-    # One fixed folder: some outputs hash the paths they name (SARIF fingerprints).
+    # One fixed folder: some outputs hash the paths they name (SARIF fingerprints), so
+    # both sides of a compare must be recorded with the same TMPDIR.  Recordings that
+    # share it take turns (a lock) instead of deleting each other's files.
     tmp = os.path.join(tempfile.gettempdir(), "licscan-golden")
+    turn = open(tmp + ".lock", "w")  # noqa: SIM115 (held until the recording ends)
+    if not _try_lock(turn):
+        print(f"waiting: another recording uses {tmp}", file=sys.stderr)
+        fcntl.flock(turn, fcntl.LOCK_EX)
     shutil.rmtree(tmp, ignore_errors=True)
     os.makedirs(tmp)
     sys.path.insert(0, str(ROOT / "tests"))  # the loopback Hub and its fixtures
@@ -590,6 +605,7 @@ def record(out: Path, licscan: str) -> int:
             step(rec)
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
+        turn.close()  # releases the lock
     print(f"recorded {sum(1 for _ in out.rglob('*.out'))} outputs in {out}")
     return 0
 
