@@ -1,8 +1,10 @@
 """Which unreadable license file is a finding about the file (oversized, binary: the repo
 ships something that is not a license text) and which a failure to fetch it: decided
-today by two word lists (engine.assess and sources.hub).  They must agree on every
-message licscan writes, and each message must land on its side (issue 16, S8e pins this
-truth table before the lists become one typed field)."""
+today by two word lists (engine.assess and sources.hub).  Issue 16 (S8e) pins this truth
+table before the lists become one typed field.  They agree on every message but one: a
+BOM-declared UTF-16 text whose decoder says "illegal encoding" is a content finding for
+the engine's list (it has "encoding") and a fetch failure for the Hub's; kept as it is
+and pinned here until the lead decides (the plan assumed no message had the word)."""
 
 from __future__ import annotations
 
@@ -42,6 +44,14 @@ def test_both_lists_put_each_message_on_the_same_side(message: str, content: boo
     lf = LicenseFile("LICENSE", None, error=message)
     assert engine_says(message) is content
     assert hub_says(lf) is content
+
+
+def test_the_one_message_the_lists_disagree_on() -> None:
+    # b"\xff\xfe" (UTF-16 LE) then a low surrogate first: the decoder's "illegal encoding"
+    message = _decode_error(b"\xff\xfe" + b"\x00\xdc\x00\xd8")
+    assert message.endswith("not valid utf-16 text: illegal encoding"), message
+    assert engine_says(message) is True
+    assert hub_says(LicenseFile("LICENSE", None, error=message)) is False
 
 
 def test_the_messages_are_the_ones_sources_write() -> None:
