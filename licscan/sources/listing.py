@@ -41,6 +41,7 @@ EXPAND = ["sha", "gated", "disabled", "tags", "cardData", "siblings", "pipeline_
 TREE_EXPAND = [*EXPAND, "childrenModelCount"]
 # A page of 1,000 models with their file lists is a few MiB; four model_info caps is ample.
 LISTING_CAP = 4 * API_CAP
+LISTING_MAX_SLEEP = 900.0  # the most one listing page waits on 429s (the census's budget)
 Count = Callable[[str, int], None]
 
 
@@ -67,7 +68,7 @@ class Lister:
         self._count = count or self._tally
         self._attach: Callable[[], None] = lambda: None
         self.timeout = timeout
-        self._clock = _RequestClock()
+        self._clock = _RequestClock(LISTING_MAX_SLEEP)
 
     def _tally(self, what: str, n: int) -> None:
         with self._counts_lock:
@@ -167,26 +168,32 @@ def _produce(items: Iterator[Any], pipe: queue.Queue, stop: threading.Event) -> 
 class _RequestClock:
     """Server time of the listing: running from each request sent until an answer that
     will be retried; stopped while huggingface_hub's back-off sleeps (however long its
-    version sleeps for a Retry-After), so only a slow server runs out the deadline."""
+    version sleeps for a Retry-After), so only a slow server runs out the deadline.  A
+    sleep longer than `max_sleep` counts beyond it: huggingface_hub sleeps whatever a
+    429 asks, and a census must not wait hours on one header."""
 
-    def __init__(self) -> None:
-        self._sent_at: float | None = 0.0  # None: asleep in the back-off
+    def __init__(self, max_sleep: float = LISTING_MAX_SLEEP) -> None:
+        self._sent_at = 0.0
+        self._asleep_since: float | None = None  # in the back-off since then
+        self._max_sleep = max_sleep
         self._lock = threading.Lock()
 
     def sent(self) -> None:
         with self._lock:
-            self._sent_at = time.monotonic()
+            self._sent_at, self._asleep_since = time.monotonic(), None
 
     def retrying(self) -> None:
         with self._lock:
-            self._sent_at = None
+            self._asleep_since = time.monotonic()
 
     def waited_since(self, start: float) -> float:
-        """Seconds of server time since `start` (0 while the back-off sleeps)."""
+        """Seconds of server time since `start` (back-off sleeps up to `max_sleep` not
+        counted)."""
         with self._lock:
-            if self._sent_at is None:
-                return 0.0
-            return time.monotonic() - max(start, self._sent_at)
+            now = time.monotonic()
+            if self._asleep_since is None:
+                return now - max(start, self._sent_at)
+            return now - max(start, self._asleep_since) - self._max_sleep
 
 
 @contextmanager

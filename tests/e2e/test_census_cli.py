@@ -228,6 +228,20 @@ def test_a_429_wait_is_not_counted_against_the_listing_deadline(hub):
     assert data["census"].get("listing_error") is None and len(data["models"]) == 6
 
 
+def test_a_429_asking_for_hours_does_not_hold_the_census(hub, monkeypatch):
+    """huggingface_hub sleeps whatever Retry-After says: past the listing's sleep budget
+    the wait counts against the deadline, and the census ends with the cause (exit 3)."""
+    from licscan.sources import listing
+
+    monkeypatch.setattr(listing, "LISTING_MAX_SLEEP", 1.0)
+    hub.fault(where="listing", status=429, times=1, retry_after="3600")
+    t0 = time.monotonic()
+    result, data = census_json("--author", "acme", "--timeout", "1")
+    assert time.monotonic() - t0 < 30
+    assert result.exit_code == 3
+    assert data["census"]["listing_error"].startswith("timed out after 1 s")
+
+
 def test_listing_requests_to_another_endpoint_are_not_counted(hub):
     """A census counts (and times) its own Hub's listing only, not another client's."""
     from huggingface_hub.utils import get_session
