@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import difflib
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from datetime import UTC, datetime
 from enum import StrEnum
 from typing import Any, Literal
@@ -365,8 +365,7 @@ class ModelResult:
     use: list[str] = field(default_factory=list)
     licenses: list[LicenseFinding] = field(default_factory=list)
     base_models: list[str] = field(default_factory=list)
-    # per ancestor: id, category, licenses, depth, error
-    lineage: list[dict[str, Any]] = field(default_factory=list)
+    lineage: list[LineageEntry] = field(default_factory=list)  # every ancestor, walk order
     flags: list[Flag] = field(default_factory=list)
     error: str | None = None
     reasons: list[str] = field(default_factory=list)  # explanation chain, in order
@@ -624,6 +623,46 @@ class Assessment:
     card_unreadable: str | None = None
 
 
+@dataclass(frozen=True)
+class LineageEntry:
+    """One ancestor as a result and a lock keep it (LineageNode.entry; the lock's record).
+
+    Read back from a lock, a key the record lacks stays None (0 for `depth`): reports
+    fall back as they always did (a hand-edited lock may lack any of them)."""
+
+    id: str | None  # repo id or local folder; "" = the base is not declared
+    depth: int = 0  # 1 = a direct base
+    parent: str | None = None  # the model that names it as a base
+    revision: str | None = None
+    relation: str | None = None
+    category: str | None = None
+    licenses: tuple[str, ...] = ()
+    error: str | None = None
+    note: str | None = None
+
+    def to_record(self) -> dict[str, Any]:
+        """The lock's mapping: every field but the empty ones."""
+        d = {f.name: getattr(self, f.name) for f in fields(self)}
+        d["licenses"] = list(self.licenses)
+        return {k: v for k, v in d.items() if v not in (None, [], "") and (k, v) != ("depth", 0)}
+
+    @classmethod
+    def from_record(cls, d: Any) -> LineageEntry:
+        """An entry of a lock's `lineage` (untrusted): TypeError/ValueError when malformed."""
+        if not isinstance(d, dict):
+            raise TypeError("a lineage entry must be a mapping")
+        text = {k: None if d.get(k) is None else str(d[k]) for k in _LINEAGE_TEXT}
+        licenses = d.get("licenses") or []
+        if not isinstance(licenses, list):
+            raise TypeError("a lineage entry's 'licenses' must be a list")
+        keys = [x if isinstance(x, str) else x.get("license") if isinstance(x, dict) else None
+                for x in licenses]  # fmt: skip
+        return cls(depth=int(d.get("depth") or 0), licenses=tuple(k for k in keys if k), **text)
+
+
+_LINEAGE_TEXT = ("id", "parent", "revision", "relation", "category", "error", "note")
+
+
 @dataclass
 class LineageNode:
     """One ancestor reached through `base_model`: its own assessment, or why none."""
@@ -648,18 +687,12 @@ class LineageNode:
             return []
         return list(dict.fromkeys(lic.license for lic in self.assessment.licenses if lic.license))
 
-    def to_dict(self) -> dict[str, Any]:
-        return {
-            "id": self.id,
-            "revision": self.revision,
-            "depth": self.depth,
-            "parent": self.parent,
-            "relation": self.relation,
-            "category": self.category,
-            "licenses": self.license_keys,
-            "error": self.error,
-            "note": self.note or None,
-        }
+    def entry(self) -> LineageEntry:
+        """What a result and a lock keep of this node."""
+        return LineageEntry(
+            self.id, self.depth, self.parent, self.revision, self.relation, self.category,
+            tuple(self.license_keys), self.error, self.note or None,
+        )  # fmt: skip
 
 
 @dataclass
@@ -780,7 +813,7 @@ class LockEntry:
     category: str = "unknown"
     flags: list[Flag] = field(default_factory=list)
     base_models: list[str] = field(default_factory=list)  # direct bases, as the card names them
-    lineage: list[dict[str, Any]] = field(default_factory=list)  # every ancestor: id, revision, ...
+    lineage: list[LineageEntry] = field(default_factory=list)  # every ancestor
     use: list[str] = field(default_factory=list)
     verdict: str = "error"
     verdicts: dict[str, str] = field(default_factory=dict)

@@ -15,6 +15,7 @@ from licscan.model import (
     Flag,
     LicenseFile,
     LicenseFinding,
+    LineageEntry,
     ModelResult,
     ScanReport,
     WaiverUse,
@@ -78,22 +79,16 @@ def finetune() -> ModelResult:
         ],
         base_models=["meta-llama/Llama-3.1-8B-Instruct"],
         lineage=[
-            {
-                "id": "meta-llama/Llama-3.1-8B-Instruct",
-                "revision": BASE_SHA,
-                "depth": 1,
-                "category": "open-weight",
-                "licenses": ["llama-3.1"],
-                "error": None,
-            },
-            {
-                "id": "meta-llama/Llama-3.1-8B",
-                "revision": None,
-                "depth": 2,
-                "category": "open-weight",
-                "licenses": ["llama-3.1"],
-                "error": None,
-            },
+            LineageEntry(
+                "meta-llama/Llama-3.1-8B-Instruct",
+                revision=BASE_SHA,
+                depth=1,
+                category="open-weight",
+                licenses=("llama-3.1",),
+            ),
+            LineageEntry(
+                "meta-llama/Llama-3.1-8B", depth=2, category="open-weight", licenses=("llama-3.1",)
+            ),
         ],
         flags=[
             Flag(

@@ -76,7 +76,7 @@ def _new_result(snapshot: ModelSnapshot, policy: Policy, lineage: Lineage) -> Mo
         verdict="error",
         use=list(snapshot.target.use) or list(policy.uses),
         base_models=_base_ids(snapshot),
-        lineage=[n.to_dict() for n in lineage.nodes],
+        lineage=[n.entry() for n in lineage.nodes],
         license_files=list(snapshot.license_files),
         gated=snapshot.gated,
         location=snapshot.target.location,

@@ -15,7 +15,7 @@ from licscan.errors import ExitCode
 from licscan.hubref import short
 from licscan.lockfile.build import build_lock
 from licscan.lockfile.document import entry_to_dict, load_lock, lock_path_for
-from licscan.model import DEFAULT_JOBS, Drift, LockEntry, Lockfile
+from licscan.model import DEFAULT_JOBS, Drift, LineageEntry, LockEntry, Lockfile
 from licscan.sources.protocol import Fetcher
 
 
@@ -115,7 +115,7 @@ def compare(old: LockEntry, new: LockEntry) -> list[Drift]:
 
 def _undated(e: LockEntry) -> LockEntry:
     """Without what may change freely: when it was checked, which commit a base is at."""
-    lineage = [{k: v for k, v in n.items() if k != "revision"} for n in e.lineage]
+    lineage = [dataclasses.replace(n, revision=None) for n in e.lineage]
     return dataclasses.replace(e, checked_at="", lineage=lineage)
 
 
@@ -159,25 +159,22 @@ def _flags(old: LockEntry, new: LockEntry) -> list[str]:
     return out
 
 
-def _lineage(old: list[dict], new: list[dict]) -> list[str]:
+def _lineage(old: list[LineageEntry], new: list[LineageEntry]) -> list[str]:
     """Base models are followed on their default branch: what matters is their terms."""
-    a = {str(n.get("id")): n for n in old}
-    b = {str(n.get("id")): n for n in new}
+    a = {str(n.id): n for n in old}
+    b = {str(n.id): n for n in new}
     out = []
     for base in sorted(set(a) | set(b)):
         x, y = a.get(base), b.get(base)
         if x is None:
-            out.append(f"new base model {base} ({y.get('category')})")  # type: ignore[union-attr]
+            out.append(f"new base model {base} ({y.category})")  # type: ignore[union-attr]
         elif y is None:
             out.append(f"base model {base} no longer in the lineage")
-        elif (x.get("category"), x.get("licenses") or []) != (
-            y.get("category"),
-            y.get("licenses") or [],
-        ):
+        elif (x.category, x.licenses) != (y.category, y.licenses):
             out.append(f"base model {base}: {_terms(x)} -> {_terms(y)}")
     return out
 
 
-def _terms(node: dict) -> str:
-    licenses = ", ".join(node.get("licenses") or []) or "no known license"
-    return f"{node.get('category')} ({licenses})"
+def _terms(node: LineageEntry) -> str:
+    licenses = ", ".join(node.licenses) or "no known license"
+    return f"{node.category} ({licenses})"

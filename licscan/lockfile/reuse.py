@@ -105,8 +105,7 @@ def rejudge(entry: LockEntry, policy: Policy, uses: list[str]) -> ModelResult:
     result.flags = [dataclasses.replace(f, severity=None) for f in result.flags]
     origins = {f.id: set(entry.origins.get(f.id) or [""]) for f in result.flags}
     lineage = Lineage(
-        [LineageNode(str(n.get("id")), 1, "", error=str(n["error"]))
-         for n in entry.lineage if n.get("error")]
+        [LineageNode(str(n.id), 1, "", error=n.error) for n in entry.lineage if n.error]
     )  # fmt: skip
     judge(result, origins, Assessment(licenses=own, card_unreadable=entry.card_unreadable),
           lineage, policy, [])  # fmt: skip

@@ -162,8 +162,8 @@ def evidence_file(model: ModelResult, ev: Evidence) -> FileRef | None:
 def _lineage_revision(model: ModelResult, repo_id: str) -> str | None:
     """The revision the lineage walk resolved for a base model, so links stay pinned."""
     for entry in model.lineage:
-        if str(entry.get("id") or "").partition("@")[0] == repo_id and entry.get("revision"):
-            return str(entry["revision"])
+        if (entry.id or "").partition("@")[0] == repo_id and entry.revision:
+            return entry.revision
     return None
 
 

@@ -20,6 +20,7 @@ from __future__ import annotations
 import json
 import os
 import uuid
+from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import PurePath
 from typing import Any
@@ -44,7 +45,14 @@ from cyclonedx.spdx import fixup_id, is_supported_id
 from packageurl import PackageURL
 
 from licscan.engine.obligations import obligations
-from licscan.model import EvidenceKind, Flag, LicenseFinding, ModelResult, ScanReport
+from licscan.model import (
+    EvidenceKind,
+    Flag,
+    LicenseFinding,
+    LineageEntry,
+    ModelResult,
+    ScanReport,
+)
 from licscan.report.common import (
     FileRef,
     evidence_where,
@@ -168,11 +176,9 @@ class _BomBuilder:
         for model in self.report.models:
             for entry in model.lineage:
                 entry = self._located(model, entry)
-                comp = self._find(entry.get("id"), entry.get("revision"))
+                comp = self._find(entry.id, entry.revision)
                 if comp is None:
                     continue
-                if entry.get("base_models"):  # the entry's own bases (a lock may list them)
-                    deps.append((comp, list(entry["base_models"])))
                 # `parent` is the model that names this entry as its base: it depends on it
                 parent = self._parent(model, entry)
                 if parent is not None and parent is not comp:
@@ -182,7 +188,7 @@ class _BomBuilder:
             targets = [
                 b
                 if isinstance(b, Component)
-                else self._find_id(b) or self._base_component({"id": b})
+                else self._find_id(b) or self._base_component(LineageEntry(b))
                 for b in bases
             ]
             self.bom.register_dependency(
@@ -199,17 +205,17 @@ class _BomBuilder:
     def _find_id(self, ref: str) -> Component | None:
         return self._find(ref, None)
 
-    def _parent(self, model: ModelResult, entry: dict[str, Any]) -> Component | None:
+    def _parent(self, model: ModelResult, entry: LineageEntry) -> Component | None:
         """The component of the model that names `entry` as its base."""
-        name = entry.get("parent")
+        name = entry.parent
         if not name:
             return None
-        if int(entry.get("depth") or 0) <= 1:
+        if entry.depth <= 1:
             return self.by_ref.get(self._model_refs.get(model.ref, ""))
         for other in model.lineage:
-            other = self._located(model, other)
-            if other.get("id") == name or other.get("source_id") == name:
-                return self._find(other.get("id"), other.get("revision"))
+            located = self._located(model, other)
+            if located.id == name or other.id == name:
+                return self._find(located.id, located.revision)
         return self._find(name, None)
 
     # A local folder named as a base (`base_model: ../base`): its path, resolved from the
@@ -219,32 +225,33 @@ class _BomBuilder:
             return
         folder = {model.ref: _folder_of(model)}
         for entry in model.lineage:
-            ref = str(entry.get("id") or "")
+            ref = entry.id or ""
             if not ref.startswith((".", "/", "~")):
                 continue
-            parent_dir = folder.get(str(entry.get("parent") or ""), folder[model.ref])
-            if int(entry.get("depth") or 0) <= 1:
+            parent_dir = folder.get(entry.parent or "", folder[model.ref])
+            if entry.depth <= 1:
                 parent_dir = folder[model.ref]
             path = os.path.normpath(os.path.join(parent_dir, os.path.expanduser(ref)))
             folder.setdefault(ref, path)
             self._local[(model.ref, ref)] = f"local:{_shown(path, model)}"
 
-    def _located(self, model: ModelResult, entry: dict[str, Any]) -> dict[str, Any]:
-        local = self._local.get((model.ref, str(entry.get("id") or "")))
-        return {**entry, "id": local, "source_id": entry.get("id")} if local else entry
+    def _located(self, model: ModelResult, entry: LineageEntry) -> LineageEntry:
+        """A local folder named as a base, under its resolved `local:` path."""
+        local = self._local.get((model.ref, entry.id or ""))
+        return replace(entry, id=local) if local else entry
 
     def _lineage_by_depth(self, model: ModelResult) -> None:
         """Without explicit parent links, a chain (one ancestor per depth) is unambiguous."""
-        if any(e.get("base_models") or e.get("parent") for e in model.lineage):
+        if any(e.parent for e in model.lineage):
             return
-        depths: dict[int, list[dict[str, Any]]] = {}
+        depths: dict[int, list[LineageEntry]] = {}
         for entry in model.lineage:
-            depths.setdefault(int(entry.get("depth") or 0), []).append(entry)
+            depths.setdefault(entry.depth, []).append(entry)
         for depth, entries in depths.items():
             parents = depths.get(depth - 1, [])
             if depth > 1 and len(parents) == 1:
-                parent = self._find(parents[0].get("id"), parents[0].get("revision"))
-                children = [self._find(e.get("id"), e.get("revision")) for e in entries]
+                parent = self._find(parents[0].id, parents[0].revision)
+                children = [self._find(e.id, e.revision) for e in entries]
                 if parent is not None:
                     self.bom.register_dependency(parent, [c for c in children if c is not None])
 
@@ -311,29 +318,25 @@ class _BomBuilder:
             self.model_cards[ref] = card
         return comp
 
-    def _base_component(self, entry: dict[str, Any]) -> Component | None:
-        repo_id = str(entry.get("id") or "")
+    def _base_component(self, entry: LineageEntry) -> Component | None:
+        repo_id = entry.id or ""
         if not repo_id:
             return None
-        found = self._find(repo_id, entry.get("revision"))
+        found = self._find(repo_id, entry.revision)
         if found is not None:
             return found
         if repo_id.startswith("local:"):
             return self._local_base_component(repo_id, entry)
         repo_id, _, at = repo_id.partition("@")
-        revision = entry.get("revision") or at or None
+        revision = entry.revision or at or None
         ref = purl_for(repo_id, revision)
         group, _, name = repo_id.rpartition("/")
-        keys = [
-            lic if isinstance(lic, str) else lic.get("license")
-            for lic in entry.get("licenses") or []
-        ]
-        findings = [LicenseFinding(k, "", "base") for k in keys if k]
+        findings = [LicenseFinding(k, "", "base") for k in entry.licenses]
         props = [Property(name=f"{NS}:role", value="base-model")]
-        if entry.get("category"):
-            props.append(Property(name=f"{NS}:category", value=str(entry["category"])))
-        if entry.get("error"):
-            props.append(Property(name=f"{NS}:error", value=str(entry["error"])))
+        if entry.category:
+            props.append(Property(name=f"{NS}:category", value=entry.category))
+        if entry.error:
+            props.append(Property(name=f"{NS}:error", value=entry.error))
         comp = Component(
             type=ComponentType.MACHINE_LEARNING_MODEL,
             bom_ref=ref,
@@ -350,14 +353,14 @@ class _BomBuilder:
         self.by_ref[ref] = comp
         return comp
 
-    def _local_base_component(self, ref: str, entry: dict[str, Any]) -> Component:
+    def _local_base_component(self, ref: str, entry: LineageEntry) -> Component:
         props = [Property(name=f"{NS}:role", value="base-model")]
         props.append(Property(name=f"{NS}:source", value="local"))
-        if entry.get("category"):
-            props.append(Property(name=f"{NS}:category", value=str(entry["category"])))
-        if entry.get("error"):
-            props.append(Property(name=f"{NS}:error", value=str(entry["error"])))
-        keys = [k for k in entry.get("licenses") or [] if isinstance(k, str)]
+        if entry.category:
+            props.append(Property(name=f"{NS}:category", value=entry.category))
+        if entry.error:
+            props.append(Property(name=f"{NS}:error", value=entry.error))
+        keys = entry.licenses
         comp = Component(
             type=ComponentType.MACHINE_LEARNING_MODEL,
             bom_ref=ref,

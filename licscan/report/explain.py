@@ -73,17 +73,17 @@ def _licenses(m: ModelResult) -> list[str]:
 def _lineage(m: ModelResult) -> list[str]:
     out = ["3. lineage"]
     for node in m.lineage:
-        pad = "  " * (int(node.get("depth") or 1) - 1)
-        what = ", ".join(node.get("licenses") or []) or "no known license"
-        rel = f" ({node['relation']})" if node.get("relation") else ""
-        at = f" @ {str(node['revision'])[:12]}" if node.get("revision") else ""
-        name = node["id"] or "(base model not declared)"
-        line = f"   {pad}- {name}{at}{rel}: {what} [{node.get('category')}]"
-        if node.get("error"):
-            line += f"  UNRESOLVED: {node['error']}"
+        pad = "  " * ((node.depth or 1) - 1)
+        what = ", ".join(node.licenses) or "no known license"
+        rel = f" ({node.relation})" if node.relation else ""
+        at = f" @ {node.revision[:12]}" if node.revision else ""
+        name = node.id or "(base model not declared)"
+        line = f"   {pad}- {name}{at}{rel}: {what} [{node.category}]"
+        if node.error:
+            line += f"  UNRESOLVED: {node.error}"
         out.append(line)
-        if node.get("note"):
-            out.append(f"   {pad}  note: {node['note']}")
+        if node.note:
+            out.append(f"   {pad}  note: {node.note}")
     if not m.lineage:
         out.append("   - no base model" if not m.base_models else "   - not walked")
     return out

@@ -16,6 +16,7 @@ from licscan.model import (
     FLAG_IDS,
     Evidence,
     EvidenceKind,
+    LineageEntry,
     ModelResult,
     Obligation,
     PolicyFinding,
@@ -281,20 +282,16 @@ def _glossary(models: list[ModelResult]) -> list[dict[str, str]]:
     ]
 
 
-def _lineage_view(entry: dict[str, Any], hub: str) -> dict[str, Any]:
-    repo = str(entry.get("id") or "")
-    licenses = [
-        lic if isinstance(lic, str) else (lic.get("license") or "unrecognised")
-        for lic in entry.get("licenses") or []
-    ]
-    rev = entry.get("revision")
+def _lineage_view(entry: LineageEntry, hub: str) -> dict[str, Any]:
+    repo = entry.id or ""
+    rev = entry.revision
     return {
         "id": repo or "(base model not declared)",
-        "depth": entry.get("depth"),
+        "depth": entry.depth or None,  # 0: the record had none
         "revision_short": short_rev(rev) if rev else "-",
-        "category": entry.get("category") or "unknown",
-        "licenses": ", ".join(license_label(k) for k in licenses) or "none found",
-        "error": entry.get("error"),
+        "category": entry.category or "unknown",
+        "licenses": ", ".join(license_label(k) for k in entry.licenses) or "none found",
+        "error": entry.error,
         "link": f"{hub}/{repo}" if repo and not repo.startswith((".", "/", "~")) else None,
     }
 

@@ -25,7 +25,7 @@ from urllib.parse import quote
 
 from spdx_python_model import v3_0_1 as S
 
-from licscan.model import TERM_FLAGS, LicenseFinding, ModelResult, ScanReport
+from licscan.model import TERM_FLAGS, LicenseFinding, LineageEntry, ModelResult, ScanReport
 from licscan.report.common import (
     active_flags,
     display_name,
@@ -210,33 +210,32 @@ class _Builder:
             )
         return self.agents[org]
 
-    def _base(self, entry: dict[str, Any]) -> Any:
-        ref = str(entry.get("id") or "")
+    def _base(self, entry: LineageEntry) -> Any:
+        ref = entry.id or ""
         if not ref:
             return None
         local = ref.startswith((".", "/", "~"))
-        pkg = self._package(None if local else ref.partition("@")[0], entry.get("revision"), None)
+        pkg = self._package(None if local else ref.partition("@")[0], entry.revision, None)
         if local:
             pkg.name = ref
-        keys = [k if isinstance(k, str) else k.get("license") for k in entry.get("licenses") or []]
         if pkg not in self.licensed:  # what the base's own card and files say binds it
             self.licensed.add(pkg)
-            expression = self._expression([LicenseFinding(k, "", "base") for k in keys])
+            expression = self._expression([LicenseFinding(k, "", "base") for k in entry.licenses])
             self._relate(pkg, "hasDeclaredLicense", [expression])
             self._relate(pkg, "hasConcludedLicense", [expression])
-        if entry.get("error"):
-            self._annotate(pkg, f"licscan: base model not checked: {entry['error']}")
+        if entry.error:
+            self._annotate(pkg, f"licscan: base model not checked: {entry.error}")
         return pkg
 
-    def _parent_of(self, m: ModelResult, entry: dict[str, Any]) -> Any:
+    def _parent_of(self, m: ModelResult, entry: LineageEntry) -> Any:
         """The package of the model that names `entry` as its base (deeper lineage)."""
-        if int(entry.get("depth") or 1) <= 1:
+        depth = entry.depth or 1
+        if depth <= 1:
             return None
-        parent = entry.get("parent")
-        depth = int(entry.get("depth") or 1)
-        above = [e for e in m.lineage if int(e.get("depth") or 1) == depth - 1]
+        parent = entry.parent
+        above = [e for e in m.lineage if (e.depth or 1) == depth - 1]
         for other in above:
-            if other.get("id") == parent or (parent is None and len(above) == 1):
+            if other.id == parent or (parent is None and len(above) == 1):
                 return self._base(other)  # (no parent recorded: a chain is unambiguous)
         return None
 

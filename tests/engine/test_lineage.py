@@ -70,13 +70,13 @@ def chain(hub, corpus):
 
 def test_three_levels_deep_every_ancestor_binds(chain, fetcher):
     r = scan(fetcher, "acme/support-ft")
-    assert [(n["id"], n["depth"], n["parent"]) for n in r.lineage] == [
+    assert [(n.id, n.depth, n.parent) for n in r.lineage] == [
         ("acme/instruct-awq", 1, "acme/support-ft"),
         ("acme/instruct", 2, "acme/instruct-awq"),
         ("acme/foundation", 3, "acme/instruct"),
     ]
-    assert all(len(n["revision"]) == 40 and n["error"] is None for n in r.lineage)
-    assert r.lineage[2]["licenses"] == ["llama-3.1"]
+    assert all(len(n.revision) == 40 and n.error is None for n in r.lineage)
+    assert r.lineage[2].licenses == ("llama-3.1",)
     sources = {(lic.license, lic.source) for lic in r.licenses}
     assert ("apache-2.0", "card:license") in sources
     assert ("cc-by-nc-4.0", "base:acme/instruct-awq") in sources
@@ -123,7 +123,7 @@ def test_cycle_is_noted_and_not_followed(hub, fetcher):
     hub.add_model("acme/a", {"README.md": readme("mit", "acme/b")})
     hub.add_model("acme/b", {"README.md": readme("cc-by-nc-4.0", "acme/a")})
     r = scan(fetcher, "acme/a")
-    assert [n["id"] for n in r.lineage] == ["acme/b"]
+    assert [n.id for n in r.lineage] == ["acme/b"]
     assert any("cycle" in n and "acme/a -> acme/b -> acme/a" in n for n in r.notes)
     assert r.category == "source-available" and r.verdict == "fail"
 
@@ -159,8 +159,8 @@ def test_base_that_404s_fails_closed(hub, fetcher):
     hub.add_model("acme/orphan", {"README.md": readme("apache-2.0", "acme/deleted")})
     r = scan(fetcher, "acme/orphan")
     (node,) = r.lineage
-    assert node["id"] == "acme/deleted" and "not found" in node["error"]
-    assert node["category"] == "unknown"
+    assert node.id == "acme/deleted" and "not found" in node.error
+    assert node.category == "unknown"
     inherits = flags(r)["inherits-base-license"]
     assert inherits.severity == "block" and "could not be checked" in inherits.note
     assert r.verdict == "fail"
@@ -185,14 +185,14 @@ def test_depth_limit(hub, fetcher, tmp_path):
     path = tmp_path / "p.yaml"
     path.write_text("lineage: {max_depth: 2}\n")
     r = scan(fetcher, "acme/m0", policy=load_policy(str(path), []))
-    assert [(n["id"], n["depth"]) for n in r.lineage] == [
+    assert [(n.id, n.depth) for n in r.lineage] == [
         ("acme/m1", 1), ("acme/m2", 2), ("acme/m3", 3)
     ]  # fmt: skip
-    assert "deeper than 2" in r.lineage[2]["error"]
+    assert "deeper than 2" in r.lineage[2].error
     assert hub.count("/api/models/acme/m3") == 0  # never fetched
     full = scan(fetcher, "acme/m0")  # the default limit is 5 levels
-    assert [n["error"] is None for n in full.lineage] == [True] * 5 + [False]
-    assert "deeper than 5" in full.lineage[5]["error"]
+    assert [n.error is None for n in full.lineage] == [True] * 5 + [False]
+    assert "deeper than 5" in full.lineage[5].error
 
 
 def test_gated_base_without_token_is_judged_from_its_card(hub, fetcher, corpus):
@@ -204,8 +204,8 @@ def test_gated_base_without_token_is_judged_from_its_card(hub, fetcher, corpus):
     hub.add_model("org/ft", {"README.md": readme("mit", "meta/gated-base")})
     r = scan(fetcher, "org/ft")
     (node,) = r.lineage
-    assert node["error"] is None and node["licenses"] == ["llama-3.1"]
-    assert "gated" in node["note"]
+    assert node.error is None and node.licenses == ("llama-3.1",)
+    assert "gated" in node.note
     assert r.category == "open-weight" and "license-mismatch" in flags(r)
 
 
@@ -244,7 +244,7 @@ def test_shared_base_is_fetched_once(hub, fetcher, corpus):
         targets.append(hub_target(f"org/ft{i}"))
     results = scan_targets(targets, load_policy(None, ["commercial"]), fetcher, jobs=4)
     assert [r.ref for r in results] == [t.ref for t in targets]
-    assert all(r.lineage[0]["licenses"] == ["llama-3.1"] for r in results)
+    assert all(r.lineage[0].licenses == ("llama-3.1",) for r in results)
     assert hub.count("/api/models/meta/base") == 1
 
 
@@ -259,7 +259,7 @@ def test_local_folder_can_name_a_local_base(make_model, corpus):
     manifest = str(ft.parent / "licscan.yaml")  # the folders listed by a manifest beside them
     snap = read_folder(local_target("ft", ft, location=(manifest, 2)))
     r = evaluate(snap, load_policy(None, ["commercial"]), walk(snap, None, DEFAULT_MAX_DEPTH))
-    assert r.lineage[0]["id"] == "../base" and r.lineage[0]["error"] is None
+    assert r.lineage[0].id == "../base" and r.lineage[0].error is None
     assert r.category == "open-weight" and "inherits-base-license" in flags(r)
 
 
@@ -278,9 +278,9 @@ def test_a_base_path_never_leads_out_of_the_scanned_tree(make_model, corpus, tmp
     for location in (None, (str(ft / "licscan.yaml"), 2)):
         snap = read_folder(local_target(str(ft), ft, location=location))
         r = evaluate(snap, load_policy(None, ["commercial"]), walk(snap, None, DEFAULT_MAX_DEPTH))
-        node = next(n for n in r.lineage if n["id"] == base)
-        assert node["error"].startswith("not read: the folder lies outside "), node
-        assert all(n["error"] for n in r.lineage)  # ("/etc/ssl" also reads as a Hub id)
+        node = next(n for n in r.lineage if n.id == base)
+        assert node.error.startswith("not read: the folder lies outside "), node
+        assert all(n.error for n in r.lineage)  # ("/etc/ssl" also reads as a Hub id)
         assert r.verdict == "fail" and "inherits-base-license" in flags(r)
         assert any(f"base_model '{base}' of " in n for n in r.notes)
         quoted = [ev.quote for f in r.flags for ev in f.evidence]
@@ -361,6 +361,6 @@ def test_a_base_no_hub_id_can_be_is_unresolved_not_dropped(hub, fetcher, base):
     hub.add_model("acme/ft", {"README.md": readme("mit", f'"{base}"')})
     (r,) = scan_targets([hub_target("acme/ft")], load_policy(None, ["commercial"]), fetcher)
     (node,) = r.lineage
-    assert node["id"] == base and node["error"].startswith("not a Hub repo id")
+    assert node.id == base and node.error.startswith("not a Hub repo id")
     assert r.verdict == "fail" and "inherits-base-license" in flags(r)
     assert not any("not a Hub repo id; not followed" in n for n in r.notes)

@@ -152,7 +152,7 @@ def test_a_quantisation_naming_no_base_is_bound_by_the_model_its_card_links(make
     assert r.category == "source-available" and r.verdict == "fail"
     assert "non-commercial" in flag_ids(r) and "inherits-base-license" in flag_ids(r)
     link = r.lineage[0]
-    assert link["relation"] == "quantized"
+    assert link.relation == "quantized"
 
 
 def test_an_adapter_naming_no_base_and_linking_none_is_unresolved(make_model):

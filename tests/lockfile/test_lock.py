@@ -23,7 +23,7 @@ from licscan.lockfile.document import (
     write_lock,
 )
 from licscan.lockfile.reuse import pin_to_lock, scan_with_lock, stale_reason
-from licscan.model import Target
+from licscan.model import LineageEntry, LineageNode, Target
 
 SHA = re.compile(r"^[0-9a-f]{40}$")
 
@@ -55,7 +55,7 @@ def test_lock_records_each_model(lock_project):
     flags = {f.id: f.value for f in ft.flags}
     assert flags["user-threshold"] == "700000000"
     assert ft.base_models == ["acme/open"]
-    assert ft.lineage[0]["id"] == "acme/open" and ft.lineage[0]["category"] == "osi-open"
+    assert ft.lineage[0].id == "acme/open" and ft.lineage[0].category == "osi-open"
 
 
 def test_locking_costs_no_more_requests_than_a_scan(lock_project):
@@ -146,6 +146,12 @@ def test_a_ref_listed_twice_with_different_uses_is_a_usage_error(lock_project):
         ("lock_version: 1\nmodels:\n  x: {ref: x, source: hub, verdict: maybe}\n",
          "unknown verdict 'maybe'"),
         ("lock_version: [\n", r"licscan.lock:\d+: not a valid lock: YAML error"),
+        ("lock_version: 1\nmodels:\n  x: {ref: x, source: hub, lineage: [a]}\n",
+         "model 'x': a lineage entry must be a mapping"),
+        ("lock_version: 1\nmodels:\n  x: {ref: x, source: hub, lineage: [{depth: deep}]}\n",
+         "model 'x': invalid literal for int"),
+        ("lock_version: 1\nmodels:\n  x: {ref: x, source: hub, lineage: [{licenses: mit}]}\n",
+         "model 'x': a lineage entry's 'licenses' must be a list"),
     ],
 )  # fmt: skip
 def test_bad_locks_are_usage_errors_naming_the_file(tmp_path, text, match):
@@ -154,6 +160,26 @@ def test_bad_locks_are_usage_errors_naming_the_file(tmp_path, text, match):
     with pytest.raises(LockError, match=match) as info:
         load_lock(path)
     assert str(path) in str(info.value)
+
+
+def test_lineage_entries_keep_every_field_and_leave_out_the_empty_ones():
+    """A node's entry is what the lock writes (empty fields left out) and reads back."""
+    node = LineageNode("acme/base", 2, "acme/mid", "a" * 40, "finetune", note="gated")
+    full = node.entry()
+    assert full.to_record() == {
+        "id": "acme/base", "depth": 2, "parent": "acme/mid", "revision": "a" * 40,
+        "relation": "finetune", "category": "unknown", "note": "gated",
+    }  # fmt: skip
+    assert LineageEntry.from_record(full.to_record()) == full
+    undeclared = LineageNode("", 1, "acme/ft", error="names no base model").entry()
+    assert undeclared.to_record() == {
+        "depth": 1, "parent": "acme/ft", "category": "unknown", "error": "names no base model"
+    }  # fmt: skip
+    # read back, a key the record lacks stays None, as reports have always met it
+    assert LineageEntry.from_record(undeclared.to_record()).id is None
+    assert LineageEntry.from_record({"id": "b", "licenses": ["mit", {"license": "x"}, 3]}) == (
+        LineageEntry("b", licenses=("mit", "x"))
+    )
 
 
 def test_missing_lock(tmp_path):

@@ -21,7 +21,7 @@ from report_samples import (
     sample_report,
 )
 
-from licscan.model import Evidence, Flag, LicenseFinding, ScanReport, WaiverUse
+from licscan.model import Evidence, Flag, LicenseFinding, LineageEntry, ScanReport, WaiverUse
 from licscan.report import render
 from licscan.report.cyclonedx import purl_for, spdx_or_ref
 
@@ -181,15 +181,11 @@ def test_scanned_base_model_is_not_duplicated() -> None:
     child = noncommercial()
     child.base_models = [base.repo_id or ""]
     child.lineage = [
-        {
-            "id": base.repo_id,
-            "revision": base.revision,
-            "depth": 1,
-            "category": "osi-open",
-            "licenses": ["apache-2.0"],
-            "error": None,
-        }
-    ]
+        LineageEntry(
+            base.repo_id, revision=base.revision, depth=1, category="osi-open",
+            licenses=("apache-2.0",),
+        )
+    ]  # fmt: skip
     data = bom(sample_report(base, child))
     assert [c["name"] for c in data["components"]].count("bert-base-uncased") == 1
     deps = {d["ref"]: d.get("dependsOn", []) for d in data["dependencies"]}
