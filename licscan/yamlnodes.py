@@ -196,6 +196,13 @@ class Invalid:
         return f"invalid {self.text}"
 
 
+# The scalar constructors that keep no state in the loader (no anchors, no recursion).
+_STATELESS = frozenset(
+    f"tag:yaml.org,2002:{t}" for t in ("null", "bool", "int", "float", "timestamp")
+)
+_LOADER = yaml.SafeLoader("")
+
+
 def scalar(node: yaml.Node | None) -> Any:
     """A scalar node's value typed as YAML would (`use: 3` is an int, 2026-01-31 a date);
     None for a mapping or list; Invalid when an explicit tag does not fit."""
@@ -204,6 +211,8 @@ def scalar(node: yaml.Node | None) -> Any:
     if node.tag == "tag:yaml.org,2002:str":
         return node.value
     try:
+        if node.tag in _STATELESS:  # one loader serves them all: a lock has thousands
+            return _LOADER.yaml_constructors[node.tag](_LOADER, node)
         return yaml.SafeLoader("").construct_object(node)
     except Exception:  # PyYAML's constructors raise ValueError, AttributeError, ...
         return Invalid(node)
