@@ -627,8 +627,8 @@ class Assessment:
 class LineageEntry:
     """One ancestor as a result and a lock keep it (LineageNode.entry; the lock's record).
 
-    Read back from a lock, a key the record lacks stays None (0 for `depth`): reports
-    fall back as they always did (a hand-edited lock may lack any of them)."""
+    Read back from a lock (licscan.lockfile.document), a key the record lacks stays None
+    (0 for `depth`): reports fall back as they always did."""
 
     id: str | None  # repo id or local folder; "" = the base is not declared
     depth: int = 0  # 1 = a direct base
@@ -645,22 +645,6 @@ class LineageEntry:
         d = {f.name: getattr(self, f.name) for f in fields(self)}
         d["licenses"] = list(self.licenses)
         return {k: v for k, v in d.items() if v not in (None, [], "") and (k, v) != ("depth", 0)}
-
-    @classmethod
-    def from_record(cls, d: Any) -> LineageEntry:
-        """An entry of a lock's `lineage` (untrusted): TypeError/ValueError when malformed."""
-        if not isinstance(d, dict):
-            raise TypeError("a lineage entry must be a mapping")
-        text = {k: None if d.get(k) is None else str(d[k]) for k in _LINEAGE_TEXT}
-        licenses = d.get("licenses") or []
-        if not isinstance(licenses, list):
-            raise TypeError("a lineage entry's 'licenses' must be a list")
-        keys = [x if isinstance(x, str) else x.get("license") if isinstance(x, dict) else None
-                for x in licenses]  # fmt: skip
-        return cls(depth=int(d.get("depth") or 0), licenses=tuple(k for k in keys if k), **text)
-
-
-_LINEAGE_TEXT = ("id", "parent", "revision", "relation", "category", "error", "note")
 
 
 @dataclass

@@ -95,16 +95,23 @@ def _compose(text: str) -> yaml.Node | None:
         raise YamlSyntaxError(1, "YAML nested too deeply") from None
 
 
-def load(text: str) -> Any:
-    """`text` as Python data, as yaml.safe_load gives it, but refusing what compose
-    refuses and duplicate keys (the last one would silently win): YamlSyntaxError."""
+def compose_unique(text: str) -> yaml.Node | None:
+    """compose, also refusing duplicate keys (a dict would silently keep the last one):
+    YamlSyntaxError."""
     node = compose(text)
-    if node is None:
-        return None
-    duplicate = first_duplicate_key(node)
+    duplicate = first_duplicate_key(node) if node is not None else None
     if duplicate is not None:
         key = duplicate.value if len(duplicate.value) <= 80 else duplicate.value[:79] + "…"
         raise YamlSyntaxError(line_of(text, duplicate.start_mark), f"duplicate key '{key}'")
+    return node
+
+
+def load(text: str) -> Any:
+    """`text` as Python data, as yaml.safe_load gives it, but refusing what compose
+    refuses and duplicate keys (the last one would silently win): YamlSyntaxError."""
+    node = compose_unique(text)
+    if node is None:
+        return None
     try:
         return yaml.SafeLoader("").construct_document(node)
     except yaml.YAMLError as exc:

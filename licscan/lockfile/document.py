@@ -17,6 +17,7 @@ from __future__ import annotations
 import dataclasses
 import hashlib
 import os
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
@@ -43,6 +44,8 @@ from licscan.model import (
 )
 from licscan.sources.files import license_paths, readme_path
 from licscan.sources.local import inside, list_files
+from licscan.yamlnodes import Invalid, kind, scalar
+from licscan.yamlschema import Reader
 
 LOCK_NAME = "licscan.lock"
 LOCK_VERSION = 1
@@ -150,113 +153,264 @@ def _flag_dict(f: Flag, origins: list[str] | None = None) -> dict[str, Any]:
 
 
 def load_lock(path: str | os.PathLike) -> Lockfile:
-    """Read a lock; LockError (a usage error) names the file and what is wrong."""
+    """Read a lock; LockError (a usage error) names the file, the line of each bad value
+    and what is wrong with it."""
     path = Path(path)
     try:
-        data = yamlnodes.load(yamlnodes.read_document(path))
+        text = yamlnodes.read_document(path)
     except FileNotFoundError:
         raise LockError(f"{path}: no lock file (run `licscan lock`)") from None
     except (OSError, UnicodeDecodeError, yamlnodes.TooLarge) as exc:
         raise LockError(f"{path}: cannot read lock: {exc}") from None
+    try:  # aliases that expand past the cap and duplicate keys are refused here
+        root = yamlnodes.compose_unique(text)
     except yamlnodes.YamlSyntaxError as exc:
         raise LockError(f"{path}:{exc.line}: not a valid lock: {exc.reason}") from None
-    try:
-        return _lock_from_dict(data, str(path))
-    except (TypeError, ValueError, KeyError, AttributeError) as exc:
-        raise LockError(f"{path}: not a valid lock: {exc}") from None
+    return _LockReader(str(path), text).lock(root)
 
 
-def _lock_from_dict(data: Any, path: str) -> Lockfile:
-    if not isinstance(data, dict) or "lock_version" not in data:
-        raise ValueError("no 'lock_version' (is this a licscan.lock?)")
-    version = data["lock_version"]
-    if not isinstance(version, int) or version > LOCK_VERSION:
-        raise ValueError(f"lock_version {version!r} is newer than this licscan reads; upgrade")
-    policy = data.get("policy") or {}
-    models = data.get("models") or {}
-    if not isinstance(models, dict):
-        raise ValueError("'models' must be a mapping of ref -> entry")
-    lock = Lockfile(
-        path=path,
-        lock_version=version,
-        licscan_version=str(data.get("licscan_version") or ""),
-        manifest=data.get("manifest"),
-        policy=policy.get("name"),
-        policy_file=policy.get("file"),
-        policy_sha256=policy.get("sha256"),
-        use=[str(u) for u in data.get("use") or []],
-        manifest_use=[str(u) for u in data.get("manifest_use") or []],
-        allow_errors=bool(data.get("allow_errors", False)),
+Fields = dict[str, yaml.Node]  # a mapping's value nodes by key
+_LINEAGE_TEXT = ("id", "parent", "revision", "relation", "category", "error", "note")
+_OPTIONAL_TEXT = ("repo_id", "revision", "requested", "card_license_name", "card_unreadable",
+                  "waived_until", "error", "task", "digest")  # fmt: skip
+_NULL = "tag:yaml.org,2002:null"
+_WAIVER_REQUIRED = ("target", "flags", "reason", "approver", "expires", "applied")
+
+
+class _LockReader(Reader):
+    """The lock's schema over YAML nodes: typed entries, every mistake with its line.
+    Keys this licscan does not know are ignored (a lock is machine-written)."""
+
+    def __init__(self, label: str, text: str) -> None:
+        super().__init__(label, LockError, text)
+        self.model = ""  # "model 'x': " while an entry is read, for messages
+
+    def bad(self, node: yaml.Node | None, message: str) -> None:
+        self.error(node, f"not a valid lock: {self.model}{message}")
+
+    def lock(self, root: yaml.Node | None) -> Lockfile:
+        top = self.fields(root, "the lock") if isinstance(root, yaml.MappingNode) else {}
+        if "lock_version" not in top:
+            self.bad(root, "no 'lock_version' (is this a licscan.lock?)")
+            self.fail_if_errors()
+        version = scalar(top["lock_version"])
+        if not isinstance(version, int) or version > LOCK_VERSION:
+            message = f"lock_version {version!r} is newer than this licscan reads; upgrade"
+            self.bad(top["lock_version"], message)
+            self.fail_if_errors()
+        policy = self.fields(top.get("policy"), "'policy'")
+        lock = Lockfile(
+            path=self.label,
+            lock_version=version,
+            licscan_version=self.string(top.get("licscan_version"), "'licscan_version'") or "",
+            manifest=self.string(top.get("manifest"), "'manifest'"),
+            policy=self.string(policy.get("name"), "'policy.name'"),
+            policy_file=self.string(policy.get("file"), "'policy.file'"),
+            policy_sha256=self.string(policy.get("sha256"), "'policy.sha256'"),
+            use=self.strings(top.get("use"), "'use'"),
+            manifest_use=self.strings(top.get("manifest_use"), "'manifest_use'"),
+            allow_errors=self.boolean(top.get("allow_errors"), "'allow_errors'"),
+        )
+        models = top.get("models")
+        if _present(models) and not isinstance(models, yaml.MappingNode):
+            self.bad(models, "'models' must be a mapping of ref -> entry")
+        for key_node, node in models.value if isinstance(models, yaml.MappingNode) else []:
+            ref = str(scalar(key_node))
+            self.model = f"model {ref!r}: "
+            entry = self.entry(node, ref)
+            if entry is not None:
+                lock.entries[ref] = entry
+        self.fail_if_errors()
+        return lock
+
+    # -- an entry --
+    def entry(self, node: yaml.Node, ref: str) -> LockEntry | None:
+        if not isinstance(node, yaml.MappingNode):
+            self.bad(node, f"an entry must be a mapping, got {kind(node)}")
+            return None
+        f = self.fields(node, "the entry")
+        for key in ("ref", "source"):
+            if key not in f:
+                self.bad(node, f"missing '{key}'")
+        e = LockEntry(
+            self.string(f.get("ref"), "'ref'") or "", self.string(f.get("source"), "'source'") or ""
+        )
+        if "ref" in f and e.ref != ref:
+            self.bad(f["ref"], f"its entry says ref {e.ref!r}")
+        for name in _OPTIONAL_TEXT:
+            setattr(e, name, self.string(f.get(name), f"'{name}'"))
+        for name in ("card_licenses", "base_models", "use", "datasets"):
+            setattr(e, name, self.strings(f.get(name), f"'{name}'"))
+        e.checked_at = self.string(f.get("checked_at"), "'checked_at'") or ""
+        e.license_files = {
+            path: {k: self.string(v, f"'{k}' of {path}") for k, v in self.fields(h, path).items()}
+            for path, h in self.fields(f.get("license_files"), "'license_files'").items()
+        }
+        e.licenses = [self.license(x) for _, x in self.mappings(f.get("licenses"), "'licenses'")]
+        e.category = self.choice(f.get("category"), "category", CATEGORY_ORDER, "unknown")
+        for item, fields in self.mappings(f.get("flags"), "'flags'"):
+            self.flag(item, fields, e)
+        e.lineage = [self.ancestor(b) for _, b in self.mappings(f.get("lineage"), "'lineage'")]
+        e.verdict = self.choice(f.get("verdict"), "verdict", VERDICTS_BY_STRICTNESS, "error")
+        e.verdicts = {
+            use: self.choice(v, "verdict", VERDICTS_BY_STRICTNESS, "error")
+            for use, v in self.fields(f.get("verdicts"), "'verdicts'").items()
+        }
+        waivers = self.mappings(f.get("waivers"), "'waivers'")
+        e.waivers = [w for w in (self.waiver(n, w) for n, w in waivers) if w is not None]
+        e.gated = self.gated(f.get("gated"))
+        return e
+
+    def license(self, f: Fields) -> LicenseFinding:
+        return LicenseFinding(
+            self.string(f.get("license"), "a license's 'license'"),
+            self.string(f.get("category"), "a license's 'category'") or "unknown",
+            self.string(f.get("source"), "a license's 'source'") or "",
+        )
+
+    def flag(self, node: yaml.Node, f: Fields, e: LockEntry) -> None:
+        if "id" not in f:
+            self.bad(node, "a flag without 'id'")
+            return
+        flag_id = self.string(f["id"], "a flag's 'id'") or ""
+        evidence = [self.evidence(ev) for _, ev in self.mappings(f.get("evidence"), "'evidence'")]
+        value, severity = (
+            self.string(f.get("value"), "'value'"),
+            self.string(f.get("severity"), "'severity'"),
+        )
+        note = self.string(f.get("note"), "a flag's 'note'") or ""
+        e.flags.append(Flag(flag_id, value, evidence, severity, note))
+        e.origins[flag_id] = self.strings(f.get("origins"), "'origins'")
+
+    def evidence(self, f: Fields) -> Evidence:
+        lines = f.get("lines")
+        pair = [scalar(x) for x in lines.value] if isinstance(lines, yaml.SequenceNode) else []
+        ok = len(pair) == 2 and all(_whole(x) for x in pair)
+        if _present(lines) and not ok:
+            self.bad(lines, f"'lines' must be two line numbers, got {kind(lines)}")
+        record = {
+            "source": self.string(f.get("source"), "an evidence's 'source'") or "",
+            "quote": self.string(f.get("quote"), "an evidence's 'quote'") or "",
+            "lines": (pair[0], pair[1]) if ok else None,
+            "kind": scalar(f.get("kind")),
+        }
+        return _evidence_from(record)
+
+    def ancestor(self, f: Fields) -> LineageEntry:
+        depth = scalar(f.get("depth"))
+        if _present(f.get("depth")) and not _whole(depth):
+            self.bad(
+                f["depth"], f"a base model's 'depth' must be a whole number, got {kind(f['depth'])}"
+            )
+        text = {k: self.string(f.get(k), f"a base model's '{k}'") for k in _LINEAGE_TEXT}
+        licenses = tuple(self.strings(f.get("licenses"), "a base model's 'licenses'"))
+        return LineageEntry(depth=depth if _whole(depth) else 0, licenses=licenses, **text)
+
+    def waiver(self, node: yaml.Node, f: Fields) -> WaiverUse | None:
+        missing = [k for k in _WAIVER_REQUIRED if k not in f]
+        if missing:
+            self.bad(node, f"a waiver without {', '.join(map(repr, missing))}")
+            return None
+        return WaiverUse(
+            target=self.string(f["target"], "a waiver's 'target'") or "",
+            flags=self.strings(f["flags"], "a waiver's 'flags'"),
+            reason=self.string(f["reason"], "a waiver's 'reason'") or "",
+            approver=self.string(f["approver"], "a waiver's 'approver'") or "",
+            expires=self.string(f["expires"], "a waiver's 'expires'"),
+            applied=self.boolean(f["applied"], "a waiver's 'applied'"),
+            note=self.string(f.get("note"), "a waiver's 'note'") or "",
+        )
+
+    # -- values (an absent key and an empty value read alike) --
+    def fields(self, node: yaml.Node | None, what: str) -> Fields:
+        if not _present(node):
+            return {}
+        if not isinstance(node, yaml.MappingNode):
+            self.bad(node, f"{what} must be a mapping, got {kind(node)}")
+            return {}
+        return {str(scalar(k)): v for k, v in node.value}
+
+    def mappings(self, node: yaml.Node | None, what: str) -> list[tuple[yaml.Node, Fields]]:
+        out: list[tuple[yaml.Node, Fields]] = []
+        for item in self.sequence(node, what):
+            if isinstance(item, yaml.MappingNode):
+                out.append((item, self.fields(item, what)))
+            else:
+                self.bad(item, f"an entry of {what} must be a mapping, got {kind(item)}")
+        return out
+
+    def sequence(self, node: yaml.Node | None, what: str) -> list[yaml.Node]:
+        if not _present(node):
+            return []
+        if not isinstance(node, yaml.SequenceNode):
+            self.bad(node, f"{what} must be a list, got {kind(node)}")
+            return []
+        return list(node.value)
+
+    def string(self, node: yaml.Node | None, what: str) -> str | None:
+        """A string (a number or date read as YAML writes it); None when absent or empty."""
+        if not _present(node):
+            return None
+        value = scalar(node)
+        if isinstance(value, str):
+            return value
+        if value is None or isinstance(value, Invalid):
+            self.bad(node, f"{what} must be a string, got {kind(node)}")
+            return None
+        return str(value)
+
+    def strings(self, node: yaml.Node | None, what: str) -> list[str]:
+        out = []
+        for item in self.sequence(node, what):
+            value = self.string(item, f"an entry of {what}")
+            if value is None and not _present(item):
+                self.bad(item, f"an entry of {what} must be a string, got nothing")
+            elif value is not None:
+                out.append(value)
+        return out
+
+    def boolean(self, node: yaml.Node | None, what: str) -> bool:
+        value = scalar(node) if _present(node) else False
+        if not isinstance(value, bool):
+            self.bad(node, f"{what} must be true or false, got {kind(node)}")
+            return False
+        return value
+
+    def choice(
+        self, node: yaml.Node | None, what: str, choices: Sequence[str], default: str
+    ) -> str:
+        if node is None:
+            return default
+        value = self.string(node, f"'{what}'")
+        if value not in choices:
+            self.bad(node, f"unknown {what} {value!r}")
+            return default
+        return value
+
+    def gated(self, node: yaml.Node | None) -> str | bool:
+        value = scalar(node) if _present(node) else False
+        if not isinstance(value, str | bool):
+            self.bad(node, f"'gated' must be true, false or a string, got {kind(node)}")
+            return False
+        return value
+
+
+def _present(node: yaml.Node | None) -> bool:
+    """A value was given: not absent, not empty (`key:` or `key: null`)."""
+    return node is not None and not (isinstance(node, yaml.ScalarNode) and node.tag == _NULL)
+
+
+def _whole(value: Any) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool)
+
+
+def _evidence_from(record: dict[str, Any]) -> Evidence:
+    """A flag's evidence as the lock records it (a lock written before evidence had
+    kinds: the kind inferred from the source)."""
+    source = record["source"]
+    return Evidence(
+        source, record["quote"], record["lines"], EvidenceKind.parse(record["kind"], source)
     )
-    for ref, entry in models.items():
-        try:
-            lock.entries[str(ref)] = entry_from_dict(entry)
-        except (TypeError, ValueError, KeyError, AttributeError) as exc:
-            raise ValueError(f"model {ref!r}: {exc}") from None
-        if lock.entries[str(ref)].ref != str(ref):
-            raise ValueError(f"model {ref!r}: its entry says ref {lock.entries[str(ref)].ref!r}")
-    return lock
-
-
-def entry_from_dict(d: dict[str, Any]) -> LockEntry:
-    if not isinstance(d, dict):
-        raise TypeError("an entry must be a mapping")
-    e = LockEntry(ref=str(d["ref"]), source=str(d["source"]))
-    e.repo_id = d.get("repo_id")
-    e.revision = d.get("revision")
-    e.requested = d.get("requested")
-    e.card_licenses = [str(x) for x in d.get("card_licenses") or []]
-    e.card_license_name = d.get("card_license_name")
-    e.license_files = {str(p): dict(h or {}) for p, h in (d.get("license_files") or {}).items()}
-    e.licenses = [
-        LicenseFinding(x.get("license"), x.get("category", "unknown"), x.get("source", ""))
-        for x in d.get("licenses") or []
-    ]
-    e.category = str(d.get("category", "unknown"))
-    if e.category not in CATEGORY_ORDER:
-        raise ValueError(f"unknown category {e.category!r}")
-    flags = d.get("flags") or []
-    e.flags = [_flag_from_dict(f) for f in flags]
-    e.origins = {str(f["id"]): [str(o) for o in f.get("origins") or []] for f in flags}
-    e.card_unreadable = _optional_str(d.get("card_unreadable"))
-    e.base_models = [str(b) for b in d.get("base_models") or []]
-    e.lineage = [LineageEntry.from_record(b) for b in d.get("lineage") or []]
-    e.use = [str(u) for u in d.get("use") or []]
-    e.verdict = str(d.get("verdict", "error"))
-    e.verdicts = {str(k): str(v) for k, v in (d.get("verdicts") or {}).items()}
-    bad = [v for v in [e.verdict, *e.verdicts.values()] if v not in VERDICTS_BY_STRICTNESS]
-    if bad:
-        raise ValueError(f"unknown verdict {bad[0]!r}")
-    e.waivers = [WaiverUse(**w) for w in d.get("waivers") or []]
-    e.waived_until = d.get("waived_until")
-    e.gated = d.get("gated", False)
-    e.error = d.get("error")
-    e.task = d.get("task")
-    e.datasets = [str(x) for x in d.get("datasets") or []]
-    e.digest = d.get("digest")
-    e.checked_at = str(d.get("checked_at") or "")
-    return e
-
-
-def _flag_from_dict(d: dict[str, Any]) -> Flag:
-    evidence = [  # a lock written before evidence had kinds: inferred from the source
-        Evidence(ev.get("source", ""), ev.get("quote", ""), _lines(ev.get("lines")),
-                 EvidenceKind.parse(ev.get("kind"), str(ev.get("source", ""))))
-        for ev in d.get("evidence") or []
-    ]  # fmt: skip
-    value = d.get("value")
-    return Flag(str(d["id"]), None if value is None else str(value), evidence,
-                d.get("severity"), d.get("note") or "")  # fmt: skip
-
-
-def _optional_str(value: Any) -> str | None:
-    return None if value is None else str(value)
-
-
-def _lines(value: Any) -> tuple[int, int] | None:
-    if isinstance(value, list | tuple) and len(value) == 2:
-        return int(value[0]), int(value[1])
-    return None
 
 
 # --- results <-> entries ---------------------------------------------------------------------

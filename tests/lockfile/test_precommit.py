@@ -199,7 +199,10 @@ def test_usage_errors_exit_2(lock_project):
     p.manifest.write_text(p.MANIFEST)
     p.lock_path.write_text("lock_version: 1\nmodels: [x]\n")
     run = run_cli(p, "-m", "licscan", "check")
-    assert run.returncode == 2 and "licscan.lock: not a valid lock" in run.stderr
+    assert (
+        run.returncode == 2
+        and "licscan.lock:2: not a valid lock: 'models' must be a mapping" in run.stderr
+    )
 
 
 # --- licscan check-refs ---------------------------------------------------------------------
