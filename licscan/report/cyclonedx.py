@@ -7,7 +7,7 @@ yet (CycloneDX/cyclonedx-python-lib#912), so those are added to the serialised J
 afterwards, and the result is what the tests validate.  What the standard has fields
 for goes in them: use restrictions in `modelCard.considerations`, waivers (an exception,
 or a license the organisation bought) in the waived license's `licensing`, data sets as
-`data` components.  The rest is `licscan:` properties (README, Reports).  Licenses are
+`data` components.  The rest is `licscan:` properties (docs/reports.md).  Licenses are
 always a list of `license` objects, never an expression: 1.6 forbids mixing the two,
 and the library silently drops the list when both are present.
 
