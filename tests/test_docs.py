@@ -105,3 +105,19 @@ def test_the_example_readme_walks_through_is_what_licscan_prints(
     assert len(shown) > 10
     missing = [line for line in shown if line.strip() != "..." and line.rstrip() not in printed]
     assert missing == []
+
+
+# A module named in the docs is a module on the tree: `licscan/...` paths exactly, and a
+# bare `name.py` somewhere under the folders users and contributors are sent to.
+MODULE_PATH = re.compile(r"\blicscan/[\w/]*\w(?:\.py|/)")
+BARE_MODULE = re.compile(r"`(\w+\.py)\b")
+TREE = ("licscan", "tests", "scripts", "benchmarks")
+
+
+@pytest.mark.parametrize("page", [*PAGES, ROOT / "rules" / "README.md"], ids=lambda p: p.name)
+def test_every_module_the_docs_name_exists(page: Path):
+    text = page.read_text(encoding="utf-8")
+    missing = sorted({m for m in MODULE_PATH.findall(text) if not (ROOT / m).exists()})
+    known = {p.name for top in TREE for p in (ROOT / top).rglob("*.py")}
+    missing += sorted({m for m in BARE_MODULE.findall(text) if m not in known})
+    assert missing == []

@@ -192,7 +192,7 @@ class _PresetParser(_File):
 
 
 class _Parser(_File):
-    """A user policy file (see the README for the format)."""
+    """A user policy file (its format: docs/policies.md)."""
 
     def parse(self, uses: list[str]) -> Policy:
         root = self.read()

@@ -96,7 +96,8 @@ def rule_words(rule: str) -> str:
     """A policy rule as a reader cites it: 'rules/policies/commercial.yaml:17 (commercial)'
     -> 'commercial preset, line 17 (commercial)'; 'examples/policy.yaml:7' ->
     'examples/policy.yaml, line 7'.  A preset lives inside the installed package, so its
-    path means nothing to the reader; its name and line do (`licscan explain` shows it)."""
+    path means nothing to the reader; its name and line do.  Every report a person reads
+    (text, SARIF messages and rule, Markdown, HTML, `licscan explain`) cites rules so."""
 
     def cite(m: re.Match[str]) -> str:
         path = m["path"]

@@ -7,7 +7,7 @@ yet (CycloneDX/cyclonedx-python-lib#912), so those are added to the serialised J
 afterwards, and the result is what the tests validate.  What the standard has fields
 for goes in them: use restrictions in `modelCard.considerations`, waivers (an exception,
 or a license the organisation bought) in the waived license's `licensing`, data sets as
-`data` components.  The rest is `licscan:` properties (README, Reports).  Licenses are
+`data` components.  The rest is `licscan:` properties (docs/reports.md).  Licenses are
 always a list of `license` objects, never an expression: 1.6 forbids mixing the two,
 and the library silently drops the list when both are present.
 
@@ -63,6 +63,7 @@ from licscan.report.common import (
     project_url,
 )
 from licscan.report.evidence import inline
+from licscan.report.safe import strip_chars
 
 NS = "licscan"
 _PLACEHOLDER_SERIAL = uuid.UUID(int=0)
@@ -109,7 +110,8 @@ class _BomBuilder:
         self.report = report
         self.hub = hub
         self.bom = Bom(serial_number=_PLACEHOLDER_SERIAL, metadata=self._metadata())
-        self.by_ref: dict[str, Component] = {}
+        self.by_ref: dict[str, Component] = {}  # lookup key (purl, local:…, dataset:…)
+        self._written = {f"{NS}-tool", f"{NS}-project"}  # bom-refs as the output has them
         self.model_cards: dict[str, dict[str, Any]] = {}
         self._model_refs: dict[str, str] = {}  # model ref -> its component's bom-ref
         self._local: dict[tuple[str, str], str] = {}  # (model ref, base path) -> local:ABS
@@ -257,6 +259,18 @@ class _BomBuilder:
 
     # --- components --------------------------------------------------------
 
+    def _bom_ref(self, key: str) -> str:
+        """The bom-ref a component is written with: every output loses its control
+        characters (report.safe), so keys that differ only in them ("dataset:\x1f",
+        "dataset:\x1e") would collide there; each gets its own, as it will be read."""
+        ref = strip_chars(key)
+        n, candidate = 1, ref
+        while candidate in self._written:
+            n += 1
+            candidate = f"{ref}#{n}"
+        self._written.add(candidate)
+        return candidate
+
     def _unique(self, ref: str) -> str:
         n, candidate = 1, ref
         while candidate in self.by_ref:
@@ -293,7 +307,7 @@ class _BomBuilder:
         ref = self._unique(purl or f"{m.source}:{m.ref}")
         comp = Component(
             type=ComponentType.MACHINE_LEARNING_MODEL,
-            bom_ref=ref,
+            bom_ref=self._bom_ref(ref),
             name=name,
             group=group or None,
             version=m.revision,
@@ -308,14 +322,15 @@ class _BomBuilder:
         )
         self.by_ref[ref] = comp
         self._model_refs.setdefault(m.ref, ref)
+        written = str(comp.bom_ref)
         licensing = self._licensing(m, group)
         if licensing:
-            self.extras.setdefault(ref, {})["licensing"] = licensing
+            self.extras.setdefault(written, {})["licensing"] = licensing
         if m.source == "local":  # a scanned folder is also a base another folder may name
             self.by_ref.setdefault(f"local:{_shown(_folder_of(m), m)}", comp)
         card = self._model_card(m)
         if card:
-            self.model_cards[ref] = card
+            self.model_cards[written] = card
         return comp
 
     def _base_component(self, entry: LineageEntry) -> Component | None:
@@ -339,7 +354,7 @@ class _BomBuilder:
             props.append(Property(name=f"{NS}:error", value=entry.error))
         comp = Component(
             type=ComponentType.MACHINE_LEARNING_MODEL,
-            bom_ref=ref,
+            bom_ref=self._bom_ref(ref),
             name=name,
             group=group or None,
             version=revision,
@@ -363,7 +378,7 @@ class _BomBuilder:
         keys = entry.licenses
         comp = Component(
             type=ComponentType.MACHINE_LEARNING_MODEL,
-            bom_ref=ref,
+            bom_ref=self._bom_ref(ref),
             name=PurePath(ref.removeprefix("local:")).name,
             licenses=self._licenses(
                 [LicenseFinding(k, "", "base") for k in keys], LicenseAcknowledgement.DECLARED
@@ -377,11 +392,12 @@ class _BomBuilder:
         return comp
 
     def _dataset_component(self, dataset_id: str) -> str:
-        ref = f"dataset:{dataset_id}"
-        if ref not in self.by_ref:
+        key = f"dataset:{dataset_id}"
+        if key not in self.by_ref:
             group, _, name = dataset_id.rpartition("/")
+            ref = self._bom_ref(key)
             self.extras[ref] = {"data": [{"type": "dataset", "name": dataset_id}]}
-            self.by_ref[ref] = Component(
+            self.by_ref[key] = Component(
                 type=ComponentType.DATA,
                 bom_ref=ref,
                 name=name,
@@ -393,7 +409,7 @@ class _BomBuilder:
                     )
                 ],
             )
-        return ref
+        return str(self.by_ref[key].bom_ref)
 
     # --- parts -------------------------------------------------------------
 

@@ -2,14 +2,15 @@
 
 What was read (source, revision, files), each license found and where, each flag with
 its evidence (file:lines and the quoted words, or the knowledge-base rule), the
-lineage, every policy decision with the policy file and line that made it, waivers,
-and the verdict with its exit code.  The engine decided all of it; this only renders.
+lineage, every policy decision with the policy and line that made it (a preset by its
+name, as every report cites it: `rule_words`), waivers, and the verdict with its exit
+code.  The engine decided all of it; this only renders.
 """
 
 from __future__ import annotations
 
 from licscan.model import Flag, ModelResult, ScanReport
-from licscan.report.common import one_line
+from licscan.report.common import one_line, rule_words
 from licscan.report.evidence import inline  # quotes in quotation marks, summaries not
 
 QUOTE_CHARS = 160
@@ -26,7 +27,7 @@ def explain_result(m: ModelResult) -> str:
     out = _header(m)
     for section in (_sources, _licenses, _lineage, _flags, _decisions, _waivers, _notes):
         out += section(m)
-    out += ["reasoning", *(f"   - {reason}" for reason in m.reasons)]
+    out += ["reasoning", *(f"   - {rule_words(reason)}" for reason in m.reasons)]
     out.append(f"verdict: {m.verdict.upper()}")
     return "\n".join(out) + "\n"
 
@@ -99,7 +100,8 @@ def _flags(m: ModelResult) -> list[str]:
 
 
 def _decisions(m: ModelResult) -> list[str]:
-    return ["5. policy decisions (strictest use wins)", *(f"   - {d}" for d in m.decisions)]
+    decisions = (f"   - {rule_words(str(d))}" for d in m.decisions)
+    return ["5. policy decisions (strictest use wins)", *decisions]
 
 
 def _waivers(m: ModelResult) -> list[str]:
@@ -113,14 +115,14 @@ def _waivers(m: ModelResult) -> list[str]:
             f"   - {state} {w.target} [{flags}]: {w.reason} ({w.approver}, until {w.expires})"
         )
         if w.note:
-            out.append(f"     {w.note}")
+            out.append(f"     {rule_words(w.note)}")
     return out
 
 
 def _notes(m: ModelResult) -> list[str]:
     if not m.notes:
         return []
-    return ["notes", *(f"   - {note}" for note in dict.fromkeys(m.notes))]
+    return ["notes", *(f"   - {rule_words(note)}" for note in dict.fromkeys(m.notes))]
 
 
 def _flag_lines(m: ModelResult, flag: Flag) -> list[str]:
@@ -130,5 +132,5 @@ def _flag_lines(m: ModelResult, flag: Flag) -> list[str]:
         # one_line strips terminal control characters too
         lines.append(f"       {inline(m, ev, one_line(ev.quote, QUOTE_CHARS))}")
     if flag.note:
-        lines.append(f"       note: {flag.note}")
+        lines.append(f"       note: {rule_words(flag.note)}")
     return lines

@@ -42,6 +42,7 @@ from licscan.report.common import (
     hub_url,
     one_line,
     project_url,
+    rule_words,
 )
 from licscan.report.evidence import inline
 
@@ -154,11 +155,11 @@ def _flag_result(m: ModelResult, flag: Flag, ctx: _Context) -> dict[str, Any]:
     for ev in flag.evidence:
         parts.append(inline(m, ev, one_line(ev.quote)))
     if flag.note:
-        parts.append(f"Note: {flag.note}.")
+        parts.append(f"Note: {rule_words(flag.note)}.")
     waiver = flag.waiver
     if waiver is not None and not waiver.applied:
         parts.append(f"Waiver expired ({waiver.expires}): {waiver.reason}.")
-    rule = flag.rule
+    rule = rule_words(flag.rule) if flag.rule else None
     if rule and flag.severity in ("block", "warn") and not (waiver and waiver.applied):
         parts.append(f"Judged {flag.severity} by {rule}.")
     level = LEVELS.get(flag.severity or "", "note")
@@ -191,17 +192,17 @@ def _policy_result(m: ModelResult, p: PolicyFinding, ctx: _Context) -> dict[str,
         if p.rule_id == "category-not-allowed" and p.severity == "block"
         else f"{p.subject} ({p.severity})"
     )
-    parts = [f"{m.ref}: {what}, by {p.rule}."]
+    parts = [f"{m.ref}: {what}, by {rule_words(p.rule)}."]
     parts += [inline(m, ev, one_line(ev.quote)) for ev in p.evidence]
     if p.note:
-        parts.append(f"Note: {p.note}.")
+        parts.append(f"Note: {rule_words(p.note)}.")
     evidence = list(p.evidence)
     value = p.subject.split(" ", 1)[-1]
     level = LEVELS[p.severity]
     result = _result(m, p.rule_id, level, " ".join(parts), ctx, evidence or None, value)
     _add_related(result, m, evidence, ctx)
     result["properties"]["severity"] = p.severity
-    result["properties"]["rule"] = p.rule
+    result["properties"]["rule"] = rule_words(p.rule)
     return result
 
 

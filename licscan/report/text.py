@@ -20,6 +20,7 @@ from licscan.report.common import (
     excerpt,
     flag_summary,
     one_line,
+    rule_words,
     short_rev,
 )
 from licscan.report.evidence import inline
@@ -123,20 +124,20 @@ def _evidence_line(m: ModelResult, f: Flag, rule: str | None = None) -> str:
     """The most telling quote (cut around its decisive words), then the policy rule.
     A knowledge-base statement is labelled licscan's summary and never put in quotes."""
     ev = decisive_evidence(f)
-    by = f"  [{rule}]" if rule else ""
+    by = f"  [{rule_words(rule)}]" if rule else ""
     if ev is None:
-        return f"{f.note}{by}"
+        return f"{rule_words(f.note)}{by}"
     more = f" (+{len(f.evidence) - 1} more)" if len(f.evidence) > 1 else ""
     said = excerpt(ev.quote, QUOTE_CHARS, DECISIVE.get(f.id, ()))
     return f"{inline(m, ev, said)}{more}{by}"
 
 
 def _policy_line(m: ModelResult, p: PolicyFinding) -> str:
-    """'card:license_name:3: “license_name: foo” [rules/policies/x.yaml:10 (commercial)]'."""
+    """'card:license_name:3: “license_name: foo” [x preset, line 10 (commercial)]'."""
     ev = p.evidence[0] if p.evidence else None
     more = f" (+{len(p.evidence) - 1} more)" if len(p.evidence) > 1 else ""
-    said = f"{inline(m, ev, excerpt(ev.quote, QUOTE_CHARS))}{more}" if ev else p.note
-    return f"{said} [{p.rule}]"
+    said = f"{inline(m, ev, excerpt(ev.quote, QUOTE_CHARS))}{more}" if ev else rule_words(p.note)
+    return f"{said} [{rule_words(p.rule)}]"
 
 
 # --- plain -------------------------------------------------------------------------

@@ -322,3 +322,27 @@ def test_obligations_and_evidence_kinds_as_properties() -> None:
     assert props(comp, "licscan:flag:user-threshold:quote:2") == []
     duties = props(comp, "licscan:obligation")
     assert any("Built with Llama" in d for d in duties)
+
+
+def test_bom_refs_stay_unique_when_control_characters_go(no_network: None) -> None:
+    """Every output loses its control characters, so ids that differ only in them (data
+    sets "\\x1f" and "\\x1e", found by hypothesis; two local folders) must still give one
+    bom-ref each, every reference pointing at its own component."""
+    m = apache_pass()
+    m.datasets = ["\x1f", "\x1e", "org/news\x1b", "org/news"]
+    folders = []
+    for name in ("models/x\x1f", "models/x\x1e", "models/x"):
+        folder = local_unrecognised()
+        folder.ref = name
+        folders.append(folder)
+    data = bom(sample_report(m, *folders))  # validated: a duplicate bom-ref is invalid
+    refs = [c["bom-ref"] for c in data["components"]]
+    assert len(refs) == len(set(refs))
+    datasets = [c for c in data["components"] if c["type"] == "data"]
+    assert len(datasets) == 4 and all(c["data"] for c in datasets)
+    card = component(data, "bert-base-uncased")["modelCard"]
+    used = [d["ref"] for d in card["modelParameters"]["datasets"]]
+    assert sorted(used) == sorted(c["bom-ref"] for c in datasets)
+    depends = {d["ref"]: d.get("dependsOn", []) for d in data["dependencies"]}
+    project = data["metadata"]["component"]["bom-ref"]
+    assert len(depends[project]) == 4 and set(depends[project]) <= set(refs)

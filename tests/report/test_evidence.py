@@ -18,6 +18,7 @@ from scanning import run_scan
 
 from licscan.report import render
 from licscan.report.common import excerpt
+from licscan.report.explain import render_explanation
 
 LONG_GRANT = (
     "# Example Labs Model License\n\n"
@@ -68,12 +69,14 @@ def test_text_names_the_category_rule_and_its_evidence(scanned):
     out = render("text", report, color=False)
     block = out[out.index("FAIL   ") :]
     unk = next(line for line in block.splitlines() if "category unknown" in line)
-    assert "block" in unk and re.search(r"rules/policies/research\.yaml:\d+ \(research\)", unk)
+    # a preset is cited by its name and line, as in every report
+    assert "block" in unk and re.search(r"\[research preset, line \d+ \(research\)\]", unk)
     assert "license_name: foo-terms" in block
     assert "Copyright 2024 Foo Corp. All rights reserved." in block
-    assert re.search(r"license agpl-3\.0\S* denied .*policy\.yaml:\d+", block)
+    assert re.search(r"license agpl-3\.0\S* denied .*policy\.yaml, line \d+", block)
     # flags carry the rule that judged them
-    assert re.search(r"unrecognized-license .*\[rules/policies/research\.yaml:\d+", block)
+    assert re.search(r"unrecognized-license .*\[research preset, line \d+", block)
+    assert "rules/policies/" not in out
 
 
 def test_text_cuts_a_long_quote_around_its_decisive_words(scanned):
@@ -134,11 +137,26 @@ def test_sarif_reports_category_and_denial_with_their_rules(scanned):
     by = {(r["properties"]["model"].rsplit("/", 1)[-1], r["ruleId"]): r for r in results}
     cat = by[("unk", "category-not-allowed")]
     assert cat["level"] == "error" and "license_name: foo-terms" in cat["message"]["text"]
-    assert re.search(r"research\.yaml:\d+", cat["properties"]["rule"])
+    assert re.fullmatch(r"research preset, line \d+ \(research\)", cat["properties"]["rule"])
+    assert cat["properties"]["rule"] in cat["message"]["text"]
     denied = by[("agpl", "policy-denied")]
     assert denied["level"] == "error" and "agpl-3.0" in denied["message"]["text"]
-    assert "policy.yaml:" in denied["properties"]["rule"]
+    assert re.search(r"policy\.yaml, line \d+$", denied["properties"]["rule"])
     assert "rule" in by[("unk", "unrecognized-license")]["properties"]
+
+
+@pytest.mark.parametrize("fmt", ["text", "sarif", "markdown", "html", "explain"])
+def test_every_report_a_person_reads_cites_a_rule_by_policy_and_line(scanned, fmt):
+    """One citation everywhere (issue 13 item 3): a preset by its name and line, a
+    policy file by its path and line; never a path inside the installed package."""
+    report, _ = scanned
+    if fmt == "explain":
+        out = render_explanation(report)
+    else:
+        out = html.unescape(render(fmt, report, color=False))
+    assert re.search(r"research preset, line \d+", out)
+    assert re.search(r"policy\.yaml, line \d+", out)  # the scan's own policy file
+    assert "rules/policies/" not in out and not re.search(r"policy\.yaml:\d", out)
 
 
 def test_cyclonedx_keeps_each_place_with_its_quote(scanned):

@@ -256,7 +256,8 @@ def test_category_block_without_flag_is_reported(validator: Draft4Validator) -> 
     (res,) = data["runs"][0]["results"]
     assert res["ruleId"] == "category-not-allowed" and res["level"] == "error"
     text = res["message"]["text"]
-    assert "'source-available' is not allowed" in text and "commercial.yaml:8" in text
+    assert "'source-available' is not allowed" in text and "commercial preset, line 8" in text
+    assert res["properties"]["rule"] == "commercial preset, line 8 (commercial)"
 
 
 def test_error_model_gets_one_error_result(validator: Draft4Validator) -> None:
