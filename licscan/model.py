@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import difflib
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from enum import StrEnum
 from typing import Any, Literal
@@ -121,23 +121,111 @@ class EvidenceKind(StrEnum):
             return cls.infer(source)
 
 
+class Site(StrEnum):
+    """Where a piece of evidence was read: what its source name starts with."""
+
+    PATH = "path"  # a file by its path: the repository's, rules/…, a weight file, a ref
+    FILE = "file"  # a license file as a license finding names it: "file:{name}"
+    CARD = "card"  # a key of the card's metadata: "card:{name}"
+    HUB = "hub"  # a fact the Hub states: "hub:{name}"
+    DATASET = "dataset"  # a data set's card on the Hub: "dataset:{name}"
+    POLICY = "policy"  # a policy file (or a built-in preset): "policy:{name}"
+    LISTING = "files"  # the repository's file list: "files"
+    BASE = "base"  # the base model as a whole (unresolved, or what it binds): "base:{base}"
+
+
 @dataclass(frozen=True)
 class Evidence:
-    """Where a claim comes from: `source` is e.g. 'LICENSE', 'card:license',
-    'rules/licenses/llama-3.1.yaml'; `lines` is a 1-based inclusive range or None.
-    `kind` says whether `quote` is the source's own words (see EvidenceKind); left out,
-    it is inferred from `source`."""
+    """Where a claim comes from: `site` and `name` say where it was read ('LICENSE', the
+    card key 'license', 'rules/licenses/llama-3.1.yaml'), `base` the base model it was read
+    in (None: the model itself); `lines` is a 1-based inclusive range or None.  `kind`
+    says whether `quote` is the source's own words (see EvidenceKind).  `source` renders
+    the name a report or a lock shows; `parse` reads one back."""
 
-    source: str
+    kind: EvidenceKind
     quote: str
+    site: Site = Site.PATH
+    name: str = ""
     lines: tuple[int, int] | None = None
-    kind: EvidenceKind = None  # type: ignore[assignment]  # set in __post_init__
+    base: str | None = None
 
-    def __post_init__(self) -> None:
-        kind = self.kind
-        if not isinstance(kind, EvidenceKind):
-            kind = EvidenceKind.parse(kind, self.source)
-        object.__setattr__(self, "kind", kind)
+    @classmethod
+    def at(
+        cls,
+        path: str,
+        quote: str,
+        lines: tuple[int, int] | None = None,
+        kind: EvidenceKind = EvidenceKind.TEXT,
+    ) -> Evidence:
+        """Evidence read in a file, by its path."""
+        return cls(kind, quote, Site.PATH, path, lines)
+
+    @classmethod
+    def card(
+        cls,
+        key: str,
+        quote: str,
+        lines: tuple[int, int] | None = None,
+        kind: EvidenceKind = EvidenceKind.CARD,
+    ) -> Evidence:
+        """Evidence read in (or missing from) the card's metadata, by its key."""
+        return cls(kind, quote, Site.CARD, key, lines)
+
+    @property
+    def source(self) -> str:
+        """The source name as reports and locks write it.  Under a base it keeps what
+        today's readers expect and loses the rest: a card key reads 'README.md', a Hub
+        fact or the file list only the base."""
+        if self.base is None:
+            return self._own()
+        if self.site in (Site.HUB, Site.LISTING, Site.BASE):
+            return f"base:{self.base}"
+        if self.site is Site.CARD:
+            return f"base:{self.base}:README.md"
+        return f"base:{self.base}:{self._own()}"
+
+    def _own(self) -> str:
+        if self.site is Site.PATH:
+            return self.name
+        if self.site is Site.LISTING:
+            return "files"
+        return f"{self.site.value}:{self.name}"
+
+    def in_base(self, base: str) -> Evidence:
+        """This evidence as read in base model `base`, so a reader can find it there: the
+        knowledge base is the same everywhere, and evidence already in a base stays in it."""
+        if self.base is not None or (self.site is Site.PATH and self.name.startswith("rules/")):
+            return self
+        site = Site.PATH if self.site is Site.FILE else self.site
+        return replace(self, site=site, base=base)
+
+    def under(self, base: str) -> Evidence:
+        """This evidence's source name, whatever it is, shown under base model `base`."""
+        if self.base is not None:
+            return self
+        return replace(self, site=Site.PATH, name=self.source, base=base)
+
+    @classmethod
+    def parse(
+        cls,
+        source: str,
+        quote: str,
+        lines: tuple[int, int] | None = None,
+        kind: Any = None,
+    ) -> Evidence:
+        """The one reader of source names (a lock, a stored classification, a test):
+        `parse(s, q).source == s` for every string; an unknown or missing kind is inferred."""
+        kind = EvidenceKind.parse(kind, source)
+        if not source.startswith("base:"):
+            site, name = _site(source)
+            return cls(kind, quote, site, name, lines)
+        base, sep, tail = source[5:].partition(":")
+        if not sep:
+            return cls(kind, quote, Site.BASE, "", lines, base)
+        site, name = _site(tail)
+        if site not in (Site.PATH, Site.FILE, Site.DATASET, Site.POLICY):
+            site, name = Site.PATH, tail  # shown in full under a base: keep it whole
+        return cls(kind, quote, site, name, lines, base)
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -146,6 +234,15 @@ class Evidence:
             "quote": self.quote,
             "kind": self.kind.value,
         }
+
+
+def _site(source: str) -> tuple[Site, str]:
+    if source == "files":
+        return Site.LISTING, ""
+    prefix, sep, rest = source.partition(":")
+    if sep and prefix in ("file", "card", "hub", "dataset", "policy"):
+        return Site(prefix), rest
+    return Site.PATH, source
 
 
 @dataclass

@@ -99,32 +99,36 @@ def finetune() -> ModelResult:
             Flag(
                 "user-threshold",
                 "700000000",
-                [Evidence("LICENSE", Q_USERS, (31, 33))],
+                [Evidence.parse("LICENSE", Q_USERS, (31, 33))],
                 severity="warn",
             ),
             Flag(
                 "prominent-attribution",
                 None,
-                [Evidence("LICENSE", Q_ATTRIB, (24, 25))],
+                [Evidence.parse("LICENSE", Q_ATTRIB, (24, 25))],
                 severity="warn",
             ),
             Flag(
                 "use-restrictions",
                 None,
-                [Evidence("USE_POLICY.md", Q_AUP, (12, 14))],
+                [Evidence.parse("USE_POLICY.md", Q_AUP, (12, 14))],
                 severity="info",
             ),
             Flag(
                 "output-training-conditional",
                 None,
-                [Evidence("base:meta-llama/Llama-3.1-8B-Instruct:LICENSE", Q_OUTPUTS, (27, 27))],
+                [
+                    Evidence.parse(
+                        "base:meta-llama/Llama-3.1-8B-Instruct:LICENSE", Q_OUTPUTS, (27, 27)
+                    )
+                ],
                 severity="warn",
                 note="inherited from meta-llama/Llama-3.1-8B-Instruct",
             ),
             Flag(
                 "gated",
                 "manual",
-                [Evidence("card:extra_gated_prompt", "Accept the license to access", None)],
+                [Evidence.parse("card:extra_gated_prompt", "Accept the license to access", None)],
                 severity="block",
                 note="waived for this model",
                 waiver=gate_waiver,
@@ -177,12 +181,15 @@ def noncommercial() -> ModelResult:
         task="summarization",
         flags=[
             Flag(
-                "non-commercial", None, [Evidence("LICENSE.md", Q_NC, (40, 41))], severity="block"
+                "non-commercial",
+                None,
+                [Evidence.parse("LICENSE.md", Q_NC, (40, 41))],
+                severity="block",
             ),
             Flag(
                 "pickle-weights",
                 None,
-                [Evidence("pytorch_model.bin", "only pickle weight files", None)],
+                [Evidence.parse("pytorch_model.bin", "only pickle weight files", None)],
                 severity="warn",
                 waiver=expired,
             ),
@@ -227,7 +234,7 @@ def local_unrecognised() -> ModelResult:
             Flag(
                 "unrecognized-license",
                 None,
-                [Evidence("LICENSE.txt", Q_UNREC, (3, 4))],
+                [Evidence.parse("LICENSE.txt", Q_UNREC, (3, 4))],
                 severity="block",
             )
         ],
@@ -268,7 +275,7 @@ def no_license() -> ModelResult:
             Flag(
                 "no-license",
                 None,
-                [Evidence("card:license", "no license key in the card metadata", None)],
+                [Evidence.parse("card:license", "no license key in the card metadata", None)],
                 severity="block",
             )
         ],

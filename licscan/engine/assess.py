@@ -28,6 +28,7 @@ from licscan.model import (
     LicenseFinding,
     LicenseMatch,
     ModelSnapshot,
+    Site,
     TextClassification,
     strictest,
 )
@@ -228,7 +229,7 @@ def _unreadable_file(
 ) -> None:
     """A license file we cannot read binds with unknown terms: fail closed.  A file
     holding only a copyright line ("All rights reserved") grants nothing: it is quoted."""
-    ev = notice or Evidence(path, why, None, EvidenceKind.OBSERVED)
+    ev = notice or Evidence.at(path, why, None, EvidenceKind.OBSERVED)
     a.licenses.append(LicenseFinding(None, "unknown", f"file:{path}"))
     a.license_evidence[f"file:{path}"] = ev
     a.notes.append(f"{why}: its terms are unknown")
@@ -275,7 +276,7 @@ def _incorporated(entry: LicenseEntry, flags: FlagSet, present: set[str]) -> Non
                 Flag(
                     fact.flag,
                     fact.value,
-                    [Evidence(policy.file, fact.stated, None, EvidenceKind.KNOWLEDGE_BASE)],
+                    [Evidence.at(policy.file, fact.stated, None, EvidenceKind.KNOWLEDGE_BASE)],
                     note=f"{entry.name} incorporates the {policy.name} by reference",
                 ),
                 entry.key,
@@ -347,7 +348,7 @@ def _card_terms(entry: LicenseEntry, card_ev: Evidence, flags: FlagSet) -> None:
             Flag(
                 fact.flag,
                 fact.value,
-                [card_ev, Evidence(entry.file, fact.stated, None, EvidenceKind.KNOWLEDGE_BASE)],
+                [card_ev, Evidence.at(entry.file, fact.stated, None, EvidenceKind.KNOWLEDGE_BASE)],
                 note=f"known term of {entry.name} (declared on the card)",
             ),
             entry.key,
@@ -413,13 +414,13 @@ def _context(snap: ModelSnapshot, a: Assessment, flags: FlagSet) -> None:
 def _no_license(snap: ModelSnapshot) -> Flag:
     card = snap.card
     if card is None:
-        ev = Evidence("README.md", "no model card (README.md) in the repository", None, OBSERVED)
+        ev = Evidence.at("README.md", "no model card (README.md) in the repository", None, OBSERVED)
     elif card.licenses:
         ev = _card_line(card, "license", f"license: {card.licenses[0]}")
     else:
-        ev = Evidence("card:license", "no license key in the card metadata", None, OBSERVED)
+        ev = Evidence.card("license", "no license key in the card metadata", None, OBSERVED)
     n = len(snap.files)
-    listing = Evidence("files", f"no license file among {n} file{'s' * (n != 1)}", None, OBSERVED)
+    listing = Evidence(OBSERVED, f"no license file among {n} file{'s' * (n != 1)}", Site.LISTING)
     return Flag(
         "no-license",
         evidence=[ev, listing],
@@ -438,7 +439,7 @@ def _gated(snap: ModelSnapshot) -> Flag | None:
     if snap.gated:
         value = snap.gated if isinstance(snap.gated, str) else None
         evidence.insert(
-            0, Evidence("hub:gated", f"gated: {value or 'true'}", None, EvidenceKind.HUB)
+            0, Evidence(EvidenceKind.HUB, f"gated: {value or 'true'}", Site.HUB, "gated")
         )
         return Flag("gated", value, evidence, note="the Hub asks for the terms to be accepted")
     if snap.source != "hub" and evidence:
@@ -460,7 +461,7 @@ def _pickle(files: list[str]) -> Flag | None:
     more = f" (+{len(weights) - 3} more)" if len(weights) > 3 else ""
     return Flag(
         "pickle-weights",
-        evidence=[Evidence(f, "pickle-based weight file", None, OBSERVED) for f in shown],
+        evidence=[Evidence.at(f, "pickle-based weight file", None, OBSERVED) for f in shown],
         note=f"{len(weights)} weight file{'s' * (len(weights) != 1)}{more}, all pickle-based; "
         "no safetensors, GGUF or ONNX copy",
     )
@@ -497,12 +498,12 @@ def _incorporating_licenses(a: Assessment, flags: FlagSet) -> None:
 def _card_line(card, key: str, quote: str) -> Evidence:  # card: CardInfo
     """A card metadata entry as written, cited to its README line when known."""
     line = card.key_lines.get(key) if card is not None else None
-    return Evidence(f"card:{key}", quote, (line, line) if line else None, EvidenceKind.CARD)
+    return Evidence.card(key, quote, (line, line) if line else None)
 
 
 def _title(path: str, text: str) -> Evidence:
     """A text's first non-empty line: what it calls itself."""
     for i, line in enumerate(text.splitlines(), 1):
         if line.strip():
-            return Evidence(path, line.strip()[:200], (i, i), EvidenceKind.TEXT)
-    return Evidence(path, "(empty)", None, OBSERVED)
+            return Evidence.at(path, line.strip()[:200], (i, i))
+    return Evidence.at(path, "(empty)", None, OBSERVED)

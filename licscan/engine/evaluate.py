@@ -22,6 +22,7 @@ from licscan.model import (
     ModelResult,
     ModelSnapshot,
     Policy,
+    Site,
     strictest,
 )
 
@@ -135,7 +136,7 @@ def _datasets(card, datasets: dict[str, list[str] | None] | None, flags: FlagSet
     lines = (line, line) if line else None
 
     def ev(ds: str) -> Evidence:
-        return Evidence("card:datasets", f"datasets: {ds}", lines, EvidenceKind.CARD)
+        return Evidence.card("datasets", f"datasets: {ds}", lines)
 
     unread: list[str] = []
     for ds in card.datasets:
@@ -155,7 +156,7 @@ def _datasets(card, datasets: dict[str, list[str] | None] | None, flags: FlagSet
                 terms = ["source-available"]
             if terms:
                 # the data set's own card on the Hub: what it declares
-                theirs = Evidence(f"dataset:{ds}", f"license: {value}", None, EvidenceKind.HUB)
+                theirs = Evidence(EvidenceKind.HUB, f"license: {value}", Site.DATASET, ds)
                 note = f"dataset {ds} is {entry.key} ({', '.join(terms)})"
                 flags.add(Flag("dataset-license", evidence=[ev(ds), theirs], note=note), "")
     if unread:

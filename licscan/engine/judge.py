@@ -30,6 +30,7 @@ from licscan.model import (
     Policy,
     PolicyFinding,
     Rule,
+    Site,
     Waiver,
     WaiverUse,
     strictest,
@@ -367,18 +368,21 @@ def _finding(model: ModelResult, d: Decision) -> PolicyFinding | None:
     path, _, line = d.source.rpartition(":")
     where = (int(line), int(line)) if path and line.isdigit() else None
     if kind == "waiver":  # a waiver this model relies on runs out soon
-        place = f"policy:{path if where else d.source}"
-        ev = Evidence(place, f"waiver for {name}: {d.note}", where)
+        place = path if where else d.source
+        ev = Evidence(
+            EvidenceKind.POLICY, f"waiver for {name}: {d.note}", Site.POLICY, place, where
+        )
         subject = f"waiver for {name} expiring"
         return PolicyFinding("waiver-expiring", subject, d.severity, rule, d.note, (ev,))
     ev = (
         Evidence(
-            f"policy:{path if where else d.source}",
-            f"{d.note or 'model named by the policy'}: {_display_name(model)}",
-            where,
             EvidenceKind.POLICY,
+            f"{d.note or 'model named by the policy'}: {_display_name(model)}",
+            Site.POLICY,  # a policy file, apart from the model's own files (no Hub link)
+            path if where else d.source,
+            where,
         ),
-    )  # "policy:" keeps a policy file apart from the model's own files (no Hub link)
+    )
     return PolicyFinding("policy-denied", "model denied", d.severity, rule, d.note, ev)
 
 
@@ -391,7 +395,7 @@ def _category_finding(
         ev = [e for f in model.flags if f.id == "no-license" for e in f.evidence[:1]]
     if not ev:
         ev = [
-            Evidence(
+            Evidence.at(
                 model.ref,
                 "no license found that grants rights for this use",
                 None,
@@ -406,11 +410,10 @@ def _license_evidence(lic: LicenseFinding) -> Evidence:
     """Where a license was read; its own quote when the engine kept one."""
     what = lic.license or "unrecognised license"
     if lic.evidence is not None:
-        src = lic.evidence.source
-        if lic.source.startswith("base:") and not src.startswith("base:"):
-            src = f"{lic.source}:{src}"
-        return Evidence(src, lic.evidence.quote, lic.evidence.lines, lic.evidence.kind)
-    return Evidence(lic.source, f"{what} ({lic.category})", None, EvidenceKind.OBSERVED)
+        if lic.source.startswith("base:"):  # its name under the base it binds through
+            return lic.evidence.under(lic.source[5:])
+        return lic.evidence
+    return Evidence.parse(lic.source, f"{what} ({lic.category})", None, EvidenceKind.OBSERVED)
 
 
 def _display_name(model: ModelResult) -> str:

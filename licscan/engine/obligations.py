@@ -130,9 +130,9 @@ def _notices(model: ModelResult) -> list[Obligation]:
         text = lf.text.strip() if lf.text and lf.text.strip() else None
         first = next((line.strip() for line in (text or "").splitlines() if line.strip()), "")
         ev = (
-            Evidence(lf.path, first[:200], (1, 1), EvidenceKind.TEXT)
+            Evidence.at(lf.path, first[:200], (1, 1), EvidenceKind.TEXT)
             if first
-            else Evidence(
+            else Evidence.at(
                 lf.path, "a NOTICE file ships with the model", None, EvidenceKind.OBSERVED
             )
         )

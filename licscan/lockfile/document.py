@@ -29,7 +29,6 @@ from licscan.model import (
     CATEGORY_ORDER,
     VERDICTS_BY_STRICTNESS,
     Evidence,
-    EvidenceKind,
     Flag,
     LicenseFile,
     LicenseFinding,
@@ -242,8 +241,8 @@ def entry_from_dict(d: dict[str, Any]) -> LockEntry:
 
 def _flag_from_dict(d: dict[str, Any]) -> Flag:
     evidence = [  # a lock written before evidence had kinds: inferred from the source
-        Evidence(ev.get("source", ""), ev.get("quote", ""), _lines(ev.get("lines")),
-                 EvidenceKind.parse(ev.get("kind"), str(ev.get("source", ""))))
+        Evidence.parse(str(ev.get("source", "")), ev.get("quote", ""), _lines(ev.get("lines")),
+                       ev.get("kind"))
         for ev in d.get("evidence") or []
     ]  # fmt: skip
     value = d.get("value")

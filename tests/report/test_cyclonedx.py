@@ -294,11 +294,11 @@ def test_considerations_carry_restrictions_not_license_lines() -> None:
     m = finetune()
     aup = next(f for f in m.flags if f.id == "use-restrictions")
     aup.evidence = [
-        Evidence("card:license", "license: llama3.1", (3, 3)),
-        Evidence("rules/licenses/llama-3.1-aup.yaml", "forbids listed harmful uses"),
+        Evidence.parse("card:license", "license: llama3.1", (3, 3)),
+        Evidence.parse("rules/licenses/llama-3.1-aup.yaml", "forbids listed harmful uses"),
         *aup.evidence,
     ]
-    pickle = Evidence("a.bin", "pickle-based weight file", None)
+    pickle = Evidence.parse("a.bin", "pickle-based weight file", None)
     m.flags.append(Flag("pickle-weights", None, [pickle], "warn", "1 weight file"))
     card = component(bom(sample_report(m)), "llama-3.1-8b-support-ft")["modelCard"]
     names = [e["name"] for e in card["considerations"]["ethicalConsiderations"]]
@@ -318,7 +318,7 @@ def test_data_sets_are_data_components_with_data() -> None:
 
 def test_obligations_and_evidence_kinds_as_properties() -> None:
     m = finetune()
-    m.flags[0].evidence.append(Evidence("rules/licenses/llama-3.1.yaml", "a user cap (§2)"))
+    m.flags[0].evidence.append(Evidence.parse("rules/licenses/llama-3.1.yaml", "a user cap (§2)"))
     comp = component(bom(sample_report(m)), "llama-3.1-8b-support-ft")
     assert props(comp, "licscan:flag:user-threshold:kind:1") == ["text"]
     assert props(comp, "licscan:flag:user-threshold:kind:2") == ["knowledge-base"]

@@ -175,9 +175,9 @@ def test_related_locations_only_to_files_that_exist(
         ref="nc-model", source="local", revision=None, repo_id=None,
         category="source-available", verdict="fail",
         flags=[Flag("non-commercial", None, [
-            Evidence("card:license", "license: cc-by-nc-4.0", (2, 2)),
-            Evidence("rules/licenses/cc-by-nc-4.0.yaml", "commercial use is not allowed"),
-            Evidence("LICENSE", "not shipped", (1, 1)),  # names a file that is not there
+            Evidence.parse("card:license", "license: cc-by-nc-4.0", (2, 2)),
+            Evidence.parse("rules/licenses/cc-by-nc-4.0.yaml", "commercial use is not allowed"),
+            Evidence.parse("LICENSE", "not shipped", (1, 1)),  # names a file that is not there
         ], severity="block")],
     )  # fmt: skip
     data = sarif(sample_report(model), validator, base_dir=str(tmp_path))
