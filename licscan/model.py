@@ -191,6 +191,15 @@ class Evidence:
             return "files"
         return f"{self.site.value}:{self.name}"
 
+    @property
+    def file(self) -> str | None:
+        """The file of its repository (the model's, or the base's) it was read in: a path,
+        README.md for a card key; None for what no file holds (a Hub fact, a data set, a
+        policy, the file list, a base as a whole)."""
+        if self.site is Site.CARD:
+            return "README.md"
+        return self.name if self.site in (Site.PATH, Site.FILE) else None
+
     def in_base(self, base: str) -> Evidence:
         """This evidence as read in base model `base`, so a reader can find it there: the
         knowledge base is the same everywhere, and evidence already in a base stays in it."""

@@ -196,7 +196,7 @@ def _policy_name(flag: Flag) -> str | None:
                 return entry.name
     for ev in flag.evidence:
         if ev.kind is EvidenceKind.TEXT and "polic" in ev.source.lower():
-            return f"use policy in {ev.source.rpartition(':')[2]}"
+            return f"use policy in {(ev.file or ev.source).rpartition(':')[2]}"
     return None
 
 

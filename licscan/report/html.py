@@ -39,7 +39,7 @@ from licscan.report.common import (
     rule_words,
     short_rev,
 )
-from licscan.report.evidence import span_words, split_source, wording
+from licscan.report.evidence import span_words, where_read, wording
 
 KIND_TITLES = {
     EvidenceKind.TEXT: "Quote",
@@ -188,7 +188,7 @@ def _source_words(source: str, ev: Evidence | None) -> str:
     if source.startswith("file:"):
         return f"{source[5:]}{',' + lines if lines else ''}"
     if source.startswith("base:"):
-        inner = split_source(ev.source)[1] if ev is not None else ""
+        inner = where_read(ev)[1] if ev is not None else ""
         return f"base model {source[5:]}" + (f" ({inner})" if inner else "")
     return source
 
