@@ -413,19 +413,64 @@ class ModelSnapshot:
 # --- engine ---------------------------------------------------------------
 
 
+class OriginKind(StrEnum):
+    """What told licscan a license binds a model."""
+
+    CARD = "card"  # a key of the card's metadata: "license", "license_name"
+    FILE = "file"  # a license file of the repository, by its path (a supplied one too)
+    BASE = "base"  # a base model the license binds through, by its id
+
+
+@dataclass(frozen=True)
+class LicenseOrigin:
+    """Where a license finding was read; `source` is the name reports and locks show
+    ('card:license', 'file:LICENSE', 'base:org/name'), `parse` reads one back."""
+
+    kind: OriginKind | None  # None: a name read back that is none of these (kept whole)
+    name: str
+
+    @classmethod
+    def card(cls, key: str) -> LicenseOrigin:
+        return cls(OriginKind.CARD, key)
+
+    @classmethod
+    def file(cls, path: str) -> LicenseOrigin:
+        return cls(OriginKind.FILE, path)
+
+    @classmethod
+    def base(cls, base_id: str) -> LicenseOrigin:
+        return cls(OriginKind.BASE, base_id)
+
+    @property
+    def source(self) -> str:
+        return self.name if self.kind is None else f"{self.kind.value}:{self.name}"
+
+    @classmethod
+    def parse(cls, source: str) -> LicenseOrigin:
+        """The one reader of origin names (a lock): `parse(s).source == s` for every s."""
+        prefix, sep, name = source.partition(":")
+        if sep and prefix in OriginKind.__members__.values():
+            return cls(OriginKind(prefix), name)
+        return cls(None, source)
+
+
 @dataclass
 class LicenseFinding:
     """One license that binds a model, and where it was found."""
 
     license: str | None  # knowledge-base key (None: unrecognised)
     category: str
-    source: str  # "card:license", "card:license_name", "file:LICENSE", "base:org/name"
+    origin: LicenseOrigin
     name: str | None = None
     osi_approved: bool = False
     score: float | None = None
     # Where it was read (a card line, a file's title line): reports cite it when the policy
     # judges the category these findings make.  Not part of the JSON contract.
     evidence: Evidence | None = None
+
+    @property
+    def source(self) -> str:
+        return self.origin.source
 
     def to_dict(self) -> dict[str, Any]:
         return {"license": self.license, "category": self.category, "source": self.source}
@@ -723,7 +768,7 @@ class Assessment:
     category: str = "unknown"
     declared: list[str] = field(default_factory=list)  # keys the card declares
     # finding.source -> where it was read (a card line, a file's title line)
-    license_evidence: dict[str, Evidence] = field(default_factory=dict)
+    license_evidence: dict[LicenseOrigin, Evidence] = field(default_factory=dict)
     notes: list[str] = field(default_factory=list)
     unreadable: str | None = None  # nothing could be read: the model is an `error`
     # the card's YAML could not be read: its base models and declared license are unknown

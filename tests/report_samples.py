@@ -15,6 +15,7 @@ from licscan.model import (
     Flag,
     LicenseFile,
     LicenseFinding,
+    LicenseOrigin,
     ModelResult,
     ScanReport,
     WaiverUse,
@@ -59,20 +60,20 @@ def finetune() -> ModelResult:
             LicenseFinding(
                 "llama-3.1",
                 "open-weight",
-                "card:license",
+                LicenseOrigin.card("license"),
                 name="Llama 3.1 Community License Agreement",
             ),
             LicenseFinding(
                 "llama-3.1",
                 "open-weight",
-                "file:LICENSE",
+                LicenseOrigin.file("LICENSE"),
                 name="Llama 3.1 Community License Agreement",
                 score=0.97,
             ),
             LicenseFinding(
                 "llama-3.1",
                 "open-weight",
-                "base:meta-llama/Llama-3.1-8B-Instruct",
+                LicenseOrigin.base("meta-llama/Llama-3.1-8B-Instruct"),
                 name="Llama 3.1 Community License Agreement",
             ),
         ],
@@ -173,7 +174,7 @@ def noncommercial() -> ModelResult:
             LicenseFinding(
                 "cc-by-nc-4.0",
                 "source-available",
-                "card:license",
+                LicenseOrigin.card("license"),
                 name="Creative Commons Attribution-NonCommercial 4.0",
             )
         ],
@@ -229,7 +230,7 @@ def local_unrecognised() -> ModelResult:
         category="unknown",
         verdict="fail",
         use=["commercial"],
-        licenses=[LicenseFinding(None, "unknown", "file:LICENSE.txt")],
+        licenses=[LicenseFinding(None, "unknown", LicenseOrigin.file("LICENSE.txt"))],
         flags=[
             Flag(
                 "unrecognized-license",
@@ -254,7 +255,11 @@ def apache_pass() -> ModelResult:
         use=["commercial"],
         licenses=[
             LicenseFinding(
-                "apache-2.0", "osi-open", "card:license", name="Apache 2.0", osi_approved=True
+                "apache-2.0",
+                "osi-open",
+                LicenseOrigin.card("license"),
+                name="Apache 2.0",
+                osi_approved=True,
             )
         ],
         task="fill-mask",

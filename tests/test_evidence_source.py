@@ -7,7 +7,7 @@ from __future__ import annotations
 from hypothesis import given
 from hypothesis import strategies as st
 
-from licscan.model import Evidence, EvidenceKind, Site
+from licscan.model import Evidence, EvidenceKind, LicenseOrigin, OriginKind, Site
 
 K = EvidenceKind
 
@@ -108,3 +108,18 @@ def test_under_shows_any_name_below_the_base():
 def test_a_record_without_a_kind_gets_the_kind_its_name_implies():
     assert Evidence.parse("base:org/b:README.md", "license: mit").kind is K.CARD
     assert Evidence.parse("hub:gated", "gated: manual", None, "nonsense").kind is K.HUB
+
+
+@given(st.text(max_size=40))
+def test_a_license_origin_reads_back_unchanged(source):
+    assert LicenseOrigin.parse(source).source == source
+
+
+def test_license_origins_name_where_a_license_was_read():
+    assert LicenseOrigin.card("license_name").source == "card:license_name"
+    assert LicenseOrigin.file("LICENSE.md").source == "file:LICENSE.md"
+    assert LicenseOrigin.file("supplied:terms.txt").source == "file:supplied:terms.txt"
+    assert LicenseOrigin.base("org/b").source == "base:org/b"
+    back = LicenseOrigin.parse("file:supplied:terms.txt")
+    assert (back.kind, back.name) == (OriginKind.FILE, "supplied:terms.txt")
+    assert LicenseOrigin.parse("LICENSE").kind is None  # none of the three: kept whole

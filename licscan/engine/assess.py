@@ -27,7 +27,9 @@ from licscan.model import (
     Flag,
     LicenseFinding,
     LicenseMatch,
+    LicenseOrigin,
     ModelSnapshot,
+    OriginKind,
     Site,
     TextClassification,
     strictest,
@@ -146,7 +148,7 @@ def assess(snap: ModelSnapshot) -> Assessment:
             "model is open-weight at most (an OSI license grants use for any purpose)"
         )
     for lic in a.licenses:
-        lic.evidence = lic.evidence or a.license_evidence.get(lic.source)
+        lic.evidence = lic.evidence or a.license_evidence.get(lic.origin)
     a.flags = flags.ordered()
     a.origins = flags.origins
     return a
@@ -189,11 +191,11 @@ def _files(
             a.notes.append(f"{lf.path}: a notice that names no known license; not a license text")
             continue
         finding = LicenseFinding(
-            tc.match.key, tc.category, f"file:{lf.path}", tc.match.name, tc.osi_approved,
+            tc.match.key, tc.category, LicenseOrigin.file(lf.path), tc.match.name, tc.osi_approved,
             round(tc.match.score, 4),
         )  # fmt: skip
         a.licenses.append(finding)
-        a.license_evidence[finding.source] = _title(lf.path, lf.text or "")
+        a.license_evidence[finding.origin] = _title(lf.path, lf.text or "")
         for f in tc.flags:
             flags.add(f, tc.match.key or "")
         policy_keys.update(tc.match.includes)
@@ -230,8 +232,8 @@ def _unreadable_file(
     """A license file we cannot read binds with unknown terms: fail closed.  A file
     holding only a copyright line ("All rights reserved") grants nothing: it is quoted."""
     ev = notice or Evidence.at(path, why, None, EvidenceKind.OBSERVED)
-    a.licenses.append(LicenseFinding(None, "unknown", f"file:{path}"))
-    a.license_evidence[f"file:{path}"] = ev
+    a.licenses.append(LicenseFinding(None, "unknown", LicenseOrigin.file(path)))
+    a.license_evidence[LicenseOrigin.file(path)] = ev
     a.notes.append(f"{why}: its terms are unknown")
     note = "the file could not be read as a license text; a person must check it"
     if notice is not None:
@@ -291,8 +293,8 @@ def _card(snap: ModelSnapshot, a: Assessment, flags: FlagSet, policy_keys: set[s
 
     kb = load_knowledge()
     file_keys = {lic.license for lic in a.licenses if lic.license}
-    has_files = any(lic.source.startswith("file:") for lic in a.licenses)
-    unnamed: list[tuple[str, str, str]] = []  # (card key, value, source)
+    has_files = any(lic.origin.kind is OriginKind.FILE for lic in a.licenses)
+    unnamed: list[tuple[str, str, LicenseOrigin]] = []  # (card key, value, origin)
     declared_other = False
     candidates = [("license", v) for v in card.licenses]
     if card.license_name:
@@ -302,7 +304,7 @@ def _card(snap: ModelSnapshot, a: Assessment, flags: FlagSet, policy_keys: set[s
             declared_other = True
             continue
         key = resolve_license_id(value)
-        source = f"card:{key_name}"
+        source = LicenseOrigin.card(key_name)
         ev = _card_line(card, key_name, f"{key_name}: {value}")
         if key is None:
             unnamed.append((key_name, value, source))
@@ -362,7 +364,7 @@ def _mismatch(snap: ModelSnapshot, a: Assessment, flags: FlagSet) -> None:
     files = [
         (lic, kb.entries[lic.license])
         for lic in a.licenses
-        if lic.source.startswith("file:") and lic.license in kb.entries
+        if lic.origin.kind is OriginKind.FILE and lic.license in kb.entries
     ]
     if not declared or not files:
         return
@@ -376,12 +378,12 @@ def _mismatch(snap: ModelSnapshot, a: Assessment, flags: FlagSet) -> None:
     lic, entry = (stricter or disagree)[0]
     said = ", ".join(d.key for d in declared)
     same_family = any(d.family and d.family == entry.family for d in declared)
-    note = f"the card declares {said}; {lic.source[5:]} is {entry.key} ({entry.category})"
+    note = f"the card declares {said}; {lic.origin.name} is {entry.key} ({entry.category})"
     if same_family:
         note += ": the same family, another version with other terms"
-    evidence = [a.license_evidence[f"card:{k}"] for k in ("license", "license_name")
-                if f"card:{k}" in a.license_evidence]  # fmt: skip
-    evidence.append(a.license_evidence[lic.source])
+    cards = [LicenseOrigin.card(k) for k in ("license", "license_name")]
+    evidence = [a.license_evidence[o] for o in cards if o in a.license_evidence]
+    evidence.append(a.license_evidence[lic.origin])
     flags.add(Flag("license-mismatch", evidence=evidence, note=note))
 
 

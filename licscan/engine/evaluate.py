@@ -21,6 +21,7 @@ from licscan.model import (
     Lineage,
     ModelResult,
     ModelSnapshot,
+    OriginKind,
     Policy,
     Site,
     strictest,
@@ -107,10 +108,10 @@ def _base_ids(snapshot: ModelSnapshot) -> list[str]:
 def _evidence_reasons(own: Assessment) -> list[str]:
     parts = []
     for lic in own.licenses:
-        where = lic.source.split(":", 1)[1]
+        where = lic.origin.name
         what = lic.license or "no known license"
         score = f", {lic.score:.2f}" if lic.score is not None and lic.license else ""
-        if lic.source.startswith("card:"):
+        if lic.origin.kind is OriginKind.CARD:
             parts.append(f"card {where}: {what} ({lic.category})")
         else:
             parts.append(f"{where}: {what} ({lic.category}{score})")

@@ -15,6 +15,7 @@ from licscan.model import (
     EvidenceKind,
     Flag,
     LicenseFinding,
+    LicenseOrigin,
     LineageNode,
     ModelResult,
     ModelSnapshot,
@@ -51,14 +52,14 @@ def inherit(
 def _inherited_licenses(node: LineageNode, base: Assessment) -> list[LicenseFinding]:
     """The base's licenses, each once, with their evidence renamed to the base; a base
     that names no license binds with unknown terms."""
-    tag = f"base:{node.id}"
+    tag = LicenseOrigin.base(node.id)
     out: list[LicenseFinding] = []
     seen: set[str | None] = set()
     for lic in base.licenses:
         if lic.license in seen:
             continue
         seen.add(lic.license)
-        ev = base.license_evidence.get(lic.source)
+        ev = base.license_evidence.get(lic.origin)
         out.append(
             LicenseFinding(
                 lic.license,
@@ -118,8 +119,8 @@ def _stricter_than_declared(
         note = f"{what} and adds {', '.join(new_terms)} to the model's own terms"
     flags.add(Flag("inherits-base-license", evidence=evidence, note=note), set(node.license_keys))
     if stricter and own.declared and matched:
-        card_ev = [own.license_evidence[s] for s in ("card:license", "card:license_name")
-                   if s in own.license_evidence]  # fmt: skip
+        cards = [LicenseOrigin.card(k) for k in ("license", "license_name")]
+        card_ev = [own.license_evidence[o] for o in cards if o in own.license_evidence]
         flags.add(
             Flag(
                 "license-mismatch",
@@ -158,8 +159,8 @@ def _lineage_evidence(snapshot: ModelSnapshot, node: LineageNode) -> list[Eviden
     evidence = [node.link] if node.link is not None else []
     base = node.assessment
     if base is not None:
-        found = [base.license_evidence[lic.source] for lic in base.licenses
-                 if lic.source in base.license_evidence]  # fmt: skip
+        found = [base.license_evidence[lic.origin] for lic in base.licenses
+                 if lic.origin in base.license_evidence]  # fmt: skip
         first = found[0] if found else _no_license_evidence(base)
         if first is not None:
             evidence.append(first.in_base(node.id))

@@ -26,6 +26,7 @@ from licscan.model import (
     LicenseFinding,
     Lineage,
     ModelResult,
+    OriginKind,
     PatternRule,
     Policy,
     PolicyFinding,
@@ -410,8 +411,8 @@ def _license_evidence(lic: LicenseFinding) -> Evidence:
     """Where a license was read; its own quote when the engine kept one."""
     what = lic.license or "unrecognised license"
     if lic.evidence is not None:
-        if lic.source.startswith("base:"):  # its name under the base it binds through
-            return lic.evidence.under(lic.source[5:])
+        if lic.origin.kind is OriginKind.BASE:  # its name under the base it binds through
+            return lic.evidence.under(lic.origin.name)
         return lic.evidence
     return Evidence.parse(lic.source, f"{what} ({lic.category})", None, EvidenceKind.OBSERVED)
 

@@ -23,6 +23,7 @@ from licscan.model import (
     Lineage,
     LineageNode,
     ModelSnapshot,
+    OriginKind,
     Site,
     Target,
 )
@@ -168,7 +169,9 @@ def _fill(node: LineageNode, child: ModelSnapshot, assess) -> None:
         node.error = child.error
         return
     assessment = assess(child)
-    declared = [lic for lic in assessment.licenses if lic.license and lic.source[:5] == "card:"]
+    declared = [
+        lic for lic in assessment.licenses if lic.license and lic.origin.kind is OriginKind.CARD
+    ]
     if assessment.unreadable:
         node.error = assessment.unreadable
     elif child.error and not declared:

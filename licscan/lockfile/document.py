@@ -32,6 +32,7 @@ from licscan.model import (
     Flag,
     LicenseFile,
     LicenseFinding,
+    LicenseOrigin,
     LockEntry,
     Lockfile,
     ModelResult,
@@ -210,7 +211,11 @@ def entry_from_dict(d: dict[str, Any]) -> LockEntry:
     e.card_license_name = d.get("card_license_name")
     e.license_files = {str(p): dict(h or {}) for p, h in (d.get("license_files") or {}).items()}
     e.licenses = [
-        LicenseFinding(x.get("license"), x.get("category", "unknown"), x.get("source", ""))
+        LicenseFinding(
+            x.get("license"),
+            x.get("category", "unknown"),
+            LicenseOrigin.parse(str(x.get("source", ""))),
+        )
         for x in d.get("licenses") or []
     ]
     e.category = str(d.get("category", "unknown"))
@@ -282,7 +287,7 @@ def entry_from_result(
         card_licenses=list(card.licenses) if card else [],
         card_license_name=card.license_name if card else None,
         license_files={lf.path: _file_hashes(lf) for lf in result.license_files},
-        licenses=[LicenseFinding(x.license, x.category, x.source) for x in result.licenses],
+        licenses=[LicenseFinding(x.license, x.category, x.origin) for x in result.licenses],
         category=result.category,
         flags=[dataclasses.replace(f, evidence=list(f.evidence)) for f in result.flags],
         base_models=list(result.base_models),

@@ -35,6 +35,7 @@ from licscan.model import (
     LockEntry,
     Lockfile,
     ModelResult,
+    OriginKind,
     Policy,
     ScanPlan,
     Target,
@@ -95,7 +96,7 @@ def rejudge(entry: LockEntry, policy: Policy, uses: list[str]) -> ModelResult:
     """The verdict the current policy gives the facts a lock entry records (its licenses,
     category, flags and their origins, unresolved bases, card, error), under `uses`.
     What the entry says it concluded (verdict, severities, waivers) is not read."""
-    own = [lic for lic in entry.licenses if not lic.source.startswith("base:")]
+    own = [lic for lic in entry.licenses if lic.origin.kind is not OriginKind.BASE]
     categories = [entry.category, *(lic.category for lic in entry.licenses)]
     categories = [c if c in CATEGORY_ORDER else "unknown" for c in categories]
     result = result_from_entry(entry, LOCK_NAME)

@@ -44,7 +44,15 @@ from cyclonedx.spdx import fixup_id, is_supported_id
 from packageurl import PackageURL
 
 from licscan.engine.obligations import obligations
-from licscan.model import EvidenceKind, Flag, LicenseFinding, ModelResult, ScanReport
+from licscan.model import (
+    EvidenceKind,
+    Flag,
+    LicenseFinding,
+    LicenseOrigin,
+    ModelResult,
+    OriginKind,
+    ScanReport,
+)
 from licscan.report.common import (
     FileRef,
     evidence_where,
@@ -328,7 +336,7 @@ class _BomBuilder:
             lic if isinstance(lic, str) else lic.get("license")
             for lic in entry.get("licenses") or []
         ]
-        findings = [LicenseFinding(k, "", "base") for k in keys if k]
+        findings = [LicenseFinding(k, "", LicenseOrigin.base("")) for k in keys if k]
         props = [Property(name=f"{NS}:role", value="base-model")]
         if entry.get("category"):
             props.append(Property(name=f"{NS}:category", value=str(entry["category"])))
@@ -363,7 +371,8 @@ class _BomBuilder:
             bom_ref=ref,
             name=PurePath(ref.removeprefix("local:")).name,
             licenses=self._licenses(
-                [LicenseFinding(k, "", "base") for k in keys], LicenseAcknowledgement.DECLARED
+                [LicenseFinding(k, "", LicenseOrigin.base("")) for k in keys],
+                LicenseAcknowledgement.DECLARED,
             ),
             properties=props,
             evidence=ComponentEvidence(
@@ -406,7 +415,7 @@ class _BomBuilder:
         for f in findings:
             kind = ack or (
                 LicenseAcknowledgement.CONCLUDED
-                if f.source.startswith("base")
+                if f.origin.kind is OriginKind.BASE
                 else LicenseAcknowledgement.DECLARED
             )
             grouped.setdefault((f.license, kind), []).append(f.source)
@@ -414,7 +423,7 @@ class _BomBuilder:
         for (key, kind), sources in grouped.items():
             spdx, ref = spdx_or_ref(key) if key else (None, f"LicenseRef-{NS}-unrecognized")
             entry = kb_entry(key)
-            props = [Property(name=f"{NS}:source", value=s) for s in sources if s != "base"]
+            props = [Property(name=f"{NS}:source", value=s) for s in sources if s != "base:"]
             if entry is not None:
                 props.append(Property(name=f"{NS}:license-name", value=entry.name))
                 props.append(Property(name=f"{NS}:category", value=entry.category))

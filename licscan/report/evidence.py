@@ -13,7 +13,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import PurePosixPath
 
-from licscan.model import Evidence, EvidenceKind, ModelResult, Site
+from licscan.model import Evidence, EvidenceKind, ModelResult, OriginKind, Site
 from licscan.report.common import evidence_where, kb_entry
 
 K = EvidenceKind
@@ -84,8 +84,8 @@ def _kb_label(model: ModelResult | None, ev: Evidence) -> str:
 def _file_read_for(model: ModelResult | None, key: str) -> str | None:
     """The license file of `model` that was identified as `key`, if one was read."""
     for lic in model.licenses if model is not None else []:
-        if lic.license == key and lic.source.startswith("file:"):
-            return lic.source[5:]
+        if lic.license == key and lic.origin.kind is OriginKind.FILE:
+            return lic.origin.name
     return None
 
 

@@ -16,8 +16,10 @@ from licscan.model import (
     FLAG_IDS,
     Evidence,
     EvidenceKind,
+    LicenseOrigin,
     ModelResult,
     Obligation,
+    OriginKind,
     PolicyFinding,
     ScanReport,
 )
@@ -173,24 +175,24 @@ def _licenses_view(m: ModelResult, hub: str) -> list[dict[str, Any]]:
         ev = lic.evidence
         row["sources"].append(
             {
-                "text": _source_words(lic.source, ev),
+                "text": _source_words(lic.origin, ev),
                 "url": evidence_link(m, ev, hub) if ev is not None else None,
             }
         )
     return list(rows.values())
 
 
-def _source_words(source: str, ev: Evidence | None) -> str:
+def _source_words(origin: LicenseOrigin, ev: Evidence | None) -> str:
     """'model card (README.md line 3)', 'LICENSE', 'base model org/x (LICENSE)'."""
     lines = f" {span_words(ev.lines)}" if ev is not None and ev.lines else ""
-    if source.startswith("card:"):
-        return f"model card, key “{source[5:]}” (README.md{lines})"
-    if source.startswith("file:"):
-        return f"{source[5:]}{',' + lines if lines else ''}"
-    if source.startswith("base:"):
+    if origin.kind is OriginKind.CARD:
+        return f"model card, key “{origin.name}” (README.md{lines})"
+    if origin.kind is OriginKind.FILE:
+        return f"{origin.name}{',' + lines if lines else ''}"
+    if origin.kind is OriginKind.BASE:
         inner = where_read(ev)[1] if ev is not None else ""
-        return f"base model {source[5:]}" + (f" ({inner})" if inner else "")
-    return source
+        return f"base model {origin.name}" + (f" ({inner})" if inner else "")
+    return origin.source
 
 
 def _evidence_view(m: ModelResult, evidence: Any, hub: str) -> list[dict[str, Any]]:

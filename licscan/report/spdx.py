@@ -25,7 +25,14 @@ from urllib.parse import quote
 
 from spdx_python_model import v3_0_1 as S
 
-from licscan.model import TERM_FLAGS, LicenseFinding, ModelResult, ScanReport
+from licscan.model import (
+    TERM_FLAGS,
+    LicenseFinding,
+    LicenseOrigin,
+    ModelResult,
+    OriginKind,
+    ScanReport,
+)
 from licscan.report.common import (
     active_flags,
     display_name,
@@ -221,7 +228,9 @@ class _Builder:
         keys = [k if isinstance(k, str) else k.get("license") for k in entry.get("licenses") or []]
         if pkg not in self.licensed:  # what the base's own card and files say binds it
             self.licensed.add(pkg)
-            expression = self._expression([LicenseFinding(k, "", "base") for k in keys])
+            expression = self._expression(
+                [LicenseFinding(k, "", LicenseOrigin.base("")) for k in keys]
+            )
             self._relate(pkg, "hasDeclaredLicense", [expression])
             self._relate(pkg, "hasConcludedLicense", [expression])
         if entry.get("error"):
@@ -268,7 +277,7 @@ class _Builder:
         if pkg in self.licensed:
             return
         self.licensed.add(pkg)
-        own = [lic for lic in m.licenses if not lic.source.startswith("base:")]
+        own = [lic for lic in m.licenses if lic.origin.kind is not OriginKind.BASE]
         self._relate(pkg, "hasDeclaredLicense", [self._expression(own)])
         binding = m.licenses if not m.error else []
         self._relate(pkg, "hasConcludedLicense", [self._expression(binding)])

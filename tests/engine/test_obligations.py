@@ -13,6 +13,7 @@ from licscan.model import (
     Flag,
     LicenseFile,
     LicenseFinding,
+    LicenseOrigin,
     ModelResult,
     ObligationKind,
 )
@@ -85,8 +86,8 @@ def test_use_policy_named_from_the_knowledge_base() -> None:
 def test_notice_file_kept_with_its_text_and_licenses_attributed() -> None:
     notice = LicenseFile("NOTICE", "Zephyr Model\nCopyright 2025 Zephyr Labs\n")
     line = Evidence.parse("card:license", "license: apache-2.0", (2, 2))
-    apache = LicenseFinding("apache-2.0", "osi-open", "card:license", evidence=line)
-    unknown = LicenseFinding(None, "unknown", "file:TERMS.txt")
+    apache = LicenseFinding("apache-2.0", "osi-open", LicenseOrigin.card("license"), evidence=line)
+    unknown = LicenseFinding(None, "unknown", LicenseOrigin.file("TERMS.txt"))
     got = by_kind(model(licenses=[apache, unknown], files=[notice]))
     (keep,) = got[K.KEEP_NOTICE]
     assert keep.text == "Zephyr Model\nCopyright 2025 Zephyr Labs"

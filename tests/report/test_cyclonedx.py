@@ -21,7 +21,7 @@ from report_samples import (
     sample_report,
 )
 
-from licscan.model import Evidence, Flag, LicenseFinding, ScanReport, WaiverUse
+from licscan.model import Evidence, Flag, LicenseFinding, LicenseOrigin, ScanReport, WaiverUse
 from licscan.report import render
 from licscan.report.cyclonedx import purl_for, spdx_or_ref
 
@@ -243,7 +243,9 @@ def test_timestamp_from_scan_and_serial_from_content() -> None:
     a = json.loads(render("cyclonedx", sample_report()))
     assert a["metadata"]["timestamp"].startswith("2026-11-20T09:30:00")
     changed = sample_report()
-    changed.models[0].licenses.append(LicenseFinding("mit", "osi-open", "file:LICENSE"))
+    changed.models[0].licenses.append(
+        LicenseFinding("mit", "osi-open", LicenseOrigin.file("LICENSE"))
+    )
     b = json.loads(render("cyclonedx", changed))
     assert a["serialNumber"].startswith("urn:uuid:")
     assert a["serialNumber"] != b["serialNumber"]
