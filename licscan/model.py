@@ -881,11 +881,33 @@ class Policy:
     waiver_warning_days: int = 30  # fewer days left: a warning (engine/judge.py; 0: never)
 
 
+class SubjectKind(StrEnum):
+    """What a decision of the judge is about."""
+
+    FLAG = "flag"  # a flag, by id
+    CATEGORY = "category"  # the model's category
+    LICENSE = "license"  # a license allowed or denied by name
+    WAIVER = "waiver"  # a waiver (its model or license) that runs out soon
+    MODEL = "model"  # the model itself, allowed or denied by the policy
+    CARD = "card"  # the model card's presence
+
+
+@dataclass(frozen=True)
+class Subject:
+    """What a decision is about: 'flag:non-commercial', 'category:open-weight', 'model'."""
+
+    kind: SubjectKind
+    name: str | None = None  # None for the model and its card
+
+    def __str__(self) -> str:
+        return self.kind.value if self.name is None else f"{self.kind.value}:{self.name}"
+
+
 @dataclass(frozen=True)
 class Decision:
     """One step of a verdict: what was judged, under which use, and the rule that said so."""
 
-    subject: str  # "flag:non-commercial", "category:open-weight", "base:org/x", "model"
+    subject: Subject
     severity: str  # block | warn | info
     use: str | None
     source: str  # the policy file:line, or what else decided (a waiver, an allow list)

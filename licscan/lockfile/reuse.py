@@ -38,6 +38,7 @@ from licscan.model import (
     OriginKind,
     Policy,
     ScanPlan,
+    SubjectKind,
     Target,
     strictest,
 )
@@ -159,7 +160,7 @@ def _verdicts(result: ModelResult) -> set[str]:
     warnings of waivers now near their end (they depend on the day, not on the model)."""
     if result.error:
         return {"error"}
-    steady = {d.severity for d in result.decisions if not d.subject.startswith("waiver:")}
+    steady = {d.severity for d in result.decisions if d.subject.kind is not SubjectKind.WAIVER}
     without = "fail" if "block" in steady else "warn" if "warn" in steady else "pass"
     return {result.verdict, without}
 

@@ -117,7 +117,7 @@ def model_view(m: ModelResult, hub: str, index: int) -> dict[str, Any]:
         "obligations": [_obligation_view(m, o, hub) for o in obligations(m)],
         "decisions": [
             {
-                "subject": d.subject,
+                "subject": str(d.subject),
                 "use": d.use or "all",
                 "severity": d.severity,
                 "rule": rule_words(d.source),

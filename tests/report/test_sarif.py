@@ -22,7 +22,16 @@ from report_samples import (
 )
 
 from licscan.engine.judge import findings
-from licscan.model import FLAG_IDS, Decision, Evidence, Flag, ModelResult, ScanReport
+from licscan.model import (
+    FLAG_IDS,
+    Decision,
+    Evidence,
+    Flag,
+    ModelResult,
+    ScanReport,
+    Subject,
+    SubjectKind,
+)
 from licscan.report import render
 from licscan.report.sarif import FINGERPRINT_KEY, RULE_IDS
 
@@ -247,8 +256,8 @@ def test_category_block_without_flag_is_reported(validator: Draft4Validator) -> 
         category="source-available",
         verdict="fail",
         reasons=["commercial: category:source-available -> block by commercial.yaml:8"],
-        decisions=[Decision("category:source-available", "block", "commercial",
-                            "rules/policies/commercial.yaml:8", "")],
+        decisions=[Decision(Subject(SubjectKind.CATEGORY, "source-available"), "block",
+                            "commercial", "rules/policies/commercial.yaml:8", "")],
         location=("models.yaml", 12),
     )  # fmt: skip
     model.findings = findings(model)  # what the judge makes of its decisions
