@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import difflib
 import re
-from dataclasses import dataclass, field, fields
+from dataclasses import dataclass, field, fields, replace
 from datetime import UTC, datetime
 from enum import StrEnum
 from typing import Any, Literal
@@ -121,23 +121,120 @@ class EvidenceKind(StrEnum):
             return cls.infer(source)
 
 
+class Site(StrEnum):
+    """Where a piece of evidence was read: what its source name starts with."""
+
+    PATH = "path"  # a file by its path: the repository's, rules/…, a weight file, a ref
+    FILE = "file"  # a license file as a license finding names it: "file:{name}"
+    CARD = "card"  # a key of the card's metadata: "card:{name}"
+    HUB = "hub"  # a fact the Hub states: "hub:{name}"
+    DATASET = "dataset"  # a data set's card on the Hub: "dataset:{name}"
+    POLICY = "policy"  # a policy file (or a built-in preset): "policy:{name}"
+    LISTING = "files"  # the repository's file list: "files"
+    BASE = "base"  # the base model as a whole (unresolved, or what it binds): "base:{base}"
+
+
 @dataclass(frozen=True)
 class Evidence:
-    """Where a claim comes from: `source` is e.g. 'LICENSE', 'card:license',
-    'rules/licenses/llama-3.1.yaml'; `lines` is a 1-based inclusive range or None.
-    `kind` says whether `quote` is the source's own words (see EvidenceKind); left out,
-    it is inferred from `source`."""
+    """Where a claim comes from: `site` and `name` say where it was read ('LICENSE', the
+    card key 'license', 'rules/licenses/llama-3.1.yaml'), `base` the base model it was read
+    in (None: the model itself); `lines` is a 1-based inclusive range or None.  `kind`
+    says whether `quote` is the source's own words (see EvidenceKind).  `source` renders
+    the name a report or a lock shows; `parse` reads one back."""
 
-    source: str
+    kind: EvidenceKind
     quote: str
+    site: Site = Site.PATH
+    name: str = ""
     lines: tuple[int, int] | None = None
-    kind: EvidenceKind = None  # type: ignore[assignment]  # set in __post_init__
+    base: str | None = None
 
-    def __post_init__(self) -> None:
-        kind = self.kind
-        if not isinstance(kind, EvidenceKind):
-            kind = EvidenceKind.parse(kind, self.source)
-        object.__setattr__(self, "kind", kind)
+    @classmethod
+    def at(
+        cls,
+        path: str,
+        quote: str,
+        lines: tuple[int, int] | None = None,
+        kind: EvidenceKind = EvidenceKind.TEXT,
+    ) -> Evidence:
+        """Evidence read in a file, by its path."""
+        return cls(kind, quote, Site.PATH, path, lines)
+
+    @classmethod
+    def card(
+        cls,
+        key: str,
+        quote: str,
+        lines: tuple[int, int] | None = None,
+        kind: EvidenceKind = EvidenceKind.CARD,
+    ) -> Evidence:
+        """Evidence read in (or missing from) the card's metadata, by its key."""
+        return cls(kind, quote, Site.CARD, key, lines)
+
+    @property
+    def source(self) -> str:
+        """The source name as reports and locks write it.  Under a base it keeps what
+        today's readers expect and loses the rest: a card key reads 'README.md', a Hub
+        fact or the file list only the base."""
+        if self.base is None:
+            return self._own()
+        if self.site in (Site.HUB, Site.LISTING, Site.BASE):
+            return f"base:{self.base}"
+        if self.site is Site.CARD:
+            return f"base:{self.base}:README.md"
+        return f"base:{self.base}:{self._own()}"
+
+    def _own(self) -> str:
+        if self.site is Site.PATH:
+            return self.name
+        if self.site is Site.LISTING:
+            return "files"
+        return f"{self.site.value}:{self.name}"
+
+    @property
+    def file(self) -> str | None:
+        """The file of its repository (the model's, or the base's) it was read in: a path,
+        README.md for a card key; None for what no file holds (a Hub fact, a data set, a
+        policy, the file list, a base as a whole)."""
+        if self.site is Site.CARD:
+            return "README.md"
+        return self.name if self.site in (Site.PATH, Site.FILE) else None
+
+    def in_base(self, base: str) -> Evidence:
+        """This evidence as read in base model `base`, so a reader can find it there: the
+        knowledge base is the same everywhere, and evidence already in a base stays in it."""
+        if self.base is not None or (self.site is Site.PATH and self.name.startswith("rules/")):
+            return self
+        site = Site.PATH if self.site is Site.FILE else self.site
+        return replace(self, site=site, base=base)
+
+    def under(self, base: str) -> Evidence:
+        """This evidence's source name, whatever it is, shown under base model `base`."""
+        if self.base is not None:
+            return self
+        return replace(self, site=Site.PATH, name=self.source, base=base)
+
+    @classmethod
+    def parse(
+        cls,
+        source: str,
+        quote: str,
+        lines: tuple[int, int] | None = None,
+        kind: Any = None,
+    ) -> Evidence:
+        """The one reader of source names (a lock, a stored classification, a test):
+        `parse(s, q).source == s` for every string; an unknown or missing kind is inferred."""
+        kind = EvidenceKind.parse(kind, source)
+        if not source.startswith("base:"):
+            site, name = _site(source)
+            return cls(kind, quote, site, name, lines)
+        base, sep, tail = source[5:].partition(":")
+        if not sep:
+            return cls(kind, quote, Site.BASE, "", lines, base)
+        site, name = _site(tail)
+        if site not in (Site.PATH, Site.FILE, Site.DATASET, Site.POLICY):
+            site, name = Site.PATH, tail  # shown in full under a base: keep it whole
+        return cls(kind, quote, site, name, lines, base)
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -146,6 +243,15 @@ class Evidence:
             "quote": self.quote,
             "kind": self.kind.value,
         }
+
+
+def _site(source: str) -> tuple[Site, str]:
+    if source == "files":
+        return Site.LISTING, ""
+    prefix, sep, rest = source.partition(":")
+    if sep and prefix in ("file", "card", "hub", "dataset", "policy"):
+        return Site(prefix), rest
+    return Site.PATH, source
 
 
 @dataclass
@@ -307,19 +413,64 @@ class ModelSnapshot:
 # --- engine ---------------------------------------------------------------
 
 
+class OriginKind(StrEnum):
+    """What told licscan a license binds a model."""
+
+    CARD = "card"  # a key of the card's metadata: "license", "license_name"
+    FILE = "file"  # a license file of the repository, by its path (a supplied one too)
+    BASE = "base"  # a base model the license binds through, by its id
+
+
+@dataclass(frozen=True)
+class LicenseOrigin:
+    """Where a license finding was read; `source` is the name reports and locks show
+    ('card:license', 'file:LICENSE', 'base:org/name'), `parse` reads one back."""
+
+    kind: OriginKind | None  # None: a name read back that is none of these (kept whole)
+    name: str
+
+    @classmethod
+    def card(cls, key: str) -> LicenseOrigin:
+        return cls(OriginKind.CARD, key)
+
+    @classmethod
+    def file(cls, path: str) -> LicenseOrigin:
+        return cls(OriginKind.FILE, path)
+
+    @classmethod
+    def base(cls, base_id: str) -> LicenseOrigin:
+        return cls(OriginKind.BASE, base_id)
+
+    @property
+    def source(self) -> str:
+        return self.name if self.kind is None else f"{self.kind.value}:{self.name}"
+
+    @classmethod
+    def parse(cls, source: str) -> LicenseOrigin:
+        """The one reader of origin names (a lock): `parse(s).source == s` for every s."""
+        prefix, sep, name = source.partition(":")
+        if sep and prefix in OriginKind.__members__.values():
+            return cls(OriginKind(prefix), name)
+        return cls(None, source)
+
+
 @dataclass
 class LicenseFinding:
     """One license that binds a model, and where it was found."""
 
     license: str | None  # knowledge-base key (None: unrecognised)
     category: str
-    source: str  # "card:license", "card:license_name", "file:LICENSE", "base:org/name"
+    origin: LicenseOrigin
     name: str | None = None
     osi_approved: bool = False
     score: float | None = None
     # Where it was read (a card line, a file's title line): reports cite it when the policy
     # judges the category these findings make.  Not part of the JSON contract.
     evidence: Evidence | None = None
+
+    @property
+    def source(self) -> str:
+        return self.origin.source
 
     def to_dict(self) -> dict[str, Any]:
         return {"license": self.license, "category": self.category, "source": self.source}
@@ -616,7 +767,7 @@ class Assessment:
     category: str = "unknown"
     declared: list[str] = field(default_factory=list)  # keys the card declares
     # finding.source -> where it was read (a card line, a file's title line)
-    license_evidence: dict[str, Evidence] = field(default_factory=dict)
+    license_evidence: dict[LicenseOrigin, Evidence] = field(default_factory=dict)
     notes: list[str] = field(default_factory=list)
     unreadable: str | None = None  # nothing could be read: the model is an `error`
     # the card's YAML could not be read: its base models and declared license are unknown
@@ -747,11 +898,33 @@ class Policy:
     waiver_warning_days: int = 30  # fewer days left: a warning (engine/judge.py; 0: never)
 
 
+class SubjectKind(StrEnum):
+    """What a decision of the judge is about."""
+
+    FLAG = "flag"  # a flag, by id
+    CATEGORY = "category"  # the model's category
+    LICENSE = "license"  # a license allowed or denied by name
+    WAIVER = "waiver"  # a waiver (its model or license) that runs out soon
+    MODEL = "model"  # the model itself, allowed or denied by the policy
+    CARD = "card"  # the model card's presence
+
+
+@dataclass(frozen=True)
+class Subject:
+    """What a decision is about: 'flag:non-commercial', 'category:open-weight', 'model'."""
+
+    kind: SubjectKind
+    name: str | None = None  # None for the model and its card
+
+    def __str__(self) -> str:
+        return self.kind.value if self.name is None else f"{self.kind.value}:{self.name}"
+
+
 @dataclass(frozen=True)
 class Decision:
     """One step of a verdict: what was judged, under which use, and the rule that said so."""
 
-    subject: str  # "flag:non-commercial", "category:open-weight", "base:org/x", "model"
+    subject: Subject
     severity: str  # block | warn | info
     use: str | None
     source: str  # the policy file:line, or what else decided (a waiver, an allow list)

@@ -15,6 +15,7 @@ from licscan.model import (
     Flag,
     LicenseFile,
     LicenseFinding,
+    LicenseOrigin,
     LineageEntry,
     ModelResult,
     ScanReport,
@@ -60,20 +61,20 @@ def finetune() -> ModelResult:
             LicenseFinding(
                 "llama-3.1",
                 "open-weight",
-                "card:license",
+                LicenseOrigin.card("license"),
                 name="Llama 3.1 Community License Agreement",
             ),
             LicenseFinding(
                 "llama-3.1",
                 "open-weight",
-                "file:LICENSE",
+                LicenseOrigin.file("LICENSE"),
                 name="Llama 3.1 Community License Agreement",
                 score=0.97,
             ),
             LicenseFinding(
                 "llama-3.1",
                 "open-weight",
-                "base:meta-llama/Llama-3.1-8B-Instruct",
+                LicenseOrigin.base("meta-llama/Llama-3.1-8B-Instruct"),
                 name="Llama 3.1 Community License Agreement",
             ),
         ],
@@ -94,32 +95,36 @@ def finetune() -> ModelResult:
             Flag(
                 "user-threshold",
                 "700000000",
-                [Evidence("LICENSE", Q_USERS, (31, 33))],
+                [Evidence.parse("LICENSE", Q_USERS, (31, 33))],
                 severity="warn",
             ),
             Flag(
                 "prominent-attribution",
                 None,
-                [Evidence("LICENSE", Q_ATTRIB, (24, 25))],
+                [Evidence.parse("LICENSE", Q_ATTRIB, (24, 25))],
                 severity="warn",
             ),
             Flag(
                 "use-restrictions",
                 None,
-                [Evidence("USE_POLICY.md", Q_AUP, (12, 14))],
+                [Evidence.parse("USE_POLICY.md", Q_AUP, (12, 14))],
                 severity="info",
             ),
             Flag(
                 "output-training-conditional",
                 None,
-                [Evidence("base:meta-llama/Llama-3.1-8B-Instruct:LICENSE", Q_OUTPUTS, (27, 27))],
+                [
+                    Evidence.parse(
+                        "base:meta-llama/Llama-3.1-8B-Instruct:LICENSE", Q_OUTPUTS, (27, 27)
+                    )
+                ],
                 severity="warn",
                 note="inherited from meta-llama/Llama-3.1-8B-Instruct",
             ),
             Flag(
                 "gated",
                 "manual",
-                [Evidence("card:extra_gated_prompt", "Accept the license to access", None)],
+                [Evidence.parse("card:extra_gated_prompt", "Accept the license to access", None)],
                 severity="block",
                 note="waived for this model",
                 waiver=gate_waiver,
@@ -164,7 +169,7 @@ def noncommercial() -> ModelResult:
             LicenseFinding(
                 "cc-by-nc-4.0",
                 "source-available",
-                "card:license",
+                LicenseOrigin.card("license"),
                 name="Creative Commons Attribution-NonCommercial 4.0",
             )
         ],
@@ -172,12 +177,15 @@ def noncommercial() -> ModelResult:
         task="summarization",
         flags=[
             Flag(
-                "non-commercial", None, [Evidence("LICENSE.md", Q_NC, (40, 41))], severity="block"
+                "non-commercial",
+                None,
+                [Evidence.parse("LICENSE.md", Q_NC, (40, 41))],
+                severity="block",
             ),
             Flag(
                 "pickle-weights",
                 None,
-                [Evidence("pytorch_model.bin", "only pickle weight files", None)],
+                [Evidence.parse("pytorch_model.bin", "only pickle weight files", None)],
                 severity="warn",
                 waiver=expired,
             ),
@@ -217,12 +225,12 @@ def local_unrecognised() -> ModelResult:
         category="unknown",
         verdict="fail",
         use=["commercial"],
-        licenses=[LicenseFinding(None, "unknown", "file:LICENSE.txt")],
+        licenses=[LicenseFinding(None, "unknown", LicenseOrigin.file("LICENSE.txt"))],
         flags=[
             Flag(
                 "unrecognized-license",
                 None,
-                [Evidence("LICENSE.txt", Q_UNREC, (3, 4))],
+                [Evidence.parse("LICENSE.txt", Q_UNREC, (3, 4))],
                 severity="block",
             )
         ],
@@ -242,7 +250,11 @@ def apache_pass() -> ModelResult:
         use=["commercial"],
         licenses=[
             LicenseFinding(
-                "apache-2.0", "osi-open", "card:license", name="Apache 2.0", osi_approved=True
+                "apache-2.0",
+                "osi-open",
+                LicenseOrigin.card("license"),
+                name="Apache 2.0",
+                osi_approved=True,
             )
         ],
         task="fill-mask",
@@ -263,7 +275,7 @@ def no_license() -> ModelResult:
             Flag(
                 "no-license",
                 None,
-                [Evidence("card:license", "no license key in the card metadata", None)],
+                [Evidence.parse("card:license", "no license key in the card metadata", None)],
                 severity="block",
             )
         ],

@@ -30,18 +30,18 @@ def kinds(flag: Flag) -> list[tuple[str, str]]:
 
 
 def test_inferred_kind_of_each_source() -> None:
-    assert Evidence("rules/licenses/llama-3.1.yaml", "x").kind is K.KNOWLEDGE_BASE
-    assert Evidence("base:org/b:rules/licenses/x.yaml", "x").kind is K.KNOWLEDGE_BASE
-    assert Evidence("card:license", "license: mit").kind is K.CARD
-    assert Evidence("base:org/b:README.md", "license: mit").kind is K.CARD
-    assert Evidence("hub:gated", "gated: manual").kind is K.HUB
-    assert Evidence("dataset:org/d", "license: cc-by-nc-4.0").kind is K.HUB
-    assert Evidence("policy:org.yaml", "x").kind is K.POLICY
-    assert Evidence("files", "no license file among 2 files").kind is K.OBSERVED
-    assert Evidence("LICENSE", "x", (1, 2)).kind is K.TEXT
+    assert Evidence.parse("rules/licenses/llama-3.1.yaml", "x").kind is K.KNOWLEDGE_BASE
+    assert Evidence.parse("base:org/b:rules/licenses/x.yaml", "x").kind is K.KNOWLEDGE_BASE
+    assert Evidence.parse("card:license", "license: mit").kind is K.CARD
+    assert Evidence.parse("base:org/b:README.md", "license: mit").kind is K.CARD
+    assert Evidence.parse("hub:gated", "gated: manual").kind is K.HUB
+    assert Evidence.parse("dataset:org/d", "license: cc-by-nc-4.0").kind is K.HUB
+    assert Evidence.parse("policy:org.yaml", "x").kind is K.POLICY
+    assert Evidence.parse("files", "no license file among 2 files").kind is K.OBSERVED
+    assert Evidence.parse("LICENSE", "x", (1, 2)).kind is K.TEXT
     # an explicit kind wins; a bad one from a record falls back to the inference
-    assert Evidence("LICENSE", "could not be read", None, K.OBSERVED).kind is K.OBSERVED
-    assert Evidence("card:license", "x", None, "nonsense").kind is K.CARD  # type: ignore[arg-type]
+    assert Evidence.parse("LICENSE", "could not be read", None, K.OBSERVED).kind is K.OBSERVED
+    assert Evidence.parse("card:license", "x", None, "nonsense").kind is K.CARD  # type: ignore[arg-type]
     assert K.TEXT.quoted and K.CARD.quoted and not K.KNOWLEDGE_BASE.quoted
 
 
@@ -105,9 +105,9 @@ def test_lock_keeps_kinds_and_infers_them_for_old_locks() -> None:
         "user-threshold",
         "700000000",
         [
-            Evidence("card:license", "license: llama3.1", (3, 3)),
-            Evidence("rules/licenses/llama-3.1.yaml", "a user cap", None, K.KNOWLEDGE_BASE),
-            Evidence("files", "no license file among 1 file", None, K.OBSERVED),
+            Evidence.parse("card:license", "license: llama3.1", (3, 3)),
+            Evidence.parse("rules/licenses/llama-3.1.yaml", "a user cap", None, K.KNOWLEDGE_BASE),
+            Evidence.parse("files", "no license file among 1 file", None, K.OBSERVED),
         ],
         severity="warn",
     )

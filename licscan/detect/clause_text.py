@@ -296,7 +296,7 @@ class Document:
         quote = self.original[a:b]
         first = self.line_of(start) + 1
         last = self.line_of(max(start, end - 1)) + 1
-        return Evidence(source=source, quote=quote, lines=(first, last))
+        return Evidence.at(source, quote, (first, last))
 
     def quote_span(self, seg: Segment, at: int, until: int) -> tuple[int, int]:
         """A span of at most MAX_QUOTE cleaned characters of `seg` around [at, until)

@@ -639,14 +639,14 @@ def block_evidence(
         quote = " ".join(quote.split())
         if len(quote) > 300:
             quote = quote[:297] + "..."
-        out.append(Evidence(source, quote, (first, last)))
+        out.append(Evidence.at(source, quote, (first, last)))
     if out:
         return out
     at_token = block.missing_at if block.missing_at >= 0 else block.start
     at = tokens.lines[at_token - 1] if at_token else (tokens.lines[0] if tokens.lines else 1)
     words = block.missing or block.ref_tokens
     return [
-        Evidence(
+        Evidence.at(
             source,
             f"[about {words} words of the {ref_key} reference text are missing here]",
             (at, at),

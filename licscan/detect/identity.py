@@ -366,7 +366,7 @@ def sentence_evidence(
     if len(quote) > 300:
         quote = quote[:300].rsplit(" ", 1)[0]
         last = first + quote.count("\n")
-    return Evidence(source, quote, (first, last))
+    return Evidence.at(source, quote, (first, last))
 
 
 def match_text(kb: KnowledgeBase, index: FingerprintIndex, text: str) -> LicenseMatch:

@@ -27,7 +27,10 @@ from licscan.model import (
     Flag,
     LicenseFinding,
     LicenseMatch,
+    LicenseOrigin,
     ModelSnapshot,
+    OriginKind,
+    Site,
     TextClassification,
     strictest,
 )
@@ -145,7 +148,7 @@ def assess(snap: ModelSnapshot) -> Assessment:
             "model is open-weight at most (an OSI license grants use for any purpose)"
         )
     for lic in a.licenses:
-        lic.evidence = lic.evidence or a.license_evidence.get(lic.source)
+        lic.evidence = lic.evidence or a.license_evidence.get(lic.origin)
     a.flags = flags.ordered()
     a.origins = flags.origins
     return a
@@ -188,11 +191,11 @@ def _files(
             a.notes.append(f"{lf.path}: a notice that names no known license; not a license text")
             continue
         finding = LicenseFinding(
-            tc.match.key, tc.category, f"file:{lf.path}", tc.match.name, tc.osi_approved,
+            tc.match.key, tc.category, LicenseOrigin.file(lf.path), tc.match.name, tc.osi_approved,
             round(tc.match.score, 4),
         )  # fmt: skip
         a.licenses.append(finding)
-        a.license_evidence[finding.source] = _title(lf.path, lf.text or "")
+        a.license_evidence[finding.origin] = _title(lf.path, lf.text or "")
         for f in tc.flags:
             flags.add(f, tc.match.key or "")
         policy_keys.update(tc.match.includes)
@@ -228,9 +231,9 @@ def _unreadable_file(
 ) -> None:
     """A license file we cannot read binds with unknown terms: fail closed.  A file
     holding only a copyright line ("All rights reserved") grants nothing: it is quoted."""
-    ev = notice or Evidence(path, why, None, EvidenceKind.OBSERVED)
-    a.licenses.append(LicenseFinding(None, "unknown", f"file:{path}"))
-    a.license_evidence[f"file:{path}"] = ev
+    ev = notice or Evidence.at(path, why, None, EvidenceKind.OBSERVED)
+    a.licenses.append(LicenseFinding(None, "unknown", LicenseOrigin.file(path)))
+    a.license_evidence[LicenseOrigin.file(path)] = ev
     a.notes.append(f"{why}: its terms are unknown")
     note = "the file could not be read as a license text; a person must check it"
     if notice is not None:
@@ -275,7 +278,7 @@ def _incorporated(entry: LicenseEntry, flags: FlagSet, present: set[str]) -> Non
                 Flag(
                     fact.flag,
                     fact.value,
-                    [Evidence(policy.file, fact.stated, None, EvidenceKind.KNOWLEDGE_BASE)],
+                    [Evidence.at(policy.file, fact.stated, None, EvidenceKind.KNOWLEDGE_BASE)],
                     note=f"{entry.name} incorporates the {policy.name} by reference",
                 ),
                 entry.key,
@@ -290,8 +293,8 @@ def _card(snap: ModelSnapshot, a: Assessment, flags: FlagSet, policy_keys: set[s
 
     kb = load_knowledge()
     file_keys = {lic.license for lic in a.licenses if lic.license}
-    has_files = any(lic.source.startswith("file:") for lic in a.licenses)
-    unnamed: list[tuple[str, str, str]] = []  # (card key, value, source)
+    has_files = any(lic.origin.kind is OriginKind.FILE for lic in a.licenses)
+    unnamed: list[tuple[str, str, LicenseOrigin]] = []  # (card key, value, origin)
     declared_other = False
     candidates = [("license", v) for v in card.licenses]
     if card.license_name:
@@ -301,7 +304,7 @@ def _card(snap: ModelSnapshot, a: Assessment, flags: FlagSet, policy_keys: set[s
             declared_other = True
             continue
         key = resolve_license_id(value)
-        source = f"card:{key_name}"
+        source = LicenseOrigin.card(key_name)
         ev = _card_line(card, key_name, f"{key_name}: {value}")
         if key is None:
             unnamed.append((key_name, value, source))
@@ -347,7 +350,7 @@ def _card_terms(entry: LicenseEntry, card_ev: Evidence, flags: FlagSet) -> None:
             Flag(
                 fact.flag,
                 fact.value,
-                [card_ev, Evidence(entry.file, fact.stated, None, EvidenceKind.KNOWLEDGE_BASE)],
+                [card_ev, Evidence.at(entry.file, fact.stated, None, EvidenceKind.KNOWLEDGE_BASE)],
                 note=f"known term of {entry.name} (declared on the card)",
             ),
             entry.key,
@@ -361,7 +364,7 @@ def _mismatch(snap: ModelSnapshot, a: Assessment, flags: FlagSet) -> None:
     files = [
         (lic, kb.entries[lic.license])
         for lic in a.licenses
-        if lic.source.startswith("file:") and lic.license in kb.entries
+        if lic.origin.kind is OriginKind.FILE and lic.license in kb.entries
     ]
     if not declared or not files:
         return
@@ -375,12 +378,12 @@ def _mismatch(snap: ModelSnapshot, a: Assessment, flags: FlagSet) -> None:
     lic, entry = (stricter or disagree)[0]
     said = ", ".join(d.key for d in declared)
     same_family = any(d.family and d.family == entry.family for d in declared)
-    note = f"the card declares {said}; {lic.source[5:]} is {entry.key} ({entry.category})"
+    note = f"the card declares {said}; {lic.origin.name} is {entry.key} ({entry.category})"
     if same_family:
         note += ": the same family, another version with other terms"
-    evidence = [a.license_evidence[f"card:{k}"] for k in ("license", "license_name")
-                if f"card:{k}" in a.license_evidence]  # fmt: skip
-    evidence.append(a.license_evidence[lic.source])
+    cards = [LicenseOrigin.card(k) for k in ("license", "license_name")]
+    evidence = [a.license_evidence[o] for o in cards if o in a.license_evidence]
+    evidence.append(a.license_evidence[lic.origin])
     flags.add(Flag("license-mismatch", evidence=evidence, note=note))
 
 
@@ -413,13 +416,13 @@ def _context(snap: ModelSnapshot, a: Assessment, flags: FlagSet) -> None:
 def _no_license(snap: ModelSnapshot) -> Flag:
     card = snap.card
     if card is None:
-        ev = Evidence("README.md", "no model card (README.md) in the repository", None, OBSERVED)
+        ev = Evidence.at("README.md", "no model card (README.md) in the repository", None, OBSERVED)
     elif card.licenses:
         ev = _card_line(card, "license", f"license: {card.licenses[0]}")
     else:
-        ev = Evidence("card:license", "no license key in the card metadata", None, OBSERVED)
+        ev = Evidence.card("license", "no license key in the card metadata", None, OBSERVED)
     n = len(snap.files)
-    listing = Evidence("files", f"no license file among {n} file{'s' * (n != 1)}", None, OBSERVED)
+    listing = Evidence(OBSERVED, f"no license file among {n} file{'s' * (n != 1)}", Site.LISTING)
     return Flag(
         "no-license",
         evidence=[ev, listing],
@@ -438,7 +441,7 @@ def _gated(snap: ModelSnapshot) -> Flag | None:
     if snap.gated:
         value = snap.gated if isinstance(snap.gated, str) else None
         evidence.insert(
-            0, Evidence("hub:gated", f"gated: {value or 'true'}", None, EvidenceKind.HUB)
+            0, Evidence(EvidenceKind.HUB, f"gated: {value or 'true'}", Site.HUB, "gated")
         )
         return Flag("gated", value, evidence, note="the Hub asks for the terms to be accepted")
     if snap.source != "hub" and evidence:
@@ -460,7 +463,7 @@ def _pickle(files: list[str]) -> Flag | None:
     more = f" (+{len(weights) - 3} more)" if len(weights) > 3 else ""
     return Flag(
         "pickle-weights",
-        evidence=[Evidence(f, "pickle-based weight file", None, OBSERVED) for f in shown],
+        evidence=[Evidence.at(f, "pickle-based weight file", None, OBSERVED) for f in shown],
         note=f"{len(weights)} weight file{'s' * (len(weights) != 1)}{more}, all pickle-based; "
         "no safetensors, GGUF or ONNX copy",
     )
@@ -497,12 +500,12 @@ def _incorporating_licenses(a: Assessment, flags: FlagSet) -> None:
 def _card_line(card, key: str, quote: str) -> Evidence:  # card: CardInfo
     """A card metadata entry as written, cited to its README line when known."""
     line = card.key_lines.get(key) if card is not None else None
-    return Evidence(f"card:{key}", quote, (line, line) if line else None, EvidenceKind.CARD)
+    return Evidence.card(key, quote, (line, line) if line else None)
 
 
 def _title(path: str, text: str) -> Evidence:
     """A text's first non-empty line: what it calls itself."""
     for i, line in enumerate(text.splitlines(), 1):
         if line.strip():
-            return Evidence(path, line.strip()[:200], (i, i), EvidenceKind.TEXT)
-    return Evidence(path, "(empty)", None, OBSERVED)
+            return Evidence.at(path, line.strip()[:200], (i, i))
+    return Evidence.at(path, "(empty)", None, OBSERVED)

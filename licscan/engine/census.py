@@ -53,6 +53,7 @@ from licscan.model import (
     Lineage,
     ModelResult,
     ModelSnapshot,
+    OriginKind,
     Policy,
     Relabel,
     Target,
@@ -395,7 +396,7 @@ def census_row(result: ModelResult, lineage: Lineage, unread: bool = False) -> C
     """What the summary keeps: verdict, category, own licenses, flags, and a relabel —
     the nearest base stricter than what the model declares, when the policy's rule
     (`license-mismatch` + `inherits-base-license`) fired."""
-    own = [lic for lic in result.licenses if not lic.source.startswith("base:")]
+    own = [lic for lic in result.licenses if lic.origin.kind is not OriginKind.BASE]
     keys = list(dict.fromkeys(lic.license or "unrecognised" for lic in own)) or ["none"]
     flags = [f.id for f in result.flags]
     row = CensusRow(

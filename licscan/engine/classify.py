@@ -165,7 +165,7 @@ def _modified_flag(
         "modified-license",
         evidence=match.differences
         or [
-            Evidence(
+            Evidence.at(
                 source,
                 "[no passage located: the detectors disagree with the known terms]",
                 None,
@@ -200,7 +200,7 @@ def _notice(
         Flag(
             fact.flag,
             fact.value,
-            [line_ev, Evidence(entry.file, fact.stated, None, EvidenceKind.KNOWLEDGE_BASE)],
+            [line_ev, Evidence.at(entry.file, fact.stated, None, EvidenceKind.KNOWLEDGE_BASE)],
             note=f"known term of {entry.name}, which this notice names",
         )
         for fact in entry.flags
@@ -243,7 +243,7 @@ def _known_flags(facts: list[tuple[LicenseEntry, ClauseFact]], detected: list[Fl
             out[fact.flag] = Flag(
                 fact.flag,
                 fact.value,
-                [Evidence(owner.file, fact.stated, None, EvidenceKind.KNOWLEDGE_BASE)],
+                [Evidence.at(owner.file, fact.stated, None, EvidenceKind.KNOWLEDGE_BASE)],
                 note=f"known term of {owner.name}; clause not quoted from this text",
             )
     return list(out.values())
@@ -370,7 +370,7 @@ def _unrecognized(
         if top:
             note += f" (closest: {top.ref.key}, {top.c_ref:.2f} of it present)"
         evidence = [
-            Evidence(source, lines[first - 1].strip()[:200] if lines else "", (first, first))
+            Evidence.at(source, lines[first - 1].strip()[:200] if lines else "", (first, first))
         ]
     note += "; a custom license is not an OSI license"
     flags = [f for f in detected if f.id in FLAG_IDS]
@@ -387,7 +387,7 @@ def _unread(
     """A text mostly in a language licscan does not read: `unknown`, the language named."""
     lines = identity.lines_of(text)
     first = next((i for i, line in enumerate(lines, 1) if line.strip()), 1)
-    ev = Evidence(source, lines[first - 1].strip()[:200] if lines else "", (first, first))
+    ev = Evidence.at(source, lines[first - 1].strip()[:200] if lines else "", (first, first))
     flags = [f for f in result.flags if f.id != "unrecognized-license"]
     flags.append(Flag("unrecognized-license", evidence=[ev], note=reading.note))
     result.category, result.osi_approved, result.flags = "unknown", False, _ordered(flags)

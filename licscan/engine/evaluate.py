@@ -21,7 +21,9 @@ from licscan.model import (
     Lineage,
     ModelResult,
     ModelSnapshot,
+    OriginKind,
     Policy,
+    Site,
     strictest,
 )
 
@@ -106,10 +108,10 @@ def _base_ids(snapshot: ModelSnapshot) -> list[str]:
 def _evidence_reasons(own: Assessment) -> list[str]:
     parts = []
     for lic in own.licenses:
-        where = lic.source.split(":", 1)[1]
+        where = lic.origin.name
         what = lic.license or "no known license"
         score = f", {lic.score:.2f}" if lic.score is not None and lic.license else ""
-        if lic.source.startswith("card:"):
+        if lic.origin.kind is OriginKind.CARD:
             parts.append(f"card {where}: {what} ({lic.category})")
         else:
             parts.append(f"{where}: {what} ({lic.category}{score})")
@@ -135,7 +137,7 @@ def _datasets(card, datasets: dict[str, list[str] | None] | None, flags: FlagSet
     lines = (line, line) if line else None
 
     def ev(ds: str) -> Evidence:
-        return Evidence("card:datasets", f"datasets: {ds}", lines, EvidenceKind.CARD)
+        return Evidence.card("datasets", f"datasets: {ds}", lines)
 
     unread: list[str] = []
     for ds in card.datasets:
@@ -155,7 +157,7 @@ def _datasets(card, datasets: dict[str, list[str] | None] | None, flags: FlagSet
                 terms = ["source-available"]
             if terms:
                 # the data set's own card on the Hub: what it declares
-                theirs = Evidence(f"dataset:{ds}", f"license: {value}", None, EvidenceKind.HUB)
+                theirs = Evidence(EvidenceKind.HUB, f"license: {value}", Site.DATASET, ds)
                 note = f"dataset {ds} is {entry.key} ({', '.join(terms)})"
                 flags.add(Flag("dataset-license", evidence=[ev(ds), theirs], note=note), "")
     if unread:

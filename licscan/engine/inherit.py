@@ -15,9 +15,11 @@ from licscan.model import (
     EvidenceKind,
     Flag,
     LicenseFinding,
+    LicenseOrigin,
     LineageNode,
     ModelResult,
     ModelSnapshot,
+    Site,
 )
 
 # Flags of a base model's license that bind a derivative (context flags stay with the base).
@@ -50,14 +52,14 @@ def inherit(
 def _inherited_licenses(node: LineageNode, base: Assessment) -> list[LicenseFinding]:
     """The base's licenses, each once, with their evidence renamed to the base; a base
     that names no license binds with unknown terms."""
-    tag = f"base:{node.id}"
+    tag = LicenseOrigin.base(node.id)
     out: list[LicenseFinding] = []
     seen: set[str | None] = set()
     for lic in base.licenses:
         if lic.license in seen:
             continue
         seen.add(lic.license)
-        ev = base.license_evidence.get(lic.source)
+        ev = base.license_evidence.get(lic.origin)
         out.append(
             LicenseFinding(
                 lic.license,
@@ -66,13 +68,13 @@ def _inherited_licenses(node: LineageNode, base: Assessment) -> list[LicenseFind
                 lic.name,
                 lic.osi_approved,
                 lic.score,
-                _rebase(ev, node.id) if ev else None,
+                ev.in_base(node.id) if ev else None,
             )
         )
     if not base.licenses:
         ev = _no_license_evidence(base)
         out.append(
-            LicenseFinding(None, "unknown", tag, evidence=_rebase(ev, node.id) if ev else None)
+            LicenseFinding(None, "unknown", tag, evidence=ev.in_base(node.id) if ev else None)
         )
     return out
 
@@ -81,7 +83,7 @@ def _inherited_flags(node: LineageNode, base: Assessment, flags: FlagSet, via: s
     """The base's term flags bind the model, noted as inherited."""
     for f in base.flags:
         if f.id in INHERITED:
-            rebased = [_rebase(ev, node.id) for ev in f.evidence]
+            rebased = [ev.in_base(node.id) for ev in f.evidence]
             flags.add(
                 Flag(f.id, f.value, rebased, note=f"inherited from base {node.id}{via}"),
                 base.origins.get(f.id, {""}),
@@ -117,8 +119,8 @@ def _stricter_than_declared(
         note = f"{what} and adds {', '.join(new_terms)} to the model's own terms"
     flags.add(Flag("inherits-base-license", evidence=evidence, note=note), set(node.license_keys))
     if stricter and own.declared and matched:
-        card_ev = [own.license_evidence[s] for s in ("card:license", "card:license_name")
-                   if s in own.license_evidence]  # fmt: skip
+        cards = [LicenseOrigin.card(k) for k in ("license", "license_name")]
+        card_ev = [own.license_evidence[o] for o in cards if o in own.license_evidence]
         flags.add(
             Flag(
                 "license-mismatch",
@@ -142,7 +144,7 @@ def unresolved_flag(snapshot: ModelSnapshot, node: LineageNode) -> Flag:
             note=f"{node.error}{via}: the terms of the model it was made from bind it but "
             "are unknown",
         )
-    evidence.append(Evidence(f"base:{node.id}", why, None, EvidenceKind.OBSERVED))
+    evidence.append(Evidence(EvidenceKind.OBSERVED, why, Site.BASE, base=node.id))
     return Flag(
         "inherits-base-license",
         evidence=evidence,
@@ -157,31 +159,17 @@ def _lineage_evidence(snapshot: ModelSnapshot, node: LineageNode) -> list[Eviden
     evidence = [node.link] if node.link is not None else []
     base = node.assessment
     if base is not None:
-        found = [base.license_evidence[lic.source] for lic in base.licenses
-                 if lic.source in base.license_evidence]  # fmt: skip
+        found = [base.license_evidence[lic.origin] for lic in base.licenses
+                 if lic.origin in base.license_evidence]  # fmt: skip
         first = found[0] if found else _no_license_evidence(base)
         if first is not None:
-            evidence.append(_rebase(first, node.id))
+            evidence.append(first.in_base(node.id))
     return evidence
 
 
 def _no_license_evidence(base: Assessment) -> Evidence | None:
     flag = next((f for f in base.flags if f.id == "no-license" and f.evidence), None)
     return flag.evidence[0] if flag is not None else None
-
-
-def _rebase(ev: Evidence, base_id: str) -> Evidence:
-    """Evidence read in a base repository, renamed so a reader can find it there."""
-    src = ev.source
-    if src.startswith(("rules/", "base:")):
-        return ev
-    if src.startswith("card:") or src == "README.md":
-        src = "README.md"
-    elif src.startswith("file:"):
-        src = src[5:]
-    elif src.startswith("hub:") or src == "files":
-        return Evidence(f"base:{base_id}", ev.quote, ev.lines, ev.kind)
-    return Evidence(f"base:{base_id}:{src}", ev.quote, ev.lines, ev.kind)
 
 
 def _own_desc(own: Assessment) -> str:

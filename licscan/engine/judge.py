@@ -26,10 +26,14 @@ from licscan.model import (
     LicenseFinding,
     Lineage,
     ModelResult,
+    OriginKind,
     PatternRule,
     Policy,
     PolicyFinding,
     Rule,
+    Site,
+    Subject,
+    SubjectKind,
     Waiver,
     WaiverUse,
     strictest,
@@ -175,7 +179,9 @@ class _Judge:
             return "info", w.source
         return sev, src
 
-    def decide(self, subject: str, sev: str, use: str | None, src: str, note: list[str]) -> None:
+    def decide(
+        self, subject: Subject, sev: str, use: str | None, src: str, note: list[str]
+    ) -> None:
         self.decisions.append(Decision(subject, sev, use, src, "; ".join(note)))
 
     # -- the judgements --
@@ -219,7 +225,7 @@ class _Judge:
         extra = [n for n in note if n.startswith(("waived", "waiver"))]
         if extra:
             flag.note = "; ".join([flag.note, *extra]) if flag.note else "; ".join(extra)
-        self.decide(f"flag:{flag.id}", sev, use, src, note)
+        self.decide(Subject(SubjectKind.FLAG, flag.id), sev, use, src, note)
 
     def threshold(self, flag: Flag, sev: str, src: str, note: list[str]) -> tuple[str, str]:
         figure = next((k for k, v in ORG_FIGURES.items() if v == flag.id), None)
@@ -248,14 +254,16 @@ class _Judge:
             else:
                 kept.append(cat)
         if not kept:
-            self.decide(f"category:{self.r.category}", "info", None, "allow/waive", note)
+            self.decide(
+                Subject(SubjectKind.CATEGORY, self.r.category), "info", None, "allow/waive", note
+            )
             return
         # Nothing set aside: never judge a laxer category than the model's own (fail closed).
         judged = strictest(kept if note else [*kept, self.r.category])
         use, rule = self.strongest_rule(self.policy.categories, judged)
         covering = [w for w in self.waivers if self.covers(w, None)]
         sev, src = self.exception(rule.severity, rule.source, covering, note)
-        self.decide(f"category:{judged}", sev, use, src, note)
+        self.decide(Subject(SubjectKind.CATEGORY, judged), sev, use, src, note)
 
     def lists(self) -> None:
         for key in self.keys:
@@ -266,11 +274,23 @@ class _Judge:
             covering = [w for w in self.waivers if self.covers(w, None)]
             w = self.license_waived(key)
             sev, src = self.exception("block", p.source, covering + ([w] if w else []), note)
-            self.decide(f"license:{key}", sev, None, src, note)
+            self.decide(Subject(SubjectKind.LICENSE, key), sev, None, src, note)
         if self.denied:
-            self.decide("model", "block", None, self.denied.source, ["model denied by the policy"])
+            self.decide(
+                Subject(SubjectKind.MODEL),
+                "block",
+                None,
+                self.denied.source,
+                ["model denied by the policy"],
+            )
         elif self.allowed:
-            self.decide("model", "info", None, self.allowed.source, ["model allowed by the policy"])
+            self.decide(
+                Subject(SubjectKind.MODEL),
+                "info",
+                None,
+                self.allowed.source,
+                ["model allowed by the policy"],
+            )
 
     def card(self) -> None:
         """An unreadable card hides base models and the declared license: a license file
@@ -280,7 +300,7 @@ class _Judge:
         note = [f"card unreadable ({self.own.card_unreadable}): base models unknown"]
         covering = [w for w in self.waivers if self.covers(w, None)]
         sev, src = self.exception("warn", "licscan: unreadable card", covering, note)
-        self.decide("card", sev, None, src, note)
+        self.decide(Subject(SubjectKind.CARD), sev, None, src, note)
 
     def record_waivers(self) -> None:
         for w in self.waivers:
@@ -301,7 +321,7 @@ class _Judge:
             days = expiring(w.expires, self.today, self.policy.waiver_warning_days)
             if days is not None:  # a person must renew it or fix the model: a warning
                 note += f"; {expiring_note(w.expires, days)}"
-                self.decide(f"waiver:{target}", "warn", None, w.source,
+                self.decide(Subject(SubjectKind.WAIVER, target), "warn", None, w.source,
                             [expiring_note(w.expires, days)])  # fmt: skip
             use = WaiverUse(target, covered, w.reason, w.approver, w.expires, not gone, note)
             self.r.waivers.append(use)
@@ -310,14 +330,14 @@ class _Judge:
         """Each flag's waiver (an applied one first) and the rule that set its severity.
         A waiver covers the flags record_waivers lists for it on this model: none for a
         license waiver whose license brought no flag (it must not hide a blocking one)."""
-        rules: dict[str, str] = {}
+        rules: dict[Subject, str] = {}
         for d in self.decisions:
             rules.setdefault(d.subject, f"{d.source} ({d.use})" if d.use else d.source)
         for f in self.r.flags:
             covering = [w for w in self.r.waivers if f.id in w.flags]
             covering.sort(key=lambda w: not w.applied)
             f.waiver = covering[0] if covering else None
-            f.rule = rules.get(f"flag:{f.id}")
+            f.rule = rules.get(Subject(SubjectKind.FLAG, f.id))
 
     def verdict(self) -> str:
         if self.r.error:
@@ -345,7 +365,7 @@ def _waiver_reason(w: WaiverUse) -> str:
 
 def findings(model: ModelResult) -> list[PolicyFinding]:
     """The model's non-flag judgements that block or warn, block first."""
-    out = [_finding(model, d) for d in model.decisions if not d.subject.startswith("flag:")]
+    out = [_finding(model, d) for d in model.decisions if d.subject.kind is not SubjectKind.FLAG]
     found = [f for f in out if f is not None]
     return sorted(found, key=lambda f: f.severity != "block")
 
@@ -354,31 +374,34 @@ def _finding(model: ModelResult, d: Decision) -> PolicyFinding | None:
     if d.severity not in ("block", "warn"):
         return None
     rule = f"{d.source} ({d.use})" if d.use else d.source
-    kind, _, name = d.subject.partition(":")
-    if kind == "category":
+    kind, name = d.subject.kind, d.subject.name or ""
+    if kind is SubjectKind.CATEGORY:
         if model.error and not model.licenses:
             return None  # nothing was read: the error says all there is
         return _category_finding(model, name, d.severity, rule, d.note)
-    if kind == "license":
+    if kind is SubjectKind.LICENSE:
         ev = [_license_evidence(lic) for lic in model.licenses if lic.license == name]
         return PolicyFinding(
             "policy-denied", f"license {name} denied", d.severity, rule, d.note, tuple(ev)
         )
     path, _, line = d.source.rpartition(":")
     where = (int(line), int(line)) if path and line.isdigit() else None
-    if kind == "waiver":  # a waiver this model relies on runs out soon
-        place = f"policy:{path if where else d.source}"
-        ev = Evidence(place, f"waiver for {name}: {d.note}", where)
+    if kind is SubjectKind.WAIVER:  # a waiver this model relies on runs out soon
+        place = path if where else d.source
+        ev = Evidence(
+            EvidenceKind.POLICY, f"waiver for {name}: {d.note}", Site.POLICY, place, where
+        )
         subject = f"waiver for {name} expiring"
         return PolicyFinding("waiver-expiring", subject, d.severity, rule, d.note, (ev,))
     ev = (
         Evidence(
-            f"policy:{path if where else d.source}",
-            f"{d.note or 'model named by the policy'}: {_display_name(model)}",
-            where,
             EvidenceKind.POLICY,
+            f"{d.note or 'model named by the policy'}: {_display_name(model)}",
+            Site.POLICY,  # a policy file, apart from the model's own files (no Hub link)
+            path if where else d.source,
+            where,
         ),
-    )  # "policy:" keeps a policy file apart from the model's own files (no Hub link)
+    )
     return PolicyFinding("policy-denied", "model denied", d.severity, rule, d.note, ev)
 
 
@@ -391,7 +414,7 @@ def _category_finding(
         ev = [e for f in model.flags if f.id == "no-license" for e in f.evidence[:1]]
     if not ev:
         ev = [
-            Evidence(
+            Evidence.at(
                 model.ref,
                 "no license found that grants rights for this use",
                 None,
@@ -406,11 +429,10 @@ def _license_evidence(lic: LicenseFinding) -> Evidence:
     """Where a license was read; its own quote when the engine kept one."""
     what = lic.license or "unrecognised license"
     if lic.evidence is not None:
-        src = lic.evidence.source
-        if lic.source.startswith("base:") and not src.startswith("base:"):
-            src = f"{lic.source}:{src}"
-        return Evidence(src, lic.evidence.quote, lic.evidence.lines, lic.evidence.kind)
-    return Evidence(lic.source, f"{what} ({lic.category})", None, EvidenceKind.OBSERVED)
+        if lic.origin.kind is OriginKind.BASE:  # its name under the base it binds through
+            return lic.evidence.under(lic.origin.name)
+        return lic.evidence
+    return Evidence.parse(lic.source, f"{what} ({lic.category})", None, EvidenceKind.OBSERVED)
 
 
 def _display_name(model: ModelResult) -> str:

@@ -23,6 +23,8 @@ from licscan.model import (
     Lineage,
     LineageNode,
     ModelSnapshot,
+    OriginKind,
+    Site,
     Target,
 )
 from licscan.sources.local import read_folder
@@ -152,7 +154,7 @@ def _undeclared(snap: ModelSnapshot, parent: str, depth: int, lineage: Lineage) 
         f"the repository is {_KIND_WORDS.get(kind or '', 'a derivative')} but names no base "
         "model" + (f" (its card links {len(linked)} models: {shown})" if linked else "")
     )
-    node.link = Evidence("files", node.error, None, EvidenceKind.OBSERVED)
+    node.link = Evidence(EvidenceKind.OBSERVED, node.error, Site.LISTING)
     lineage.nodes.append(node)
 
 
@@ -167,7 +169,9 @@ def _fill(node: LineageNode, child: ModelSnapshot, assess) -> None:
         node.error = child.error
         return
     assessment = assess(child)
-    declared = [lic for lic in assessment.licenses if lic.license and lic.source[:5] == "card:"]
+    declared = [
+        lic for lic in assessment.licenses if lic.license and lic.origin.kind is OriginKind.CARD
+    ]
     if assessment.unreadable:
         node.error = assessment.unreadable
     elif child.error and not declared:
@@ -199,15 +203,17 @@ def _link(parent: ModelSnapshot, ref: str, depth: int) -> Evidence:
     """The parent's card entry that names `ref` as its base: the evidence of the link."""
     for linked, number, line in _prose_bases(parent) or []:
         if linked == ref:  # a link in the card's prose, quoted
-            where = "README.md" if depth == 1 else f"base:{_label(parent)}:README.md"
-            return Evidence(where, line[:200], (number, number), EvidenceKind.TEXT)
+            base = None if depth == 1 else _label(parent)
+            return Evidence(
+                EvidenceKind.TEXT, line[:200], Site.PATH, "README.md", (number, number), base
+            )
     card = parent.card
     line = card.key_lines.get("base_model") if card is not None else None
     lines = (line, line) if line else None
     if depth == 1:
-        return Evidence("card:base_model", f"base_model: {ref}", lines, EvidenceKind.CARD)
-    quote = f"base_model: {ref}"
-    return Evidence(f"base:{_label(parent)}:README.md", quote, lines, EvidenceKind.CARD)
+        return Evidence.card("base_model", f"base_model: {ref}", lines)
+    quote = f"base_model: {ref}"  # the parent's card: the key is kept, the name reads README.md
+    return Evidence(EvidenceKind.CARD, quote, Site.CARD, "base_model", lines, _label(parent))
 
 
 def _relation(snapshot: ModelSnapshot) -> str | None:

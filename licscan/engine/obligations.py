@@ -24,6 +24,7 @@ from licscan.model import (
     ModelResult,
     Obligation,
     ObligationKind,
+    OriginKind,
 )
 
 Kind = ObligationKind
@@ -130,9 +131,9 @@ def _notices(model: ModelResult) -> list[Obligation]:
         text = lf.text.strip() if lf.text and lf.text.strip() else None
         first = next((line.strip() for line in (text or "").splitlines() if line.strip()), "")
         ev = (
-            Evidence(lf.path, first[:200], (1, 1), EvidenceKind.TEXT)
+            Evidence.at(lf.path, first[:200], (1, 1), EvidenceKind.TEXT)
             if first
-            else Evidence(
+            else Evidence.at(
                 lf.path, "a NOTICE file ships with the model", None, EvidenceKind.OBSERVED
             )
         )
@@ -152,12 +153,12 @@ def _attribution(model: ModelResult) -> list[Obligation]:
         seen.add(lic.license)
         ev = (lic.evidence,) if lic.evidence is not None else ()
         if lic.license is None:
-            where = lic.source.removeprefix("file:").removeprefix("card:")
+            where = lic.origin.name if lic.origin.kind is not OriginKind.BASE else lic.source
             action = f"Have a person read the unrecognised terms ({where}): licscan cannot tell what they require."  # noqa: E501
             out.append(Obligation(Kind.REVIEW, action, ev, None, None))
             continue
         name = _license_name(lic.license) or lic.name or lic.license
-        whose = f" of base model {lic.source[5:]}" if lic.source.startswith("base:") else ""
+        whose = f" of base model {lic.origin.name}" if lic.origin.kind is OriginKind.BASE else ""
         action = f"Include the text of the {name}{whose} and keep the authors' copyright and attribution notices with every copy or derivative you distribute."  # noqa: E501
         out.append(Obligation(Kind.ATTRIBUTION, action, ev, None, lic.license, name))
     return out
@@ -196,7 +197,7 @@ def _policy_name(flag: Flag) -> str | None:
                 return entry.name
     for ev in flag.evidence:
         if ev.kind is EvidenceKind.TEXT and "polic" in ev.source.lower():
-            return f"use policy in {ev.source.rpartition(':')[2]}"
+            return f"use policy in {(ev.file or ev.source).rpartition(':')[2]}"
     return None
 
 
@@ -207,7 +208,7 @@ def _license_of(model: ModelResult, flag: Flag) -> str | None:
             entry = _entry(posixpath.splitext(posixpath.basename(ev.source))[0])
             if entry is not None and entry.kind == "license":
                 return entry.key
-    files = {lic.source[5:]: lic for lic in model.licenses if lic.source.startswith("file:")}
+    files = {lic.origin.name: lic for lic in model.licenses if lic.origin.kind is OriginKind.FILE}
     for ev in flag.evidence:
         lic: LicenseFinding | None = files.get(ev.source)
         if lic is not None and lic.license:

@@ -29,6 +29,7 @@ from licscan.model import (
     EvidenceKind,
     Flag,
     LicenseMatch,
+    Site,
     TextClassification,
 )
 from licscan.paths import rules_dir
@@ -123,11 +124,20 @@ def _well_typed(tc: TextClassification) -> bool:
         and isinstance(m.score, int | float)
         and all(isinstance(k, str) for k in m.includes)
         and all(f.id in FLAG_IDS and isinstance(f.value, str | type(None)) for f in tc.flags)
-        and all(isinstance(ev.source, str) and isinstance(ev.quote, str) for ev in evidence)
+        and all(_well_typed_evidence(ev) for ev in evidence)
+    )
+
+
+def _well_typed_evidence(ev: Evidence) -> bool:
+    return (
+        isinstance(ev.name, str)
+        and isinstance(ev.quote, str)
+        and isinstance(ev.base, str | type(None))
     )
 
 
 def _evidence(e: dict[str, Any]) -> Evidence:
     lines = e.get("lines")
     span = (int(lines[0]), int(lines[1])) if lines else None
-    return Evidence(e["source"], e["quote"], span, EvidenceKind.parse(e.get("kind"), e["source"]))
+    site = Site(e["site"])  # the typed fields as `put` wrote them (asdict); unknown: a miss
+    return Evidence(EvidenceKind(e["kind"]), e["quote"], site, e["name"], span, e["base"])

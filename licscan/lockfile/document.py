@@ -30,10 +30,10 @@ from licscan.model import (
     CATEGORY_ORDER,
     VERDICTS_BY_STRICTNESS,
     Evidence,
-    EvidenceKind,
     Flag,
     LicenseFile,
     LicenseFinding,
+    LicenseOrigin,
     LineageEntry,
     LockEntry,
     Lockfile,
@@ -265,7 +265,7 @@ class _LockReader(Reader):
         return LicenseFinding(
             self.string(f.get("license"), "a license's 'license'"),
             self.string(f.get("category"), "a license's 'category'") or "unknown",
-            self.string(f.get("source"), "a license's 'source'") or "",
+            LicenseOrigin.parse(self.string(f.get("source"), "a license's 'source'") or ""),
         )
 
     def flag(self, node: yaml.Node, f: Fields, e: LockEntry) -> None:
@@ -407,10 +407,7 @@ def _whole(value: Any) -> bool:
 def _evidence_from(record: dict[str, Any]) -> Evidence:
     """A flag's evidence as the lock records it (a lock written before evidence had
     kinds: the kind inferred from the source)."""
-    source = record["source"]
-    return Evidence(
-        source, record["quote"], record["lines"], EvidenceKind.parse(record["kind"], source)
-    )
+    return Evidence.parse(record["source"], record["quote"], record["lines"], record["kind"])
 
 
 # --- results <-> entries ---------------------------------------------------------------------
@@ -435,7 +432,7 @@ def entry_from_result(
         card_licenses=list(card.licenses) if card else [],
         card_license_name=card.license_name if card else None,
         license_files={lf.path: _file_hashes(lf) for lf in result.license_files},
-        licenses=[LicenseFinding(x.license, x.category, x.source) for x in result.licenses],
+        licenses=[LicenseFinding(x.license, x.category, x.origin) for x in result.licenses],
         category=result.category,
         flags=[dataclasses.replace(f, evidence=list(f.evidence)) for f in result.flags],
         base_models=list(result.base_models),

@@ -35,8 +35,10 @@ from licscan.model import (
     LockEntry,
     Lockfile,
     ModelResult,
+    OriginKind,
     Policy,
     ScanPlan,
+    SubjectKind,
     Target,
     strictest,
 )
@@ -95,7 +97,7 @@ def rejudge(entry: LockEntry, policy: Policy, uses: list[str]) -> ModelResult:
     """The verdict the current policy gives the facts a lock entry records (its licenses,
     category, flags and their origins, unresolved bases, card, error), under `uses`.
     What the entry says it concluded (verdict, severities, waivers) is not read."""
-    own = [lic for lic in entry.licenses if not lic.source.startswith("base:")]
+    own = [lic for lic in entry.licenses if lic.origin.kind is not OriginKind.BASE]
     categories = [entry.category, *(lic.category for lic in entry.licenses)]
     categories = [c if c in CATEGORY_ORDER else "unknown" for c in categories]
     result = result_from_entry(entry, LOCK_NAME)
@@ -157,7 +159,7 @@ def _verdicts(result: ModelResult) -> set[str]:
     warnings of waivers now near their end (they depend on the day, not on the model)."""
     if result.error:
         return {"error"}
-    steady = {d.severity for d in result.decisions if not d.subject.startswith("waiver:")}
+    steady = {d.severity for d in result.decisions if d.subject.kind is not SubjectKind.WAIVER}
     without = "fail" if "block" in steady else "warn" if "warn" in steady else "pass"
     return {result.verdict, without}
 

@@ -23,16 +23,15 @@ from licscan.model import (
     FlagInfo,
     ModelResult,
     PolicyFinding,
+    Site,
 )
 from licscan.report.safe import mark_controls
 
 DEFAULT_HUB = "https://huggingface.co"
 # Most urgent first: what a reader must look at before anything else.
 SEVERITY_ORDER: tuple[str | None, ...] = ("block", "warn", "info", None)
-# "base:org/name", "org/name:LICENSE", "base:org/name@sha:LICENSE"
-_REPO_FILE_RE = re.compile(
-    r"^(?:base:)?(?P<repo>[\w.-]+/[\w.-]+)(?:@(?P<rev>[\w.-]+))?(?::(?P<path>[^:]+))?$"
-)
+# A base model a link can point at: "org/name", "org/name@sha" (a folder has no page)
+_BASE_REPO_RE = re.compile(r"(?P<repo>[\w.-]+/[\w.-]+)(?:@(?P<rev>[\w.-]+))?")
 
 
 def hub_url(options: dict | None = None) -> str:
@@ -137,27 +136,27 @@ class FileRef:
 
 
 def evidence_file(model: ModelResult, ev: Evidence) -> FileRef | None:
-    """Which repository file an evidence points into, when that can be known.
-
-    Sources are either plain paths inside the model repo ('LICENSE'), card keys
-    ('card:license', found in README.md), or base-model references
-    ('base:org/name', 'org/name:LICENSE').  Knowledge-base facts ('rules/...') and
-    anything else have no repository file."""
-    src = ev.source
-    if src.startswith("rules/") or src.startswith("policy"):
-        return None
-    if src.startswith("card:"):
-        return FileRef(model.repo_id or model.ref, model.revision, "README.md")
-    if src.startswith("file:"):
-        src = src[len("file:") :]
-    if ":" not in src:
-        return FileRef(model.repo_id or model.ref, model.revision, src)
-    m = _REPO_FILE_RE.match(src)
-    if m and m["repo"].startswith((".", "/", "~")):
+    """Which repository file an evidence points into, when that can be known: a file of
+    the model (a card key is in README.md), a file of a base model or the base's page.
+    Knowledge-base facts ('rules/...'), a policy, a Hub fact and anything else have no
+    repository file."""
+    if ev.base is None:
+        if ev.source.startswith(("rules/", "policy")):
+            return None
+        path = ev.file
+        if path is None or ":" in path:  # not a file, or one no repository holds (supplied)
+            return None
+        return FileRef(model.repo_id or model.ref, model.revision, path)
+    m = _BASE_REPO_RE.fullmatch(ev.base)
+    if m is None or m["repo"].startswith((".", "/", "~")):
         return None  # a local folder named as a base: no Hub page to link
-    if m:
-        return FileRef(m["repo"], m["rev"] or _lineage_revision(model, m["repo"]), m["path"])
-    return None
+    if ev.site in (Site.HUB, Site.LISTING, Site.BASE):
+        path = None  # the base's page
+    elif ev.site in (Site.CARD, Site.PATH) and ev.file and ":" not in ev.file:
+        path = ev.file
+    else:
+        return None
+    return FileRef(m["repo"], m["rev"] or _lineage_revision(model, m["repo"]), path)
 
 
 def _lineage_revision(model: ModelResult, repo_id: str) -> str | None:
@@ -183,11 +182,11 @@ def hub_link(ref: FileRef, base: str, lines: tuple[int, int] | None = None) -> s
 
 def evidence_link(model: ModelResult, ev: Evidence, base: str) -> str | None:
     """A link a reviewer can click to check the quote; only for Hub models."""
-    if ev.source.startswith("dataset:"):  # a data set's card on the Hub
-        return f"{base}/datasets/{quote(ev.source.removeprefix('dataset:'), safe='/')}"
-    if model.source != "hub" and not ev.source.startswith("base:"):
+    if ev.base is None and ev.site is Site.DATASET:  # a data set's card on the Hub
+        return f"{base}/datasets/{quote(ev.name, safe='/')}"
+    if model.source != "hub" and ev.base is None:
         return None
-    if ev.source == "files":  # the repository's file list: its tree at the revision
+    if ev.base is None and ev.site is Site.LISTING:  # the file list: the repository's tree
         return model_link(model, base)
     ref = evidence_file(model, ev)
     if ref is None:

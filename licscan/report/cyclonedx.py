@@ -49,8 +49,10 @@ from licscan.model import (
     EvidenceKind,
     Flag,
     LicenseFinding,
+    LicenseOrigin,
     LineageEntry,
     ModelResult,
+    OriginKind,
     ScanReport,
 )
 from licscan.report.common import (
@@ -346,7 +348,7 @@ class _BomBuilder:
         revision = entry.revision or at or None
         ref = purl_for(repo_id, revision)
         group, _, name = repo_id.rpartition("/")
-        findings = [LicenseFinding(k, "", "base") for k in entry.licenses]
+        findings = [LicenseFinding(k, "", LicenseOrigin.base("")) for k in entry.licenses if k]
         props = [Property(name=f"{NS}:role", value="base-model")]
         if entry.category:
             props.append(Property(name=f"{NS}:category", value=entry.category))
@@ -381,7 +383,8 @@ class _BomBuilder:
             bom_ref=self._bom_ref(ref),
             name=PurePath(ref.removeprefix("local:")).name,
             licenses=self._licenses(
-                [LicenseFinding(k, "", "base") for k in keys], LicenseAcknowledgement.DECLARED
+                [LicenseFinding(k, "", LicenseOrigin.base("")) for k in keys],
+                LicenseAcknowledgement.DECLARED,
             ),
             properties=props,
             evidence=ComponentEvidence(
@@ -425,7 +428,7 @@ class _BomBuilder:
         for f in findings:
             kind = ack or (
                 LicenseAcknowledgement.CONCLUDED
-                if f.source.startswith("base")
+                if f.origin.kind is OriginKind.BASE
                 else LicenseAcknowledgement.DECLARED
             )
             grouped.setdefault((f.license, kind), []).append(f.source)
@@ -433,7 +436,7 @@ class _BomBuilder:
         for (key, kind), sources in grouped.items():
             spdx, ref = spdx_or_ref(key) if key else (None, f"LicenseRef-{NS}-unrecognized")
             entry = kb_entry(key)
-            props = [Property(name=f"{NS}:source", value=s) for s in sources if s != "base"]
+            props = [Property(name=f"{NS}:source", value=s) for s in sources if s != "base:"]
             if entry is not None:
                 props.append(Property(name=f"{NS}:license-name", value=entry.name))
                 props.append(Property(name=f"{NS}:category", value=entry.category))

@@ -13,7 +13,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import PurePosixPath
 
-from licscan.model import Evidence, EvidenceKind, ModelResult
+from licscan.model import Evidence, EvidenceKind, ModelResult, OriginKind, Site
 from licscan.report.common import evidence_where, kb_entry
 
 K = EvidenceKind
@@ -36,16 +36,13 @@ def span_words(lines: tuple[int, int] | None) -> str:
     return f"line {a}" if a == b else f"lines {a}-{b}"
 
 
-def split_source(source: str) -> tuple[str | None, str]:
-    """(base model or None, path or key) of a source: 'base:org/x:LICENSE' -> ('org/x',
-    'LICENSE'); 'file:LICENSE' -> (None, 'LICENSE'); 'card:license' -> (None, 'card:license')."""
-    if source.startswith("base:"):
-        rest = source[5:]
-        repo, sep, path = rest.rpartition(":")
-        if sep and "/" in repo and not path.startswith("/"):
-            return repo, path
-        return rest, ""
-    return None, source.removeprefix("file:")
+def where_read(ev: Evidence) -> tuple[str | None, str]:
+    """(base model or None, what it was read in): ('org/x', 'LICENSE') for a base's file,
+    ('org/x', 'README.md') for a base's card, ('org/x', '') for a Hub fact or the file list
+    of a base; the model's own file's path, else its source name ('card:license')."""
+    if ev.base is not None:
+        return ev.base, (ev.file or "") if ev.site in (Site.PATH, Site.CARD) else ""
+    return None, ev.name if ev.site in (Site.PATH, Site.FILE) else ev.source
 
 
 def _in_base(base: str | None) -> str:
@@ -54,7 +51,7 @@ def _in_base(base: str | None) -> str:
 
 def file_words(ev: Evidence) -> str:
     """'LICENSE, lines 31-33', 'README.md of base model org/x, line 3'."""
-    base, path = split_source(ev.source)
+    base, path = where_read(ev)
     if path.startswith("card:") or (base and path == "README.md"):
         key = path.removeprefix("card:") if path.startswith("card:") else ""
         what = f"README.md{_in_base(base)}" + (f", key “{key}”" if key else "")
@@ -87,8 +84,8 @@ def _kb_label(model: ModelResult | None, ev: Evidence) -> str:
 def _file_read_for(model: ModelResult | None, key: str) -> str | None:
     """The license file of `model` that was identified as `key`, if one was read."""
     for lic in model.licenses if model is not None else []:
-        if lic.license == key and lic.source.startswith("file:"):
-            return lic.source[5:]
+        if lic.license == key and lic.origin.kind is OriginKind.FILE:
+            return lic.origin.name
     return None
 
 
@@ -103,17 +100,17 @@ def wording(model: ModelResult | None, ev: Evidence) -> Wording:
     if k is K.KNOWLEDGE_BASE:
         return Wording(k, _kb_label(model, ev), text, False)
     if k is K.HUB:
-        if ev.source.startswith("dataset:"):
-            label = f"The data set's card on the Hub ({ev.source[8:]})"
+        if ev.base is None and ev.site is Site.DATASET:
+            label = f"The data set's card on the Hub ({ev.name})"
         else:
-            base, _ = split_source(ev.source)
+            base = ev.base
             label = f"Hub metadata{_in_base(base)}"
         return Wording(k, label, text, False)
     if k is K.POLICY:
-        path = ev.source.removeprefix("policy:")
+        path = ev.name if ev.site is Site.POLICY and ev.base is None else ev.source
         span = span_words(ev.lines)
         return Wording(k, f"Policy {path}" + (f", {span}" if span else ""), text, False)
-    base, path = split_source(ev.source)
+    base, path = where_read(ev)
     about = f"{path}{_in_base(base)}" if path else f"base model {base}" if base else ev.source
     return Wording(k, f"licscan's note on {about}, not a quote", text, False)
 

@@ -16,9 +16,11 @@ from licscan.model import (
     FLAG_IDS,
     Evidence,
     EvidenceKind,
+    LicenseOrigin,
     LineageEntry,
     ModelResult,
     Obligation,
+    OriginKind,
     PolicyFinding,
     ScanReport,
 )
@@ -40,7 +42,7 @@ from licscan.report.common import (
     rule_words,
     short_rev,
 )
-from licscan.report.evidence import span_words, split_source, wording
+from licscan.report.evidence import span_words, where_read, wording
 
 KIND_TITLES = {
     EvidenceKind.TEXT: "Quote",
@@ -116,7 +118,7 @@ def model_view(m: ModelResult, hub: str, index: int) -> dict[str, Any]:
         "obligations": [_obligation_view(m, o, hub) for o in obligations(m)],
         "decisions": [
             {
-                "subject": d.subject,
+                "subject": str(d.subject),
                 "use": d.use or "all",
                 "severity": d.severity,
                 "rule": rule_words(d.source),
@@ -174,24 +176,24 @@ def _licenses_view(m: ModelResult, hub: str) -> list[dict[str, Any]]:
         ev = lic.evidence
         row["sources"].append(
             {
-                "text": _source_words(lic.source, ev),
+                "text": _source_words(lic.origin, ev),
                 "url": evidence_link(m, ev, hub) if ev is not None else None,
             }
         )
     return list(rows.values())
 
 
-def _source_words(source: str, ev: Evidence | None) -> str:
+def _source_words(origin: LicenseOrigin, ev: Evidence | None) -> str:
     """'model card (README.md line 3)', 'LICENSE', 'base model org/x (LICENSE)'."""
     lines = f" {span_words(ev.lines)}" if ev is not None and ev.lines else ""
-    if source.startswith("card:"):
-        return f"model card, key “{source[5:]}” (README.md{lines})"
-    if source.startswith("file:"):
-        return f"{source[5:]}{',' + lines if lines else ''}"
-    if source.startswith("base:"):
-        inner = split_source(ev.source)[1] if ev is not None else ""
-        return f"base model {source[5:]}" + (f" ({inner})" if inner else "")
-    return source
+    if origin.kind is OriginKind.CARD:
+        return f"model card, key “{origin.name}” (README.md{lines})"
+    if origin.kind is OriginKind.FILE:
+        return f"{origin.name}{',' + lines if lines else ''}"
+    if origin.kind is OriginKind.BASE:
+        inner = where_read(ev)[1] if ev is not None else ""
+        return f"base model {origin.name}" + (f" ({inner})" if inner else "")
+    return origin.source
 
 
 def _evidence_view(m: ModelResult, evidence: Any, hub: str) -> list[dict[str, Any]]:

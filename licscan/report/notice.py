@@ -15,7 +15,7 @@ from typing import Any
 
 from licscan.engine.obligations import obligations
 from licscan.knowledge import load_knowledge
-from licscan.model import ModelResult, Obligation, ObligationKind, ScanReport
+from licscan.model import ModelResult, Obligation, ObligationKind, OriginKind, ScanReport
 from licscan.report.common import display_name, hub_url, kb_entry, license_label, model_link
 from licscan.report.safe import mark_controls
 
@@ -84,7 +84,8 @@ def _licenses(m: ModelResult) -> list[str]:
         name = license_label(lic.license, lic.name)
         if lic.license is None:
             name = f"an unrecognised license ({lic.source.split(':', 1)[-1]})"
-        via = f" (through base model {lic.source[5:]})" if lic.source.startswith("base:") else ""
+        base = lic.origin.kind is OriginKind.BASE
+        via = f" (through base model {lic.origin.name})" if base else ""
         url = f" <{entry.url}>" if entry is not None and entry.url else ""
         out += _wrap(f"  License: {name}{via}{url}")
     if not out:

@@ -30,6 +30,7 @@ from licscan.model import (
     ModelResult,
     PolicyFinding,
     ScanReport,
+    Site,
 )
 from licscan.report.common import (
     FileRef,
@@ -275,9 +276,9 @@ def _local_path(m: ModelResult, ev: Evidence) -> str | None:
     """The file of a local model folder a quote (or card line) was read from."""
     if not ev.kind.quoted:
         return None  # licscan's words: no file holds them
-    source = "README.md" if ev.source.startswith("card:") else ev.source.removeprefix("file:")
-    if ":" in source:
-        return None  # a base model's file: not in this folder
+    source = ev.file
+    if ev.base is not None or source is None or ":" in source:
+        return None  # a base model's file, a supplied one: not in this folder
     return str(Path(m.ref) / source)
 
 
@@ -312,11 +313,11 @@ def _evidence_location(m: ModelResult, ev: Evidence, ctx: _Context) -> dict[str,
     """Where a quote can be checked: the local file, the file on the Hub, or the policy
     file; None for anything no file holds (licscan's summaries and notes)."""
     if ev.kind is EvidenceKind.POLICY:
-        path = ev.source.removeprefix("policy:")
+        path = ev.name if ev.site is Site.POLICY and ev.base is None else ev.source
         loc = _physical(ctx.uri(path), ev.lines, whole=True) if ctx.exists(path) else None
     elif not ev.kind.quoted:
         return None
-    elif m.source == "local" and not ev.source.startswith("base:"):
+    elif m.source == "local" and ev.base is None:
         loc = _local_evidence(m, ctx, ev, related=True)
     else:
         ref = evidence_file(m, ev) if m.source != "local" else None

@@ -25,7 +25,15 @@ from urllib.parse import quote
 
 from spdx_python_model import v3_0_1 as S
 
-from licscan.model import TERM_FLAGS, LicenseFinding, LineageEntry, ModelResult, ScanReport
+from licscan.model import (
+    TERM_FLAGS,
+    LicenseFinding,
+    LicenseOrigin,
+    LineageEntry,
+    ModelResult,
+    OriginKind,
+    ScanReport,
+)
 from licscan.report.common import (
     active_flags,
     display_name,
@@ -220,7 +228,8 @@ class _Builder:
             pkg.name = ref
         if pkg not in self.licensed:  # what the base's own card and files say binds it
             self.licensed.add(pkg)
-            expression = self._expression([LicenseFinding(k, "", "base") for k in entry.licenses])
+            findings = [LicenseFinding(k, "", LicenseOrigin.base("")) for k in entry.licenses if k]
+            expression = self._expression(findings)
             self._relate(pkg, "hasDeclaredLicense", [expression])
             self._relate(pkg, "hasConcludedLicense", [expression])
         if entry.error:
@@ -267,7 +276,7 @@ class _Builder:
         if pkg in self.licensed:
             return
         self.licensed.add(pkg)
-        own = [lic for lic in m.licenses if not lic.source.startswith("base:")]
+        own = [lic for lic in m.licenses if lic.origin.kind is not OriginKind.BASE]
         self._relate(pkg, "hasDeclaredLicense", [self._expression(own)])
         binding = m.licenses if not m.error else []
         self._relate(pkg, "hasConcludedLicense", [self._expression(binding)])

@@ -277,7 +277,7 @@ def test_yaml_error_card_with_a_license_file_is_judged_on_the_file(make_model, c
     # judged on the file, but never a pass: the card's base models could not be read
     assert r.verdict == "warn" and r.category == "osi-open"
     assert any("YAML error" in n for n in r.notes)
-    card = [d for d in r.decisions if d.subject == "card"]
+    card = [d for d in r.decisions if str(d.subject) == "card"]
     assert card and card[0].severity == "warn" and "base models unknown" in card[0].note
 
 

@@ -13,6 +13,7 @@ from licscan.model import (
     Flag,
     LicenseFile,
     LicenseFinding,
+    LicenseOrigin,
     ModelResult,
     ObligationKind,
 )
@@ -36,10 +37,12 @@ def by_kind(m: ModelResult) -> dict[ObligationKind, list]:
 
 
 def test_notice_and_name_prefix_are_read_from_the_quote() -> None:
-    shown = Evidence("LICENSE", "Products must show “Powered by Zephyrine” on their about page.",
-                     (7, 7))  # fmt: skip
-    named = Evidence("LICENSE", "A model trained on outputs must have 'Zeph' at the start of its "
-                     "name.", (9, 9))  # fmt: skip
+    shown = Evidence.parse(
+        "LICENSE", "Products must show “Powered by Zephyrine” on their about page.", (7, 7)
+    )
+    named = Evidence.parse(
+        "LICENSE", "A model trained on outputs must have 'Zeph' at the start of its name.", (9, 9)
+    )
     m = model(
         Flag("prominent-attribution", None, [shown]),
         Flag("output-training-conditional", None, [named]),
@@ -53,7 +56,7 @@ def test_notice_and_name_prefix_are_read_from_the_quote() -> None:
 
 
 def test_conditions_without_a_name_stay_generic() -> None:
-    said = Evidence(
+    said = Evidence.parse(
         "LICENSE", "Outputs may train other models if those carry this license.", (3, 3)
     )
     (ob,) = obligations(model(Flag("output-training-conditional", None, [said])))
@@ -62,8 +65,10 @@ def test_conditions_without_a_name_stay_generic() -> None:
 
 def test_thresholds_use_the_flag_value() -> None:
     m = model(
-        Flag("user-threshold", "50000000", [Evidence("LICENSE", "fifty million users", (2, 2))]),
-        Flag("revenue-threshold", "1000000", [Evidence("LICENSE", "USD 1M revenue", (4, 4))]),
+        Flag(
+            "user-threshold", "50000000", [Evidence.parse("LICENSE", "fifty million users", (2, 2))]
+        ),
+        Flag("revenue-threshold", "1000000", [Evidence.parse("LICENSE", "USD 1M revenue", (4, 4))]),
     )
     got = by_kind(m)
     assert "50,000,000 monthly active users" in got[K.USER_LIMIT][0].action
@@ -71,7 +76,7 @@ def test_thresholds_use_the_flag_value() -> None:
 
 
 def test_use_policy_named_from_the_knowledge_base() -> None:
-    kb = Evidence("rules/licenses/llama-3.1-aup.yaml", "forbids listed uses", None,
+    kb = Evidence.parse("rules/licenses/llama-3.1-aup.yaml", "forbids listed uses", None,
                   EvidenceKind.KNOWLEDGE_BASE)  # fmt: skip
     (ob,) = obligations(model(Flag("use-restrictions", None, [kb])))
     assert ob.kind is K.PASS_ON_POLICY and ob.text == "Llama 3.1 Acceptable Use Policy"
@@ -80,9 +85,9 @@ def test_use_policy_named_from_the_knowledge_base() -> None:
 
 def test_notice_file_kept_with_its_text_and_licenses_attributed() -> None:
     notice = LicenseFile("NOTICE", "Zephyr Model\nCopyright 2025 Zephyr Labs\n")
-    line = Evidence("card:license", "license: apache-2.0", (2, 2))
-    apache = LicenseFinding("apache-2.0", "osi-open", "card:license", evidence=line)
-    unknown = LicenseFinding(None, "unknown", "file:TERMS.txt")
+    line = Evidence.parse("card:license", "license: apache-2.0", (2, 2))
+    apache = LicenseFinding("apache-2.0", "osi-open", LicenseOrigin.card("license"), evidence=line)
+    unknown = LicenseFinding(None, "unknown", LicenseOrigin.file("TERMS.txt"))
     got = by_kind(model(licenses=[apache, unknown], files=[notice]))
     (keep,) = got[K.KEEP_NOTICE]
     assert keep.text == "Zephyr Model\nCopyright 2025 Zephyr Labs"
@@ -94,7 +99,7 @@ def test_notice_file_kept_with_its_text_and_licenses_attributed() -> None:
 
 
 def test_use_limits_and_gate() -> None:
-    ev = [Evidence("LICENSE", "x", (1, 1))]
+    ev = [Evidence.parse("LICENSE", "x", (1, 1))]
     flags = [Flag(i, None, ev) for i in ("non-commercial", "research-only", "geo-restriction",
                                          "gated", "output-training-ban", "copyleft")]  # fmt: skip
     kinds = {ob.kind for ob in obligations(model(*flags))}

@@ -98,7 +98,7 @@ def test_each_use_case(models, kind):
 
 def test_reasons_name_the_rule_that_decided(models):
     r = judge(models["nc"], load_policy(None, ["commercial"]))
-    decision = next(d for d in r.decisions if d.subject == "flag:non-commercial")
+    decision = next(d for d in r.decisions if str(d.subject) == "flag:non-commercial")
     assert decision.severity == "block" and decision.use == "commercial"
     assert decision.source == "rules/policies/commercial.yaml:12"
     assert any("non-commercial -> block by rules/policies/commercial.yaml:12" in x
@@ -153,7 +153,7 @@ def test_organisation_under_the_user_threshold(models, tmp_path):
     )
     r = judge(models["llama31"], big)
     assert flags(r)["user-threshold"].severity == "block" and r.verdict == "fail"
-    decision = next(d for d in r.decisions if d.subject == "flag:user-threshold")
+    decision = next(d for d in r.decisions if str(d.subject) == "flag:user-threshold")
     assert decision.source.endswith("b.yaml:2") and "800,000,000" in decision.note
 
 
@@ -182,7 +182,7 @@ def test_deny_licenses_with_a_glob(models, tmp_path):
     p = load_policy(write(tmp_path, "deny_licenses:\n  - agpl-*\n"), ["research"])
     r = judge(models["agpl"], p)
     assert r.verdict == "fail"
-    denied = next(d for d in r.decisions if d.subject == "license:agpl-3.0-only")
+    denied = next(d for d in r.decisions if str(d.subject) == "license:agpl-3.0-only")
     assert denied.severity == "block" and denied.source.endswith("policy.yaml:2")
 
 
@@ -234,7 +234,7 @@ def test_waiver_for_some_flags_leaves_the_category(models, tmp_path):
     r = judge(models["nc"], load_policy(path, ["commercial"], today="2026-01-01"))
     assert flags(r)["non-commercial"].severity == "info"
     assert r.verdict == "fail"  # source-available still blocks commercial use
-    assert any(d.subject == "category:source-available" and d.severity == "block"
+    assert any(str(d.subject) == "category:source-available" and d.severity == "block"
                for d in r.decisions)  # fmt: skip
 
 

@@ -21,7 +21,15 @@ from report_samples import (
     sample_report,
 )
 
-from licscan.model import Evidence, Flag, LicenseFinding, LineageEntry, ScanReport, WaiverUse
+from licscan.model import (
+    Evidence,
+    Flag,
+    LicenseFinding,
+    LicenseOrigin,
+    LineageEntry,
+    ScanReport,
+    WaiverUse,
+)
 from licscan.report import render
 from licscan.report.cyclonedx import purl_for, spdx_or_ref
 
@@ -239,7 +247,9 @@ def test_timestamp_from_scan_and_serial_from_content() -> None:
     a = json.loads(render("cyclonedx", sample_report()))
     assert a["metadata"]["timestamp"].startswith("2026-11-20T09:30:00")
     changed = sample_report()
-    changed.models[0].licenses.append(LicenseFinding("mit", "osi-open", "file:LICENSE"))
+    changed.models[0].licenses.append(
+        LicenseFinding("mit", "osi-open", LicenseOrigin.file("LICENSE"))
+    )
     b = json.loads(render("cyclonedx", changed))
     assert a["serialNumber"].startswith("urn:uuid:")
     assert a["serialNumber"] != b["serialNumber"]
@@ -290,11 +300,11 @@ def test_considerations_carry_restrictions_not_license_lines() -> None:
     m = finetune()
     aup = next(f for f in m.flags if f.id == "use-restrictions")
     aup.evidence = [
-        Evidence("card:license", "license: llama3.1", (3, 3)),
-        Evidence("rules/licenses/llama-3.1-aup.yaml", "forbids listed harmful uses"),
+        Evidence.parse("card:license", "license: llama3.1", (3, 3)),
+        Evidence.parse("rules/licenses/llama-3.1-aup.yaml", "forbids listed harmful uses"),
         *aup.evidence,
     ]
-    pickle = Evidence("a.bin", "pickle-based weight file", None)
+    pickle = Evidence.parse("a.bin", "pickle-based weight file", None)
     m.flags.append(Flag("pickle-weights", None, [pickle], "warn", "1 weight file"))
     card = component(bom(sample_report(m)), "llama-3.1-8b-support-ft")["modelCard"]
     names = [e["name"] for e in card["considerations"]["ethicalConsiderations"]]
@@ -314,7 +324,7 @@ def test_data_sets_are_data_components_with_data() -> None:
 
 def test_obligations_and_evidence_kinds_as_properties() -> None:
     m = finetune()
-    m.flags[0].evidence.append(Evidence("rules/licenses/llama-3.1.yaml", "a user cap (§2)"))
+    m.flags[0].evidence.append(Evidence.parse("rules/licenses/llama-3.1.yaml", "a user cap (§2)"))
     comp = component(bom(sample_report(m)), "llama-3.1-8b-support-ft")
     assert props(comp, "licscan:flag:user-threshold:kind:1") == ["text"]
     assert props(comp, "licscan:flag:user-threshold:kind:2") == ["knowledge-base"]

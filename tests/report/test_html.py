@@ -90,7 +90,7 @@ def test_content_from_repositories_is_escaped() -> None:
             Flag(
                 "unrecognized-license",
                 '"><img src=x onerror=alert(1)>',
-                [Evidence("LICENSE", "<script>alert('x')</script>", (1, 2))],
+                [Evidence.parse("LICENSE", "<script>alert('x')</script>", (1, 2))],
                 severity="block",
             )
         ],
@@ -325,8 +325,8 @@ def test_signoff_wording_follows_the_evidence() -> None:
         ref="org/card-only", source="hub", revision="d" * 40, repo_id="org/card-only",
         category="open-weight", verdict="warn",
         flags=[Flag("user-threshold", "700000000", [
-            Evidence("card:license", "license: llama3.1", (3, 3)),
-            Evidence("rules/licenses/llama-3.1.yaml", "a user cap applies (§2)"),
+            Evidence.parse("card:license", "license: llama3.1", (3, 3)),
+            Evidence.parse("rules/licenses/llama-3.1.yaml", "a user cap applies (§2)"),
         ], severity="warn")],
     )  # fmt: skip
     page = html.unescape(render("html", sample_report(summary_only)))
@@ -342,7 +342,7 @@ def test_file_list_evidence_links_the_tree_at_the_revision() -> None:
     from report_samples import no_license
 
     model = no_license()
-    model.flags[0].evidence.append(Evidence("files", "no license file among 3 files"))
+    model.flags[0].evidence.append(Evidence.parse("files", "no license file among 3 files"))
     for fmt in ("html", "markdown"):
         out = render(fmt, sample_report(model))
         assert "/blob/" not in out or "/files" not in out.split("/blob/", 1)[1][:60], fmt

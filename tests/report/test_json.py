@@ -49,7 +49,9 @@ def test_json_model_shape() -> None:
 
 def test_json_keeps_non_ascii_readable() -> None:
     report = sample_report(finetune())
-    report.models[0].flags[0].evidence[0] = Evidence("LICENSE", "Ünïcode “quoted” text", (1, 1))
+    report.models[0].flags[0].evidence[0] = Evidence.parse(
+        "LICENSE", "Ünïcode “quoted” text", (1, 1)
+    )
     out = render("json", report)
     assert "Ünïcode “quoted” text" in out
     assert json.loads(out)["models"][0]["flags"][0]["evidence"][0]["quote"] == (

@@ -77,7 +77,7 @@ def test_pipes_and_html_are_escaped() -> None:
                 "unrecognized-license",
                 "a|b",
                 [
-                    Evidence(
+                    Evidence.parse(
                         "LICENSE",
                         "<script>alert(1)</script> | cell | break\n# Heading\n- item\n@team",
                         (1, 4),
@@ -142,8 +142,10 @@ def test_passing_rows_dropped_before_findings() -> None:
 def test_knowledge_base_statement_is_labelled_never_blockquoted() -> None:
     m = finetune()
     summary = "a user cap of 700 million applies (§2)"
-    m.flags[0].evidence = [Evidence("rules/licenses/llama-3.1.yaml", summary)]
-    m.flags.append(Flag("copyleft", None, [Evidence("LICENSE", "Share alike, always.", (9, 9))]))
+    m.flags[0].evidence = [Evidence.parse("rules/licenses/llama-3.1.yaml", summary)]
+    m.flags.append(
+        Flag("copyleft", None, [Evidence.parse("LICENSE", "Share alike, always.", (9, 9))])
+    )
     md = render("markdown", sample_report(m))
     line = next(x for x in md.splitlines() if "a user cap of 700 million" in x)
     assert not line.lstrip().startswith(">")

@@ -20,6 +20,7 @@ from licscan.model import (
     Flag,
     LicenseFile,
     LicenseFinding,
+    LicenseOrigin,
     ModelResult,
     ScanReport,
     WaiverUse,
@@ -39,7 +40,7 @@ lines = st.none() | st.tuples(st.integers(1, 500), st.integers(0, 20)).map(
     lambda t: (t[0], t[0] + t[1])
 )
 evidence = st.builds(
-    Evidence,
+    Evidence.parse,
     source=st.sampled_from(["LICENSE", "card:license", "base:org/base:LICENSE", "rules/x.yaml"])
     | text,
     quote=text,
@@ -75,7 +76,9 @@ def model(draw: st.DrawFn) -> ModelResult:
                     LicenseFinding,
                     license=st.none() | st.sampled_from(["mit", "llama-3.1", "zz-unknown"]),
                     category=st.sampled_from(CATEGORY_ORDER),
-                    source=st.sampled_from(["card:license", "file:LICENSE", "base:o/b"]),
+                    origin=st.sampled_from(["card:license", "file:LICENSE", "base:o/b"]).map(
+                        LicenseOrigin.parse
+                    ),
                 ),
                 max_size=3,
             )

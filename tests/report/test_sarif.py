@@ -22,7 +22,16 @@ from report_samples import (
 )
 
 from licscan.engine.judge import findings
-from licscan.model import FLAG_IDS, Decision, Evidence, Flag, ModelResult, ScanReport
+from licscan.model import (
+    FLAG_IDS,
+    Decision,
+    Evidence,
+    Flag,
+    ModelResult,
+    ScanReport,
+    Subject,
+    SubjectKind,
+)
 from licscan.report import render
 from licscan.report.sarif import FINGERPRINT_KEY, RULE_IDS
 
@@ -175,9 +184,9 @@ def test_related_locations_only_to_files_that_exist(
         ref="nc-model", source="local", revision=None, repo_id=None,
         category="source-available", verdict="fail",
         flags=[Flag("non-commercial", None, [
-            Evidence("card:license", "license: cc-by-nc-4.0", (2, 2)),
-            Evidence("rules/licenses/cc-by-nc-4.0.yaml", "commercial use is not allowed"),
-            Evidence("LICENSE", "not shipped", (1, 1)),  # names a file that is not there
+            Evidence.parse("card:license", "license: cc-by-nc-4.0", (2, 2)),
+            Evidence.parse("rules/licenses/cc-by-nc-4.0.yaml", "commercial use is not allowed"),
+            Evidence.parse("LICENSE", "not shipped", (1, 1)),  # names a file that is not there
         ], severity="block")],
     )  # fmt: skip
     data = sarif(sample_report(model), validator, base_dir=str(tmp_path))
@@ -247,8 +256,8 @@ def test_category_block_without_flag_is_reported(validator: Draft4Validator) -> 
         category="source-available",
         verdict="fail",
         reasons=["commercial: category:source-available -> block by commercial.yaml:8"],
-        decisions=[Decision("category:source-available", "block", "commercial",
-                            "rules/policies/commercial.yaml:8", "")],
+        decisions=[Decision(Subject(SubjectKind.CATEGORY, "source-available"), "block",
+                            "commercial", "rules/policies/commercial.yaml:8", "")],
         location=("models.yaml", 12),
     )  # fmt: skip
     model.findings = findings(model)  # what the judge makes of its decisions

@@ -73,7 +73,7 @@ def test_markup_in_quotes_is_printed_literally() -> None:
             Flag(
                 "unrecognized-license",
                 None,
-                [Evidence("LICENSE", "[bold red]not markup[/]", (1, 1))],
+                [Evidence.parse("LICENSE", "[bold red]not markup[/]", (1, 1))],
                 severity="block",
             )
         ],
@@ -96,7 +96,7 @@ def test_quiet_shows_only_failures_and_the_summary() -> None:
 
 def test_long_quotes_are_cut_on_one_line() -> None:
     model = noncommercial()
-    model.flags[0].evidence[0] = Evidence("LICENSE.md", "word " * 200, (1, 40))
+    model.flags[0].evidence[0] = Evidence.parse("LICENSE.md", "word " * 200, (1, 40))
     out = render("text", sample_report(model))
     line = next(ln for ln in out.splitlines() if "non-commercial" in ln)
     assert line.endswith("…”") and len(line) < 200
@@ -140,7 +140,7 @@ def test_a_knowledge_base_statement_is_never_in_quotation_marks() -> None:
 
     m = finetune()
     summary = "a user cap of 700 million applies (§2)"
-    m.flags[0].evidence = [Evidence("rules/licenses/llama-3.1.yaml", summary)]
+    m.flags[0].evidence = [Evidence.parse("rules/licenses/llama-3.1.yaml", summary)]
     out = render("text", sample_report(m), color=False)
     row = next(line for line in out.splitlines() if "user-threshold" in line)
     assert "licscan summary of Llama 3.1 Community License Agreement" in row
@@ -152,7 +152,7 @@ def test_explain_words_evidence_by_kind() -> None:
     from licscan.report.explain import render_explanation
 
     m = finetune()
-    m.flags[0].evidence.append(Evidence("rules/licenses/llama-3.1.yaml", "a user cap (§2)"))
+    m.flags[0].evidence.append(Evidence.parse("rules/licenses/llama-3.1.yaml", "a user cap (§2)"))
     out = render_explanation(sample_report(m))
     assert "LICENSE:31-33: “If the monthly active users" in out
     assert "licscan summary of Llama 3.1 Community License Agreement" in out
