@@ -98,8 +98,11 @@ def test_no_license_and_lineage_kinds(make_model, offline) -> None:
     assert [ev.kind for ev in no_license.evidence] == [K.OBSERVED, K.OBSERVED]
 
 
-def test_lock_keeps_kinds_and_infers_them_for_old_locks() -> None:
-    from licscan.lockfile.document import _flag_dict, _flag_from_dict
+def test_lock_keeps_kinds_and_infers_them_for_old_locks(tmp_path) -> None:
+    import yaml
+
+    from licscan.lockfile.document import entry_to_dict, load_lock, write_lock
+    from licscan.model import LockEntry, Lockfile
 
     flag = Flag(
         "user-threshold",
@@ -111,12 +114,17 @@ def test_lock_keeps_kinds_and_infers_them_for_old_locks() -> None:
         ],
         severity="warn",
     )
-    d = _flag_dict(flag)
-    assert [ev["kind"] for ev in d["evidence"]] == ["card", "knowledge-base", "observed"]
-    assert _flag_from_dict(d) == flag
-    for ev in d["evidence"]:
+    path = tmp_path / "licscan.lock"
+    lock = Lockfile(path=str(path), entries={"m": LockEntry("m", "hub", flags=[flag])})
+    d = entry_to_dict(lock.entries["m"])
+    evidence = d["flags"][0]["evidence"]
+    assert [ev["kind"] for ev in evidence] == ["card", "knowledge-base", "observed"]
+    write_lock(lock)
+    assert load_lock(path).entries["m"].flags == [flag]
+    for ev in evidence:
         del ev["kind"]  # a lock written before kinds existed
-    assert [ev.kind for ev in _flag_from_dict(d).evidence] == [
+    path.write_text(yaml.safe_dump({"lock_version": 1, "models": {"m": d}}))
+    assert [ev.kind for ev in load_lock(path).entries["m"].flags[0].evidence] == [
         K.CARD, K.KNOWLEDGE_BASE, K.OBSERVED]  # fmt: skip
 
 

@@ -21,6 +21,7 @@ from licscan.model import (
     LicenseFile,
     LicenseFinding,
     LicenseOrigin,
+    LineageEntry,
     ModelResult,
     ScanReport,
     WaiverUse,
@@ -84,14 +85,7 @@ def model(draw: st.DrawFn) -> ModelResult:
             )
         ),
         base_models=draw(st.lists(st.just("org/base"), max_size=1)),
-        lineage=draw(
-            st.lists(
-                st.fixed_dictionaries(
-                    {"id": st.just("org/base"), "depth": st.just(1), "licenses": st.just([])}
-                ),
-                max_size=1,
-            )
-        ),
+        lineage=draw(st.lists(st.just(LineageEntry("org/base", depth=1)), max_size=1)),
         flags=flags,
         error=draw(text) if verdict == "error" else None,
         reasons=draw(st.lists(text, max_size=2)),
