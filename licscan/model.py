@@ -779,7 +779,7 @@ class LineageEntry:
     """One ancestor as a result and a lock keep it (LineageNode.entry; the lock's record).
 
     Read back from a lock (licscan.lockfile.document), a key the record lacks stays None
-    (0 for `depth`): reports fall back as they always did."""
+    (0 for `depth`; "" for `id`, which the lock leaves out for an undeclared base)."""
 
     id: str | None  # repo id or local folder; "" = the base is not declared
     depth: int = 0  # 1 = a direct base

@@ -303,6 +303,7 @@ class _LockReader(Reader):
                 f["depth"], f"a base model's 'depth' must be a whole number, got {kind(f['depth'])}"
             )
         text = {k: self.string(f.get(k), f"a base model's '{k}'") for k in _LINEAGE_TEXT}
+        text["id"] = text["id"] or ""  # written without one: the base is not declared
         licenses = tuple(self.strings(f.get("licenses"), "a base model's 'licenses'"))
         return LineageEntry(depth=depth if _whole(depth) else 0, licenses=licenses, **text)
 

@@ -10,7 +10,9 @@ import sys
 
 import pytest
 
-from licscan.lockfile.drift import verify
+from licscan.lockfile.document import dump_lock, load_lock
+from licscan.lockfile.drift import compare, verify
+from licscan.model import LineageEntry, LockEntry, Lockfile
 
 
 def _kinds(result, ref: str | None = None) -> set[str]:
@@ -174,3 +176,16 @@ def test_verify_cli(lock_project):
     p.lock_path.unlink()
     run = subprocess.run(cmd, cwd=p.dir, env=env, capture_output=True, text=True, timeout=120)
     assert run.returncode == 2 and "no lock file (run `licscan lock`)" in run.stderr
+
+
+def test_an_undeclared_base_read_back_from_the_lock_is_no_drift(tmp_path):
+    """A derivative naming no base has a lineage entry without an id; the lock leaves the
+    empty id out, and reading it back must give the same lineage, or `verify` reports a
+    new base and a vanished one on every run."""
+    entry = LockEntry("acme/q4", "hub", repo_id="acme/q4", revision="a" * 40)
+    entry.lineage = [LineageEntry(id="", depth=1, parent="acme/q4", category="unknown")]
+    path = tmp_path / "licscan.lock"
+    path.write_text(dump_lock(Lockfile(str(path), entries={"acme/q4": entry})), "utf-8")
+    read_back = load_lock(path).entries["acme/q4"]
+    assert read_back.lineage == entry.lineage
+    assert compare(read_back, entry) == []
