@@ -369,15 +369,6 @@ def sentence_evidence(
     return Evidence.at(source, quote, (first, last))
 
 
-def match_text(kb: KnowledgeBase, index: FingerprintIndex, text: str) -> LicenseMatch:
-    """Identity of a license text against the knowledge base (no clause analysis)."""
-    policy_keys = frozenset(k for k, e in kb.entries.items() if e.kind == "policy")
-    tokens = tokenize(text)
-    analysis = index.analyse(tokens, policy_keys)
-    lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
-    return to_match(kb, analysis, lines, "text")
-
-
 def to_match(
     kb: KnowledgeBase, analysis: Analysis, raw_lines: list[str], source: str
 ) -> LicenseMatch:

@@ -25,8 +25,13 @@ MAPPING = yaml.safe_load((ROOT / "rules" / "fingerprint-sources.yaml").read_text
 
 
 def match_text(text: str) -> LicenseMatch:
-    """A text's identity against the shipped knowledge base (no clause analysis)."""
-    return identity.match_text(load_knowledge(), load_index(), text)
+    """A text's identity against the shipped knowledge base (no clause analysis: what
+    the fingerprints alone say, which only these tests ask)."""
+    kb = load_knowledge()
+    policy_keys = frozenset(k for k, e in kb.entries.items() if e.kind == "policy")
+    analysis = load_index().analyse(tokenize(text), policy_keys)
+    lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
+    return identity.to_match(kb, analysis, lines, "text")
 
 
 def read(name: str) -> str:
