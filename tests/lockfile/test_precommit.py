@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pytest
 import yaml
+from hookrepo import checkout_copy, git
 from paths import ROOT
 
 from licscan.lockfile.precommit import check_manifests, check_refs
@@ -369,12 +370,6 @@ def test_action_scan_and_gate_steps_run(lock_project, tmp_path):
 # --- the real pre-commit -------------------------------------------------------------------------
 
 
-def _git(cwd: Path, *args: str) -> None:
-    subprocess.run(["git", "-c", "user.email=t@example.com", "-c", "user.name=t",
-                    "-c", "commit.gpgsign=false", *args], cwd=cwd, check=True,
-                   capture_output=True)  # fmt: skip
-
-
 @pytest.mark.slow
 def test_pre_commit_try_repo(lock_project, tmp_path):
     """`pre-commit try-repo` installs licscan from a git copy of this checkout into its own
@@ -386,21 +381,12 @@ def test_pre_commit_try_repo(lock_project, tmp_path):
     lock = p.lock()
     # try-repo clones HEAD (+ tracked changes): commit a copy holding the working tree
     src = tmp_path / "licscan-src"
-    src.mkdir()
-    for name in ("pyproject.toml", "README.md", ".pre-commit-hooks.yaml"):
-        (src / name).write_bytes((ROOT / name).read_bytes())
-    for name in ("licscan", "rules", "templates"):
-        subprocess.run(["cp", "-r", str(ROOT / name), str(src / name)], check=True)
-    subprocess.run(["find", str(src), "-name", "__pycache__", "-prune", "-exec", "rm", "-rf",
-                    "{}", "+"], check=True)  # fmt: skip
-    _git(src, "init", "-q")
-    _git(src, "add", "-A")
-    _git(src, "commit", "-qm", "licscan")
+    checkout_copy(src)
     ft = lock.entries["acme/llama-ft"].revision
     (p.dir / "app.py").write_text(APP.format(ft_rev=ft))
     (p.dir / "bad.py").write_text('m = AutoModel.from_pretrained("acme/nc")\n')
-    _git(p.dir, "init", "-q")
-    _git(p.dir, "add", "-A")
+    git(p.dir, "init", "-q")
+    git(p.dir, "add", "-A")
     env = p.env(PRE_COMMIT_HOME=str(tmp_path / "pre-commit-home"), HF_HUB_OFFLINE="1",
                 HF_ENDPOINT="http://127.0.0.1:9")  # fmt: skip
     cmd = [str(pre_commit), "try-repo", str(src), "--all-files"]
@@ -414,7 +400,7 @@ def test_pre_commit_try_repo(lock_project, tmp_path):
     (p.dir / "bad.py").unlink()
     p.manifest.write_text(p.MANIFEST.replace("  - acme/nc\n", ""))
     p.lock()
-    _git(p.dir, "add", "-A")
+    git(p.dir, "add", "-A")
     run = subprocess.run(cmd, cwd=p.dir, env=env, capture_output=True, text=True, timeout=900)
     out = run.stdout + run.stderr
     assert run.returncode == 0, out

@@ -11,16 +11,10 @@ import sys
 from pathlib import Path
 
 import pytest
-from paths import ROOT
+from hookrepo import checkout_copy, git
 
 PRE_COMMIT = Path(sys.executable).with_name("pre-commit")
 pytestmark = pytest.mark.slow
-
-
-def git(cwd: Path, *args: str, check: bool = True) -> subprocess.CompletedProcess:
-    return subprocess.run(["git", "-c", "user.email=t@example.com", "-c", "user.name=t",
-                           "-c", "commit.gpgsign=false", *args], cwd=cwd, check=check,
-                          capture_output=True, text=True, timeout=900)  # fmt: skip
 
 
 @pytest.fixture(scope="module")
@@ -32,17 +26,7 @@ def hooks_repo(tmp_path_factory) -> tuple[Path, str, Path]:
         pytest.fail("pre-commit is a test dependency (pip install -e '.[test]')")
     root = tmp_path_factory.mktemp("hooks")
     src = root / "licscan-src"
-    src.mkdir()
-    for name in ("pyproject.toml", "README.md", ".pre-commit-hooks.yaml"):
-        (src / name).write_bytes((ROOT / name).read_bytes())
-    for name in ("licscan", "rules", "templates"):
-        subprocess.run(["cp", "-r", str(ROOT / name), str(src / name)], check=True)
-    subprocess.run(["find", str(src), "-name", "__pycache__", "-prune", "-exec", "rm", "-rf",
-                    "{}", "+"], check=True)  # fmt: skip
-    git(src, "init", "-q")
-    git(src, "add", "-A")
-    git(src, "commit", "-qm", "licscan")
-    rev = git(src, "rev-parse", "HEAD").stdout.strip()
+    rev = checkout_copy(src)
     return src, rev, root / "pre-commit-home"
 
 
