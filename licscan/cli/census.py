@@ -17,10 +17,10 @@ from licscan.atomic import AtomicFile
 from licscan.cli.compose import census_fetcher, census_lister
 from licscan.cli.options import (
     CENSUS_FORMAT_CHOICES,
-    USE_CHOICES,
     jobs_option,
     offline_option,
     timeout_option,
+    use_option,
 )
 from licscan.engine.census import CensusPlan, plan_census, run_census
 from licscan.errors import CensusRootError, ExitCode, UsageError
@@ -42,8 +42,7 @@ from licscan.report.census_summary import headline, requests_line
     "merges), from the Hub's computed base_model tags.",
 )  # fmt: skip
 @click.option("--limit", type=click.IntRange(1, None), help="At most N models.")
-@click.option("--use", "uses", multiple=True, type=click.Choice(USE_CHOICES),
-              help="Use case to judge for (repeatable). Default: commercial.")  # fmt: skip
+@use_option("Use case to judge for (repeatable). Default: commercial.")
 @click.option("--policy", "policy_file", metavar="FILE", help="Policy file (or a preset name).")
 @click.option("--format", "fmt", type=click.Choice(CENSUS_FORMAT_CHOICES), default="text",
               show_default=True)  # fmt: skip

@@ -7,6 +7,7 @@ import sys
 
 import click
 
+from licscan.cli.options import manifest_option
 from licscan.cli.output import emit
 from licscan.lockfile.precommit import check_manifests
 from licscan.lockfile.precommit import check_refs as check_references
@@ -27,14 +28,7 @@ def check(files: tuple[str, ...]) -> None:
 
 @click.command("check-refs")
 @click.argument("files", nargs=-1, type=click.Path(dir_okay=False))
-@click.option(
-    "--manifest",
-    "-m",
-    default="licscan.yaml",
-    show_default=True,
-    type=click.Path(dir_okay=False),
-    help="The manifest (its licscan.lock beside it).",
-)
+@manifest_option("The manifest (its licscan.lock beside it).")
 def check_refs(files: tuple[str, ...], manifest: str) -> None:
     """Offline: every Hub model the FILES load is in the manifest and the lock and its
     locked verdict passes. Python (from_pretrained, pipeline, snapshot_download, ...),

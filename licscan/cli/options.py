@@ -49,3 +49,14 @@ license_file_option = click.option(
     help="MODEL's license text as you hold it (a gated model read without access); "
     "classified as a license file of MODEL. Repeatable.",
 )
+
+
+def use_option(help: str | None = None):
+    """--use USE (repeatable); each command says what its default is."""
+    return click.option("--use", "uses", multiple=True, type=click.Choice(USE_CHOICES), help=help)
+
+
+def manifest_option(help: str):
+    """--manifest/-m, licscan.yaml by default; each command says what it reads there."""
+    return click.option("--manifest", "-m", default="licscan.yaml", show_default=True,
+                        type=click.Path(dir_okay=False), help=help)  # fmt: skip

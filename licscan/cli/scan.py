@@ -13,11 +13,11 @@ import click
 from licscan.cli.compose import scan_fetcher
 from licscan.cli.options import (
     FORMAT_CHOICES,
-    USE_CHOICES,
     jobs_option,
     license_file_option,
     offline_option,
     timeout_option,
+    use_option,
 )
 from licscan.cli.output import emit, usage_error
 from licscan.engine.classify import classify_file
@@ -51,13 +51,7 @@ def classify(files: tuple[str, ...], fmt: str) -> None:
 
 @click.command()
 @click.argument("targets", nargs=-1)
-@click.option(
-    "--use",
-    "uses",
-    multiple=True,
-    type=click.Choice(USE_CHOICES),
-    help="Use case to judge for (repeatable). Default: the manifest's, else commercial.",
-)
+@use_option("Use case to judge for (repeatable). Default: the manifest's, else commercial.")
 @click.option(
     "--policy",
     "policy_file",
@@ -208,7 +202,7 @@ def licenses(fmt: str) -> None:
 
 @click.command()
 @click.argument("subject")
-@click.option("--use", "uses", multiple=True, type=click.Choice(USE_CHOICES))
+@use_option()
 @click.option("--policy", "policy_file", type=click.Path(dir_okay=False))
 @click.option("--offline", is_flag=True, help="Use only the local caches.")
 @timeout_option

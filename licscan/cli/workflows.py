@@ -10,11 +10,12 @@ import click
 
 from licscan.cli.compose import lock_fetcher
 from licscan.cli.options import (
-    USE_CHOICES,
     jobs_option,
     license_file_option,
+    manifest_option,
     offline_option,
     timeout_option,
+    use_option,
 )
 from licscan.cli.output import emit, usage_error
 from licscan.errors import UsageError
@@ -73,21 +74,8 @@ def verify(manifest: str, jobs: int, timeout: float, fmt: str, quiet: bool,
 
 @click.command()
 @click.argument("model")
-@click.option(
-    "--use",
-    "uses",
-    multiple=True,
-    type=click.Choice(USE_CHOICES),
-    help="This model's own use (repeatable). Default: the manifest's.",
-)
-@click.option(
-    "--manifest",
-    "-m",
-    default="licscan.yaml",
-    show_default=True,
-    type=click.Path(dir_okay=False),
-    help="The manifest (created if missing).",
-)
+@use_option("This model's own use (repeatable). Default: the manifest's.")
+@manifest_option("The manifest (created if missing).")
 @click.option(
     "--license-file",
     "license_file",
@@ -125,14 +113,7 @@ def add(model: str, uses: tuple[str, ...], manifest: str, license_file: str | No
     type=click.Path(dir_okay=False),
     help="The policy file. Default: the one the manifest names.",
 )
-@click.option(
-    "--manifest",
-    "-m",
-    default="licscan.yaml",
-    show_default=True,
-    type=click.Path(dir_okay=False),
-    help="The manifest naming the policy.",
-)
+@manifest_option("The manifest naming the policy.")
 def waive(model: str, flags: tuple[str, ...], reason: str, approver: str, expires: str,
           policy_file: str | None, manifest: str) -> None:  # fmt: skip
     """Write a waiver for MODEL (a Hub id, folder or glob) into the policy file, keeping
