@@ -23,6 +23,7 @@ from licscan.model import (
     CATEGORY_ORDER,
     FLAG_IDS,
     TERM_FLAGS,
+    Category,
     ClauseFact,
     FlagInfo,
     KnowledgeBase,
@@ -170,9 +171,10 @@ def parse_entry(path: Path, text: str) -> LicenseEntry:
         if not isinstance(data.get(name), str) or not data[name].strip():
             r.error(at.get(name, root), f"field '{name}' is required")
     if data["category"] not in CATEGORY_ORDER:
+        names = tuple(map(str, CATEGORY_ORDER))  # a tuple of names, not of members' reprs
         r.error(
             at.get("category", root),
-            f"field 'category': '{data['category']}' is not one of {CATEGORY_ORDER}",
+            f"field 'category': '{data['category']}' is not one of {names}",
         )
     if not isinstance(data.get("osi_approved"), bool):
         r.error(at.get("osi_approved", root), "field 'osi_approved' must be true or false")
@@ -189,7 +191,7 @@ def parse_entry(path: Path, text: str) -> LicenseEntry:
     return LicenseEntry(
         key=key,
         name=data["name"].strip(),
-        category=data["category"],
+        category=Category(data["category"]),
         osi_approved=data["osi_approved"],
         kind=kind,
         version=_opt_str(r, at, data, "version"),

@@ -11,12 +11,47 @@ import re
 from dataclasses import dataclass, field, fields, replace
 from datetime import UTC, datetime
 from enum import StrEnum
-from typing import Any, Literal
+from typing import Any
 
 from licscan.errors import ExitCode
 
-# Most open first; a model's category is the max over everything that binds it.
-CATEGORY_ORDER: tuple[str, ...] = ("osi-open", "open-weight", "source-available", "unknown")
+
+class Category(StrEnum):
+    """A license's or a model's category (taxonomy.md), most open first: a model's
+    category is the max over everything that binds it."""
+
+    OSI_OPEN = "osi-open"
+    OPEN_WEIGHT = "open-weight"
+    SOURCE_AVAILABLE = "source-available"
+    UNKNOWN = "unknown"
+
+
+class Severity(StrEnum):
+    """What a policy makes of a flag or a category, weakest first."""
+
+    INFO = "info"
+    WARN = "warn"
+    BLOCK = "block"
+
+
+class Verdict(StrEnum):
+    """A model's verdict under a policy, most strict last."""
+
+    PASS = "pass"
+    WARN = "warn"
+    FAIL = "fail"
+    ERROR = "error"
+
+
+class SourceKind(StrEnum):
+    """Where a target is read from."""
+
+    HUB = "hub"
+    LOCAL = "local"
+    CACHE = "cache"  # a revision in the local Hugging Face cache
+
+
+CATEGORY_ORDER: tuple[Category, ...] = tuple(Category)
 # Card license values that name no license (`other`: the terms are elsewhere, in
 # license_name or a file).  NOT_A_LICENSE_ID adds what no license id stands for; it
 # differs on purpose: a card saying `proprietary` declares terms licscan cannot read
@@ -24,8 +59,8 @@ CATEGORY_ORDER: tuple[str, ...] = ("osi-open", "open-weight", "source-available"
 NO_LICENSE_VALUES = frozenset({"other", "unknown", "noassertion", "none"})
 NOT_A_LICENSE_ID = NO_LICENSE_VALUES | {"", "proprietary"}
 # Most strict last (a lock's verdict per use) / most urgent first (what a reader sees first).
-VERDICTS_BY_STRICTNESS: tuple[str, ...] = ("pass", "warn", "fail", "error")
-VERDICTS_BY_URGENCY: tuple[str, ...] = ("fail", "error", "warn", "pass")
+VERDICTS_BY_STRICTNESS: tuple[Verdict, ...] = tuple(Verdict)
+VERDICTS_BY_URGENCY: tuple[Verdict, ...] = (Verdict.FAIL, Verdict.ERROR, Verdict.WARN, Verdict.PASS)
 DEFAULT_JOBS = 8  # models fetched and judged at once (--jobs)
 EXPLAIN_JOBS = 4  # `licscan explain`: one target, a few bases
 DEFAULT_MAX_DEPTH = 5  # base-model levels walked unless a policy says otherwise
@@ -66,16 +101,15 @@ CONTEXT_FLAGS: tuple[str, ...] = (
 )
 FLAG_IDS: tuple[str, ...] = TERM_FLAGS + CONTEXT_FLAGS
 
-SEVERITIES: tuple[str, ...] = ("info", "warn", "block")  # weakest first
+SEVERITIES: tuple[Severity, ...] = tuple(Severity)  # weakest first
 USES: tuple[str, ...] = ("commercial", "research", "distillation", "redistribution", "fine-tuning")
-SourceKind = Literal["hub", "local", "cache"]
 
 
-def strictest(categories: list[str]) -> str:
-    """The most restrictive category of those given ('unknown' when none)."""
+def strictest(categories: list[Category]) -> Category:
+    """The most restrictive category of those given (unknown when none)."""
     if not categories:
-        return "unknown"
-    return max(categories, key=CATEGORY_ORDER.index)
+        return Category.UNKNOWN
+    return Category(max(categories, key=CATEGORY_ORDER.index))
 
 
 class EvidenceKind(StrEnum):
@@ -261,7 +295,7 @@ class Flag:
     id: str
     value: str | None = None
     evidence: list[Evidence] = field(default_factory=list)
-    severity: str | None = None
+    severity: Severity | None = None
     note: str = ""  # why (human words), e.g. "base model meta-llama/X is llama-3"
     # Set by the judge (licscan.engine.judge), read by reports: the waiver that covers the
     # flag on this model (an applied one first) and the policy file:line (use) that set
@@ -306,7 +340,7 @@ class TextClassification:
 
     path: str
     match: LicenseMatch
-    category: str
+    category: Category
     osi_approved: bool
     flags: list[Flag] = field(default_factory=list)
     kind: str = "license"  # "license" | "policy" (acceptable-use policy document)
@@ -406,7 +440,7 @@ class ModelSnapshot:
     notes: list[str] = field(default_factory=list)  # non-fatal: "README gated: ..."
 
     @property
-    def source(self) -> str:
+    def source(self) -> SourceKind:
         return self.target.kind
 
 
@@ -459,7 +493,7 @@ class LicenseFinding:
     """One license that binds a model, and where it was found."""
 
     license: str | None  # knowledge-base key (None: unrecognised)
-    category: str
+    category: Category
     origin: LicenseOrigin
     name: str | None = None
     osi_approved: bool = False
@@ -484,7 +518,7 @@ class PolicyFinding:
 
     rule_id: str  # "category-not-allowed" | "policy-denied" | "waiver-expiring" (SARIF ids)
     subject: str  # "category unknown", "license agpl-3.0 denied", "model denied"
-    severity: str  # block | warn
+    severity: Severity  # block | warn
     rule: str  # the policy file:line that decided, with the use: "rules/...:10 (commercial)"
     note: str
     evidence: tuple[Evidence, ...]
@@ -508,11 +542,11 @@ class ModelResult:
     """The engine's judgement of one model under one policy."""
 
     ref: str
-    source: str
+    source: SourceKind
     revision: str | None
     repo_id: str | None
-    category: str
-    verdict: str
+    category: Category
+    verdict: Verdict
     use: list[str] = field(default_factory=list)
     licenses: list[LicenseFinding] = field(default_factory=list)
     base_models: list[str] = field(default_factory=list)
@@ -611,7 +645,7 @@ class ScanReport:
 
     @property
     def summary(self) -> dict[str, int]:
-        counts = {"pass": 0, "warn": 0, "fail": 0, "error": 0}
+        counts = {v.value: 0 for v in VERDICTS_BY_STRICTNESS}  # plain keys: orjson wants str
         for m in self.models:
             counts[m.verdict] = counts.get(m.verdict, 0) + 1
         return counts
@@ -620,9 +654,9 @@ class ScanReport:
         """contracts.md: FAIL if any model fails (or a lock disagrees with the scan); else
         ERROR if any is an error (OK with allow_errors); else OK (every model pass or warn)."""
         verdicts = {m.verdict for m in self.models}
-        if "fail" in verdicts or self.problems:
+        if Verdict.FAIL in verdicts or self.problems:
             return ExitCode.FAIL
-        if "error" in verdicts and not allow_errors:
+        if Verdict.ERROR in verdicts and not allow_errors:
             return ExitCode.ERROR
         return ExitCode.OK
 
@@ -668,7 +702,7 @@ class LicenseEntry:
 
     key: str
     name: str
-    category: str
+    category: Category
     osi_approved: bool
     kind: str = "license"  # "license" | "policy"
     version: str | None = None
@@ -764,7 +798,7 @@ class Assessment:
     licenses: list[LicenseFinding] = field(default_factory=list)
     flags: list[Flag] = field(default_factory=list)
     origins: dict[str, set[str]] = field(default_factory=dict)
-    category: str = "unknown"
+    category: Category = Category.UNKNOWN
     declared: list[str] = field(default_factory=list)  # keys the card declares
     # finding.source -> where it was read (a card line, a file's title line)
     license_evidence: dict[LicenseOrigin, Evidence] = field(default_factory=dict)
@@ -813,8 +847,10 @@ class LineageNode:
     link: Evidence | None = None  # the parent's `base_model` entry that names this node
 
     @property
-    def category(self) -> str:
-        return self.assessment.category if self.assessment and not self.error else "unknown"
+    def category(self) -> Category:
+        if self.assessment and not self.error:
+            return self.assessment.category
+        return Category.UNKNOWN
 
     @property
     def license_keys(self) -> list[str]:
@@ -850,7 +886,7 @@ class Lineage:
 class Rule:
     """One policy decision: a severity, and the policy file and line that set it."""
 
-    severity: str  # block | warn | info
+    severity: Severity
     source: str  # "rules/policies/commercial.yaml:12"
 
 
@@ -883,7 +919,7 @@ class Policy:
     name: str  # "commercial (preset)", "licscan-policy.yaml (extends commercial)"
     uses: list[str]  # default uses when a model names none
     file: str | None = None
-    categories: dict[str, dict[str, Rule]] = field(default_factory=dict)  # use -> category -> Rule
+    categories: dict[str, dict[Category, Rule]] = field(default_factory=dict)  # use -> category
     flags: dict[str, dict[str, Rule]] = field(default_factory=dict)  # use -> flag -> Rule
     unresolved: dict[str, Rule] = field(default_factory=dict)  # use -> Rule for unfetchable bases
     allow_licenses: list[PatternRule] = field(default_factory=list)
@@ -925,7 +961,7 @@ class Decision:
     """One step of a verdict: what was judged, under which use, and the rule that said so."""
 
     subject: Subject
-    severity: str  # block | warn | info
+    severity: Severity
     use: str | None
     source: str  # the policy file:line, or what else decided (a waiver, an allow list)
     note: str = ""
@@ -959,7 +995,7 @@ class LockEntry:
     `verdicts` holds the verdict under each use alone; `verdict` is under all of `use`."""
 
     ref: str
-    source: str
+    source: SourceKind
     repo_id: str | None = None
     revision: str | None = None
     requested: str | None = None
@@ -967,13 +1003,13 @@ class LockEntry:
     card_license_name: str | None = None  # the card's `license_name` (with `license: other`)
     license_files: dict[str, dict[str, str | None]] = field(default_factory=dict)  # path -> hashes
     licenses: list[LicenseFinding] = field(default_factory=list)
-    category: str = "unknown"
+    category: Category = Category.UNKNOWN
     flags: list[Flag] = field(default_factory=list)
     base_models: list[str] = field(default_factory=list)  # direct bases, as the card names them
     lineage: list[LineageEntry] = field(default_factory=list)  # every ancestor
     use: list[str] = field(default_factory=list)
-    verdict: str = "error"
-    verdicts: dict[str, str] = field(default_factory=dict)
+    verdict: Verdict = Verdict.ERROR
+    verdicts: dict[str, Verdict] = field(default_factory=dict)
     waivers: list[WaiverUse] = field(default_factory=list)
     waived_until: str | None = None  # the first expiry of an applied waiver: then re-judge
     gated: str | bool = False
@@ -1080,10 +1116,10 @@ class Relabel:
 
     model: str
     declared: tuple[str, ...]  # the license keys the model's own card and files name
-    declared_category: str
+    declared_category: Category
     base: str
     base_licenses: tuple[str, ...]
-    base_category: str
+    base_category: Category
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -1101,8 +1137,8 @@ class CensusRow:
     """What a census keeps of one judged model (the result itself streams out)."""
 
     id: str
-    verdict: str
-    category: str
+    verdict: Verdict
+    category: Category
     licenses: list[str]  # the model's own: knowledge-base keys, "unrecognised" or "none"
     flags: list[str]  # flag ids, in taxonomy order
     blocking: list[str] = field(default_factory=list)  # flags the policy blocks
@@ -1129,11 +1165,11 @@ class CensusRow:
         relabel = None
         if isinstance(rel, dict):
             relabel = Relabel(
-                str(rel["model"]), tuple(rel["declared"]), str(rel["declared_category"]),
-                str(rel["base"]), tuple(rel["base_licenses"]), str(rel["base_category"]),
+                str(rel["model"]), tuple(rel["declared"]), Category(rel["declared_category"]),
+                str(rel["base"]), tuple(rel["base_licenses"]), Category(rel["base_category"]),
             )  # fmt: skip
         return cls(
-            str(d["id"]), str(d["verdict"]), str(d["category"]), list(d["licenses"]),
+            str(d["id"]), Verdict(d["verdict"]), Category(d["category"]), list(d["licenses"]),
             list(d["flags"]), list(d.get("blocking") or []), relabel, d.get("error"),
             bool(d.get("unread")),
         )  # fmt: skip
@@ -1153,8 +1189,8 @@ class CensusSummary:
     use: list[str]
     policy: str | None
     started_at: str
-    verdicts: dict[str, int] = field(
-        default_factory=lambda: {"pass": 0, "warn": 0, "fail": 0, "error": 0}
+    verdicts: dict[str, int] = field(  # plain keys: orjson wants str
+        default_factory=lambda: {v.value: 0 for v in VERDICTS_BY_STRICTNESS}
     )
     categories: dict[str, int] = field(default_factory=dict)
     licenses: dict[str, int] = field(default_factory=dict)
@@ -1176,16 +1212,16 @@ class CensusSummary:
         """As `scan`: FAIL if any model fails; else ERROR if any is an error, the listing
         stopped early or nothing matched (OK with allow_errors); else OK.  A census that
         judged no model is not a pass: a mistyped --author must not turn a gate green."""
-        if self.verdicts.get("fail"):
+        if self.verdicts.get(Verdict.FAIL):
             return ExitCode.FAIL
         nothing = not self.models
-        if (self.verdicts.get("error") or self.listing_error or nothing) and not allow_errors:
+        if (self.verdicts.get(Verdict.ERROR) or self.listing_error or nothing) and not allow_errors:
             return ExitCode.ERROR
         return ExitCode.OK
 
     def add(self, row: CensusRow) -> None:
-        self.verdicts[row.verdict] = self.verdicts.get(row.verdict, 0) + 1
-        self.categories[row.category] = self.categories.get(row.category, 0) + 1
+        self.verdicts[str(row.verdict)] = self.verdicts.get(row.verdict, 0) + 1
+        self.categories[str(row.category)] = self.categories.get(row.category, 0) + 1
         for key in row.licenses:
             self.licenses[key] = self.licenses.get(key, 0) + 1
         for flag in row.flags:
@@ -1193,8 +1229,8 @@ class CensusSummary:
         self.unread += row.unread
         if row.relabel is not None:
             self.relabelled.append(row.relabel)
-        kept = self.failing if row.verdict == "fail" else self.errors
-        if row.verdict in ("fail", "error") and len(kept) < CENSUS_LISTED:
+        kept = self.failing if row.verdict == Verdict.FAIL else self.errors
+        if row.verdict in (Verdict.FAIL, Verdict.ERROR) and len(kept) < CENSUS_LISTED:
             kept.append(row)
 
     def to_dict(self) -> dict[str, Any]:

@@ -113,7 +113,7 @@ class Reader:
                 self.error(key_node, f"duplicate {what} '{name}'")
             else:
                 seen.add(name)
-                out.append((name, (key_node, value_node)))
+                out.append((names[names.index(name)], (key_node, value_node)))  # an enum member
         return out
 
     # -- values --
@@ -234,7 +234,7 @@ class OneOf(Spec):
             hint = self.hint(value, self.choices)
             r.error(node, self.message.format(value=repr(value), what=what, hint=hint))
             return None
-        return value
+        return self.choices[self.choices.index(value)]  # the choice itself: an enum member
 
 
 def iso_day(value: str | date) -> str:

@@ -25,6 +25,7 @@ from licscan import __version__
 from licscan.model import (
     CATEGORY_ORDER,
     FLAG_IDS,
+    Category,
     Evidence,
     EvidenceKind,
     Flag,
@@ -64,7 +65,10 @@ def get(text: str, source: str) -> TextClassification | None:
         tc = _from_record(data)
     except (KeyError, TypeError, ValueError, AttributeError):  # not what we write: a miss
         return None
-    return tc if _well_typed(tc) else None
+    if not _well_typed(tc):
+        return None
+    tc.category = Category(tc.category)
+    return tc
 
 
 def put(text: str, source: str, tc: TextClassification) -> None:

@@ -18,8 +18,9 @@ import dataclasses
 import hashlib
 import os
 from collections.abc import Sequence
+from enum import StrEnum
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import yaml
 
@@ -29,6 +30,7 @@ from licscan.errors import LockError
 from licscan.model import (
     CATEGORY_ORDER,
     VERDICTS_BY_STRICTNESS,
+    Category,
     Evidence,
     Flag,
     LicenseFile,
@@ -39,6 +41,8 @@ from licscan.model import (
     Lockfile,
     ModelResult,
     ModelSnapshot,
+    SourceKind,
+    Verdict,
     WaiverUse,
     utc_now,
 )
@@ -46,6 +50,8 @@ from licscan.sources.files import license_paths, readme_path
 from licscan.sources.local import inside, list_files
 from licscan.yamlnodes import Invalid, kind, scalar
 from licscan.yamlschema import Reader
+
+T = TypeVar("T", bound=str)
 
 LOCK_NAME = "licscan.lock"
 LOCK_VERSION = 1
@@ -100,10 +106,17 @@ def write_lock(lock: Lockfile, path: str | os.PathLike | None = None) -> bool:
     return True
 
 
+class _Dumper(yaml.SafeDumper):
+    """SafeDumper, writing a category, verdict or source kind (a StrEnum) as its name."""
+
+
+_Dumper.add_multi_representer(StrEnum, lambda d, v: d.represent_str(v.value))
+
+
 def _yaml(data: Any) -> str:
     # The pure-Python dumper on purpose: its output is the same everywhere (libyaml or not).
     return yaml.dump(
-        data, Dumper=yaml.SafeDumper, sort_keys=True, allow_unicode=True,
+        data, Dumper=_Dumper, sort_keys=True, allow_unicode=True,
         default_flow_style=False, width=100,
     )  # fmt: skip
 
@@ -233,7 +246,8 @@ class _LockReader(Reader):
             if key not in f:
                 self.bad(node, f"missing '{key}'")
         e = LockEntry(
-            self.string(f.get("ref"), "'ref'") or "", self.string(f.get("source"), "'source'") or ""
+            self.string(f.get("ref"), "'ref'") or "",
+            self.choice(f.get("source"), "source", tuple(SourceKind), SourceKind.HUB),
         )
         if "ref" in f and e.ref != ref:
             self.bad(f["ref"], f"its entry says ref {e.ref!r}")
@@ -247,13 +261,13 @@ class _LockReader(Reader):
             for path, h in self.fields(f.get("license_files"), "'license_files'").items()
         }
         e.licenses = [self.license(x) for _, x in self.mappings(f.get("licenses"), "'licenses'")]
-        e.category = self.choice(f.get("category"), "category", CATEGORY_ORDER, "unknown")
+        e.category = self.choice(f.get("category"), "category", CATEGORY_ORDER, Category.UNKNOWN)
         for item, fields in self.mappings(f.get("flags"), "'flags'"):
             self.flag(item, fields, e)
         e.lineage = [self.ancestor(b) for _, b in self.mappings(f.get("lineage"), "'lineage'")]
-        e.verdict = self.choice(f.get("verdict"), "verdict", VERDICTS_BY_STRICTNESS, "error")
+        e.verdict = self.choice(f.get("verdict"), "verdict", VERDICTS_BY_STRICTNESS, Verdict.ERROR)
         e.verdicts = {
-            use: self.choice(v, "verdict", VERDICTS_BY_STRICTNESS, "error")
+            use: self.choice(v, "verdict", VERDICTS_BY_STRICTNESS, Verdict.ERROR)
             for use, v in self.fields(f.get("verdicts"), "'verdicts'").items()
         }
         waivers = self.mappings(f.get("waivers"), "'waivers'")
@@ -264,7 +278,7 @@ class _LockReader(Reader):
     def license(self, f: Fields) -> LicenseFinding:
         return LicenseFinding(
             self.string(f.get("license"), "a license's 'license'"),
-            self.string(f.get("category"), "a license's 'category'") or "unknown",
+            self.choice(f.get("category"), "category", CATEGORY_ORDER, Category.UNKNOWN),
             LicenseOrigin.parse(self.string(f.get("source"), "a license's 'source'") or ""),
         )
 
@@ -377,16 +391,16 @@ class _LockReader(Reader):
             return False
         return value
 
-    def choice(
-        self, node: yaml.Node | None, what: str, choices: Sequence[str], default: str
-    ) -> str:
+    def choice(self, node: yaml.Node | None, what: str, choices: Sequence[T], default: T) -> T:
+        """One of `choices` (enum members): the member itself, so a recorded value is
+        typed from here on."""
         if node is None:
             return default
         value = self.string(node, f"'{what}'")
         if value not in choices:
             self.bad(node, f"unknown {what} {value!r}")
             return default
-        return value
+        return choices[choices.index(value)]
 
     def gated(self, node: yaml.Node | None) -> str | bool:
         value = scalar(node) if _present(node) else False
@@ -447,7 +461,7 @@ def entry_from_result(
         error=result.error,
         task=result.task,
         datasets=list(result.datasets),
-        digest=folder_digest(target.path) if target and target.kind == "local" else None,
+        digest=folder_digest(target.path) if target and target.kind == SourceKind.LOCAL else None,
         checked_at=checked_at or utc_now(),
         origins={k: list(v) for k, v in result.origins.items()},
         card_unreadable=result.card_unreadable,
