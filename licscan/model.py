@@ -112,6 +112,14 @@ def strictest(categories: list[Category]) -> Category:
     return Category(max(categories, key=CATEGORY_ORDER.index))
 
 
+def verdict_of(severities: set[Severity | None]) -> Verdict:
+    """The verdict the severities of a model's decisions make: any block fails, else any
+    warning warns, else it passes (an error is decided before: it has no severity)."""
+    if Severity.BLOCK in severities:
+        return Verdict.FAIL
+    return Verdict.WARN if Severity.WARN in severities else Verdict.PASS
+
+
 class EvidenceKind(StrEnum):
     """What a piece of evidence is, so a report never dresses a paraphrase up as a quote."""
 

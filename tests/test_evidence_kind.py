@@ -99,9 +99,7 @@ def test_no_license_and_lineage_kinds(make_model, offline) -> None:
 
 
 def test_lock_keeps_kinds_and_infers_them_for_old_locks(tmp_path) -> None:
-    import yaml
-
-    from licscan.lockfile.document import entry_to_dict, load_lock, write_lock
+    from licscan.lockfile.document import _yaml, entry_to_dict, load_lock, write_lock
     from licscan.model import LockEntry, Lockfile
 
     flag = Flag(
@@ -123,7 +121,7 @@ def test_lock_keeps_kinds_and_infers_them_for_old_locks(tmp_path) -> None:
     assert load_lock(path).entries["m"].flags == [flag]
     for ev in evidence:
         del ev["kind"]  # a lock written before kinds existed
-    path.write_text(yaml.safe_dump({"lock_version": 1, "models": {"m": d}}))
+    path.write_text(_yaml({"lock_version": 1, "models": {"m": d}}))  # the lock's own writer
     assert [ev.kind for ev in load_lock(path).entries["m"].flags[0].evidence] == [
         K.CARD, K.KNOWLEDGE_BASE, K.OBSERVED]  # fmt: skip
 

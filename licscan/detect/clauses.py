@@ -17,7 +17,7 @@ from licscan.detect.clause_rules import Hit
 from licscan.detect.clause_text import Document
 from licscan.detect.clause_text import prepare as _prepare
 from licscan.detect.fastre import compile_fast
-from licscan.model import TERM_FLAGS, WITHHOLDING_FLAGS, Evidence, Flag
+from licscan.model import TERM_FLAGS, WITHHOLDING_FLAGS, Category, Evidence, Flag
 
 
 @lru_cache(maxsize=4)
@@ -136,7 +136,7 @@ _EXTERNAL_GRANT = compile_fast(
 )
 
 
-def category_from_clauses(text: str, flags: list[Flag]) -> tuple[str, bool]:
+def category_from_clauses(text: str, flags: list[Flag]) -> tuple[Category, bool]:
     """Category and osi_approved of a text that matches no known license, from its clause
     flags alone.  Fails closed: no grant found -> unknown; when in doubt, the stricter.
     Never `osi-open`: a custom license is not an OSI license, however open its grant
@@ -144,11 +144,11 @@ def category_from_clauses(text: str, flags: list[Flag]) -> tuple[str, bool]:
     ids = {f.id for f in flags}
     doc = prepare(text)
     if ids & WITHHOLDING_FLAGS:
-        return "source-available", False
+        return Category.SOURCE_AVAILABLE, False
     policy = _is_policy(doc)
     if not policy and (not _has_grant(doc) or _grant_elsewhere(doc)):
-        return "unknown", False
-    return "open-weight", False
+        return Category.UNKNOWN, False
+    return Category.OPEN_WEIGHT, False
 
 
 def _has_grant(doc: Document) -> bool:

@@ -19,7 +19,7 @@ from functools import cache
 
 from licscan.detect.fingerprint import Analysis, Changed, FingerprintIndex, block_evidence
 from licscan.detect.normalize import Tokens, tokenize
-from licscan.model import Evidence, KnowledgeBase, LicenseEntry, LicenseMatch
+from licscan.model import Category, Evidence, KnowledgeBase, LicenseEntry, LicenseMatch
 
 EXPLAINS = 0.5  # share of the text a match must explain (the rest is other terms)
 
@@ -70,7 +70,7 @@ def entry_of(kb: KnowledgeBase, index: FingerprintIndex, key: str) -> LicenseEnt
     return LicenseEntry(
         key=key,
         name=row["name"],
-        category="osi-open",
+        category=Category.OSI_OPEN,
         osi_approved=bool(row["osi_approved"]),
         spdx=row["spdx"],
         file="rules/fingerprints.json",

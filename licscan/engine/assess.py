@@ -22,6 +22,7 @@ from licscan.model import (
     NO_LICENSE_VALUES,
     TERM_FLAGS,
     Assessment,
+    Category,
     Evidence,
     EvidenceKind,
     Flag,
@@ -31,6 +32,7 @@ from licscan.model import (
     ModelSnapshot,
     OriginKind,
     Site,
+    SourceKind,
     TextClassification,
     strictest,
 )
@@ -116,7 +118,7 @@ def classify(text: str, source: str) -> TextClassification:
         tc = classify_text(text, source)
     except Exception as exc:  # fail closed: one bad text must not end a scan
         return TextClassification(
-            source, LicenseMatch(None, None, 0.0), "unknown", False,
+            source, LicenseMatch(None, None, 0.0), Category.UNKNOWN, False,
             error=f"could not be analysed ({type(exc).__name__}: {exc})",
         )  # fmt: skip
     stored.put(text, source, tc)
@@ -139,10 +141,10 @@ def assess(snap: ModelSnapshot) -> Assessment:
     _mismatch(snap, a, flags)
     _context(snap, a, flags)
     _incorporating_licenses(a, flags)
-    a.category = strictest([lic.category for lic in a.licenses]) if a.licenses else "unknown"
+    a.category = strictest([lic.category for lic in a.licenses]) if a.licenses else Category.UNKNOWN
     _card_prose(snap, a, flags)
-    if policy_paths and a.category == "osi-open":
-        a.category = "open-weight"
+    if policy_paths and a.category == Category.OSI_OPEN:
+        a.category = Category.OPEN_WEIGHT
         a.notes.append(
             f"{policy_paths[0]}: a use policy restricts what the model may be used for, so the "
             "model is open-weight at most (an OSI license grants use for any purpose)"
@@ -216,7 +218,7 @@ def _card_prose(snap: ModelSnapshot, a: Assessment, flags: FlagSet) -> None:
     for f in found:
         flags.add(f, "")
     if found:
-        a.category = strictest([a.category, "source-available"])
+        a.category = strictest([a.category, Category.SOURCE_AVAILABLE])
         said = ", ".join(f.id for f in found)
         a.notes.append(f"the model card's prose states terms ({said}): they bind the model")
 
@@ -232,7 +234,7 @@ def _unreadable_file(
     """A license file we cannot read binds with unknown terms: fail closed.  A file
     holding only a copyright line ("All rights reserved") grants nothing: it is quoted."""
     ev = notice or Evidence.at(path, why, None, EvidenceKind.OBSERVED)
-    a.licenses.append(LicenseFinding(None, "unknown", LicenseOrigin.file(path)))
+    a.licenses.append(LicenseFinding(None, Category.UNKNOWN, LicenseOrigin.file(path)))
     a.license_evidence[LicenseOrigin.file(path)] = ev
     a.notes.append(f"{why}: its terms are unknown")
     note = "the file could not be read as a license text; a person must check it"
@@ -328,7 +330,7 @@ def _card(snap: ModelSnapshot, a: Assessment, flags: FlagSet, policy_keys: set[s
             )
             continue
         ev = _card_line(card, key_name, f"{key_name}: {value}")
-        a.licenses.append(LicenseFinding(None, "unknown", source))
+        a.licenses.append(LicenseFinding(None, Category.UNKNOWN, source))
         a.license_evidence[source] = ev
         flags.add(
             Flag(
@@ -444,7 +446,7 @@ def _gated(snap: ModelSnapshot) -> Flag | None:
             0, Evidence(EvidenceKind.HUB, f"gated: {value or 'true'}", Site.HUB, "gated")
         )
         return Flag("gated", value, evidence, note="the Hub asks for the terms to be accepted")
-    if snap.source != "hub" and evidence:
+    if snap.source != SourceKind.HUB and evidence:
         return Flag(
             "gated",
             None,

@@ -47,6 +47,7 @@ from licscan.model import (
     CATEGORY_ORDER,
     DEFAULT_JOBS,
     NO_LICENSE_VALUES,
+    Category,
     CensusRow,
     CensusSelection,
     CensusSummary,
@@ -56,7 +57,10 @@ from licscan.model import (
     OriginKind,
     Policy,
     Relabel,
+    Severity,
+    SourceKind,
     Target,
+    Verdict,
     strictest,
     utc_now,
 )
@@ -345,11 +349,11 @@ class Census:
         texts = needs_texts(meta, self.plan.read_files)
         if not _complete(meta) or (texts and not _has_blob_ids(meta)):
             if not is_commit(str(meta.get("sha") or "")):
-                return self.fetcher.fetch(Target(repo_id, "hub", repo_id)), False
+                return self.fetcher.fetch(Target(repo_id, SourceKind.HUB, repo_id)), False
             try:
                 meta = {**self.fetcher.commit_meta(repo_id, meta["sha"]), "id": repo_id}
             except FetchError as exc:
-                target = Target(repo_id, "hub", repo_id)
+                target = Target(repo_id, SourceKind.HUB, repo_id)
                 return ModelSnapshot(target, repo_id, meta["sha"], error=str(exc)), False
         read = texts or self.plan.read_files
         snap = self.fetcher.snapshot_from_meta(meta, license_files=read)
@@ -399,9 +403,10 @@ def census_row(result: ModelResult, lineage: Lineage, unread: bool = False) -> C
     own = [lic for lic in result.licenses if lic.origin.kind is not OriginKind.BASE]
     keys = list(dict.fromkeys(lic.license or "unrecognised" for lic in own)) or ["none"]
     flags = [f.id for f in result.flags]
+    blocking = [f.id for f in result.flags if f.severity == Severity.BLOCK]
     row = CensusRow(
         id=result.repo_id or result.ref, verdict=result.verdict, category=result.category,
-        licenses=keys, flags=flags, blocking=[f.id for f in result.flags if f.severity == "block"],
+        licenses=keys, flags=flags, blocking=blocking,
         error=result.error, unread=unread,
     )  # fmt: skip
     if {"license-mismatch", "inherits-base-license"} <= set(flags) and own:
@@ -417,8 +422,8 @@ def census_row(result: ModelResult, lineage: Lineage, unread: bool = False) -> C
 
 def _internal_error(meta: dict[str, Any], policy: Policy, exc: Exception) -> ModelResult:
     return ModelResult(
-        ref=meta["id"], source="hub", revision=meta.get("sha"), repo_id=meta["id"],
-        category="unknown", verdict="error", use=list(policy.uses),
+        ref=meta["id"], source=SourceKind.HUB, revision=meta.get("sha"), repo_id=meta["id"],
+        category=Category.UNKNOWN, verdict=Verdict.ERROR, use=list(policy.uses),
         error=f"{meta['id']}: internal error: {type(exc).__name__}: {exc}", policy=policy.name,
     )  # fmt: skip
 

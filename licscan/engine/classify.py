@@ -24,6 +24,7 @@ from licscan.model import (
     RESTRICTING_FLAGS,
     TERM_FLAGS,
     WITHHOLDING_FLAGS,
+    Category,
     ClauseFact,
     Evidence,
     EvidenceKind,
@@ -36,13 +37,13 @@ from licscan.model import (
 )
 
 
-def category_from_flags(flag_ids: set[str]) -> str:
+def category_from_flags(flag_ids: set[str]) -> Category:
     """The least restrictive category compatible with a set of term flags."""
     if flag_ids & WITHHOLDING_FLAGS:
-        return "source-available"
+        return Category.SOURCE_AVAILABLE
     if flag_ids & RESTRICTING_FLAGS:
-        return "open-weight"
-    return "osi-open"
+        return Category.OPEN_WEIGHT
+    return Category.OSI_OPEN
 
 
 # --- input ---------------------------------------------------------------------------
@@ -60,7 +61,9 @@ def classify_file(lf: LicenseFile) -> TextClassification:
 
 
 def _failed(path: str, why: str) -> TextClassification:
-    return TextClassification(path, LicenseMatch(None, None, 0.0), "unknown", False, error=why)
+    return TextClassification(
+        path, LicenseMatch(None, None, 0.0), Category.UNKNOWN, False, error=why
+    )
 
 
 # --- classification --------------------------------------------------------------------
@@ -77,7 +80,7 @@ def classify_text(text: str, source: str) -> TextClassification:
         reading = language.unread(text)
         if reading is not None:
             return _unread(text, source, reading, TextClassification(
-                source, LicenseMatch(None, None, 0.0), "unknown", False))  # fmt: skip
+                source, LicenseMatch(None, None, 0.0), Category.UNKNOWN, False))  # fmt: skip
         return _failed(source, "empty: no license text")
     policy_keys = frozenset(k for k, e in kb.entries.items() if e.kind == "policy")
     analysis = index.analyse(tokens, policy_keys)
@@ -146,7 +149,7 @@ def _identified(
     flags.extend(f for f in extra if all(f.id != g.id for g in flags))
     reasons.extend(dropped)
     # Not a copy: the text's own clauses decide, and a custom text is no OSI license.
-    floor = "unknown" if category == "unknown" else "open-weight"
+    floor = Category.UNKNOWN if category == Category.UNKNOWN else Category.OPEN_WEIGHT
     category = strictest([floor, category_from_flags({f.id for f in flags})])
     if basis == "fingerprint" or reasons:
         match.modified = True
@@ -214,14 +217,14 @@ def _notice(
     category = strictest([entry.category, category_from_flags({f.id for f in flags})])
     match = LicenseMatch(entry.key, entry.name, 1.0, basis="title")
     if other:  # more than a pointer: terms of its own, not an OSI license
-        category = strictest([category, "open-weight"])
+        category = strictest([category, Category.OPEN_WEIGHT])
         match.modified = True
         match.differences = [
             identity.sentence_evidence(tokens, lines, source, span) for span in other
         ]
         why = f"the notice adds terms of its own to {entry.key} (quoted): review them"
         flags.append(_modified_flag(source, entry, match, [why]))
-    osi = entry.osi_approved and category == "osi-open"
+    osi = entry.osi_approved and category == Category.OSI_OPEN
     return TextClassification(source, match, category, osi, _ordered(flags), kind=_kind(entry))
 
 
@@ -390,7 +393,7 @@ def _unread(
     ev = Evidence.at(source, lines[first - 1].strip()[:200] if lines else "", (first, first))
     flags = [f for f in result.flags if f.id != "unrecognized-license"]
     flags.append(Flag("unrecognized-license", evidence=[ev], note=reading.note))
-    result.category, result.osi_approved, result.flags = "unknown", False, _ordered(flags)
+    result.category, result.osi_approved, result.flags = Category.UNKNOWN, False, _ordered(flags)
     return result
 
 

@@ -15,6 +15,7 @@ from licscan.engine.lineage import base_refs
 from licscan.knowledge import load_knowledge, resolve_license_id
 from licscan.model import (
     Assessment,
+    Category,
     Evidence,
     EvidenceKind,
     Flag,
@@ -24,6 +25,7 @@ from licscan.model import (
     OriginKind,
     Policy,
     Site,
+    Verdict,
     strictest,
 )
 
@@ -74,8 +76,8 @@ def _new_result(snapshot: ModelSnapshot, policy: Policy, lineage: Lineage) -> Mo
         source=snapshot.source,
         revision=snapshot.revision,
         repo_id=snapshot.repo_id,
-        category="unknown",
-        verdict="error",
+        category=Category.UNKNOWN,
+        verdict=Verdict.ERROR,
         use=list(snapshot.target.use) or list(policy.uses),
         base_models=_base_ids(snapshot),
         lineage=[n.entry() for n in lineage.nodes],
@@ -153,8 +155,8 @@ def _datasets(card, datasets: dict[str, list[str] | None] | None, flags: FlagSet
                 unread.append(f"{ds} (declares {said}, not a known license)")
                 continue
             terms = sorted({f.flag for f in entry.flags} & set(RESTRICTIVE_DATA))
-            if entry.category == "source-available" and not terms:
-                terms = ["source-available"]
+            if entry.category == Category.SOURCE_AVAILABLE and not terms:
+                terms = [Category.SOURCE_AVAILABLE]
             if terms:
                 # the data set's own card on the Hub: what it declares
                 theirs = Evidence(EvidenceKind.HUB, f"license: {value}", Site.DATASET, ds)

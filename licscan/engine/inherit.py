@@ -11,6 +11,7 @@ from licscan.model import (
     CATEGORY_ORDER,
     TERM_FLAGS,
     Assessment,
+    Category,
     Evidence,
     EvidenceKind,
     Flag,
@@ -74,7 +75,9 @@ def _inherited_licenses(node: LineageNode, base: Assessment) -> list[LicenseFind
     if not base.licenses:
         ev = _no_license_evidence(base)
         out.append(
-            LicenseFinding(None, "unknown", tag, evidence=ev.in_base(node.id) if ev else None)
+            LicenseFinding(
+                None, Category.UNKNOWN, tag, evidence=ev.in_base(node.id) if ev else None
+            )
         )
     return out
 

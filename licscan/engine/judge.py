@@ -19,6 +19,7 @@ from licscan.model import (
     SEVERITIES,
     USES,
     Assessment,
+    Category,
     Decision,
     Evidence,
     EvidenceKind,
@@ -31,12 +32,16 @@ from licscan.model import (
     Policy,
     PolicyFinding,
     Rule,
+    Severity,
     Site,
+    SourceKind,
     Subject,
     SubjectKind,
+    Verdict,
     Waiver,
     WaiverUse,
     strictest,
+    verdict_of,
 )
 
 DEFAULT_USE = "commercial"
@@ -136,7 +141,9 @@ class _Judge:
     def strongest_rule(self, table: dict[str, dict[str, Rule]], name: str) -> tuple[str, Rule]:
         found = [(u, table[u][name]) for u in self.uses if name in table.get(u, {})]
         best = strongest(found)
-        return best if best else (self.uses[0], Rule("warn", "licscan default (not in policy)"))
+        return (
+            best if best else (self.uses[0], Rule(Severity.WARN, "licscan default (not in policy)"))
+        )
 
     def covers(self, w: Waiver, flag_id: str | None) -> bool:
         """Whether waiver `w` covers a flag (or, flag_id None, the whole-model judgements)."""
@@ -159,28 +166,28 @@ class _Judge:
         return _first_license(self.policy.allow_licenses, key)
 
     def exception(
-        self, sev: str, src: str, covering: list[Waiver], note: list[str]
+        self, sev: Severity, src: str, covering: list[Waiver], note: list[str]
     ) -> tuple[str, str]:
         """Apply the allow list and waivers to one judgement."""
-        if self.allowed and sev != "info":
+        if self.allowed and sev != Severity.INFO:
             note.append(f"model allowed (was {sev} by {src})")
-            return "info", self.allowed.source
+            return Severity.INFO, self.allowed.source
         live = [w for w in covering if not expired(w, self.today)]
         for w in covering:
             if expired(w, self.today):
                 note.append(f"waiver {w.source} expired {w.expires}: no longer applies")
-        if live and sev != "info":
+        if live and sev != Severity.INFO:
             w = live[0]
             days = expiring(w.expires, self.today, self.policy.waiver_warning_days)
             soon = f"; the waiver {expiring_note(w.expires, days)}" if days is not None else ""
             note.append(
                 f"waived (was {sev} by {src}): {w.reason} - {w.approver}, until {w.expires}{soon}"
             )
-            return "info", w.source
+            return Severity.INFO, w.source
         return sev, src
 
     def decide(
-        self, subject: Subject, sev: str, use: str | None, src: str, note: list[str]
+        self, subject: Subject, sev: Severity, use: str | None, src: str, note: list[str]
     ) -> None:
         self.decisions.append(Decision(subject, sev, use, src, "; ".join(note)))
 
@@ -196,7 +203,7 @@ class _Judge:
         self.mark_flags()
         self.r.findings = findings(self.r)
         self.r.verdict = self.verdict()
-        reasons += [str(d) for d in self.decisions if d.severity in ("block", "warn")]
+        reasons += [str(d) for d in self.decisions if d.severity in (Severity.BLOCK, Severity.WARN)]
         reasons += [_waiver_reason(w) for w in self.r.waivers]
         if self.r.error:
             reasons.append(f"error: {self.r.error} (an error never passes)")
@@ -216,9 +223,9 @@ class _Judge:
         sev, src = self.threshold(flag, sev, src, note)
         o = self.origins.get(flag.id, set())
         allowed = [self.license_allowed(k) for k in o] if o and "" not in o else []
-        if allowed and all(allowed) and sev != "info":
+        if allowed and all(allowed) and sev != Severity.INFO:
             note.append(f"license {', '.join(sorted(o))} allowed (was {sev} by {src})")
-            sev, src = "info", allowed[0].source  # type: ignore[union-attr]
+            sev, src = Severity.INFO, allowed[0].source  # type: ignore[union-attr]
         covering = [w for w in self.waivers if self.covers(w, flag.id)]
         sev, src = self.exception(sev, src, covering, note)
         flag.severity = sev
@@ -227,7 +234,9 @@ class _Judge:
             flag.note = "; ".join([flag.note, *extra]) if flag.note else "; ".join(extra)
         self.decide(Subject(SubjectKind.FLAG, flag.id), sev, use, src, note)
 
-    def threshold(self, flag: Flag, sev: str, src: str, note: list[str]) -> tuple[str, str]:
+    def threshold(
+        self, flag: Flag, sev: Severity, src: str, note: list[str]
+    ) -> tuple[Severity, str]:
         figure = next((k for k, v in ORG_FIGURES.items() if v == flag.id), None)
         org = self.policy.organisation.get(figure or "")
         if org is None or not (flag.value or "").isdigit():
@@ -237,14 +246,14 @@ class _Judge:
         what = figure.replace("_", " ") if figure else ""
         if have < limit:
             note.append(f"the organisation's {have:,} {what} are under {limit:,} (was {sev})")
-            return "info", where
+            return Severity.INFO, where
         note.append(f"the organisation's {have:,} {what} reach {limit:,}: no grant above it")
-        return "block", where
+        return Severity.BLOCK, where
 
     def category(self) -> None:
         items = [(lic.license, lic.category) for lic in self.r.licenses]
         if not self.own.licenses:
-            items.append((None, "unknown"))
+            items.append((None, Category.UNKNOWN))
         note: list[str] = []
         kept = []
         for key, cat in items:
@@ -255,7 +264,11 @@ class _Judge:
                 kept.append(cat)
         if not kept:
             self.decide(
-                Subject(SubjectKind.CATEGORY, self.r.category), "info", None, "allow/waive", note
+                Subject(SubjectKind.CATEGORY, self.r.category),
+                Severity.INFO,
+                None,
+                "allow/waive",
+                note,
             )
             return
         # Nothing set aside: never judge a laxer category than the model's own (fail closed).
@@ -273,12 +286,12 @@ class _Judge:
             note = [f"license {key} is denied"]
             covering = [w for w in self.waivers if self.covers(w, None)]
             w = self.license_waived(key)
-            sev, src = self.exception("block", p.source, covering + ([w] if w else []), note)
+            sev, src = self.exception(Severity.BLOCK, p.source, covering + ([w] if w else []), note)
             self.decide(Subject(SubjectKind.LICENSE, key), sev, None, src, note)
         if self.denied:
             self.decide(
                 Subject(SubjectKind.MODEL),
-                "block",
+                Severity.BLOCK,
                 None,
                 self.denied.source,
                 ["model denied by the policy"],
@@ -286,7 +299,7 @@ class _Judge:
         elif self.allowed:
             self.decide(
                 Subject(SubjectKind.MODEL),
-                "info",
+                Severity.INFO,
                 None,
                 self.allowed.source,
                 ["model allowed by the policy"],
@@ -299,7 +312,7 @@ class _Judge:
             return
         note = [f"card unreadable ({self.own.card_unreadable}): base models unknown"]
         covering = [w for w in self.waivers if self.covers(w, None)]
-        sev, src = self.exception("warn", "licscan: unreadable card", covering, note)
+        sev, src = self.exception(Severity.WARN, "licscan: unreadable card", covering, note)
         self.decide(Subject(SubjectKind.CARD), sev, None, src, note)
 
     def record_waivers(self) -> None:
@@ -321,7 +334,7 @@ class _Judge:
             days = expiring(w.expires, self.today, self.policy.waiver_warning_days)
             if days is not None:  # a person must renew it or fix the model: a warning
                 note += f"; {expiring_note(w.expires, days)}"
-                self.decide(Subject(SubjectKind.WAIVER, target), "warn", None, w.source,
+                self.decide(Subject(SubjectKind.WAIVER, target), Severity.WARN, None, w.source,
                             [expiring_note(w.expires, days)])  # fmt: skip
             use = WaiverUse(target, covered, w.reason, w.approver, w.expires, not gone, note)
             self.r.waivers.append(use)
@@ -339,11 +352,10 @@ class _Judge:
             f.waiver = covering[0] if covering else None
             f.rule = rules.get(Subject(SubjectKind.FLAG, f.id))
 
-    def verdict(self) -> str:
+    def verdict(self) -> Verdict:
         if self.r.error:
-            return "error"
-        sevs = {d.severity for d in self.decisions}
-        return "fail" if "block" in sevs else "warn" if "warn" in sevs else "pass"
+            return Verdict.ERROR
+        return verdict_of({d.severity for d in self.decisions})
 
 
 def _first_model(rules: list[PatternRule], names: list[str]) -> PatternRule | None:
@@ -367,11 +379,11 @@ def findings(model: ModelResult) -> list[PolicyFinding]:
     """The model's non-flag judgements that block or warn, block first."""
     out = [_finding(model, d) for d in model.decisions if d.subject.kind is not SubjectKind.FLAG]
     found = [f for f in out if f is not None]
-    return sorted(found, key=lambda f: f.severity != "block")
+    return sorted(found, key=lambda f: f.severity != Severity.BLOCK)
 
 
 def _finding(model: ModelResult, d: Decision) -> PolicyFinding | None:
-    if d.severity not in ("block", "warn"):
+    if d.severity not in (Severity.BLOCK, Severity.WARN):
         return None
     rule = f"{d.source} ({d.use})" if d.use else d.source
     kind, name = d.subject.kind, d.subject.name or ""
@@ -406,7 +418,7 @@ def _finding(model: ModelResult, d: Decision) -> PolicyFinding | None:
 
 
 def _category_finding(
-    model: ModelResult, category: str, severity: str, rule: str, note: str
+    model: ModelResult, category: Category, severity: Severity, rule: str, note: str
 ) -> PolicyFinding:
     """The category, with the licenses that make it as evidence (or what shows none)."""
     ev = [_license_evidence(lic) for lic in model.licenses if lic.category == category]
@@ -437,6 +449,6 @@ def _license_evidence(lic: LicenseFinding) -> Evidence:
 
 def _display_name(model: ModelResult) -> str:
     """The repo id for Hub models, else the ref (as reports name a model)."""
-    if model.source != "local" and model.repo_id:
+    if model.source != SourceKind.LOCAL and model.repo_id:
         return model.repo_id
     return model.ref

@@ -25,6 +25,7 @@ from licscan.model import (
     ModelSnapshot,
     OriginKind,
     Site,
+    SourceKind,
     Target,
 )
 from licscan.sources.local import read_folder
@@ -187,7 +188,9 @@ def _fetch(ref: str, folder: Path | None, fetch_repo: FetchRepo | None) -> Model
     if folder is not None:
         return read_folder(local_target(ref, folder))
     if fetch_repo is None:
-        return ModelSnapshot(Target(ref, "hub", ref), repo_id=ref, error=f"{ref}: not fetched")
+        return ModelSnapshot(
+            Target(ref, SourceKind.HUB, ref), repo_id=ref, error=f"{ref}: not fetched"
+        )
     return fetch_repo(ref)
 
 
@@ -232,7 +235,7 @@ def _tree(snapshot: ModelSnapshot) -> Path | None:
     """Where a local card may name its bases by path: the manifest's folder tree, or the
     folder given on the command line (a card is untrusted: `/etc` or `../../x` is not)."""
     target = snapshot.target
-    if target.kind != "local" or not target.path:
+    if target.kind != SourceKind.LOCAL or not target.path:
         return None
     if target.location:
         return Path(target.location[0]).resolve().parent
@@ -244,7 +247,7 @@ def _within(folder: Path, tree: Path | None) -> bool:
 
 
 def _folder(snapshot: ModelSnapshot) -> Path | None:
-    if snapshot.target.kind == "local" and snapshot.target.path:
+    if snapshot.target.kind == SourceKind.LOCAL and snapshot.target.path:
         return Path(snapshot.target.path)
     return None
 

@@ -27,9 +27,11 @@ from licscan.model import (
     MAX_DEPTH_LIMIT,
     SEVERITIES,
     USES,
+    Category,
     PatternRule,
     Policy,
     Rule,
+    Severity,
     Waiver,
 )
 from licscan.paths import rules_dir
@@ -184,7 +186,10 @@ class _PresetParser(_File):
                     unresolved = Rule(sev, self.where(lin["unresolved"][1]))
         if unresolved is None:
             self.error(root, "missing 'lineage: {unresolved: SEVERITY}'")
-        if categories.get("unknown") and categories["unknown"].severity != "block":
+        if (
+            categories.get(Category.UNKNOWN)
+            and categories[Category.UNKNOWN].severity != Severity.BLOCK
+        ):
             self.error(None, "category 'unknown' must block (fail closed)")
         self.fail_if_errors()
         assert unresolved is not None
@@ -246,7 +251,11 @@ class _Parser(_File):
             if section not in fields:
                 continue
             for name, use, rule in self.severities(fields[section][1], names, _SINGULAR[section]):
-                if section == "categories" and name == "unknown" and rule.severity != "block":
+                if (
+                    section == "categories"
+                    and name == Category.UNKNOWN
+                    and rule.severity != Severity.BLOCK
+                ):
                     self.errors.append(
                         f"{rule.source}: category 'unknown' always blocks (fail closed); "
                         "waive or allow the models you have checked instead"

@@ -24,6 +24,7 @@ from licscan.errors import PolicyError
 from licscan.knowledge import load_index, load_knowledge, resolve_expression
 from licscan.model import (
     DEFAULT_JOBS,
+    Category,
     Lineage,
     Manifest,
     ModelResult,
@@ -31,6 +32,7 @@ from licscan.model import (
     ScanPlan,
     ScanReport,
     Target,
+    Verdict,
     utc_now,
 )
 from licscan.sources import supplied
@@ -187,8 +189,8 @@ def scan_one(target: Target, policy: Policy, fetcher: Fetcher) -> ModelResult:
             source=target.kind,
             revision=target.revision,
             repo_id=target.repo_id,
-            category="unknown",
-            verdict="error",
+            category=Category.UNKNOWN,
+            verdict=Verdict.ERROR,
             use=list(target.use) or list(policy.uses),
             error=f"{target.ref}: internal error: {type(exc).__name__}: {exc}",
             location=target.location,

@@ -29,6 +29,7 @@ from licscan.atomic import write_text
 from licscan.errors import LockError
 from licscan.model import (
     CATEGORY_ORDER,
+    SEVERITIES,
     VERDICTS_BY_STRICTNESS,
     Category,
     Evidence,
@@ -288,10 +289,9 @@ class _LockReader(Reader):
             return
         flag_id = self.string(f["id"], "a flag's 'id'") or ""
         evidence = [self.evidence(ev) for _, ev in self.mappings(f.get("evidence"), "'evidence'")]
-        value, severity = (
-            self.string(f.get("value"), "'value'"),
-            self.string(f.get("severity"), "'severity'"),
-        )
+        value = self.string(f.get("value"), "'value'")
+        given = f.get("severity") if _present(f.get("severity")) else None
+        severity = self.choice(given, "severity", SEVERITIES, None)
         note = self.string(f.get("note"), "a flag's 'note'") or ""
         e.flags.append(Flag(flag_id, value, evidence, severity, note))
         e.origins[flag_id] = self.strings(f.get("origins"), "'origins'")

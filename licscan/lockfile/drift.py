@@ -15,7 +15,15 @@ from licscan.errors import ExitCode
 from licscan.hubref import short
 from licscan.lockfile.build import build_lock
 from licscan.lockfile.document import entry_to_dict, load_lock, lock_path_for
-from licscan.model import DEFAULT_JOBS, Drift, LineageEntry, LockEntry, Lockfile
+from licscan.model import (
+    DEFAULT_JOBS,
+    Drift,
+    LineageEntry,
+    LockEntry,
+    Lockfile,
+    SourceKind,
+    Verdict,
+)
 from licscan.sources.protocol import Fetcher
 
 
@@ -59,7 +67,7 @@ def verify(
         before = old.entries.get(ref)
         if before is None:
             drift.append(Drift(ref, "unlocked", f"{ref}: in the manifest but not in the lock"))
-        elif entry.error and entry.verdict == "error":
+        elif entry.error and entry.verdict == Verdict.ERROR:
             errors.append(f"{ref}: could not be re-checked: {entry.error}")
         else:
             drift.extend(compare(before, entry))
@@ -92,7 +100,7 @@ def compare(old: LockEntry, new: LockEntry) -> list[Drift]:
     if old.revision != new.revision:
         tracked = old.requested or "main"
         add("revision", f"{tracked} moved from {short(old.revision)} to {short(new.revision)}")
-    if old.source == "local" and old.digest != new.digest:
+    if old.source == SourceKind.LOCAL and old.digest != new.digest:
         add("files", "its card or license files changed since the lock")
     for kind, message in _license_files(old.license_files, new.license_files):
         add(kind, message)

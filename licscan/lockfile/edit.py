@@ -22,7 +22,7 @@ from licscan.atomic import AtomicFile
 from licscan.engine.policy import load_policy
 from licscan.errors import UsageError
 from licscan.hubref import parse_repo_ref
-from licscan.model import FLAG_IDS
+from licscan.model import FLAG_IDS, SourceKind
 from licscan.sources.manifest import load_manifest
 from licscan.yamlnodes import YamlSyntaxError, compose
 
@@ -54,7 +54,7 @@ def add_model(manifest: str | os.PathLike, model: str, uses: list[str],
     ref = item if isinstance(item, str) else item.get("id") or item["path"]
     folder = str((base / ref).resolve()) if isinstance(item, dict) and "path" in item else None
     for t in current.targets:
-        if t.ref == ref or (folder and t.kind == "local" and t.path == folder):
+        if t.ref == ref or (folder and t.kind == SourceKind.LOCAL and t.path == folder):
             where = f"{t.location[0]}:{t.location[1]}" if t.location else str(path)
             raise UsageError(f"{where}: {ref} is listed already")
     text, line = _append(_read(path), "models", item)

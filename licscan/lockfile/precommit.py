@@ -32,7 +32,10 @@ from licscan.model import (
     ModelResult,
     Policy,
     Problem,
+    Severity,
+    SourceKind,
     Target,
+    Verdict,
 )
 from licscan.sources.manifest import load_manifest
 
@@ -192,10 +195,10 @@ def _check_target(target: Target, state: _Locked, check: Check, where: str) -> N
     if days is not None:
         check.warnings.append(f"{where}: {target.ref}: a waiver it relies on "
                               f"{expiring_note(entry.waived_until or '', days)}")  # fmt: skip
-    if verdict == "error" and not state.policy.allow_errors:
+    if verdict == Verdict.ERROR and not state.policy.allow_errors:
         check.add("error", f"{where}: {target.ref}: could not be evaluated when locked: "
                            f"{entry.error or 'error'}")  # fmt: skip
-    elif verdict == "fail":
+    elif verdict == Verdict.FAIL:
         when = f"[{name}, checked {entry.checked_at or '?'}]"
         check.add("fail", f"{where}: {target.ref}: fails the policy ({', '.join(uses)}): "
                           f"{_why(result)} {when}")  # fmt: skip
@@ -213,7 +216,7 @@ def _compare(entry: LockEntry, state: _Locked, check: Check) -> None:
 
 def _why(result: ModelResult) -> str:
     blocking = [f.id + (f"={f.value}" if f.value else "") for f in result.flags
-                if f.severity == "block"]  # fmt: skip
+                if f.severity == Severity.BLOCK]  # fmt: skip
     parts = [result.category]
     if blocking:
         parts.append("blocked by " + ", ".join(blocking))
@@ -313,7 +316,7 @@ def _matches(ref: ModelReference, state: _Locked) -> list[Target]:
 
 
 def _same_repo(ref: ModelReference, target: Target, state: _Locked) -> bool:
-    if target.kind != "hub" or not target.repo_id:
+    if target.kind != SourceKind.HUB or not target.repo_id:
         return False
     names = {target.repo_id.lower()}
     entry = state.lock.entries.get(target.ref) if state.lock else None

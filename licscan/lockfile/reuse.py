@@ -28,6 +28,7 @@ from licscan.lockfile.document import (
 from licscan.model import (
     CATEGORY_ORDER,
     Assessment,
+    Category,
     Flag,
     LicenseFinding,
     Lineage,
@@ -38,9 +39,12 @@ from licscan.model import (
     OriginKind,
     Policy,
     ScanPlan,
+    SourceKind,
     SubjectKind,
     Target,
+    Verdict,
     strictest,
+    verdict_of,
 )
 
 # --- does an entry still stand for a manifest's model? ------------------------------------
@@ -50,7 +54,7 @@ def stale_reason(target: Target, entry: LockEntry, uses: list[str], today: str) 
     """Why a lock entry no longer stands for the manifest's model (None: it does)."""
     if entry.source != target.kind:
         return f"locked as a {entry.source} model, now a {target.kind} one"
-    if target.kind == "hub":
+    if target.kind == SourceKind.HUB:
         if not is_commit(entry.revision):
             return "the lock holds no commit for it"
         if is_commit(target.revision):
@@ -60,7 +64,7 @@ def stale_reason(target: Target, entry: LockEntry, uses: list[str], today: str) 
         elif (target.revision or None) != (entry.requested or None):
             return (f"the manifest follows {target.revision or 'main'}, the lock followed "
                     f"{entry.requested or 'main'}")  # fmt: skip
-    elif target.kind == "local" and (
+    elif target.kind == SourceKind.LOCAL and (
         not entry.digest or folder_digest(target.path) != entry.digest
     ):
         return "its card or license files changed since the lock"
@@ -99,11 +103,11 @@ def rejudge(entry: LockEntry, policy: Policy, uses: list[str]) -> ModelResult:
     What the entry says it concluded (verdict, severities, waivers) is not read."""
     own = [lic for lic in entry.licenses if lic.origin.kind is not OriginKind.BASE]
     categories = [entry.category, *(lic.category for lic in entry.licenses)]
-    categories = [c if c in CATEGORY_ORDER else "unknown" for c in categories]
+    categories = [c if c in CATEGORY_ORDER else Category.UNKNOWN for c in categories]
     result = result_from_entry(entry, LOCK_NAME)
     result.use = list(uses)
-    result.category = strictest(categories if own else [*categories, "unknown"])
-    result.waivers, result.decisions, result.verdict = [], [], "error"
+    result.category = strictest(categories if own else [*categories, Category.UNKNOWN])
+    result.waivers, result.decisions, result.verdict = [], [], Verdict.ERROR
     result.flags = [dataclasses.replace(f, severity=None) for f in result.flags]
     origins = {f.id: set(entry.origins.get(f.id) or [""]) for f in result.flags}
     lineage = Lineage(
@@ -154,13 +158,13 @@ def use_disagreement(entry: LockEntry, policy: Policy) -> str | None:
     return None
 
 
-def _verdicts(result: ModelResult) -> set[str]:
+def _verdicts(result: ModelResult) -> set[Verdict]:
     """The verdicts a lock may have recorded for `result`: its own, and the one without the
     warnings of waivers now near their end (they depend on the day, not on the model)."""
     if result.error:
-        return {"error"}
+        return {Verdict.ERROR}
     steady = {d.severity for d in result.decisions if d.subject.kind is not SubjectKind.WAIVER}
-    without = "fail" if "block" in steady else "warn" if "warn" in steady else "pass"
+    without = verdict_of(steady)
     return {result.verdict, without}
 
 
@@ -210,7 +214,7 @@ def pin_to_lock(plan: ScanPlan) -> tuple[list[Target], dict[int, _Standing]]:
             entry = lock.entries.get(t.ref)
             if entry is None or not t.location or t.location[0] != manifest.path:
                 continue
-            if t.kind == "hub" and is_commit(entry.revision) and _follows(t, entry):
+            if t.kind == SourceKind.HUB and is_commit(entry.revision) and _follows(t, entry):
                 targets[i] = t = dataclasses.replace(t, revision=entry.revision)
             uses = list(t.use) or list(plan.policy.uses)
             same_uses = sorted(uses) == sorted(entry.use)
@@ -252,7 +256,7 @@ def scan_with_lock(
     problems = []
     for i, found in sorted(standing.items()):
         result = results[i]
-        if "error" in (result.verdict, found.entry.verdict):
+        if Verdict.ERROR in (result.verdict, found.entry.verdict):
             continue  # nothing judged on one side (often a transient failure)
         why = disagreement(found.entry, result, plan.policy)
         if why:

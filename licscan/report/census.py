@@ -22,6 +22,7 @@ from licscan.model import (
     CensusSummary,
     ModelResult,
     ScanReport,
+    Verdict,
 )
 from licscan.report import render
 from licscan.report.census_html import render_html
@@ -126,8 +127,10 @@ def render_text(s: CensusSummary) -> str:
         for key, n in counts.items():
             bar = "#" * round(30 * n / total)
             lines.append(f"  {printable_line(key).ljust(width)}  {n:>7}  {bar}")
-    lines += _listed_text("Failing", s.failing, s.verdicts.get("fail", 0), _blocking)
-    lines += _listed_text("Errors", s.errors, s.verdicts.get("error", 0), lambda r: r.error or "")
+    lines += _listed_text("Failing", s.failing, s.verdicts.get(Verdict.FAIL, 0), _blocking)
+    lines += _listed_text(
+        "Errors", s.errors, s.verdicts.get(Verdict.ERROR, 0), lambda r: r.error or ""
+    )
     return "\n".join([*lines, "", *notes(s)]).rstrip()
 
 
@@ -164,8 +167,8 @@ def render_markdown(s: CensusSummary) -> str:
         out += ["", f"### {title}", "", "| | models |", "|---|---:|"]
         out += [f"| {_md(k)} | {n} |" for k, n in counts.items()]
     for title, rows, total, why in (
-        ("Failing", s.failing, s.verdicts.get("fail", 0), _blocking),
-        ("Errors", s.errors, s.verdicts.get("error", 0), lambda r: r.error or ""),
+        ("Failing", s.failing, s.verdicts.get(Verdict.FAIL, 0), _blocking),
+        ("Errors", s.errors, s.verdicts.get(Verdict.ERROR, 0), lambda r: r.error or ""),
     ):
         if total:
             out += ["", f"### {title} ({total})", ""]

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from html import escape
 
-from licscan.model import CensusRow, CensusSummary
+from licscan.model import Category, CensusRow, CensusSummary, Verdict
 from licscan.report.census_summary import (
     _blocking,
     _header,
@@ -17,9 +17,9 @@ from licscan.report.census_summary import (
 from licscan.report.safe import printable_line
 
 COLOURS = {
-    "fail": "#c62828", "error": "#8e24aa", "warn": "#f9a825", "pass": "#2e7d32",
-    "osi-open": "#2e7d32", "open-weight": "#1565c0", "source-available": "#ef6c00",
-    "unknown": "#616161",
+    Verdict.FAIL: "#c62828", Verdict.ERROR: "#8e24aa", Verdict.WARN: "#f9a825",
+    Verdict.PASS: "#2e7d32", Category.OSI_OPEN: "#2e7d32", Category.OPEN_WEIGHT: "#1565c0",
+    Category.SOURCE_AVAILABLE: "#ef6c00", Category.UNKNOWN: "#616161",
 }  # fmt: skip
 BAR = "#5c6bc0"
 CSS = """
@@ -52,11 +52,11 @@ def render_html(s: CensusSummary) -> str:
         '<section class="charts">',
         *[_chart(name, counts, s.models) for name, counts in _sections(s)],
         "</section>",
-        _rows("Failing models", s.failing, s.verdicts.get("fail", 0), _blocking),
+        _rows("Failing models", s.failing, s.verdicts.get(Verdict.FAIL, 0), _blocking),
         _rows(
             "Models that could not be evaluated",
             s.errors,
-            s.verdicts.get("error", 0),
+            s.verdicts.get(Verdict.ERROR, 0),
             lambda r: r.error or "",
         ),
         "</body></html>",

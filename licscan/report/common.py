@@ -16,6 +16,7 @@ from urllib.parse import quote
 
 from licscan.hubref import is_commit
 from licscan.model import (
+    SEVERITIES,
     VERDICTS_BY_URGENCY,
     Evidence,
     EvidenceKind,
@@ -23,13 +24,15 @@ from licscan.model import (
     FlagInfo,
     ModelResult,
     PolicyFinding,
+    Severity,
     Site,
+    SourceKind,
 )
 from licscan.report.safe import mark_controls
 
 DEFAULT_HUB = "https://huggingface.co"
 # Most urgent first: what a reader must look at before anything else.
-SEVERITY_ORDER: tuple[str | None, ...] = ("block", "warn", "info", None)
+SEVERITY_ORDER: tuple[Severity | None, ...] = (*reversed(SEVERITIES), None)
 # A base model a link can point at: "org/name", "org/name@sha" (a folder has no page)
 _BASE_REPO_RE = re.compile(r"(?P<repo>[\w.-]+/[\w.-]+)(?:@(?P<rev>[\w.-]+))?")
 
@@ -71,19 +74,19 @@ def flags_for_display(model: ModelResult) -> list[Flag]:
 
 def display_name(model: ModelResult) -> str:
     """The repo id for Hub models (the revision is shown on its own), else the ref."""
-    if model.source != "local" and model.repo_id:
+    if model.source != SourceKind.LOCAL and model.repo_id:
         return model.repo_id
     return model.ref
 
 
 def policy_title(p: PolicyFinding) -> str:
-    if p.rule_id == "category-not-allowed" and p.severity != "block":
+    if p.rule_id == "category-not-allowed" and p.severity != Severity.BLOCK:
         return "Category needs review"
     return flag_info(p.rule_id).title
 
 
 def policy_description(p: PolicyFinding) -> str:
-    if p.rule_id == "category-not-allowed" and p.severity != "block":
+    if p.rule_id == "category-not-allowed" and p.severity != Severity.BLOCK:
         return "The policy wants a person to read the terms of this license category before use."
     return flag_info(p.rule_id).description
 
@@ -184,7 +187,7 @@ def evidence_link(model: ModelResult, ev: Evidence, base: str) -> str | None:
     """A link a reviewer can click to check the quote; only for Hub models."""
     if ev.base is None and ev.site is Site.DATASET:  # a data set's card on the Hub
         return f"{base}/datasets/{quote(ev.name, safe='/')}"
-    if model.source != "hub" and ev.base is None:
+    if model.source != SourceKind.HUB and ev.base is None:
         return None
     if ev.base is None and ev.site is Site.LISTING:  # the file list: the repository's tree
         return model_link(model, base)
@@ -195,7 +198,7 @@ def evidence_link(model: ModelResult, ev: Evidence, base: str) -> str | None:
 
 
 def model_link(model: ModelResult, base: str) -> str | None:
-    if model.source != "hub" or not (model.repo_id or model.ref):
+    if model.source != SourceKind.HUB or not (model.repo_id or model.ref):
         return None
     repo = model.repo_id or model.ref.split("@", 1)[0]
     if model.revision:

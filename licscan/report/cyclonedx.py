@@ -54,6 +54,8 @@ from licscan.model import (
     ModelResult,
     OriginKind,
     ScanReport,
+    SourceKind,
+    Verdict,
 )
 from licscan.report.common import (
     FileRef,
@@ -225,7 +227,7 @@ class _BomBuilder:
     # A local folder named as a base (`base_model: ../base`): its path, resolved from the
     # folder that names it, stands in for a Hub id (no purl: it is not on the Hub).
     def _local_bases(self, model: ModelResult) -> None:
-        if model.source != "local":
+        if model.source != SourceKind.LOCAL:
             return
         folder = {model.ref: _folder_of(model)}
         for entry in model.lineage:
@@ -298,14 +300,14 @@ class _BomBuilder:
         return None
 
     def _model_component(self, m: ModelResult) -> Component:
-        repo_id = m.repo_id if m.source != "local" else None
+        repo_id = m.repo_id if m.source != SourceKind.LOCAL else None
         if repo_id:
             pinned = m.revision or (m.ref.partition("@")[2] or None)
             purl = purl_for(repo_id, pinned)
             group, _, name = repo_id.rpartition("/")
         else:  # a local folder, or a Hub id that could not be resolved
             purl, group = None, ""
-            name = PurePath(os.path.abspath(m.ref)).name if m.source == "local" else m.ref
+            name = PurePath(os.path.abspath(m.ref)).name if m.source == SourceKind.LOCAL else m.ref
         ref = self._unique(purl or f"{m.source}:{m.ref}")
         comp = Component(
             type=ComponentType.MACHINE_LEARNING_MODEL,
@@ -328,7 +330,7 @@ class _BomBuilder:
         licensing = self._licensing(m, group)
         if licensing:
             self.extras.setdefault(written, {})["licensing"] = licensing
-        if m.source == "local":  # a scanned folder is also a base another folder may name
+        if m.source == SourceKind.LOCAL:  # a scanned folder is also a base another folder may name
             self.by_ref.setdefault(f"local:{_shown(_folder_of(m), m)}", comp)
         card = self._model_card(m)
         if card:
@@ -372,7 +374,7 @@ class _BomBuilder:
 
     def _local_base_component(self, ref: str, entry: LineageEntry) -> Component:
         props = [Property(name=f"{NS}:role", value="base-model")]
-        props.append(Property(name=f"{NS}:source", value="local"))
+        props.append(Property(name=f"{NS}:source", value=SourceKind.LOCAL))
         if entry.category:
             props.append(Property(name=f"{NS}:category", value=entry.category))
         if entry.error:
@@ -579,12 +581,12 @@ class _BomBuilder:
         if m.location:
             path, line = m.location
             return ComponentEvidence(occurrences=[Occurrence(location=path, line=line)])
-        if m.source == "local":
+        if m.source == SourceKind.LOCAL:
             return ComponentEvidence(occurrences=[Occurrence(location=m.ref)])
         return None
 
     def _model_card(self, m: ModelResult) -> dict[str, Any]:
-        if m.verdict == "error":
+        if m.verdict == Verdict.ERROR:
             return {}
         params: dict[str, Any] = {}
         if m.task:

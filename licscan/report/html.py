@@ -14,6 +14,7 @@ from typing import Any
 from licscan.engine.obligations import obligations
 from licscan.model import (
     FLAG_IDS,
+    Category,
     Evidence,
     EvidenceKind,
     LicenseOrigin,
@@ -23,6 +24,7 @@ from licscan.model import (
     OriginKind,
     PolicyFinding,
     ScanReport,
+    Severity,
 )
 from licscan.paths import templates_dir
 from licscan.report.common import (
@@ -112,8 +114,8 @@ def model_view(m: ModelResult, hub: str, index: int) -> dict[str, Any]:
         "gated": m.gated if isinstance(m.gated, str) else ("yes" if m.gated else ""),
         "licenses": _licenses_view(m, hub),
         "flags": flags,
-        "blocking": [f["short"] for f in active if f["severity"] == "block"],
-        "warnings": [f["short"] for f in active if f["severity"] == "warn"],
+        "blocking": [f["short"] for f in active if f["severity"] == Severity.BLOCK],
+        "warnings": [f["short"] for f in active if f["severity"] == Severity.WARN],
         "attention": _attention(m, active),
         "obligations": [_obligation_view(m, o, hub) for o in obligations(m)],
         "decisions": [
@@ -151,8 +153,8 @@ def _attention(m: ModelResult, active: list[dict[str, Any]]) -> list[str]:
     """What a person must look at for this model, in a few words each."""
     if m.error:
         return [f"could not be evaluated: {one_line(m.error, 160)}"]
-    out = [f"blocks: {f['short']}" for f in active if f["severity"] == "block"]
-    out += [f"warns: {f['short']}" for f in active if f["severity"] == "warn"]
+    out = [f"blocks: {f['short']}" for f in active if f["severity"] == Severity.BLOCK]
+    out += [f"warns: {f['short']}" for f in active if f["severity"] == Severity.WARN]
     return out
 
 
@@ -291,7 +293,7 @@ def _lineage_view(entry: LineageEntry, hub: str) -> dict[str, Any]:
         "id": repo or "(base model not declared)",
         "depth": entry.depth or None,  # 0: the record had none
         "revision_short": short_rev(rev) if rev else "-",
-        "category": entry.category or "unknown",
+        "category": entry.category or Category.UNKNOWN,
         "licenses": ", ".join(license_label(k) for k in entry.licenses) or "none found",
         "error": entry.error,
         "link": f"{hub}/{repo}" if repo and not repo.startswith((".", "/", "~")) else None,

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 
 from licscan.knowledge import load_knowledge
-from licscan.model import WITHHOLDING_FLAGS, LicenseEntry
+from licscan.model import WITHHOLDING_FLAGS, Category, LicenseEntry
 
 
 def entry_dict(e: LicenseEntry) -> dict:
@@ -94,16 +94,16 @@ def render_license_explanation(entry: LicenseEntry) -> str:
 
 def _why(entry: LicenseEntry) -> str:
     ids = {f.flag for f in entry.flags}
-    if entry.category == "source-available":
+    if entry.category == Category.SOURCE_AVAILABLE:
         held = sorted(ids & WITHHOLDING_FLAGS)
         return "commercial use, production use or derivatives are withheld" + (
             f" ({', '.join(held)})" if held else ""
         )
-    if entry.category == "open-weight":
+    if entry.category == Category.OPEN_WEIGHT:
         return "commercial use is allowed, but the terms take freedoms away: " + (
             ", ".join(sorted(ids)) or "custom terms"
         )
-    if entry.category == "osi-open":
+    if entry.category == Category.OSI_OPEN:
         base = "grants use, modification and redistribution for any purpose"
         return base + (
             "; derivatives must keep the same license (copyleft)" if "copyleft" in ids else ""

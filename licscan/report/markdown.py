@@ -12,7 +12,16 @@ from __future__ import annotations
 from typing import Any
 
 from licscan.engine.obligations import obligations
-from licscan.model import Flag, ModelResult, Obligation, PolicyFinding, ScanReport
+from licscan.model import (
+    VERDICTS_BY_URGENCY,
+    Flag,
+    ModelResult,
+    Obligation,
+    PolicyFinding,
+    ScanReport,
+    Severity,
+    Verdict,
+)
 from licscan.report.common import (
     display_name,
     evidence_link,
@@ -33,7 +42,7 @@ from licscan.report.evidence import wording
 
 MARKER = "<!-- licscan-report -->"  # lets a CI job find and update its own comment
 GITHUB_LIMIT = 65536
-ICONS = {"fail": "❌", "error": "💥", "warn": "⚠️", "pass": "✅"}
+ICONS = {Verdict.FAIL: "❌", Verdict.ERROR: "💥", Verdict.WARN: "⚠️", Verdict.PASS: "✅"}
 
 
 def render(report: ScanReport, **options: Any) -> str:
@@ -78,15 +87,13 @@ def escape_quote(text: str) -> list[str]:
 def _blocks(report: ScanReport, hub: str, include_passing: bool) -> list[str]:
     models = models_by_urgency(report.models)
     s = report.summary
-    attention = s["fail"] + s["error"]
+    attention = s[Verdict.FAIL] + s[Verdict.ERROR]
     title = (
         f"### licscan: {attention} of {len(models)} model(s) need attention"
         if attention
         else f"### licscan: {len(models)} model(s) checked, nothing blocks"
     )
-    counts = " · ".join(
-        f"{ICONS[v]} {s[v]} {v}" for v in ("fail", "error", "warn", "pass") if s.get(v)
-    )
+    counts = " · ".join(f"{ICONS[v]} {s[v]} {v}" for v in VERDICTS_BY_URGENCY if s.get(v))
     meta = [f"use: {escape_inline(', '.join(report.use) or 'default')}"]
     if report.policy:
         meta.append(f"policy: {escape_inline(report.policy)}")
@@ -95,28 +102,32 @@ def _blocks(report: ScanReport, hub: str, include_passing: bool) -> list[str]:
     blocks = [MARKER, title, "", counts or "no models", "", " · ".join(meta), ""]
     blocks += _table(models, hub, include_passing)
     # Driven by the flags as well as the verdicts, so no finding is ever left out.
-    failing = [m for m in models if m.verdict in ("fail", "error") or _flags_of(m, {"block"})]
-    warning = [m for m in models if m.verdict == "warn" or _has_warnings(m)]
+    failing = [
+        m
+        for m in models
+        if m.verdict in (Verdict.FAIL, Verdict.ERROR) or _flags_of(m, {Severity.BLOCK})
+    ]
+    warning = [m for m in models if m.verdict == Verdict.WARN or _has_warnings(m)]
     warning = [m for m in warning if _has_warnings(m) or m not in failing]
     blocks.append("")
     if failing:
         blocks += ["#### Blocking findings", ""]
         for m in failing:
-            blocks += [*_model_section(m, hub, {"block"}), ""]
+            blocks += [*_model_section(m, hub, {Severity.BLOCK}), ""]
     if warning:
         blocks += ["#### Warnings", ""]
         for m in warning:
-            blocks += [*_model_section(m, hub, {"warn"}), ""]
+            blocks += [*_model_section(m, hub, {Severity.WARN}), ""]
     duties = [(m, obs) for m in models if (obs := obligations(m))]
     if duties:
         blocks += ["#### To comply", ""]
         for m, obs in duties:
             blocks += [*_obligation_lines(m, obs, hub), ""]
-    rest = [m for m in models if _flags_of(m, {"info", None}, waived=True)]
+    rest = [m for m in models if _flags_of(m, {Severity.INFO, None}, waived=True)]
     if rest:
         blocks += ["<details><summary>Other findings (information, waived)</summary>", ""]
         for m in rest:
-            blocks += [*_model_section(m, hub, {"info", None}, waived=True), ""]
+            blocks += [*_model_section(m, hub, {Severity.INFO, None}, waived=True), ""]
         blocks += ["</details>", ""]
     return blocks
 
@@ -125,20 +136,22 @@ def _table(models: list[ModelResult], hub: str, include_passing: bool) -> list[s
     rows = ["| | Model | Revision | Category | Verdict | Flags |", "|---|---|---|---|---|---|"]
     hidden = 0
     for m in models:
-        if not include_passing and m.verdict == "pass":
+        if not include_passing and m.verdict == Verdict.PASS:
             hidden += 1
             continue
         name = _name(m, hub)
         flags = ", ".join(
             (
                 f"**{escape_inline(flag_summary(f))}**"
-                if f.severity == "block" and not f.waived
+                if f.severity == Severity.BLOCK and not f.waived
                 else escape_inline(flag_summary(f))
             )
             + (" (waived)" if f.waived else "")
             for f in flags_for_display(m)
         )
-        judged = [f"**{escape_inline(p.subject)}**" for p in m.findings if p.severity == "block"]
+        judged = [
+            f"**{escape_inline(p.subject)}**" for p in m.findings if p.severity == Severity.BLOCK
+        ]
         flags = ", ".join([*judged, flags] if flags else judged)
         if m.error:
             flags = f"error: {escape_inline(m.error)}"
@@ -162,12 +175,14 @@ def _flags_of(m: ModelResult, severities: set, waived: bool = False) -> list[Fla
 
 
 def _has_warnings(m: ModelResult) -> bool:
-    return bool(_flags_of(m, {"warn"})) or any(p.severity == "warn" for p in m.findings)
+    return bool(_flags_of(m, {Severity.WARN})) or any(
+        p.severity == Severity.WARN for p in m.findings
+    )
 
 
 def _model_section(m: ModelResult, hub: str, severities: set, waived: bool = False) -> list[str]:
     lines = [f"**{ICONS.get(m.verdict, '')} {_name(m, hub)}** — {m.verdict}, {m.category}", ""]
-    if m.error and "block" in severities:
+    if m.error and Severity.BLOCK in severities:
         lines.append(f"- could not be evaluated: {escape_inline(m.error)}")
     judged = [p for p in m.findings if p.severity in severities]
     for p in judged:
@@ -175,7 +190,7 @@ def _model_section(m: ModelResult, hub: str, severities: set, waived: bool = Fal
     flags = _flags_of(m, severities, waived)
     for f in flags:
         lines += _flag_lines(m, f, hub)
-    if not flags and not judged and not m.error and severities & {"block", "warn"}:
+    if not flags and not judged and not m.error and severities & {Severity.BLOCK, Severity.WARN}:
         # the policy judged the category itself: say why
         why = "; ".join(m.reasons) or f"category {m.category}"
         lines.append(f"- policy: {escape_inline(why)}")

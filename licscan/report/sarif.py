@@ -30,7 +30,10 @@ from licscan.model import (
     ModelResult,
     PolicyFinding,
     ScanReport,
+    Severity,
     Site,
+    SourceKind,
+    Verdict,
 )
 from licscan.report.common import (
     FileRef,
@@ -51,7 +54,7 @@ SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
 RULE_IDS: tuple[str, ...] = (
     *FLAG_IDS, "model-error", "category-not-allowed", "policy-denied", "waiver-expiring",
 )  # fmt: skip
-LEVELS = {"block": "error", "warn": "warning", "info": "note"}
+LEVELS = {Severity.BLOCK: "error", Severity.WARN: "warning", Severity.INFO: "note"}
 FINGERPRINT_KEY = "licscanFinding/v1"
 HUB_BASE = "HUB"  # uriBaseId of files on the Hub: their uri is relative to it
 
@@ -132,7 +135,7 @@ class _Context:
 
 def _model_results(m: ModelResult, ctx: _Context) -> list[dict[str, Any]]:
     out: list[dict[str, Any]] = []
-    if m.verdict == "error" or m.error:
+    if m.verdict == Verdict.ERROR or m.error:
         why = f"{m.ref}: could not be evaluated: {m.error or 'unknown error'}"
         out.append(_result(m, "model-error", "error", why, ctx, None, ""))
     for flag in flags_for_display(m):
@@ -141,8 +144,8 @@ def _model_results(m: ModelResult, ctx: _Context) -> list[dict[str, Any]]:
     judged = {f.severity for f in active_flags(m)}
     for p in m.findings:
         # a warning about the category alone is worth a result only when nothing else warns
-        always = p.severity == "block" or p.rule_id == "waiver-expiring"
-        if always or not judged & {"block", "warn"}:
+        always = p.severity == Severity.BLOCK or p.rule_id == "waiver-expiring"
+        if always or not judged & {Severity.BLOCK, Severity.WARN}:
             out.append(_policy_result(m, p, ctx))
     return out
 
@@ -161,7 +164,11 @@ def _flag_result(m: ModelResult, flag: Flag, ctx: _Context) -> dict[str, Any]:
     if waiver is not None and not waiver.applied:
         parts.append(f"Waiver expired ({waiver.expires}): {waiver.reason}.")
     rule = rule_words(flag.rule) if flag.rule else None
-    if rule and flag.severity in ("block", "warn") and not (waiver and waiver.applied):
+    if (
+        rule
+        and flag.severity in (Severity.BLOCK, Severity.WARN)
+        and not (waiver and waiver.applied)
+    ):
         parts.append(f"Judged {flag.severity} by {rule}.")
     level = LEVELS.get(flag.severity or "", "note")
     result = _result(
@@ -190,7 +197,7 @@ def _policy_result(m: ModelResult, p: PolicyFinding, ctx: _Context) -> dict[str,
     category rests on."""
     what = (
         f"license category '{m.category}' is not allowed by the policy"
-        if p.rule_id == "category-not-allowed" and p.severity == "block"
+        if p.rule_id == "category-not-allowed" and p.severity == Severity.BLOCK
         else f"{p.subject} ({p.severity})"
     )
     parts = [f"{m.ref}: {what}, by {rule_words(p.rule)}."]
@@ -260,7 +267,7 @@ def _primary_location(m: ModelResult, ctx: _Context, ev: Evidence | None) -> dic
     if m.location:
         path, line = m.location
         physical = _physical(ctx.uri(path), (line, line))
-    elif m.source == "local":
+    elif m.source == SourceKind.LOCAL:
         physical = _local_evidence(m, ctx, ev) or _local_fallback(m, ctx)
     else:
         ref = evidence_file(m, ev) if ev is not None and ev.kind.quoted else None
@@ -317,10 +324,10 @@ def _evidence_location(m: ModelResult, ev: Evidence, ctx: _Context) -> dict[str,
         loc = _physical(ctx.uri(path), ev.lines, whole=True) if ctx.exists(path) else None
     elif not ev.kind.quoted:
         return None
-    elif m.source == "local" and ev.base is None:
+    elif m.source == SourceKind.LOCAL and ev.base is None:
         loc = _local_evidence(m, ctx, ev, related=True)
     else:
-        ref = evidence_file(m, ev) if m.source != "local" else None
+        ref = evidence_file(m, ev) if m.source != SourceKind.LOCAL else None
         loc = (
             _physical(ctx.hub_file(ref), ev.lines, whole=True)
             if ref is not None and ref.path

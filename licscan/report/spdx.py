@@ -27,12 +27,14 @@ from spdx_python_model import v3_0_1 as S
 
 from licscan.model import (
     TERM_FLAGS,
+    VERDICTS_BY_URGENCY,
     LicenseFinding,
     LicenseOrigin,
     LineageEntry,
     ModelResult,
     OriginKind,
     ScanReport,
+    SourceKind,
 )
 from licscan.report.common import (
     active_flags,
@@ -155,7 +157,7 @@ class _Builder:
         return buf.getvalue().decode("utf-8")
 
     def _model(self, m: ModelResult) -> Any:
-        pkg = self._package(m.repo_id if m.source != "local" else None, m.revision, m)
+        pkg = self._package(m.repo_id if m.source != SourceKind.LOCAL else None, m.revision, m)
         self._licenses(pkg, m)
         for entry in m.lineage:
             base = self._base(entry)
@@ -196,7 +198,7 @@ class _Builder:
         return pkg
 
     def _download(self, repo_id: str | None, revision: str | None, m: ModelResult | None) -> str:
-        if m is not None and m.source == "hub":
+        if m is not None and m.source == SourceKind.HUB:
             return model_link(m, self.hub) or "NOASSERTION"
         if repo_id:
             rev = f"/tree/{quote(revision, safe='')}" if revision else ""
@@ -337,7 +339,7 @@ def _limitations(m: ModelResult) -> str | None:
 
 def _summary(report: ScanReport) -> str:
     s = report.summary
-    counts = ", ".join(f"{s[v]} {v}" for v in ("fail", "error", "warn", "pass") if s.get(v))
+    counts = ", ".join(f"{s[v]} {v}" for v in VERDICTS_BY_URGENCY if s.get(v))
     home = project_url()
     return (
         f"licscan {report.version} judged {len(report.models)} model(s) for "

@@ -11,7 +11,15 @@ import shutil
 import sys
 from typing import Any
 
-from licscan.model import Flag, ModelResult, PolicyFinding, ScanReport
+from licscan.model import (
+    VERDICTS_BY_URGENCY,
+    Flag,
+    ModelResult,
+    PolicyFinding,
+    ScanReport,
+    Severity,
+    Verdict,
+)
 from licscan.report.common import (
     DECISIVE,
     active_flags,
@@ -25,8 +33,18 @@ from licscan.report.common import (
 )
 from licscan.report.evidence import inline
 
-STYLES = {"fail": "bold red", "error": "bold magenta", "warn": "yellow", "pass": "green"}
-SEVERITY_STYLES = {"block": "red", "warn": "yellow", "info": "dim", None: "dim"}
+STYLES = {
+    Verdict.FAIL: "bold red",
+    Verdict.ERROR: "bold magenta",
+    Verdict.WARN: "yellow",
+    Verdict.PASS: "green",
+}
+SEVERITY_STYLES = {
+    Severity.BLOCK: "red",
+    Severity.WARN: "yellow",
+    Severity.INFO: "dim",
+    None: "dim",
+}
 QUOTE_CHARS = 90
 
 
@@ -41,7 +59,7 @@ def use_color(color: bool | None) -> bool:
 
 def render(report: ScanReport, **options: Any) -> str:
     quiet = bool(options.get("quiet"))
-    models = [m for m in report.models if not quiet or m.verdict in ("fail", "error")]
+    models = [m for m in report.models if not quiet or m.verdict in (Verdict.FAIL, Verdict.ERROR)]
     color = options.get("color")
     if color is None and options.get("output"):  # written to a file: never colour codes
         color = False
@@ -53,7 +71,7 @@ def render(report: ScanReport, **options: Any) -> str:
 def summary_line(report: ScanReport) -> str:
     s = report.summary
     n = len(report.models)
-    parts = ", ".join(f"{s[v]} {v}" for v in ("fail", "error", "warn", "pass") if s.get(v))
+    parts = ", ".join(f"{s[v]} {v}" for v in VERDICTS_BY_URGENCY if s.get(v))
     return f"{n} model{'s' if n != 1 else ''}: {parts or 'nothing scanned'}"
 
 
@@ -81,9 +99,9 @@ def _findings(m: ModelResult, quiet: bool) -> list[tuple[str | None, str, str]]:
     or lists, and flags, each with its evidence and rule), then the rest."""
     rows: list[tuple[str | None, str, str]] = []
     if m.error:
-        rows.append(("block", "error", one_line(m.error)))
+        rows.append((Severity.BLOCK, "error", one_line(m.error)))
     judged = m.findings
-    for sev in ("block", "warn"):
+    for sev in (Severity.BLOCK, Severity.WARN):
         for p in judged:
             if p.severity == sev:
                 rows.append((sev, p.subject, _policy_line(m, p)))
@@ -95,15 +113,15 @@ def _findings(m: ModelResult, quiet: bool) -> list[tuple[str | None, str, str]]:
                  if f.severity is None]  # fmt: skip
     if quiet:
         return rows
-    info = [flag_summary(f) for f in active_flags(m) if f.severity == "info"]
+    info = [flag_summary(f) for f in active_flags(m) if f.severity == Severity.INFO]
     if info:
-        rows.append(("info", "also noted", ", ".join(info)))
+        rows.append((Severity.INFO, "also noted", ", ".join(info)))
     for f in m.flags:
         waiver = f.waiver
         if waiver is not None and f.waived:
             rows.append(
                 (
-                    "info",
+                    Severity.INFO,
                     f"waived {f.id}",
                     f"{waiver.reason} ({waiver.approver}, until {waiver.expires or 'no expiry'})",
                 )
@@ -111,7 +129,7 @@ def _findings(m: ModelResult, quiet: bool) -> list[tuple[str | None, str, str]]:
         elif waiver is not None:
             rows.append(
                 (
-                    "warn",
+                    Severity.WARN,
                     f"expired waiver {f.id}",
                     f"expired {waiver.expires}, no longer applies: {waiver.reason} "
                     f"({waiver.approver})",
@@ -195,7 +213,7 @@ def _rich(report: ScanReport, models: list[ModelResult], quiet: bool, width: int
                 # the severity in words as well as colour (colour-blind readers, copies)
                 findings.append(f"{sev or '-'} {head}", style=SEVERITY_STYLES.get(sev, ""))
                 if detail:
-                    findings.append("  " + detail, style="dim" if sev == "info" else "")
+                    findings.append("  " + detail, style="dim" if sev == Severity.INFO else "")
             table.add_row(
                 Text(m.verdict.upper(), style=STYLES.get(m.verdict, "")),
                 name,

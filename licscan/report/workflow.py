@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from licscan.errors import ExitCode
-from licscan.model import VERDICTS_BY_STRICTNESS
+from licscan.model import VERDICTS_BY_STRICTNESS, Severity, Verdict
 
 if TYPE_CHECKING:
     from licscan.lockfile.drift import Verification
@@ -33,15 +33,15 @@ def lock_summary(lock: Lockfile, changed: bool) -> tuple[ExitCode, str]:
     lines = [f"{name}: {state}, {n} model{'s' if n != 1 else ''} ({_counts(verdicts) or 'none'})"]
     for ref in sorted(lock.entries):
         e = lock.entries[ref]
-        if e.verdict == "fail":
-            blocking = [f.id for f in e.flags if f.severity == "block"]
+        if e.verdict == Verdict.FAIL:
+            blocking = [f.id for f in e.flags if f.severity == Severity.BLOCK]
             why = f"{e.category}" + (f"; blocked by {', '.join(blocking)}" if blocking else "")
             lines.append(f"  FAIL  {ref}: {why}")
-        elif e.verdict == "error":
+        elif e.verdict == Verdict.ERROR:
             lines.append(f"  ERROR {ref}: {e.error or 'could not be evaluated'}")
-    if verdicts.get("fail"):
+    if verdicts.get(Verdict.FAIL):
         code = ExitCode.FAIL
-    elif verdicts.get("error") and not lock.allow_errors:
+    elif verdicts.get(Verdict.ERROR) and not lock.allow_errors:
         code = ExitCode.ERROR
     else:
         code = ExitCode.OK

@@ -21,7 +21,7 @@ from pathlib import Path
 from typing import Any
 
 from licscan.hubref import is_commit, normalize_repo_ref
-from licscan.model import ModelSnapshot, SuppliedLicense, Target
+from licscan.model import ModelSnapshot, SourceKind, SuppliedLicense, Target
 from licscan.sources import hfcache, supplied
 from licscan.sources.cache import DiskCache, ref_age
 from licscan.sources.hub import HubSource
@@ -99,9 +99,9 @@ class Fetcher:
         """Never raises: a failure is `error` on the snapshot."""
         self._stats.bump("models")
         try:
-            if target.kind == "local":
+            if target.kind == SourceKind.LOCAL:
                 return self._supply(read_folder(target))
-            if target.kind == "cache":
+            if target.kind == SourceKind.CACHE:
                 return self._supply(self._fetch_cached(target))
             return self._with_target(self._hub_snapshot(target.repo_id, target.revision), target)
         except Exception as exc:  # a bug must cost one model, not the scan
@@ -116,7 +116,7 @@ class Fetcher:
     def served_locally(self, target: Target) -> bool:
         """Whether fetching `target` needs no network: a folder, the HF cache, or a commit
         whose metadata this cache holds (every model of a warm, pinned re-scan)."""
-        if target.kind != "hub":
+        if target.kind != SourceKind.HUB:
             return True
         rev = target.revision or ""
         return is_commit(rev) and self.cache.has_meta(target.repo_id or "", rev)
@@ -127,7 +127,7 @@ class Fetcher:
         what the manifest approves, and costs no request of its own."""
         seen: dict[str, set[str]] = {}
         for t in targets:
-            if t.kind == "hub" and t.repo_id and t.revision and is_commit(t.revision):
+            if t.kind == SourceKind.HUB and t.repo_id and t.revision and is_commit(t.revision):
                 seen.setdefault(t.repo_id, set()).add(t.revision)
         self._pins.update({repo: next(iter(revs)) for repo, revs in seen.items() if len(revs) == 1})
 
@@ -143,7 +143,7 @@ class Fetcher:
     def fetch_repo(self, repo_id: str, revision: str | None = None) -> ModelSnapshot:
         """A Hub repo by id (for base-model lineage); memoised for this Fetcher."""
         ref = f"{repo_id}@{revision}" if revision else repo_id
-        target = Target(ref, "hub", repo_id, revision)
+        target = Target(ref, SourceKind.HUB, repo_id, revision)
         if normalize_repo_ref(repo_id) != repo_id:
             return ModelSnapshot(target=target, error=f"{ref}: not a Hub repo id")
         if revision is None and repo_id in self._pins:

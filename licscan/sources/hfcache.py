@@ -10,7 +10,7 @@ import os
 from pathlib import Path
 
 from licscan.hubref import is_commit
-from licscan.model import ModelSnapshot, Target
+from licscan.model import ModelSnapshot, SourceKind, Target
 from licscan.sources.files import readme_path
 from licscan.sources.local import read_folder
 
@@ -44,7 +44,7 @@ def cache_targets(cache_dir: str | os.PathLike | None = None) -> list[Target]:
         for rev in sorted(repo.revisions, key=lambda r: r.commit_hash):
             ref = f"{repo.repo_id}@{rev.commit_hash}"
             path = str(rev.snapshot_path)
-            targets.append(Target(ref, "cache", repo.repo_id, rev.commit_hash, path=path))
+            targets.append(Target(ref, SourceKind.CACHE, repo.repo_id, rev.commit_hash, path=path))
     return targets
 
 

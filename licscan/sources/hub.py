@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from licscan.hubref import is_commit
-from licscan.model import CardInfo, LicenseFile, ModelSnapshot, Target
+from licscan.model import CardInfo, LicenseFile, ModelSnapshot, SourceKind, Target
 from licscan.sources import hfcache
 from licscan.sources.blobs import BlobReader, Blocked
 from licscan.sources.cache import DiskCache
@@ -78,7 +78,7 @@ class HubSource:
         """A Hub model from metadata the caller holds (a `list_models` item in the shape
         of `hubapi.repo_meta`): no model_info.  `license_files=False` leaves the license
         files unread (a note says so).  Never memoised, never raises."""
-        target = Target(meta["id"], "hub", meta["id"], None)
+        target = Target(meta["id"], SourceKind.HUB, meta["id"], None)
         snap = ModelSnapshot(target=target, repo_id=meta["id"])
         try:
             self._fill(snap, meta, requested=meta["id"], licenses=license_files)
@@ -99,7 +99,9 @@ class HubSource:
         return self._resolve(repo_id, commit)
 
     def build(self, repo_id: str, revision: str | None) -> ModelSnapshot:
-        target = Target(f"{repo_id}@{revision}" if revision else repo_id, "hub", repo_id, revision)
+        target = Target(
+            f"{repo_id}@{revision}" if revision else repo_id, SourceKind.HUB, repo_id, revision
+        )
         snap = ModelSnapshot(target=target, repo_id=repo_id)
         try:
             meta = self._resolve(repo_id, revision)
@@ -262,7 +264,7 @@ class HubSource:
         folder = hfcache.find_snapshot(repo_id, revision, self.hf_cache_dir)
         if folder is None:
             return None
-        target = Target(snap.target.ref, "hub", repo_id, revision, path=str(folder))
+        target = Target(snap.target.ref, SourceKind.HUB, repo_id, revision, path=str(folder))
         local = hfcache.read_cached(target)
         local.revision = folder.name
         return local

@@ -14,7 +14,7 @@ import os
 from pathlib import Path
 
 from licscan.hubref import is_commit
-from licscan.model import LicenseFile, ModelSnapshot, Target
+from licscan.model import LicenseFile, ModelSnapshot, SourceKind, Target
 from licscan.sources.card import parse_card
 from licscan.sources.files import (
     LICENSE_CAP,
@@ -51,7 +51,7 @@ def read_folder(
         return snap
     if len(snap.files) >= MAX_FILES:
         snap.notes.append(f"more than {MAX_FILES} files: only the first {MAX_FILES} listed")
-    if snap.revision is None and target.kind == "local":
+    if snap.revision is None and target.kind == SourceKind.LOCAL:
         snap.revision = git_head(root)
         if snap.revision:
             snap.notes.append("revision is the folder's git HEAD (uncommitted changes not pinned)")

@@ -17,7 +17,7 @@ from collections.abc import Iterable
 from pathlib import Path
 
 from licscan.errors import UsageError
-from licscan.model import LicenseFile, ModelSnapshot, SuppliedLicense, Target
+from licscan.model import LicenseFile, ModelSnapshot, SourceKind, SuppliedLicense, Target
 from licscan.sources.files import LICENSE_CAP, license_file, oversize_error
 
 
@@ -42,7 +42,7 @@ def by_model(targets: Iterable[Target], extra: dict[str, SuppliedLicense]) -> di
     out = dict(extra)
     for t in targets:
         if t.license_file is not None:
-            out.setdefault(_key(t.repo_id if t.kind == "hub" else t.ref), t.license_file)
+            out.setdefault(_key(t.repo_id if t.kind == SourceKind.HUB else t.ref), t.license_file)
     return out
 
 

@@ -22,7 +22,16 @@ from licscan.lockfile.document import (
     write_lock,
 )
 from licscan.lockfile.reuse import pin_to_lock, scan_with_lock, stale_reason
-from licscan.model import LineageNode, LockEntry, Lockfile, Target
+from licscan.model import (
+    Category,
+    LineageNode,
+    LockEntry,
+    Lockfile,
+    Severity,
+    SourceKind,
+    Target,
+    Verdict,
+)
 
 SHA = re.compile(r"^[0-9a-f]{40}$")
 
@@ -149,6 +158,12 @@ _HEAD = "lock_version: 1\nmodels:\n  x:\n    ref: x\n    source: hub\n"
          "licscan.lock:6: not a valid lock: model 'x': unknown category 'weird'"),
         (_HEAD + "    verdicts: {commercial: maybe}\n",
          "licscan.lock:6: not a valid lock: model 'x': unknown verdict 'maybe'"),
+        (_HEAD.replace("source: hub", "source: ftp"),
+         "licscan.lock:5: not a valid lock: model 'x': unknown source 'ftp'"),
+        (_HEAD + "    licenses:\n    - {license: mit, category: free, source: card:license}\n",
+         "licscan.lock:7: not a valid lock: model 'x': unknown category 'free'"),
+        (_HEAD + "    flags:\n    - {id: gated, severity: fatal}\n",
+         "licscan.lock:7: not a valid lock: model 'x': unknown severity 'fatal'"),
         ("lock_version: [\n", r"licscan.lock:\d+: not a valid lock: YAML error"),
         ("lock_version: 1\nmodels:\n  x: {source: hub}\n",
          "licscan.lock:3: not a valid lock: model 'x': missing 'ref'"),
@@ -176,6 +191,22 @@ def test_bad_locks_are_usage_errors_naming_the_file(tmp_path, text, match):
     with pytest.raises(LockError, match=match) as info:
         load_lock(path)
     assert str(info.value).startswith(str(path))
+
+
+def test_a_lock_reads_its_vocabularies_into_enum_members(tmp_path):
+    """Read once at the boundary: what the engine and reports compare is a member."""
+    path = tmp_path / "licscan.lock"
+    path.write_text(
+        _HEAD + "    category: open-weight\n    verdict: warn\n    verdicts: {research: pass}\n"
+        "    licenses:\n    - {license: mit, category: osi-open, source: card:license}\n"
+        "    flags:\n    - {id: gated, severity: warn}\n"
+    )
+    e = load_lock(path).entries["x"]
+    values = [e.source, e.category, e.verdict, e.verdicts["research"], e.licenses[0].category,
+              e.flags[0].severity]  # fmt: skip
+    assert values == ["hub", "open-weight", "warn", "pass", "osi-open", "warn"]
+    assert [type(v) for v in values] == [
+        SourceKind, Category, Verdict, Verdict, Category, Severity]  # fmt: skip
 
 
 def test_every_bad_value_of_a_lock_is_named_with_its_line(tmp_path):
