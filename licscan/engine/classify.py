@@ -59,8 +59,9 @@ def classify_file(lf: LicenseFile) -> TextClassification:
         return _failed(lf.path, f"could not be analysed ({type(exc).__name__}: {exc})")
 
 
-def _failed(path: str, why: str) -> TextClassification:
-    return TextClassification(path, LicenseMatch(None, None, 0.0), "unknown", False, error=why)
+def _failed(path: str, why: str, empty: bool = False) -> TextClassification:
+    match = LicenseMatch(None, None, 0.0)
+    return TextClassification(path, match, "unknown", False, error=why, empty=empty)
 
 
 # --- classification --------------------------------------------------------------------
@@ -78,7 +79,7 @@ def classify_text(text: str, source: str) -> TextClassification:
         if reading is not None:
             return _unread(text, source, reading, TextClassification(
                 source, LicenseMatch(None, None, 0.0), "unknown", False))  # fmt: skip
-        return _failed(source, "empty: no license text")
+        return _failed(source, "empty: no license text", empty=True)
     policy_keys = frozenset(k for k, e in kb.entries.items() if e.kind == "policy")
     analysis = index.analyse(tokens, policy_keys)
     lines = identity.lines_of(text)
