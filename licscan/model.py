@@ -403,6 +403,7 @@ class CardInfo:
     key_lines: dict[str, int] = field(default_factory=dict)  # key -> README line
     problems: list[str] = field(default_factory=list)  # e.g. "YAML error at line 7: ..."
     unreadable: str | None = None  # the problem (one of them) that left no metadata to read
+    not_repo_ids: dict[str, str] = field(default_factory=dict)  # base_model value -> its problem
 
 
 @dataclass

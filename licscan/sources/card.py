@@ -175,7 +175,7 @@ def _extract(card: CardInfo, data: dict, lines: dict[str, int], source: str) -> 
     card.licenses = _licenses(card, data, source)
     card.license_name = _scalar(data.get("license_name"), "license_name", source, note)
     card.license_link = _scalar(data.get("license_link"), "license_link", source, note)
-    card.base_models = _base_models(data.get("base_model"), source, note)
+    card.base_models = _base_models(card, data.get("base_model"), source)
     card.base_model_relation = _scalar(
         data.get("base_model_relation"), "base_model_relation", source, note
     )
@@ -226,12 +226,14 @@ def _from_tags(card: CardInfo, source: str) -> None:
         card.base_model_relation = relation
 
 
-def _base_models(value: Any, source: str, note) -> list[str]:
+def _base_models(card: CardInfo, value: Any, source: str) -> list[str]:
     out = []
-    for item in _strings(value, "base_model", source, note):
+    for item in _strings(value, "base_model", source, card.problems.append):
         ref = normalize_repo_ref(item)
         if ref is None:
-            note(f"{source}: base_model '{item}' is not a Hub repo id; not followed")
+            problem = f"{source}: base_model '{item}' is not a Hub repo id; not followed"
+            card.problems.append(problem)
+            card.not_repo_ids[item] = one_line(problem)
         else:
             out.append(ref)
     return _dedupe(out)

@@ -194,3 +194,25 @@ def test_permission_denied_is_a_failure(tmp_path):
     (tmp_path / "LICENSE").chmod(0)
     lf = read_license_path(str(tmp_path / "LICENSE"))
     assert lf.failure is FETCH and lf.error == "cannot read: Permission denied"
+
+
+def test_a_text_of_copyright_lines_alone_is_quoted_a_failed_analysis_is_not(monkeypatch):
+    """classify_text says a text holds no words (`empty`); only then is the file's own
+    copyright line the evidence.  A text that could not be analysed is named, not quoted."""
+    from licscan.engine import assess as assess_module
+
+    notice = "Copyright 2024 Foo Corp. All rights reserved.\n"
+    a = _assess(LicenseFile("LICENSE", notice))
+    (flag,) = [f for f in a.flags if f.id == "unrecognized-license"]
+    assert flag.evidence[0].quote == notice.strip() and "copyright notice" in flag.note
+
+    def broken(text: str, source: str):
+        raise RuntimeError("empty: a detector's own words")
+
+    assess_module.classify.cache_clear()
+    monkeypatch.setattr(assess_module, "classify_text", broken)
+    a = _assess(LicenseFile("LICENSE", notice + "\n"))
+    (flag,) = [f for f in a.flags if f.id == "unrecognized-license"]
+    assert flag.evidence[0].quote.startswith("LICENSE: could not be analysed (RuntimeError")
+    assert flag.evidence[0].kind is EvidenceKind.OBSERVED
+    assess_module.classify.cache_clear()
