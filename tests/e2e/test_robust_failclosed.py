@@ -136,14 +136,21 @@ def test_an_undecodable_license_binds_with_unknown_terms(
     ]
 
 
-def test_an_undecodable_supplied_text_is_an_error(make_model, isolated_hf):
+@pytest.mark.parametrize(
+    ("data", "why"),
+    [(UNDECODABLE["end-of-data"], "not valid utf-16 text"), (b" \n", "empty"),
+     (b"MIT\x00\x01\x02", "binary content")],
+)  # fmt: skip
+def test_an_unreadable_supplied_text_is_an_error(make_model, isolated_hf, data, why):
     """The reviewer's own copy stands in for the repository's: unreadable, it is an
-    `error` naming it (whatever kind of unreadable), for the reviewer to fix."""
-    (isolated_hf / "theirs.txt").write_bytes(UNDECODABLE["end-of-data"])
+    `error` naming it, for the reviewer to fix; and, read but no license text (binary,
+    undecodable, empty alike), it binds with unknown terms, never the card's MIT."""
+    (isolated_hf / "theirs.txt").write_bytes(data)
     folder = str(make_model("m", "---\nlicense: mit\n---\n", {"model.safetensors": b""}))
     given = [f"{folder}={isolated_hf / 'theirs.txt'}"]
     (m,) = run_scan([folder], offline=True, license_files=given).models
-    assert m.verdict == "error" and "supplied:" in m.error and "not valid utf-16 text" in m.error
+    assert m.verdict == "error" and f"theirs.txt: {why}" in m.error and "supplied:" in m.error
+    assert m.category == "unknown" and "unrecognized-license" in {f.id for f in m.flags}
 
 
 # --- 3. nothing outside the scanned folder is read --------------------------------------------
