@@ -51,7 +51,7 @@ class SourceKind(StrEnum):
     CACHE = "cache"  # a revision in the local Hugging Face cache
 
 
-CATEGORY_ORDER: tuple[Category, ...] = tuple(Category)
+CATEGORY_ORDER: tuple[Category, ...] = tuple(Category)  # most open first (definition order)
 # Card license values that name no license (`other`: the terms are elsewhere, in
 # license_name or a file).  NOT_A_LICENSE_ID adds what no license id stands for; it
 # differs on purpose: a card saying `proprietary` declares terms licscan cannot read
