@@ -845,7 +845,7 @@ class LineageEntry:
     parent: str | None = None  # the model that names it as a base
     revision: str | None = None
     relation: str | None = None
-    category: str | None = None
+    category: Category | None = None
     licenses: tuple[str, ...] = ()
     error: str | None = None
     note: str | None = None

@@ -184,7 +184,7 @@ def load_lock(path: str | os.PathLike) -> Lockfile:
 
 
 Fields = dict[str, yaml.Node]  # a mapping's value nodes by key
-_LINEAGE_TEXT = ("id", "parent", "revision", "relation", "category", "error", "note")
+_LINEAGE_TEXT = ("id", "parent", "revision", "relation", "error", "note")
 _OPTIONAL_TEXT = ("repo_id", "revision", "requested", "card_license_name", "card_unreadable",
                   "waived_until", "error", "task", "digest")  # fmt: skip
 _NULL = "tag:yaml.org,2002:null"
@@ -318,8 +318,12 @@ class _LockReader(Reader):
             )
         text = {k: self.string(f.get(k), f"a base model's '{k}'") for k in _LINEAGE_TEXT}
         text["id"] = text["id"] or ""  # written without one: the base is not declared
+        given = f.get("category") if _present(f.get("category")) else None
+        category = self.choice(given, "category", CATEGORY_ORDER, None)
         licenses = tuple(self.strings(f.get("licenses"), "a base model's 'licenses'"))
-        return LineageEntry(depth=depth if _whole(depth) else 0, licenses=licenses, **text)
+        return LineageEntry(
+            depth=depth if _whole(depth) else 0, category=category, licenses=licenses, **text
+        )
 
     def waiver(self, node: yaml.Node, f: Fields) -> WaiverUse | None:
         missing = [k for k in _WAIVER_REQUIRED if k not in f]

@@ -164,6 +164,8 @@ _HEAD = "lock_version: 1\nmodels:\n  x:\n    ref: x\n    source: hub\n"
          "licscan.lock:7: not a valid lock: model 'x': unknown category 'free'"),
         (_HEAD + "    flags:\n    - {id: gated, severity: fatal}\n",
          "licscan.lock:7: not a valid lock: model 'x': unknown severity 'fatal'"),
+        (_HEAD + "    lineage:\n    - {id: b, category: open}\n",
+         "licscan.lock:7: not a valid lock: model 'x': unknown category 'open'"),
         ("lock_version: [\n", r"licscan.lock:\d+: not a valid lock: YAML error"),
         ("lock_version: 1\nmodels:\n  x: {source: hub}\n",
          "licscan.lock:3: not a valid lock: model 'x': missing 'ref'"),
@@ -200,13 +202,14 @@ def test_a_lock_reads_its_vocabularies_into_enum_members(tmp_path):
         _HEAD + "    category: open-weight\n    verdict: warn\n    verdicts: {research: pass}\n"
         "    licenses:\n    - {license: mit, category: osi-open, source: card:license}\n"
         "    flags:\n    - {id: gated, severity: warn}\n"
+        "    lineage:\n    - {id: b, depth: 1, category: unknown}\n"
     )
     e = load_lock(path).entries["x"]
     values = [e.source, e.category, e.verdict, e.verdicts["research"], e.licenses[0].category,
-              e.flags[0].severity]  # fmt: skip
-    assert values == ["hub", "open-weight", "warn", "pass", "osi-open", "warn"]
+              e.flags[0].severity, e.lineage[0].category]  # fmt: skip
+    assert values == ["hub", "open-weight", "warn", "pass", "osi-open", "warn", "unknown"]
     assert [type(v) for v in values] == [
-        SourceKind, Category, Verdict, Verdict, Category, Severity]  # fmt: skip
+        SourceKind, Category, Verdict, Verdict, Category, Severity, Category]  # fmt: skip
 
 
 def test_every_bad_value_of_a_lock_is_named_with_its_line(tmp_path):
