@@ -267,7 +267,7 @@ class Flag:
     # flag on this model (an applied one first) and the policy file:line (use) that set
     # its severity.  Not part of the JSON or the lock: they are judged again.
     waiver: WaiverUse | None = field(default=None, compare=False)
-    rule: str | None = field(default=None, compare=False)
+    rule: RuleUse | None = field(default=None, compare=False)
 
     @property
     def waived(self) -> bool:
@@ -485,7 +485,7 @@ class PolicyFinding:
     rule_id: str  # "category-not-allowed" | "policy-denied" | "waiver-expiring" (SARIF ids)
     subject: str  # "category unknown", "license agpl-3.0 denied", "model denied"
     severity: str  # block | warn
-    rule: str  # the policy file:line that decided, with the use: "rules/...:10 (commercial)"
+    rule: RuleUse  # the policy line that decided, and the use
     note: str
     evidence: tuple[Evidence, ...]
 
@@ -846,12 +846,65 @@ class Lineage:
         return [n for n in self.nodes if n.error]
 
 
+class Decider(StrEnum):
+    """Who made a decision: a line of a policy (a file or a shipped preset), or licscan
+    itself when no line of a policy did; the value is how every report names licscan's own."""
+
+    POLICY = "policy"
+    DEFAULT = "licscan default (not in policy)"  # a flag or category no policy names
+    UNREADABLE_CARD = "licscan: unreadable card"  # a card whose metadata cannot be read
+    SET_ASIDE = "allow/waive"  # every license of the model allowed or waived
+
+
+@dataclass(frozen=True)
+class RuleSource:
+    """What decided: a line of a policy file, or of the shipped preset `preset`, or licscan
+    itself (`decider`).  `str()` is the form decisions, notes, JSON and errors write
+    ('rules/policies/commercial.yaml:12'); `words()` the one a reader is shown
+    ('commercial preset, line 12': a preset's path inside the package means nothing)."""
+
+    decider: Decider = Decider.POLICY
+    file: str = ""  # as errors cite it (licscan.engine.policy.display_path)
+    line: int = 0
+    preset: str | None = None  # the use a shipped preset is named for
+
+    @classmethod
+    def at(cls, file: str, line: int, preset: str | None = None) -> RuleSource:
+        return cls(Decider.POLICY, file, line, preset)
+
+    def __str__(self) -> str:
+        if self.decider is not Decider.POLICY:
+            return self.decider.value
+        return f"{self.file}:{self.line}"
+
+    def words(self) -> str:
+        if self.decider is not Decider.POLICY:
+            return self.decider.value
+        if self.preset is not None:
+            return f"{self.preset} preset, line {self.line}"
+        return f"{self.file}, line {self.line}"
+
+
+@dataclass(frozen=True)
+class RuleUse:
+    """The rule that set a judgement, and the use it judged for (None: every use)."""
+
+    source: RuleSource
+    use: str | None = None
+
+    def __str__(self) -> str:
+        return f"{self.source} ({self.use})" if self.use else str(self.source)
+
+    def words(self) -> str:
+        return f"{self.source.words()} ({self.use})" if self.use else self.source.words()
+
+
 @dataclass(frozen=True)
 class Rule:
     """One policy decision: a severity, and the policy file and line that set it."""
 
     severity: str  # block | warn | info
-    source: str  # "rules/policies/commercial.yaml:12"
+    source: RuleSource
 
 
 @dataclass(frozen=True)
@@ -859,7 +912,7 @@ class PatternRule:
     """An allow/deny entry of a policy: a glob over license keys or model ids."""
 
     pattern: str
-    source: str
+    source: RuleSource
 
 
 @dataclass(frozen=True)
@@ -872,7 +925,7 @@ class Waiver:
     model: str | None = None
     license: str | None = None
     flags: tuple[str, ...] = ()  # empty: every flag, and the category judgement
-    source: str = ""  # policy file:line
+    source: RuleSource = RuleSource()  # its policy file and line
 
 
 @dataclass
@@ -890,7 +943,8 @@ class Policy:
     deny_licenses: list[PatternRule] = field(default_factory=list)
     allow_models: list[PatternRule] = field(default_factory=list)
     deny_models: list[PatternRule] = field(default_factory=list)
-    organisation: dict[str, tuple[int, str]] = field(default_factory=dict)  # figure -> (n, src)
+    # figure -> (the organisation's number, its line)
+    organisation: dict[str, tuple[int, RuleSource]] = field(default_factory=dict)
     waivers: list[Waiver] = field(default_factory=list)
     allow_errors: bool = False
     max_depth: int = DEFAULT_MAX_DEPTH
@@ -927,13 +981,21 @@ class Decision:
     subject: Subject
     severity: str  # block | warn | info
     use: str | None
-    source: str  # the policy file:line, or what else decided (a waiver, an allow list)
+    source: RuleSource  # the policy line, or licscan (a waiver or an allow list is a line)
     note: str = ""
 
+    @property
+    def rule(self) -> RuleUse:
+        return RuleUse(self.source, self.use)
+
     def __str__(self) -> str:
+        return self.said(str(self.source), self.note)
+
+    def said(self, source: str, note: str) -> str:
+        """The decision in one line, its source and note rendered as the reader needs."""
         use = f"{self.use}: " if self.use else ""
-        note = f" ({self.note})" if self.note else ""
-        return f"{use}{self.subject} -> {self.severity} by {self.source}{note}"
+        note = f" ({note})" if note else ""
+        return f"{use}{self.subject} -> {self.severity} by {source}{note}"
 
 
 @dataclass

@@ -548,7 +548,7 @@ class _BomBuilder:
             p.append(Property(name=f"{base}:{said}:{n}", value=one_line(ev.quote)))
         rule = f.rule
         if rule:
-            p.append(Property(name=f"{base}:rule", value=rule))
+            p.append(Property(name=f"{base}:rule", value=str(rule)))
         if f.waived:
             p.append(Property(name=f"{base}:waived", value="true"))
         return p
