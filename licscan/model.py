@@ -11,6 +11,7 @@ import re
 from dataclasses import dataclass, field, fields, replace
 from datetime import UTC, datetime
 from enum import StrEnum
+from pathlib import PurePosixPath
 from typing import Any, Literal
 
 from licscan.errors import ExitCode
@@ -148,6 +149,8 @@ class Evidence:
     name: str = ""
     lines: tuple[int, int] | None = None
     base: str | None = None
+    # read in a use-policy document of its repository (licscan.engine.assess knows which)
+    use_policy: bool = field(default=False, compare=False)
 
     @classmethod
     def at(
@@ -199,6 +202,12 @@ class Evidence:
         if self.site is Site.CARD:
             return "README.md"
         return self.name if self.site in (Site.PATH, Site.FILE) else None
+
+    @property
+    def kb_key(self) -> str:
+        """The knowledge-base key a knowledge-base statement comes from: the stem of its
+        rules/licenses/KEY.yaml."""
+        return PurePosixPath(self.name).stem
 
     def in_base(self, base: str) -> Evidence:
         """This evidence as read in base model `base`, so a reader can find it there: the
@@ -371,6 +380,9 @@ class LicenseFile:
     blob_id: str | None = None
     size: int | None = None
     error: str | None = None
+    # the reviewer's label of a text they supplied (SuppliedLicense; `path` is its name
+    # then): no file of the repository, whatever a repository's own paths look like
+    supplied: str | None = None
 
 
 @dataclass
@@ -1027,7 +1039,8 @@ class LockEntry:
     requested: str | None = None
     card_licenses: list[str] = field(default_factory=list)  # the card's `license:` values
     card_license_name: str | None = None  # the card's `license_name` (with `license: other`)
-    license_files: dict[str, dict[str, str | None]] = field(default_factory=dict)  # path -> hashes
+    # path -> its hashes (sha256, blob_id), error, and `supplied` (the reviewer's label)
+    license_files: dict[str, dict[str, str | None]] = field(default_factory=dict)
     licenses: list[LicenseFinding] = field(default_factory=list)
     category: str = "unknown"
     flags: list[Flag] = field(default_factory=list)

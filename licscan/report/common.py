@@ -142,7 +142,7 @@ def evidence_file(model: ModelResult, ev: Evidence) -> FileRef | None:
     Knowledge-base facts ('rules/...'), a policy, a Hub fact and anything else have no
     repository file."""
     if ev.base is None:
-        if ev.source.startswith(("rules/", "policy")):
+        if ev.kind is EvidenceKind.KNOWLEDGE_BASE or ev.site is Site.POLICY:
             return None
         path = ev.file
         if path is None or ":" in path:  # not a file, or one no repository holds (supplied)

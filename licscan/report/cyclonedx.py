@@ -491,8 +491,8 @@ class _BomBuilder:
             ]
         for lf in m.license_files:
             url = (
-                quote(lf.path.removeprefix("supplied:"), safe="/")  # the reviewer's own file
-                if lf.path.startswith("supplied:")
+                quote(lf.supplied, safe="/")  # the reviewer's own file
+                if lf.supplied is not None
                 else hub_link(FileRef(repo_id, m.revision, lf.path), self.hub)
                 if repo_id
                 else quote(f"{m.ref.rstrip('/')}/{lf.path}", safe="/:")
