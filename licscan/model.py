@@ -320,6 +320,7 @@ class TextClassification:
     flags: list[Flag] = field(default_factory=list)
     kind: str = "license"  # "license" | "policy" (acceptable-use policy document)
     error: str | None = None  # unreadable / binary / too large
+    empty: bool = False  # (with `error`) no words in it: blank, or only what normalises away
 
     def to_dict(self) -> dict[str, Any]:
         d = {
@@ -369,10 +370,23 @@ class Target:
     license_file: SuppliedLicense | None = None  # the reviewer's copy of its license
 
 
+class ReadFailure(StrEnum):
+    """Why a license file has no text, as the reader that failed knows it (the message
+    in `LicenseFile.error` only explains)."""
+
+    # Read, and not a license text (oversized, binary, undecodable, empty): a finding
+    # about the file, which binds with unknown terms (`unrecognized-license`).
+    CONTENT = "content"
+    # Not obtained (gate, access, network, timeout, offline, permission): the model
+    # is an `error`, never judged without it.
+    FETCH = "fetch"
+
+
 @dataclass
 class LicenseFile:
     """A license-like file of a repository.  `text` is None when it could not be
-    read as text (too large, binary, fetch failed); `error` then says why."""
+    read as text (too large, binary, fetch failed); `error` then says why, and
+    `failure` which kind of failure it is (None on a file rebuilt from a lock record)."""
 
     path: str
     text: str | None
@@ -380,6 +394,7 @@ class LicenseFile:
     blob_id: str | None = None
     size: int | None = None
     error: str | None = None
+    failure: ReadFailure | None = None
     # the reviewer's label of a text they supplied (SuppliedLicense; `path` is its name
     # then): no file of the repository, whatever a repository's own paths look like
     supplied: str | None = None
@@ -399,6 +414,8 @@ class CardInfo:
     raw: dict[str, Any] = field(default_factory=dict)
     key_lines: dict[str, int] = field(default_factory=dict)  # key -> README line
     problems: list[str] = field(default_factory=list)  # e.g. "YAML error at line 7: ..."
+    unreadable: str | None = None  # the problem (one of them) that left no metadata to read
+    not_repo_ids: dict[str, str] = field(default_factory=dict)  # base_model value -> its problem
 
 
 @dataclass

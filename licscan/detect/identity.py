@@ -239,13 +239,22 @@ def family_name(entry: LicenseEntry) -> str:
 
 
 @dataclass(frozen=True)
+class NotThis:
+    """Why a text that resembles an entry is nevertheless not it."""
+
+    why: str
+    evidence: Evidence
+    other_version: bool = False  # its version or date line names another version
+
+
+@dataclass(frozen=True)
 class Identity:
     """The entry a text is (None: none), on what basis ('fingerprint' / 'title'), and why
-    it is nevertheless not that entry (a reason and its evidence), if it is not."""
+    it is nevertheless not that entry, if it is not."""
 
     entry: LicenseEntry | None
     basis: str
-    not_this: tuple[str, Evidence] | None = None
+    not_this: NotThis | None = None
 
 
 def identify(
@@ -329,7 +338,7 @@ def _not_this(
     tokens: Tokens,
     lines: list[str],
     source: str,
-) -> tuple[str, Evidence] | None:
+) -> NotThis | None:
     """Why a text that resembles `entry` is nevertheless not it: the match leaves most of
     the text unexplained, or a version/date line names another version."""
     best = analysis.best
@@ -338,7 +347,9 @@ def _not_this(
             f"holds most of {entry.key} ({best.c_ref:.2f} of it) but that explains only "
             f"{analysis.explained:.0%} of the text: the rest are other terms"
         )
-        return why, sentence_evidence(tokens, lines, source, (0, min(len(tokens.words), 1)))
+        return NotThis(
+            why, sentence_evidence(tokens, lines, source, (0, min(len(tokens.words), 1)))
+        )
     if basis == "fingerprint" and analysis.exact and not analysis.changed:
         return None  # the reference itself: its own version lines are the entry's
     conflict = version_conflict(entry, analysis, TITLE_TOKENS, basis == "fingerprint")
@@ -348,7 +359,7 @@ def _not_this(
         f"another version of {family_name(entry)}: its version or date line does not "
         f"match {entry.key} ({entry.version or entry.name}); flags are read from the text"
     )
-    return why, sentence_evidence(tokens, lines, source, conflict)
+    return NotThis(why, sentence_evidence(tokens, lines, source, conflict), other_version=True)
 
 
 def lines_of(text: str) -> list[str]:

@@ -31,6 +31,7 @@ from licscan.model import (
     LicenseOrigin,
     ModelSnapshot,
     OriginKind,
+    ReadFailure,
     Site,
     TextClassification,
     strictest,
@@ -58,9 +59,6 @@ _POLICY_DOC = re.compile(
 
 
 _NOTICE = re.compile(r"^notice", re.I)
-
-
-_FATAL_CARD = ("YAML error", "nested too deeply", "front matter unreadable", "not a mapping")
 
 
 OBSERVED = EvidenceKind.OBSERVED  # licscan's own words about the repository, not a quote
@@ -170,14 +168,14 @@ def _files(
     identified: list[LicenseEntry] = []
     for lf in snap.license_files:
         name = posixpath.basename(lf.path)
-        if lf.text is None and lf.error and not _content_error(lf.error):
+        if lf.text is None and lf.error and lf.failure is not ReadFailure.CONTENT:
             unread.append((lf.path, lf.error))
             continue
         tc = classify(lf.text, lf.path) if lf.text is not None else None
         if tc is None or tc.error:
             why = (lf.error or f"{lf.path}: could not be read") if tc is None else tc.error
             why = why if why.startswith(lf.path) else f"{lf.path}: {why}"
-            empty = tc is not None and (tc.error or "").startswith("empty")
+            empty = tc is not None and tc.empty
             notice = _notice_only(lf.path, lf.text) if empty else None
             _unreadable_file(lf.path, why, a, flags, notice)
             continue
@@ -220,11 +218,6 @@ def _card_prose(snap: ModelSnapshot, a: Assessment, flags: FlagSet) -> None:
         a.category = strictest([a.category, "source-available"])
         said = ", ".join(f.id for f in found)
         a.notes.append(f"the model card's prose states terms ({said}): they bind the model")
-
-
-def _content_error(error: str) -> bool:
-    """Oversized or binary: the file itself is not a license text (fail closed)."""
-    return any(m in error for m in ("cap", "binary", "too large", "decode", "encoding"))
 
 
 def _unreadable_file(
@@ -406,7 +399,7 @@ def _context(snap: ModelSnapshot, a: Assessment, flags: FlagSet) -> None:
     card = snap.card
     problems = list(card.problems) if card else []
     a.notes[:0] = [*snap.notes, *problems]
-    fatal = next((p for p in problems if any(m in p for m in _FATAL_CARD)), None)
+    fatal = card.unreadable if card else None
     a.card_unreadable = fatal
     if not a.licenses:
         if fatal:

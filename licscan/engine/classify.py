@@ -59,8 +59,9 @@ def classify_file(lf: LicenseFile) -> TextClassification:
         return _failed(lf.path, f"could not be analysed ({type(exc).__name__}: {exc})")
 
 
-def _failed(path: str, why: str) -> TextClassification:
-    return TextClassification(path, LicenseMatch(None, None, 0.0), "unknown", False, error=why)
+def _failed(path: str, why: str, empty: bool = False) -> TextClassification:
+    match = LicenseMatch(None, None, 0.0)
+    return TextClassification(path, match, "unknown", False, error=why, empty=empty)
 
 
 # --- classification --------------------------------------------------------------------
@@ -78,7 +79,7 @@ def classify_text(text: str, source: str) -> TextClassification:
         if reading is not None:
             return _unread(text, source, reading, TextClassification(
                 source, LicenseMatch(None, None, 0.0), "unknown", False))  # fmt: skip
-        return _failed(source, "empty: no license text")
+        return _failed(source, "empty: no license text", empty=True)
     policy_keys = frozenset(k for k, e in kb.entries.items() if e.kind == "policy")
     analysis = index.analyse(tokens, policy_keys)
     lines = identity.lines_of(text)
@@ -88,7 +89,7 @@ def classify_text(text: str, source: str) -> TextClassification:
     if entry is None:
         return _unrecognized(text, source, analysis, detected)
     if found.not_this is not None:
-        return _unrecognized(text, source, analysis, detected, other=(entry, *found.not_this))
+        return _unrecognized(text, source, analysis, detected, other=(entry, found.not_this))
     if basis == "title" and _notice_words(tokens) <= NOTICE_WORDS:
         return _notice(text, source, entry, analysis, detected)
     return _identified(text, source, entry, basis, analysis, detected)
@@ -261,20 +262,20 @@ def _quoted_flags(
     found = {f.id: f for f in detected}
     values = {f.id: f for _, f in changed_values}
     out: dict[str, Flag] = {}
-    dropped: list[str] = []
+    dropped: dict[str, str] = {}  # flag -> why it is not reported
     for owner, fact in facts:
-        if fact.flag in out or f"'{fact.flag}'" in " ".join(dropped):
+        if fact.flag in out or fact.flag in dropped:
             continue
         hit = values.get(fact.flag) or found.get(fact.flag)
         if hit is None or not hit.evidence:
-            dropped.append(
+            dropped[fact.flag] = (
                 f"the '{fact.flag}' clause of {owner.key} is not found in this text: not "
                 "reported, review the text"
             )
             continue
         note = hit.note if fact.flag in values else fact.stated
         out[fact.flag] = Flag(fact.flag, hit.value or fact.value, list(hit.evidence), note=note)
-    return list(out.values()), dropped
+    return list(out.values()), list(dropped.values())
 
 
 def _changed_values(
@@ -342,7 +343,7 @@ def _unrecognized(
     source: str,
     analysis: Analysis,
     detected: list[Flag],
-    other: tuple[LicenseEntry, str, Evidence] | None = None,
+    other: tuple[LicenseEntry, identity.NotThis] | None = None,
 ) -> TextClassification:
     """A text that is no known license: at most `open-weight` (a custom license is no OSI
     license), from its clauses alone; `unknown` when it grants nothing or is written in a
@@ -353,18 +354,14 @@ def _unrecognized(
     near = analysis.best if other else top
     score = near.c_ref if near else 0.0
     match = LicenseMatch(None, None, score, closest=closest)
-    if other:
-        match.name = (
-            f"another version of {identity.family_name(other[0])}"
-            if "another version" in other[1]
-            else None
-        )
+    if other and other[1].other_version:
+        match.name = f"another version of {identity.family_name(other[0])}"
     category, _ = category_from_clauses(text, detected)
     lines = identity.lines_of(text)
     first = next((i for i, line in enumerate(lines, 1) if line.strip()), 1)
     if other:
-        note = f"not {other[0].key}: {other[1]}"
-        evidence = [other[2]]
+        note = f"not {other[0].key}: {other[1].why}"
+        evidence = [other[1].evidence]
     else:
         note = "no known license matches; category rests on the clauses found"
         if top:

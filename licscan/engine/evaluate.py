@@ -56,8 +56,9 @@ def evaluate(
     result.category = strictest([own.category] + [n.category for n in lineage.resolved])
     reasons.append(f"category {result.category}" + _category_why(result))
     result.flags = flags.ordered()
-    followed = [f"base_model '{n.id}' is not a Hub repo id" for n in lineage.nodes]
-    result.notes = [n for n in notes if not any(f in n for f in followed)]  # a local base
+    not_ids = snapshot.card.not_repo_ids if snapshot.card else {}
+    followed = {not_ids[n.id] for n in lineage.nodes if n.id in not_ids}  # its node says more
+    result.notes = [n for n in notes if n not in followed]
     if snapshot.error or own.unreadable:
         result.error = snapshot.error or f"{snapshot.target.ref}: {own.unreadable}"
     judge(result, flags.origins, own, lineage, policy, reasons)

@@ -81,7 +81,7 @@ def card_from_data(data: Any, source: str = "card data (Hub API)") -> CardInfo:
     if data is None:
         return card
     if not isinstance(data, dict):
-        card.problems.append(f"{source}: metadata is a {type(data).__name__}, not a mapping")
+        _unreadable(card, f"{source}: metadata is a {type(data).__name__}, not a mapping")
         return card
     _extract(card, data, {}, source)
     card.problems = [one_line(p) for p in card.problems]
@@ -105,7 +105,7 @@ def _load_block(card: CardInfo, block: str, offset: int, source: str) -> None:
         loader = _Loader(block)  # checks the characters first: ReaderError
     except yaml.reader.ReaderError as exc:
         line = offset + block.count("\n", 0, exc.position) + 1
-        card.problems.append(f"{source}: YAML error at line {line}: {_reason(exc)}")
+        _unreadable(card, f"{source}: YAML error at line {line}: {_reason(exc)}")
         return
     try:
         node = loader.get_single_node()
@@ -113,24 +113,24 @@ def _load_block(card: CardInfo, block: str, offset: int, source: str) -> None:
             check_aliases(node, block)  # before anything expands them
         data = loader.construct_document(node) if node is not None else {}
     except YamlSyntaxError as exc:
-        card.problems.append(f"{source}: front matter unreadable at line {offset + exc.line}: "
-                             f"{exc.reason}")  # fmt: skip
+        _unreadable(card, f"{source}: front matter unreadable at line {offset + exc.line}: "
+                          f"{exc.reason}")  # fmt: skip
         return
     except yaml.YAMLError as exc:
-        card.problems.append(f"{source}: YAML error {_where(exc, block, offset)}: {_reason(exc)}")
+        _unreadable(card, f"{source}: YAML error {_where(exc, block, offset)}: {_reason(exc)}")
         return
     except Exception as exc:
         # e.g. thousands of nested "[" (RecursionError), an unhashable key (TypeError),
         # `!!timestamp foo` (AttributeError inside PyYAML)
         kind = "nested too deeply" if isinstance(exc, RecursionError) else "unreadable"
-        card.problems.append(f"{source}: front matter {kind} ({type(exc).__name__})")
+        _unreadable(card, f"{source}: front matter {kind} ({type(exc).__name__})")
         return
     finally:
         loader.dispose()
     if data is None:
         data = {}
     if not isinstance(data, dict):
-        card.problems.append(f"{source}: front matter is a {type(data).__name__}, not a mapping")
+        _unreadable(card, f"{source}: front matter is a {type(data).__name__}, not a mapping")
         return
     lines: dict[str, int] = {}
     if isinstance(node, yaml.MappingNode):
@@ -147,6 +147,13 @@ def _load_block(card: CardInfo, block: str, offset: int, source: str) -> None:
                 for item in value_node.value:
                     lines.setdefault(f"tags:{item.value}", offset + line_of(block, item.start_mark))
     _extract(card, data, lines, source)
+
+
+def _unreadable(card: CardInfo, problem: str) -> None:
+    """A problem that leaves no metadata to read: the card is unusable (engine: an error
+    unless a license file speaks)."""
+    card.problems.append(problem)
+    card.unreadable = one_line(problem)
 
 
 def _where(exc: yaml.YAMLError, block: str, offset: int) -> str:
@@ -168,7 +175,7 @@ def _extract(card: CardInfo, data: dict, lines: dict[str, int], source: str) -> 
     card.licenses = _licenses(card, data, source)
     card.license_name = _scalar(data.get("license_name"), "license_name", source, note)
     card.license_link = _scalar(data.get("license_link"), "license_link", source, note)
-    card.base_models = _base_models(data.get("base_model"), source, note)
+    card.base_models = _base_models(card, data.get("base_model"), source)
     card.base_model_relation = _scalar(
         data.get("base_model_relation"), "base_model_relation", source, note
     )
@@ -219,12 +226,14 @@ def _from_tags(card: CardInfo, source: str) -> None:
         card.base_model_relation = relation
 
 
-def _base_models(value: Any, source: str, note) -> list[str]:
+def _base_models(card: CardInfo, value: Any, source: str) -> list[str]:
     out = []
-    for item in _strings(value, "base_model", source, note):
+    for item in _strings(value, "base_model", source, card.problems.append):
         ref = normalize_repo_ref(item)
         if ref is None:
-            note(f"{source}: base_model '{item}' is not a Hub repo id; not followed")
+            problem = f"{source}: base_model '{item}' is not a Hub repo id; not followed"
+            card.problems.append(problem)
+            card.not_repo_ids[item] = one_line(problem)
         else:
             out.append(ref)
     return _dedupe(out)

@@ -12,7 +12,7 @@ import os
 import posixpath
 import re
 
-from licscan.model import LicenseFile
+from licscan.model import LicenseFile, ReadFailure
 
 LICENSE_CAP = 1 << 20  # 1 MiB: a license text is a few dozen KB; beyond this it is not one
 MAX_TEXT_BYTES = 1_000_000  # a license is a few dozen KB; beyond this it is not one
@@ -89,35 +89,46 @@ def _human(n: int) -> str:
 def license_file(
     path: str, data: bytes, blob_id: str | None = None, size: int | None = None
 ) -> LicenseFile:
-    """Bytes -> LicenseFile: decoded text, or `error` for binary / oversized content."""
+    """Bytes -> LicenseFile: decoded text, or `error` for content that is not a license
+    text (oversized, binary, undecodable)."""
     sha = hashlib.sha256(data).hexdigest()
     size = len(data) if size is None else size
     if len(data) > LICENSE_CAP or size > LICENSE_CAP:
-        return LicenseFile(path, None, sha, blob_id, size, oversize_error(path, size))
+        return not_text(path, oversize_error(path, size), sha, blob_id, size)
     try:
-        text = decode_text(data)
-    except ValueError as exc:
-        return LicenseFile(path, None, sha, blob_id, size, f"{path}: {exc}")
+        text = decode(data)
+    except BinaryData:
+        return not_text(path, f"{path}: binary content, not a license text", sha, blob_id, size)
+    except TextError as exc:
+        return not_text(path, f"{path}: {exc}", sha, blob_id, size)
     return LicenseFile(path, text, sha, blob_id or git_blob_id(data), size)
 
 
-def decode_text(data: bytes) -> str:
-    """Any common encoding -> str; ValueError('binary content ...') for non-text bytes."""
-    try:
-        return decode(data)
-    except TextError as exc:
-        reason = str(exc)
-        if "binary" in reason:
-            raise ValueError("binary content, not a license text") from None
-        raise ValueError(reason) from None
+def not_text(
+    path: str, error: str, sha: str | None = None, blob: str | None = None, size: int | None = None
+) -> LicenseFile:
+    """A file whose bytes were read and are not a license text: a finding about it."""
+    return LicenseFile(path, None, sha, blob, size, error, ReadFailure.CONTENT)
+
+
+def not_fetched(
+    path: str, error: str, blob: str | None = None, size: int | None = None
+) -> LicenseFile:
+    """A file whose bytes could not be obtained: the model is an `error`."""
+    return LicenseFile(path, None, None, blob, size, error, ReadFailure.FETCH)
 
 
 class TextError(ValueError):
-    """The input is not a license text we can read (binary, too large)."""
+    """The input is not a license text we can read (too large, undecodable, binary)."""
+
+
+class BinaryData(TextError):
+    """Bytes that are no text at all (NUL bytes, control characters)."""
 
 
 def decode(data: bytes) -> str:
-    """Decode license bytes of any common encoding; raise TextError for binary data."""
+    """Decode license bytes of any common encoding; TextError for what is not a text
+    (BinaryData for binary data)."""
     if len(data) > MAX_TEXT_BYTES:
         raise TextError(f"too large for a license text ({len(data)} bytes > {MAX_TEXT_BYTES})")
     for bom, enc in (
@@ -141,15 +152,15 @@ def decode(data: bytes) -> str:
                 continue
             if _looks_textual(text):
                 return text
-        raise TextError("binary data (NUL bytes), not a license text")
+        raise BinaryData("binary data (NUL bytes), not a license text")
     if b"\x00" in sample:
-        raise TextError("binary data (NUL bytes), not a license text")
+        raise BinaryData("binary data (NUL bytes), not a license text")
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError:
         text = data.decode("cp1252", errors="replace")
     if not _looks_textual(text):
-        raise TextError("binary data, not a license text")
+        raise BinaryData("binary data, not a license text")
     return text
 
 
@@ -167,16 +178,15 @@ def read_license_path(path: str) -> LicenseFile:
     try:
         size = os.path.getsize(path)
         if size > MAX_TEXT_BYTES:
-            error = f"too large for a license text ({size} bytes)"
-            return LicenseFile(path, None, size=size, error=error)
+            return not_text(path, f"too large for a license text ({size} bytes)", size=size)
         with open(path, "rb") as fh:
             data = fh.read()
     except OSError as exc:
-        return LicenseFile(path, None, error=f"cannot read: {exc.strerror or exc}")
+        return not_fetched(path, f"cannot read: {exc.strerror or exc}")
     try:
         return LicenseFile(path, decode(data), size=len(data))
     except TextError as exc:
-        return LicenseFile(path, None, size=len(data), error=str(exc))
+        return not_text(path, str(exc), size=len(data))
 
 
 def readme_text(data: bytes) -> str:

@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from licscan.hubref import is_commit
-from licscan.model import CardInfo, LicenseFile, ModelSnapshot, Target
+from licscan.model import CardInfo, LicenseFile, ModelSnapshot, ReadFailure, Target
 from licscan.sources import hfcache
 from licscan.sources.blobs import BlobReader, Blocked
 from licscan.sources.cache import DiskCache
@@ -29,6 +29,8 @@ from licscan.sources.files import (
     README_CAP,
     license_file,
     license_paths,
+    not_fetched,
+    not_text,
     oversize_error,
     readme_path,
     readme_text,
@@ -222,7 +224,7 @@ class HubSource:
     def _license(self, snap: ModelSnapshot, sib: dict, blocked: list[str]) -> LicenseFile:
         path, size, blob = sib["path"], sib.get("size"), sib.get("blob_id")
         if size is not None and size > LICENSE_CAP:
-            return LicenseFile(path, None, None, blob, size, oversize_error(path, size))
+            return not_text(path, oversize_error(path, size), None, blob, size)
         done = self._read.get((blob, path)) if blob else None
         if done is not None:  # same bytes read by another model: no re-read, re-decode
             return dataclasses.replace(done)
@@ -231,8 +233,10 @@ class HubSource:
         except Blocked as exc:
             if exc.gated:
                 blocked.append(path)
-            error = oversize_error(path, exc.oversize) if exc.oversize else f"{path}: {exc}"
-            return LicenseFile(path, None, None, blob, size or exc.oversize, error)
+            if exc.oversize:  # over the cap: a finding about the file, like a listed size
+                error = oversize_error(path, exc.oversize)
+                return not_text(path, error, None, blob, size or exc.oversize)
+            return not_fetched(path, f"{path}: {exc}", blob, size)
         lf = license_file(path, data, blob, size)
         if lf.text is not None and blob:  # thousands of fine-tunes: one str per text
             lf.text = self._texts.setdefault(blob, lf.text)
@@ -255,7 +259,7 @@ class HubSource:
         for lf in snap.license_files:
             if lf.error and lf.path not in blocked:
                 snap.notes.append(lf.error)
-                if snap.error is None and not _content_error(lf):
+                if snap.error is None and lf.failure is not ReadFailure.CONTENT:
                     snap.error = f"{snap.target.ref}: {lf.error}"
 
     def offline_hf_cache(self, snap: ModelSnapshot, repo_id: str, revision: str | None):
@@ -313,15 +317,6 @@ def _merge_api_card(card: CardInfo, api_card: dict | None) -> CardInfo:
         card.base_models = fallback.base_models
         card.base_model_relation = card.base_model_relation or fallback.base_model_relation
     return card
-
-
-def _content_error(lf: LicenseFile) -> bool:
-    """Oversized or binary: a finding about the file, not a failure to fetch it."""
-    return (
-        lf.text is None
-        and lf.error is not None
-        and ("cap" in lf.error or "binary" in lf.error or "too large" in lf.error)
-    )
 
 
 def _and(items: list[str]) -> str:

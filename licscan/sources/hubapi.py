@@ -383,12 +383,23 @@ def _describe(exc: BaseException, has_token: bool, timeout: float, endpoint: str
     if isinstance(exc, httpx2.RemoteProtocolError):
         return "connection closed early (truncated response)"
     if isinstance(exc, httpx2.NetworkError):
-        if "reset" in str(exc).lower():
+        if _caused_by(exc, ConnectionResetError):
             return "connection reset by the server"
         return f"network error ({type(exc).__name__}: {_first_line(exc)})"
     if isinstance(exc, ValueError):
         return f"unreadable answer from the Hub ({_first_line(exc)})"
     return f"{type(exc).__name__}: {_first_line(exc)}"
+
+
+def _caused_by(exc: BaseException | None, kind: type[BaseException]) -> bool:
+    """Whether `kind` is among the causes of `exc` (httpx wraps the socket's OSError)."""
+    seen: set[int] = set()
+    while exc is not None and id(exc) not in seen:
+        if isinstance(exc, kind):
+            return True
+        seen.add(id(exc))
+        exc = exc.__cause__ or exc.__context__
+    return False
 
 
 def _http_cause(exc: HfHubHTTPError, has_token: bool) -> str:

@@ -14,13 +14,15 @@ import os
 from pathlib import Path
 
 from licscan.hubref import is_commit
-from licscan.model import LicenseFile, ModelSnapshot, Target
+from licscan.model import LicenseFile, ModelSnapshot, ReadFailure, Target
 from licscan.sources.card import parse_card
 from licscan.sources.files import (
     LICENSE_CAP,
     README_CAP,
     license_file,
     license_paths,
+    not_fetched,
+    not_text,
     oversize_error,
     readme_path,
     readme_text,
@@ -62,7 +64,7 @@ def read_folder(
     for lf in snap.license_files:
         if lf.error:
             snap.notes.append(lf.error)
-            if snap.error is None and not content_error(lf.error):
+            if snap.error is None and lf.failure is not ReadFailure.CONTENT:
                 snap.error = f"{target.ref}: {lf.error}"
     return snap
 
@@ -71,11 +73,6 @@ def inside(path: str | os.PathLike, bound: str) -> bool:
     """Whether `path`, its links followed, lies inside the real folder `bound`."""
     real = os.path.realpath(path)
     return real == bound or real.startswith(bound.rstrip(os.sep) + os.sep)
-
-
-def content_error(error: str) -> bool:
-    """Oversized or binary: a finding about the file's content, not a failure to read."""
-    return any(m in error for m in ("cap", "binary", "too large"))
 
 
 def list_files(root: Path) -> list[str]:
@@ -117,12 +114,12 @@ def read_license(root: Path, rel: str, bound: str | None = None) -> LicenseFile:
             raise OSError(_OUTSIDE)
         size = path.stat().st_size
         if size > LICENSE_CAP:
-            return LicenseFile(rel, None, size=size, error=oversize_error(rel, size))
+            return not_text(rel, oversize_error(rel, size), size=size)
         data = _read_capped(path, LICENSE_CAP)
     except OSError as exc:
-        return LicenseFile(rel, None, error=f"{rel}: cannot read: {exc.strerror or exc}")
+        return not_fetched(rel, f"{rel}: cannot read: {exc.strerror or exc}")
     if data is None:  # grew past the cap between stat() and read()
-        return LicenseFile(rel, None, error=oversize_error(rel, LICENSE_CAP + 1))
+        return not_text(rel, oversize_error(rel, LICENSE_CAP + 1))
     return license_file(rel, data)
 
 

@@ -17,8 +17,8 @@ from collections.abc import Iterable
 from pathlib import Path
 
 from licscan.errors import UsageError
-from licscan.model import LicenseFile, ModelSnapshot, SuppliedLicense, Target
-from licscan.sources.files import LICENSE_CAP, license_file, oversize_error
+from licscan.model import LicenseFile, ModelSnapshot, ReadFailure, SuppliedLicense, Target
+from licscan.sources.files import LICENSE_CAP, license_file, not_fetched, not_text, oversize_error
 
 
 def from_options(values: Iterable[str]) -> dict[str, SuppliedLicense]:
@@ -70,13 +70,13 @@ def read(s: SuppliedLicense) -> LicenseFile:
         with open(s.path, "rb") as fh:
             data = fh.read(LICENSE_CAP + 1)
     except OSError as exc:
-        return LicenseFile(s.name, None, error=f"{s.name}: cannot read: {exc.strerror or exc}")
+        return not_fetched(s.name, f"{s.name}: cannot read: {exc.strerror or exc}")
     if len(data) > LICENSE_CAP:
-        return LicenseFile(s.name, None, error=oversize_error(s.name, len(data)))
+        return not_text(s.name, oversize_error(s.name, len(data)))
     lf = license_file(s.name, data)
     lf.blob_id = None  # not a git blob of any repository: the sha256 identifies it
     if lf.text is not None and not lf.text.strip():
-        lf.text, lf.error = None, f"{s.name}: empty"
+        lf.text, lf.error, lf.failure = None, f"{s.name}: empty", ReadFailure.CONTENT
     return lf
 
 

@@ -105,34 +105,52 @@ UNDECODABLE = {
 
 
 @pytest.mark.parametrize("payload", sorted(UNDECODABLE))
-@pytest.mark.parametrize("where", ["folder", "hub", "hf-cache", "supplied"])
-def test_an_undecodable_license_is_an_error_wherever_it_comes_from(
+@pytest.mark.parametrize("where", ["folder", "hub", "hf-cache"])
+def test_an_undecodable_license_binds_with_unknown_terms(
     where, payload, make_model, loopback_hub, isolated_hf, monkeypatch
 ):
-    """Never an unread file judged by the card (or a pass): the model is an `error`
-    naming the file, from a folder, the Hub, the HF cache or a reviewer's own copy."""
+    """Its bytes were read and are not a license text, like binary data: a finding about
+    the file (never a pass by the card's MIT), not a failure to fetch it, wherever it
+    comes from: a folder, the Hub, the HF cache."""
     data, card = UNDECODABLE[payload], "---\nlicense: mit\n---\n# m\n"
-    name = "LICENSE"
     if where == "folder":
         refs, kw = [str(make_model("m", card, {"LICENSE": data}))], {"offline": True}
     elif where == "hub":
         loopback_hub.add_model("acme/m", {"README.md": card, "LICENSE": data})
         refs, kw = ["acme/m"], {"fetcher": _fetcher(loopback_hub, isolated_hf)}
-    elif where == "hf-cache":
+    else:
         snap = isolated_hf / "hub" / "models--acme--m" / "snapshots" / ("a" * 40)
         snap.mkdir(parents=True)
         (snap / "README.md").write_text(card)
         (snap / "LICENSE").write_bytes(data)
         monkeypatch.setenv("HF_HUB_CACHE", str(isolated_hf / "hub"))
         refs, kw = [], {"hf_cache": True, "offline": True}
-    else:
-        (isolated_hf / "theirs.txt").write_bytes(data)
-        refs = [str(make_model("m", card, {"model.safetensors": b""}))]
-        kw = {"offline": True, "license_files": [f"{refs[0]}={isolated_hf / 'theirs.txt'}"]}
-        name = "supplied:"
-    (m,) = run_scan(refs, **kw).models
-    assert m.verdict == "error", (m.verdict, m.flags)
-    assert m.error and name in m.error and "not valid utf-16 text" in m.error
+    (m,) = run_scan(refs, ["commercial"], **kw).models
+    assert m.error is None and m.verdict == "fail" and m.category == "unknown", m.error
+    (flag,) = [f for f in m.flags if f.id == "unrecognized-license"]
+    (ev,) = flag.evidence
+    assert ev.kind == "observed" and ev.name == "LICENSE"
+    assert ev.quote.startswith("LICENSE: not valid utf-16 text: ")
+    assert [(x.license, x.category) for x in m.licenses if x.origin.name == "LICENSE"] == [
+        (None, "unknown")
+    ]
+
+
+@pytest.mark.parametrize(
+    ("data", "why"),
+    [(UNDECODABLE["end-of-data"], "not valid utf-16 text"), (b" \n", "empty"),
+     (b"MIT\x00\x01\x02", "binary content")],
+)  # fmt: skip
+def test_an_unreadable_supplied_text_is_an_error(make_model, isolated_hf, data, why):
+    """The reviewer's own copy stands in for the repository's: unreadable, it is an
+    `error` naming it, for the reviewer to fix; and, read but no license text (binary,
+    undecodable, empty alike), it binds with unknown terms, never the card's MIT."""
+    (isolated_hf / "theirs.txt").write_bytes(data)
+    folder = str(make_model("m", "---\nlicense: mit\n---\n", {"model.safetensors": b""}))
+    given = [f"{folder}={isolated_hf / 'theirs.txt'}"]
+    (m,) = run_scan([folder], offline=True, license_files=given).models
+    assert m.verdict == "error" and f"theirs.txt: {why}" in m.error and "supplied:" in m.error
+    assert m.category == "unknown" and "unrecognized-license" in {f.id for f in m.flags}
 
 
 # --- 3. nothing outside the scanned folder is read --------------------------------------------

@@ -281,6 +281,14 @@ def test_yaml_error_card_with_a_license_file_is_judged_on_the_file(make_model, c
     assert card and card[0].severity == "warn" and "base models unknown" in card[0].note
 
 
+def test_a_card_quoting_yaml_error_words_in_a_value_is_not_unreadable(make_model):
+    """The card's own text in a problem (a base_model that is no repo id) never makes
+    the card unreadable: only a problem that left no metadata does (sources.card)."""
+    r = judge(make_model("quoting", card("apache-2.0", base_model="'YAML error, not a mapping'")))
+    assert r.card_unreadable is None and not r.error
+    assert not [d for d in r.decisions if str(d.subject) == "card"]
+
+
 def test_fetch_error_is_error_never_pass():
     from licscan.model import ModelSnapshot, Target
 

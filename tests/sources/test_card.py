@@ -191,6 +191,33 @@ def test_card_from_api_data():
     assert "not a mapping" in card_from_data(["x"]).problems[0]
 
 
+@pytest.mark.parametrize(
+    ("text", "problem"),
+    [
+        ("---\nlicense: mit\n\tbase_model: x\n---\n", "README.md: YAML error at line 3: "),
+        ("---\n- a\n---\n", "README.md: front matter is a list, not a mapping"),
+        ("---\nlicense: \x07\n---\n", "README.md: YAML error at line 2: "),
+        ("---\na: &a [x, x]\nb: [*a, *a]\nc: *b\n---\n", "README.md: YAML error at line 4: "),
+    ],
+)
+def test_a_problem_that_leaves_no_metadata_makes_the_card_unreadable(text, problem):
+    card = parse_card(text)
+    assert card.unreadable is not None and card.unreadable.startswith(problem)
+    assert card.unreadable in card.problems
+    data = card_from_data(["x"])
+    assert data.unreadable == "card data (Hub API): metadata is a list, not a mapping"
+
+
+def test_problems_quoting_those_words_leave_the_card_readable():
+    """What decides is where card.py recorded the problem, not its words: a card may
+    quote anything (a value, a duplicated key) in a problem of its own."""
+    text = "---\nlicense: TBD\nbase_model: YAML error, not a mapping\n"
+    text += "front matter unreadable: 1\nfront matter unreadable: 2\n---\n"
+    card = parse_card(text)
+    assert len(card.problems) == 3 and card.unreadable is None
+    assert card_from_data({"license": ["nested too deeply", 3]}).unreadable is None
+
+
 @settings(max_examples=300, deadline=None)
 @given(st.lists(st.sampled_from([*"-:\n\t []{}'\"#&*!|>ab1", "---\n", "license: "])))
 def test_parse_card_never_raises(pieces):

@@ -282,6 +282,25 @@ def test_connection_refused(isolated_hf):
     assert snap.error.startswith(f"acme/m: cannot connect to {url}")
 
 
+def test_a_reset_is_told_by_its_cause_not_its_words(loopback_hub, isolated_hf):
+    """A real TCP reset under the client's ReadError is "connection reset by the server";
+    a network error whose message merely says "reset" is not."""
+    from huggingface_hub.utils import httpx as httpx2
+
+    from licscan.sources.hubapi import HubAPI, Retry
+
+    repo = loopback_hub.add_model("acme/m", {"LICENSE": LICENSE})
+    loopback_hub.fault("acme/m", "LICENSE", reset=True)
+    api = HubAPI(loopback_hub.url, None, 5, Retry(1), lambda *a: None)
+    with pytest.raises(Exception) as caught:
+        api.download("acme/m", "LICENSE", repo.sha, cap=1 << 20)
+    assert api.describe(caught.value, False).startswith("connection reset by the server")
+    worded = httpx2.ReadError("the stream was reset by a proxy rule")
+    assert api.describe(worded, False) == (
+        "network error (ReadError: the stream was reset by a proxy rule)"
+    )
+
+
 def test_no_failed_model_looks_complete(loopback_hub, isolated_hf):
     """Every fault leaves an error on the snapshot or on the license file."""
     loopback_hub.add_model("acme/a", {"README.md": README, "LICENSE": LICENSE})
