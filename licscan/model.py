@@ -11,6 +11,7 @@ import re
 from dataclasses import dataclass, field, fields, replace
 from datetime import UTC, datetime
 from enum import StrEnum
+from pathlib import PurePosixPath
 from typing import Any
 
 from licscan.errors import ExitCode
@@ -190,6 +191,8 @@ class Evidence:
     name: str = ""
     lines: tuple[int, int] | None = None
     base: str | None = None
+    # read in a use-policy document of its repository (licscan.engine.assess knows which)
+    use_policy: bool = field(default=False, compare=False)
 
     @classmethod
     def at(
@@ -241,6 +244,12 @@ class Evidence:
         if self.site is Site.CARD:
             return "README.md"
         return self.name if self.site in (Site.PATH, Site.FILE) else None
+
+    @property
+    def kb_key(self) -> str:
+        """The knowledge-base key a knowledge-base statement comes from: the stem of its
+        rules/licenses/KEY.yaml."""
+        return PurePosixPath(self.name).stem
 
     def in_base(self, base: str) -> Evidence:
         """This evidence as read in base model `base`, so a reader can find it there: the
@@ -309,7 +318,7 @@ class Flag:
     # flag on this model (an applied one first) and the policy file:line (use) that set
     # its severity.  Not part of the JSON or the lock: they are judged again.
     waiver: WaiverUse | None = field(default=None, compare=False)
-    rule: str | None = field(default=None, compare=False)
+    rule: RuleUse | None = field(default=None, compare=False)
 
     @property
     def waived(self) -> bool:
@@ -428,6 +437,9 @@ class LicenseFile:
     size: int | None = None
     error: str | None = None
     failure: ReadFailure | None = None
+    # the reviewer's label of a text they supplied (SuppliedLicense; `path` is its name
+    # then): no file of the repository, whatever a repository's own paths look like
+    supplied: str | None = None
 
 
 @dataclass
@@ -544,7 +556,7 @@ class PolicyFinding:
     rule_id: str  # "category-not-allowed" | "policy-denied" | "waiver-expiring" (SARIF ids)
     subject: str  # "category unknown", "license agpl-3.0 denied", "model denied"
     severity: Severity  # block | warn
-    rule: str  # the policy file:line that decided, with the use: "rules/...:10 (commercial)"
+    rule: RuleUse  # the policy line that decided, and the use
     note: str
     evidence: tuple[Evidence, ...]
 
@@ -907,12 +919,65 @@ class Lineage:
         return [n for n in self.nodes if n.error]
 
 
+class Decider(StrEnum):
+    """Who made a decision: a line of a policy (a file or a shipped preset), or licscan
+    itself when no line of a policy did; the value is how every report names licscan's own."""
+
+    POLICY = "policy"
+    DEFAULT = "licscan default (not in policy)"  # a flag or category no policy names
+    UNREADABLE_CARD = "licscan: unreadable card"  # a card whose metadata cannot be read
+    SET_ASIDE = "allow/waive"  # every license of the model allowed or waived
+
+
+@dataclass(frozen=True)
+class RuleSource:
+    """What decided: a line of a policy file, or of the shipped preset `preset`, or licscan
+    itself (`decider`).  `str()` is the form decisions, notes, JSON and errors write
+    ('rules/policies/commercial.yaml:12'); `words()` the one a reader is shown
+    ('commercial preset, line 12': a preset's path inside the package means nothing)."""
+
+    decider: Decider = Decider.POLICY
+    file: str = ""  # as errors cite it (licscan.engine.policy.display_path)
+    line: int = 0
+    preset: str | None = None  # the use a shipped preset is named for
+
+    @classmethod
+    def at(cls, file: str, line: int, preset: str | None = None) -> RuleSource:
+        return cls(Decider.POLICY, file, line, preset)
+
+    def __str__(self) -> str:
+        if self.decider is not Decider.POLICY:
+            return self.decider.value
+        return f"{self.file}:{self.line}"
+
+    def words(self) -> str:
+        if self.decider is not Decider.POLICY:
+            return self.decider.value
+        if self.preset is not None:
+            return f"{self.preset} preset, line {self.line}"
+        return f"{self.file}, line {self.line}"
+
+
+@dataclass(frozen=True)
+class RuleUse:
+    """The rule that set a judgement, and the use it judged for (None: every use)."""
+
+    source: RuleSource
+    use: str | None = None
+
+    def __str__(self) -> str:
+        return f"{self.source} ({self.use})" if self.use else str(self.source)
+
+    def words(self) -> str:
+        return f"{self.source.words()} ({self.use})" if self.use else self.source.words()
+
+
 @dataclass(frozen=True)
 class Rule:
     """One policy decision: a severity, and the policy file and line that set it."""
 
     severity: Severity
-    source: str  # "rules/policies/commercial.yaml:12"
+    source: RuleSource
 
 
 @dataclass(frozen=True)
@@ -920,7 +985,7 @@ class PatternRule:
     """An allow/deny entry of a policy: a glob over license keys or model ids."""
 
     pattern: str
-    source: str
+    source: RuleSource
 
 
 @dataclass(frozen=True)
@@ -933,7 +998,7 @@ class Waiver:
     model: str | None = None
     license: str | None = None
     flags: tuple[str, ...] = ()  # empty: every flag, and the category judgement
-    source: str = ""  # policy file:line
+    source: RuleSource = RuleSource()  # its policy file and line
 
 
 @dataclass
@@ -951,7 +1016,8 @@ class Policy:
     deny_licenses: list[PatternRule] = field(default_factory=list)
     allow_models: list[PatternRule] = field(default_factory=list)
     deny_models: list[PatternRule] = field(default_factory=list)
-    organisation: dict[str, tuple[int, str]] = field(default_factory=dict)  # figure -> (n, src)
+    # figure -> (the organisation's number, its line)
+    organisation: dict[str, tuple[int, RuleSource]] = field(default_factory=dict)
     waivers: list[Waiver] = field(default_factory=list)
     allow_errors: bool = False
     max_depth: int = DEFAULT_MAX_DEPTH
@@ -988,13 +1054,21 @@ class Decision:
     subject: Subject
     severity: Severity
     use: str | None
-    source: str  # the policy file:line, or what else decided (a waiver, an allow list)
+    source: RuleSource  # the policy line, or licscan (a waiver or an allow list is a line)
     note: str = ""
 
+    @property
+    def rule(self) -> RuleUse:
+        return RuleUse(self.source, self.use)
+
     def __str__(self) -> str:
+        return self.said(str(self.source), self.note)
+
+    def said(self, source: str, note: str) -> str:
+        """The decision in one line, its source and note rendered as the reader needs."""
         use = f"{self.use}: " if self.use else ""
-        note = f" ({self.note})" if self.note else ""
-        return f"{use}{self.subject} -> {self.severity} by {self.source}{note}"
+        note = f" ({note})" if note else ""
+        return f"{use}{self.subject} -> {self.severity} by {source}{note}"
 
 
 @dataclass
@@ -1026,7 +1100,8 @@ class LockEntry:
     requested: str | None = None
     card_licenses: list[str] = field(default_factory=list)  # the card's `license:` values
     card_license_name: str | None = None  # the card's `license_name` (with `license: other`)
-    license_files: dict[str, dict[str, str | None]] = field(default_factory=dict)  # path -> hashes
+    # path -> its hashes (sha256, blob_id), error, and `supplied` (the reviewer's label)
+    license_files: dict[str, dict[str, str | None]] = field(default_factory=dict)
     licenses: list[LicenseFinding] = field(default_factory=list)
     category: Category = Category.UNKNOWN
     flags: list[Flag] = field(default_factory=list)

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import posixpath
 import re
+from dataclasses import replace
 from functools import lru_cache
 
 from licscan.detect.card_prose import prose_terms
@@ -250,15 +251,22 @@ def _policy_doc(path: str, text: str, tc: TextClassification, flags: FlagSet) ->
     quoted = False
     for f in tc.flags:
         if f.id in TERM_FLAGS:
-            flags.add(f, origin)
+            evidence = [replace(ev, use_policy=_read_in(ev, path)) for ev in f.evidence]
+            flags.add(replace(f, evidence=evidence), origin)
             quoted = quoted or (f.id == "use-restrictions" and _cites(f, path))
     if not quoted:  # name the document itself, whatever else is known about it
         note = "an acceptable-use policy ships with the model"
-        flags.add(Flag("use-restrictions", evidence=[_title(path, text)], note=note), origin)
+        title = replace(_title(path, text), use_policy=True)
+        flags.add(Flag("use-restrictions", evidence=[title], note=note), origin)
 
 
 def _cites(flag: Flag, path: str) -> bool:
-    return any(ev.source == path for ev in flag.evidence)
+    return any(_read_in(ev, path) for ev in flag.evidence)
+
+
+def _read_in(ev: Evidence, path: str) -> bool:
+    """Read in the model's own file `path`."""
+    return ev.site is Site.PATH and ev.base is None and ev.name == path
 
 
 def _incorporated(entry: LicenseEntry, flags: FlagSet, present: set[str]) -> None:

@@ -20,6 +20,7 @@ from licscan.model import (
     USES,
     Assessment,
     Category,
+    Decider,
     Decision,
     Evidence,
     EvidenceKind,
@@ -32,6 +33,8 @@ from licscan.model import (
     Policy,
     PolicyFinding,
     Rule,
+    RuleSource,
+    RuleUse,
     Severity,
     Site,
     SourceKind,
@@ -141,9 +144,7 @@ class _Judge:
     def strongest_rule(self, table: dict[str, dict[str, Rule]], name: str) -> tuple[str, Rule]:
         found = [(u, table[u][name]) for u in self.uses if name in table.get(u, {})]
         best = strongest(found)
-        return (
-            best if best else (self.uses[0], Rule(Severity.WARN, "licscan default (not in policy)"))
-        )
+        return best if best else (self.uses[0], Rule(Severity.WARN, RuleSource(Decider.DEFAULT)))
 
     def covers(self, w: Waiver, flag_id: str | None) -> bool:
         """Whether waiver `w` covers a flag (or, flag_id None, the whole-model judgements)."""
@@ -166,8 +167,8 @@ class _Judge:
         return _first_license(self.policy.allow_licenses, key)
 
     def exception(
-        self, sev: Severity, src: str, covering: list[Waiver], note: list[str]
-    ) -> tuple[str, str]:
+        self, sev: Severity, src: RuleSource, covering: list[Waiver], note: list[str]
+    ) -> tuple[Severity, RuleSource]:
         """Apply the allow list and waivers to one judgement."""
         if self.allowed and sev != Severity.INFO:
             note.append(f"model allowed (was {sev} by {src})")
@@ -187,7 +188,7 @@ class _Judge:
         return sev, src
 
     def decide(
-        self, subject: Subject, sev: Severity, use: str | None, src: str, note: list[str]
+        self, subject: Subject, sev: Severity, use: str | None, src: RuleSource, note: list[str]
     ) -> None:
         self.decisions.append(Decision(subject, sev, use, src, "; ".join(note)))
 
@@ -235,8 +236,8 @@ class _Judge:
         self.decide(Subject(SubjectKind.FLAG, flag.id), sev, use, src, note)
 
     def threshold(
-        self, flag: Flag, sev: Severity, src: str, note: list[str]
-    ) -> tuple[Severity, str]:
+        self, flag: Flag, sev: Severity, src: RuleSource, note: list[str]
+    ) -> tuple[Severity, RuleSource]:
         figure = next((k for k, v in ORG_FIGURES.items() if v == flag.id), None)
         org = self.policy.organisation.get(figure or "")
         if org is None or not (flag.value or "").isdigit():
@@ -267,7 +268,7 @@ class _Judge:
                 Subject(SubjectKind.CATEGORY, self.r.category),
                 Severity.INFO,
                 None,
-                "allow/waive",
+                RuleSource(Decider.SET_ASIDE),
                 note,
             )
             return
@@ -312,7 +313,9 @@ class _Judge:
             return
         note = [f"card unreadable ({self.own.card_unreadable}): base models unknown"]
         covering = [w for w in self.waivers if self.covers(w, None)]
-        sev, src = self.exception(Severity.WARN, "licscan: unreadable card", covering, note)
+        sev, src = self.exception(
+            Severity.WARN, RuleSource(Decider.UNREADABLE_CARD), covering, note
+        )
         self.decide(Subject(SubjectKind.CARD), sev, None, src, note)
 
     def record_waivers(self) -> None:
@@ -323,7 +326,7 @@ class _Judge:
             named = list(w.flags) or [f.id for f in self.r.flags]
             covered = [f for f in named if self.covers(w, f)]
             whole = self.covers(w, None) or (w.license and not w.flags)
-            note = f"{w.source}: expired {w.expires}, no longer applies" if gone else w.source
+            note = f"{w.source}: expired {w.expires}, no longer applies" if gone else str(w.source)
             if whole:
                 note += (
                     "; covers every judgement of the model"
@@ -343,9 +346,9 @@ class _Judge:
         """Each flag's waiver (an applied one first) and the rule that set its severity.
         A waiver covers the flags record_waivers lists for it on this model: none for a
         license waiver whose license brought no flag (it must not hide a blocking one)."""
-        rules: dict[Subject, str] = {}
+        rules: dict[Subject, RuleUse] = {}
         for d in self.decisions:
-            rules.setdefault(d.subject, f"{d.source} ({d.use})" if d.use else d.source)
+            rules.setdefault(d.subject, d.rule)
         for f in self.r.flags:
             covering = [w for w in self.r.waivers if f.id in w.flags]
             covering.sort(key=lambda w: not w.applied)
@@ -385,7 +388,7 @@ def findings(model: ModelResult) -> list[PolicyFinding]:
 def _finding(model: ModelResult, d: Decision) -> PolicyFinding | None:
     if d.severity not in (Severity.BLOCK, Severity.WARN):
         return None
-    rule = f"{d.source} ({d.use})" if d.use else d.source
+    rule = d.rule
     kind, name = d.subject.kind, d.subject.name or ""
     if kind is SubjectKind.CATEGORY:
         if model.error and not model.licenses:
@@ -396,10 +399,8 @@ def _finding(model: ModelResult, d: Decision) -> PolicyFinding | None:
         return PolicyFinding(
             "policy-denied", f"license {name} denied", d.severity, rule, d.note, tuple(ev)
         )
-    path, _, line = d.source.rpartition(":")
-    where = (int(line), int(line)) if path and line.isdigit() else None
+    place, where = _policy_place(d.source)
     if kind is SubjectKind.WAIVER:  # a waiver this model relies on runs out soon
-        place = path if where else d.source
         ev = Evidence(
             EvidenceKind.POLICY, f"waiver for {name}: {d.note}", Site.POLICY, place, where
         )
@@ -410,15 +411,22 @@ def _finding(model: ModelResult, d: Decision) -> PolicyFinding | None:
             EvidenceKind.POLICY,
             f"{d.note or 'model named by the policy'}: {_display_name(model)}",
             Site.POLICY,  # a policy file, apart from the model's own files (no Hub link)
-            path if where else d.source,
+            place,
             where,
         ),
     )
     return PolicyFinding("policy-denied", "model denied", d.severity, rule, d.note, ev)
 
 
+def _policy_place(source: RuleSource) -> tuple[str, tuple[int, int] | None]:
+    """The policy file and line a decision cites (licscan itself: its name, no line)."""
+    if source.decider is Decider.POLICY:
+        return source.file, (source.line, source.line)
+    return str(source), None
+
+
 def _category_finding(
-    model: ModelResult, category: Category, severity: Severity, rule: str, note: str
+    model: ModelResult, category: Category, severity: Severity, rule: RuleUse, note: str
 ) -> PolicyFinding:
     """The category, with the licenses that make it as evidence (or what shows none)."""
     ev = [_license_evidence(lic) for lic in model.licenses if lic.category == category]

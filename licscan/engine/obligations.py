@@ -25,6 +25,7 @@ from licscan.model import (
     Obligation,
     ObligationKind,
     OriginKind,
+    Site,
 )
 
 Kind = ObligationKind
@@ -192,12 +193,12 @@ def _policy_name(flag: Flag) -> str | None:
     the policy document shipped in the repository."""
     for ev in flag.evidence:
         if ev.kind is EvidenceKind.KNOWLEDGE_BASE:
-            entry = _entry(posixpath.splitext(posixpath.basename(ev.source))[0])
+            entry = _entry(ev.kb_key)
             if entry is not None and entry.kind == "policy":
                 return entry.name
     for ev in flag.evidence:
-        if ev.kind is EvidenceKind.TEXT and "polic" in ev.source.lower():
-            return f"use policy in {(ev.file or ev.source).rpartition(':')[2]}"
+        if ev.kind is EvidenceKind.TEXT and ev.use_policy and ev.file:
+            return f"use policy in {ev.file}"
     return None
 
 
@@ -205,12 +206,13 @@ def _license_of(model: ModelResult, flag: Flag) -> str | None:
     """The license key a flag's evidence comes from, when one can be named."""
     for ev in flag.evidence:
         if ev.kind is EvidenceKind.KNOWLEDGE_BASE:
-            entry = _entry(posixpath.splitext(posixpath.basename(ev.source))[0])
+            entry = _entry(ev.kb_key)
             if entry is not None and entry.kind == "license":
                 return entry.key
     files = {lic.origin.name: lic for lic in model.licenses if lic.origin.kind is OriginKind.FILE}
     for ev in flag.evidence:
-        lic: LicenseFinding | None = files.get(ev.source)
+        own = ev.base is None and ev.site is Site.PATH
+        lic: LicenseFinding | None = files.get(ev.name) if own else None
         if lic is not None and lic.license:
             return lic.license
     keys = {lic.license for lic in model.licenses if lic.license}

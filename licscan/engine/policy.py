@@ -31,6 +31,7 @@ from licscan.model import (
     PatternRule,
     Policy,
     Rule,
+    RuleSource,
     Severity,
     Waiver,
 )
@@ -116,9 +117,15 @@ def display_path(path: Path) -> str:
 class _File(Reader):
     """A policy or preset file read as YAML nodes: every problem is 'file:line: message'."""
 
+    preset: str | None = None  # the use a shipped preset is named for
+
     def __init__(self, path: Path) -> None:
         super().__init__(display_path(path), PolicyError)
         self.path = path
+
+    def source(self, node: yaml.Node | None) -> RuleSource:
+        """The line of this file that a decision taken from `node` cites."""
+        return RuleSource.at(self.label, self.line(node), self.preset)
 
     def read(self) -> yaml.Node | None:
         try:
@@ -146,7 +153,7 @@ class _File(Reader):
     def per_use_rules(self, node: yaml.Node, what: str) -> list[tuple[str | None, Rule]]:
         """`severity` (every use: None) or `{use: severity}` -> [(use|None, Rule)]."""
         found = self.per_use(node, what, SEVERITY, USES)
-        return [(use, Rule(sev, self.where(n))) for use, sev, n in found]
+        return [(use, Rule(sev, self.source(n))) for use, sev, n in found]
 
 
 class _PresetParser(_File):
@@ -154,7 +161,7 @@ class _PresetParser(_File):
 
     def __init__(self, path: Path, use: str) -> None:
         super().__init__(path)
-        self.use = use
+        self.use = self.preset = use
 
     def parse(self) -> tuple[dict[str, Rule], dict[str, Rule], Rule]:
         root = self.read()
@@ -183,7 +190,7 @@ class _PresetParser(_File):
             if "unresolved" in lin:
                 sev = self.value(lin["unresolved"][1], "lineage.unresolved", SEVERITY)
                 if sev:
-                    unresolved = Rule(sev, self.where(lin["unresolved"][1]))
+                    unresolved = Rule(sev, self.source(lin["unresolved"][1]))
         if unresolved is None:
             self.error(root, "missing 'lineage: {unresolved: SEVERITY}'")
         if (
@@ -270,11 +277,11 @@ class _Parser(_File):
                 for value, node in self.items(fields[key][1], f"'{key}'", Str()):
                     pattern = self._license_pattern(value, node)
                     if pattern:
-                        getattr(policy, key).append(PatternRule(pattern, self.where(node)))
+                        getattr(policy, key).append(PatternRule(pattern, self.source(node)))
         for key in ("allow_models", "deny_models"):
             if key in fields:
                 for value, node in self.items(fields[key][1], f"'{key}'", Str()):
-                    getattr(policy, key).append(PatternRule(value, self.where(node)))
+                    getattr(policy, key).append(PatternRule(value, self.source(node)))
 
     def _license_pattern(self, value: str, node: yaml.Node) -> str | None:
         """A knowledge-base key (any id the KB knows resolves to it) or a glob over keys."""
@@ -296,7 +303,7 @@ class _Parser(_File):
         for name, (_, value_node) in fields.items():
             value = self.value(value_node, f"'{name}'", _FIGURE)
             if value is not None:
-                policy.organisation[name] = (value, self.where(value_node))
+                policy.organisation[name] = (value, self.source(value_node))
 
     def _waivers(self, node: yaml.Node) -> list[Waiver]:
         if not isinstance(node, yaml.SequenceNode):
@@ -350,7 +357,7 @@ class _Parser(_File):
             model=model,
             license=license_key,
             flags=tuple(flags),
-            source=self.where(node),
+            source=self.source(node),
         )
 
     def _lineage(self, node: yaml.Node, policy: Policy) -> None:

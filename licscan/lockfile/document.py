@@ -158,9 +158,16 @@ def entry_to_dict(e: LockEntry) -> dict[str, Any]:
 
 def _flag_dict(f: Flag, origins: list[str] | None = None) -> dict[str, Any]:
     d = f.to_dict(with_severity=True)
-    d["evidence"] = [{k: v for k, v in ev.items() if v is not None} for ev in d["evidence"]]
+    d["evidence"] = [_evidence_dict(ev) for ev in f.evidence]
     d["origins"] = list(origins or [])  # the license keys it came from ("": the model)
     return {k: v for k, v in d.items() if v not in (None, [], "")}
+
+
+def _evidence_dict(ev: Evidence) -> dict[str, Any]:
+    """A flag's evidence as the lock records it: its JSON form, and whether it was read in
+    a use-policy document (what a notice calls the policy to pass on)."""
+    d = {k: v for k, v in ev.to_dict().items() if v is not None}
+    return {**d, "use_policy": True} if ev.use_policy else d
 
 
 # --- reading ----------------------------------------------------------------------------
@@ -308,7 +315,8 @@ class _LockReader(Reader):
             "lines": (pair[0], pair[1]) if ok else None,
             "kind": scalar(f.get("kind")),
         }
-        return _evidence_from(record)
+        policy_doc = scalar(f.get("use_policy")) is True
+        return dataclasses.replace(_evidence_from(record), use_policy=policy_doc)
 
     def ancestor(self, f: Fields) -> LineageEntry:
         depth = scalar(f.get("depth"))
@@ -473,7 +481,18 @@ def entry_from_result(
 
 
 def _file_hashes(lf: LicenseFile) -> dict[str, str | None]:
-    return {"sha256": lf.sha256, "blob_id": lf.blob_id, "error": lf.error}
+    """A license file as the lock records it under its path: a text the reviewer supplied
+    says so (`supplied: LABEL`), as a repository file's path may look like its name."""
+    return {"sha256": lf.sha256, "blob_id": lf.blob_id, "error": lf.error, "supplied": lf.supplied}
+
+
+def locked_files(entry: LockEntry) -> list[LicenseFile]:
+    """The license files a lock entry records (their hashes: a lock keeps no text)."""
+    return [
+        LicenseFile(p, None, h.get("sha256"), h.get("blob_id"), error=h.get("error"),
+                    supplied=h.get("supplied"))
+        for p, h in entry.license_files.items()
+    ]  # fmt: skip
 
 
 def result_from_entry(
@@ -496,10 +515,7 @@ def result_from_entry(
         error=entry.error,
         reasons=[f"judged from {lock_path} ({when}); `licscan verify` re-checks the Hub"],
         waivers=list(entry.waivers),
-        license_files=[
-            LicenseFile(p, None, h.get("sha256"), h.get("blob_id"), error=h.get("error"))
-            for p, h in entry.license_files.items()
-        ],
+        license_files=locked_files(entry),
         gated=entry.gated,
         location=location,
         policy=policy,

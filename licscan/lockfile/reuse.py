@@ -23,6 +23,7 @@ from licscan.lockfile.document import (
     folder_digest,
     load_lock,
     lock_path_for,
+    locked_files,
     result_from_entry,
 )
 from licscan.model import (
@@ -82,14 +83,15 @@ def stale_reason(target: Target, entry: LockEntry, uses: list[str], today: str) 
 def _supplied_change(target: Target, entry: LockEntry) -> str | None:
     """A license text the reviewer supplies (licscan.sources.supplied) is part of what
     was judged: a different, new or withdrawn one makes the entry stale."""
-    locked = {p: h for p, h in entry.license_files.items() if p.startswith("supplied:")}
+    locked = {lf.supplied: lf for lf in locked_files(entry) if lf.supplied is not None}
     given = target.license_file
     if given is None:
-        return f"{', '.join(sorted(locked))} is no longer supplied" if locked else None
-    hashes = locked.get(given.name)
-    if hashes is None:
+        names = sorted(lf.path for lf in locked.values())
+        return f"{', '.join(names)} is no longer supplied" if locked else None
+    lf = locked.get(given.label)
+    if lf is None:
         return f"license_file {given.label} was not supplied when locked"
-    if file_sha256(given.path) != hashes.get("sha256"):
+    if file_sha256(given.path) != lf.sha256:
         return f"the supplied license file {given.label} changed since the lock"
     return None
 

@@ -24,6 +24,7 @@ from licscan.model import (
     FlagInfo,
     ModelResult,
     PolicyFinding,
+    RuleSource,
     Severity,
     Site,
     SourceKind,
@@ -92,22 +93,22 @@ def policy_description(p: PolicyFinding) -> str:
 
 
 _POLICY_LINE = re.compile(r"(?P<path>[^\s()]+\.ya?ml):(?P<line>\d+)")
+_PRESETS = "rules/policies/"
 
 
-def rule_words(rule: str) -> str:
-    """A policy rule as a reader cites it: 'rules/policies/commercial.yaml:17 (commercial)'
-    -> 'commercial preset, line 17 (commercial)'; 'examples/policy.yaml:7' ->
-    'examples/policy.yaml, line 7'.  A preset lives inside the installed package, so its
-    path means nothing to the reader; its name and line do.  Every report a person reads
-    (text, SARIF messages and rule, Markdown, HTML, `licscan explain`) cites rules so."""
+def rule_words(prose: str) -> str:
+    """Prose that cites policy lines (a note, a reason) as a reader is shown it: each
+    'rules/policies/commercial.yaml:17' as 'commercial preset, line 17', each
+    'examples/policy.yaml:7' as 'examples/policy.yaml, line 7' (RuleSource.words).  Notes
+    are words (JSON and a lock keep them as written), so their citations are found again
+    here; a rule itself is typed (RuleSource, RuleUse) and renders itself."""
 
     def cite(m: re.Match[str]) -> str:
         path = m["path"]
-        if path.startswith("rules/policies/"):
-            return f"{path[15:].rsplit('.', 1)[0]} preset, line {m['line']}"
-        return f"{path}, line {m['line']}"
+        preset = path[len(_PRESETS) :].rsplit(".", 1)[0] if path.startswith(_PRESETS) else None
+        return RuleSource.at(path, int(m["line"]), preset).words()
 
-    return _POLICY_LINE.sub(cite, rule)
+    return _POLICY_LINE.sub(cite, prose)
 
 
 def short_rev(revision: str | None) -> str:
@@ -144,7 +145,7 @@ def evidence_file(model: ModelResult, ev: Evidence) -> FileRef | None:
     Knowledge-base facts ('rules/...'), a policy, a Hub fact and anything else have no
     repository file."""
     if ev.base is None:
-        if ev.source.startswith(("rules/", "policy")):
+        if ev.kind is EvidenceKind.KNOWLEDGE_BASE or ev.site is Site.POLICY:
             return None
         path = ev.file
         if path is None or ":" in path:  # not a file, or one no repository holds (supplied)

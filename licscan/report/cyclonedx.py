@@ -493,8 +493,8 @@ class _BomBuilder:
             ]
         for lf in m.license_files:
             url = (
-                quote(lf.path.removeprefix("supplied:"), safe="/")  # the reviewer's own file
-                if lf.path.startswith("supplied:")
+                quote(lf.supplied, safe="/")  # the reviewer's own file
+                if lf.supplied is not None
                 else hub_link(FileRef(repo_id, m.revision, lf.path), self.hub)
                 if repo_id
                 else quote(f"{m.ref.rstrip('/')}/{lf.path}", safe="/:")
@@ -550,7 +550,7 @@ class _BomBuilder:
             p.append(Property(name=f"{base}:{said}:{n}", value=one_line(ev.quote)))
         rule = f.rule
         if rule:
-            p.append(Property(name=f"{base}:rule", value=rule))
+            p.append(Property(name=f"{base}:rule", value=str(rule)))
         if f.waived:
             p.append(Property(name=f"{base}:waived", value="true"))
         return p

@@ -11,7 +11,6 @@ organisation's, an observation is licscan's own note about the repository.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from pathlib import PurePosixPath
 
 from licscan.model import Evidence, EvidenceKind, ModelResult, OriginKind, Site
 from licscan.report.common import evidence_where, kb_entry
@@ -50,25 +49,20 @@ def _in_base(base: str | None) -> str:
 
 
 def file_words(ev: Evidence) -> str:
-    """'LICENSE, lines 31-33', 'README.md of base model org/x, line 3'."""
+    """'LICENSE, lines 31-33', 'README.md, key “license”', 'README.md of base model org/x,
+    line 3' (a base's card is named by its file alone)."""
     base, path = where_read(ev)
-    if path.startswith("card:") or (base and path == "README.md"):
-        key = path.removeprefix("card:") if path.startswith("card:") else ""
-        what = f"README.md{_in_base(base)}" + (f", key “{key}”" if key else "")
+    if ev.site is Site.CARD and base is None:
+        what = f"README.md, key “{ev.name}”" if ev.name else "README.md"
     else:
         what = f"{path or 'the repository'}{_in_base(base)}"
     span = span_words(ev.lines)
     return f"{what}, {span}" if span else what
 
 
-def kb_key(ev: Evidence) -> str:
-    """The knowledge-base key a statement comes from: rules/licenses/KEY.yaml."""
-    return PurePosixPath(ev.source.rpartition(":")[2]).stem
-
-
 def _kb_label(model: ModelResult | None, ev: Evidence) -> str:
 
-    key = kb_key(ev)
+    key = ev.kb_key
     entry = kb_entry(key)
     name = entry.name if entry is not None else key
     read = _file_read_for(model, key)
@@ -132,8 +126,8 @@ def inline(
 
 def kb_tag(model: ModelResult | None, ev: Evidence, read: str | None = None) -> str:
     """'licscan summary of NAME (no license file read)': the short form of the label."""
-    entry = kb_entry(kb_key(ev))
-    name = entry.name if entry is not None else kb_key(ev)
-    read = read or _file_read_for(model, kb_key(ev))
+    entry = kb_entry(ev.kb_key)
+    name = entry.name if entry is not None else ev.kb_key
+    read = read or _file_read_for(model, ev.kb_key)
     why = f"clause not located in {read}" if read else "no license file read"
     return f"licscan summary of {name} ({why})"

@@ -100,7 +100,7 @@ def _flags(m: ModelResult) -> list[str]:
 
 
 def _decisions(m: ModelResult) -> list[str]:
-    decisions = (f"   - {rule_words(str(d))}" for d in m.decisions)
+    decisions = (f"   - {d.said(d.source.words(), rule_words(d.note))}" for d in m.decisions)
     return ["5. policy decisions (strictest use wins)", *decisions]
 
 

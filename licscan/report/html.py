@@ -123,7 +123,7 @@ def model_view(m: ModelResult, hub: str, index: int) -> dict[str, Any]:
                 "subject": str(d.subject),
                 "use": d.use or "all",
                 "severity": d.severity,
-                "rule": rule_words(d.source),
+                "rule": d.source.words(),
                 "note": rule_words(d.note),
             }
             for d in m.decisions
@@ -237,7 +237,7 @@ def _policy_view(m: ModelResult, p: PolicyFinding, hub: str) -> dict[str, Any]:
         "severity": p.severity,
         "value": None,
         "note": rule_words(p.note),
-        "rule": rule_words(p.rule),
+        "rule": p.rule.words(),
         "waived": False,
         "waiver": None,
         "evidence": _evidence_view(m, p.evidence, hub),
@@ -257,7 +257,7 @@ def _flag_view(m: ModelResult, f: Any, hub: str) -> dict[str, Any]:
         "severity": f.severity or "unjudged",
         "value": f.value,
         "note": rule_words(f.note),
-        "rule": rule_words(rule) if rule else None,
+        "rule": rule.words() if rule else None,
         "waived": bool(waiver and waiver.applied),
         "waiver": (
             {

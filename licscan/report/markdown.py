@@ -35,7 +35,6 @@ from licscan.report.common import (
     models_by_urgency,
     one_line,
     policy_title,
-    rule_words,
     short_rev,
 )
 from licscan.report.evidence import wording
@@ -219,14 +218,14 @@ def _flag_lines(m: ModelResult, f: Flag, hub: str) -> list[str]:
         head += f" — {escape_inline(f.note)}"
     rule = f.rule
     if rule and not f.waived:
-        head += f" — rule {escape_inline(rule_words(rule))}"
+        head += f" — rule {escape_inline(rule.words())}"
     return [head, *_evidence_lines(m, f.evidence, hub)]
 
 
 def _policy_lines(m: ModelResult, p: PolicyFinding, hub: str) -> list[str]:
     """A judgement of the category or the allow/deny lists, with its rule and evidence."""
     head = f"- **{escape_inline(p.subject)}** ({p.severity}) {policy_title(p)}"
-    head += f" — rule {escape_inline(rule_words(p.rule))}"
+    head += f" — rule {escape_inline(p.rule.words())}"
     if p.note:
         head += f" — {escape_inline(p.note)}"
     return [head, *_evidence_lines(m, list(p.evidence), hub)]

@@ -76,14 +76,14 @@ def _licenses(m: ModelResult) -> list[str]:
     """Each license once: name, link, and whether it binds through a base model."""
     out, seen = [], set()
     for lic in m.licenses:
-        key = lic.license or f"unrecognised:{lic.source}"
+        key = lic.license or lic.origin
         if key in seen:
             continue
         seen.add(key)
         entry = kb_entry(lic.license)
         name = license_label(lic.license, lic.name)
         if lic.license is None:
-            name = f"an unrecognised license ({lic.source.split(':', 1)[-1]})"
+            name = f"an unrecognised license ({lic.origin.name})"
         base = lic.origin.kind is OriginKind.BASE
         via = f" (through base model {lic.origin.name})" if base else ""
         url = f" <{entry.url}>" if entry is not None and entry.url else ""

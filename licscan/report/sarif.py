@@ -163,7 +163,7 @@ def _flag_result(m: ModelResult, flag: Flag, ctx: _Context) -> dict[str, Any]:
     waiver = flag.waiver
     if waiver is not None and not waiver.applied:
         parts.append(f"Waiver expired ({waiver.expires}): {waiver.reason}.")
-    rule = rule_words(flag.rule) if flag.rule else None
+    rule = flag.rule.words() if flag.rule else None
     if (
         rule
         and flag.severity in (Severity.BLOCK, Severity.WARN)
@@ -200,7 +200,7 @@ def _policy_result(m: ModelResult, p: PolicyFinding, ctx: _Context) -> dict[str,
         if p.rule_id == "category-not-allowed" and p.severity == Severity.BLOCK
         else f"{p.subject} ({p.severity})"
     )
-    parts = [f"{m.ref}: {what}, by {rule_words(p.rule)}."]
+    parts = [f"{m.ref}: {what}, by {p.rule.words()}."]
     parts += [inline(m, ev, one_line(ev.quote)) for ev in p.evidence]
     if p.note:
         parts.append(f"Note: {rule_words(p.note)}.")
@@ -210,7 +210,7 @@ def _policy_result(m: ModelResult, p: PolicyFinding, ctx: _Context) -> dict[str,
     result = _result(m, p.rule_id, level, " ".join(parts), ctx, evidence or None, value)
     _add_related(result, m, evidence, ctx)
     result["properties"]["severity"] = p.severity
-    result["properties"]["rule"] = rule_words(p.rule)
+    result["properties"]["rule"] = p.rule.words()
     return result
 
 

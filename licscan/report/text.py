@@ -16,6 +16,7 @@ from licscan.model import (
     Flag,
     ModelResult,
     PolicyFinding,
+    RuleUse,
     ScanReport,
     Severity,
     Verdict,
@@ -138,11 +139,11 @@ def _findings(m: ModelResult, quiet: bool) -> list[tuple[str | None, str, str]]:
     return rows
 
 
-def _evidence_line(m: ModelResult, f: Flag, rule: str | None = None) -> str:
+def _evidence_line(m: ModelResult, f: Flag, rule: RuleUse | None = None) -> str:
     """The most telling quote (cut around its decisive words), then the policy rule.
     A knowledge-base statement is labelled licscan's summary and never put in quotes."""
     ev = decisive_evidence(f)
-    by = f"  [{rule_words(rule)}]" if rule else ""
+    by = f"  [{rule.words()}]" if rule else ""
     if ev is None:
         return f"{rule_words(f.note)}{by}"
     more = f" (+{len(f.evidence) - 1} more)" if len(f.evidence) > 1 else ""
@@ -155,7 +156,7 @@ def _policy_line(m: ModelResult, p: PolicyFinding) -> str:
     ev = p.evidence[0] if p.evidence else None
     more = f" (+{len(p.evidence) - 1} more)" if len(p.evidence) > 1 else ""
     said = f"{inline(m, ev, excerpt(ev.quote, QUOTE_CHARS))}{more}" if ev else rule_words(p.note)
-    return f"{said} [{rule_words(p.rule)}]"
+    return f"{said} [{p.rule.words()}]"
 
 
 # --- plain -------------------------------------------------------------------------

@@ -93,6 +93,7 @@ def add(snap: ModelSnapshot, s: SuppliedLicense | None, withheld: list[str]) -> 
     if s is None or any(lf.path == s.name for lf in snap.license_files):
         return
     lf = read(s)
+    lf.supplied = s.label
     snap.license_files.append(lf)
     if lf.error:  # named before anything a gate withheld: it is what the reviewer can fix
         snap.error = f"{snap.target.ref}: {lf.error} (the supplied license text)"

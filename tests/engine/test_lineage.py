@@ -175,7 +175,7 @@ def test_unresolved_base_severity_is_a_policy_choice(hub, fetcher, tmp_path):
     r = scan(fetcher, "acme/orphan", policy=load_policy(str(path), []))
     assert r.verdict == "warn"
     decision = next(d for d in r.decisions if str(d.subject) == "flag:inherits-base-license")
-    assert decision.source == "p.yaml:3" or decision.source.endswith("p.yaml:3")
+    assert str(decision.source).endswith("p.yaml:3")
 
 
 def test_depth_limit(hub, fetcher, tmp_path):

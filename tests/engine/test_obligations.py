@@ -6,7 +6,11 @@ from __future__ import annotations
 
 from report_samples import errored, finetune
 
+from licscan.engine.evaluate import evaluate
+from licscan.engine.lineage import walk
 from licscan.engine.obligations import obligations
+from licscan.engine.policy import load_policy
+from licscan.lockfile.document import entry_from_result, load_lock, result_from_entry, write_lock
 from licscan.model import (
     Evidence,
     EvidenceKind,
@@ -14,9 +18,12 @@ from licscan.model import (
     LicenseFile,
     LicenseFinding,
     LicenseOrigin,
+    Lockfile,
     ModelResult,
     ObligationKind,
 )
+from licscan.sources.local import read_folder
+from licscan.sources.targets import local_target
 
 K = ObligationKind
 
@@ -116,3 +123,38 @@ def test_each_obligation_serialises_with_its_evidence() -> None:
     d = obligations(finetune())[0].to_dict()
     assert set(d) == {"kind", "action", "flag", "license", "text", "evidence"}
     assert d["evidence"] and {"source", "quote", "kind"} <= set(d["evidence"][0])
+
+
+# Invented words: an acceptable-use policy no knowledge-base entry knows.
+AUP = (
+    "Quillfeather Acceptable Use Terms\n\n"
+    "You agree not to use the Model or its outputs to harass any person, to run\n"
+    "surveillance of individuals, or to make decisions about credit or employment.\n"
+)
+
+
+def test_a_file_named_policy_is_not_a_use_policy_document() -> None:
+    """Which files are use policies is the engine's fact (Evidence.use_policy), not a guess
+    from a name: a license file whose name holds 'policy' stays a license file."""
+    quoted = Evidence.at("LICENSE-policy.txt", "You shall not use it to harass", (9, 9))
+    (ob,) = obligations(model(Flag("use-restrictions", None, [quoted])))
+    assert ob.text is None and "Follow its use restrictions" in ob.action
+    doc = Evidence(quoted.kind, quoted.quote, quoted.site, "AUP.md", (9, 9), use_policy=True)
+    (ob,) = obligations(model(Flag("use-restrictions", None, [doc])))
+    assert ob.text == "use policy in AUP.md"
+
+
+def test_a_use_policy_document_is_named_fresh_and_from_a_lock(make_model, tmp_path) -> None:
+    """assess knows the policy document (here by its name, which holds no 'polic'); a lock
+    keeps that fact, so a locked scan names it too."""
+    files = {"LICENSE": "MIT License\n", "licenses/acceptable-use.txt": AUP}
+    folder = make_model("m", "---\nlicense: mit\n---\n", files)
+    snap = read_folder(local_target("m", folder))
+    policy = load_policy(None, ["commercial"])
+    r = evaluate(snap, policy, walk(snap, None, policy.max_depth), {})
+    named = [ob.text for ob in obligations(r) if ob.kind is K.PASS_ON_POLICY]
+    assert named == ["use policy in licenses/acceptable-use.txt"]
+    lock = Lockfile(str(tmp_path / "licscan.lock"), entries={"m": entry_from_result(r, snap)})
+    write_lock(lock)
+    locked = result_from_entry(load_lock(lock.path).entries["m"], lock.path)
+    assert [ob.text for ob in obligations(locked) if ob.kind is K.PASS_ON_POLICY] == named

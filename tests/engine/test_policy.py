@@ -13,7 +13,7 @@ from licscan.engine.evaluate import evaluate
 from licscan.engine.lineage import walk
 from licscan.engine.policy import load_policy, presets
 from licscan.errors import PolicyError
-from licscan.model import CATEGORY_ORDER, FLAG_IDS, USES
+from licscan.model import CATEGORY_ORDER, FLAG_IDS, USES, RuleSource, RuleUse
 from licscan.paths import rules_dir
 from licscan.sources.local import read_folder
 from licscan.sources.targets import local_target
@@ -67,9 +67,9 @@ def test_presets_are_complete_and_cite_their_own_lines():
         assert set(categories) == set(CATEGORY_ORDER) and set(flag_rules) == set(FLAG_IDS)
         lines = (rules_dir() / "policies" / f"{use}.yaml").read_text().splitlines()
         for name, rule in [*categories.items(), *flag_rules.items()]:
-            file, line = rule.source.rsplit(":", 1)
-            assert file == f"rules/policies/{use}.yaml"
-            assert lines[int(line) - 1].strip().startswith(f"{name}: {rule.severity}")
+            file, line = rule.source.file, rule.source.line
+            assert file == f"rules/policies/{use}.yaml" and rule.source.preset == use
+            assert lines[line - 1].strip().startswith(f"{name}: {rule.severity}")
         assert unresolved.severity in ("block", "warn")
 
 
@@ -100,7 +100,7 @@ def test_reasons_name_the_rule_that_decided(models):
     r = judge(models["nc"], load_policy(None, ["commercial"]))
     decision = next(d for d in r.decisions if str(d.subject) == "flag:non-commercial")
     assert decision.severity == "block" and decision.use == "commercial"
-    assert decision.source == "rules/policies/commercial.yaml:12"
+    assert decision.source == RuleSource.at("rules/policies/commercial.yaml", 12, "commercial")
     assert any("non-commercial -> block by rules/policies/commercial.yaml:12" in x
                for x in r.reasons)  # fmt: skip
 
@@ -133,7 +133,7 @@ def test_flag_and_category_overrides_apply_per_use(models, tmp_path):
     p = load_policy(path, ["redistribution"])
     r = judge(models["agpl"], p)
     assert r.verdict == "warn" and flags(r)["copyleft"].severity == "warn"
-    assert r.decisions[0].source.endswith("policy.yaml:3")
+    assert str(r.decisions[0].source).endswith("policy.yaml:3")
     assert load_policy(path, []).flags["commercial"]["copyleft"].severity == "warn"  # preset
     assert load_policy(path, []).categories["commercial"]["open-weight"].severity == "info"
 
@@ -154,7 +154,7 @@ def test_organisation_under_the_user_threshold(models, tmp_path):
     r = judge(models["llama31"], big)
     assert flags(r)["user-threshold"].severity == "block" and r.verdict == "fail"
     decision = next(d for d in r.decisions if str(d.subject) == "flag:user-threshold")
-    assert decision.source.endswith("b.yaml:2") and "800,000,000" in decision.note
+    assert str(decision.source).endswith("b.yaml:2") and "800,000,000" in decision.note
 
 
 def test_organisation_revenue_threshold(models, tmp_path):
@@ -183,7 +183,7 @@ def test_deny_licenses_with_a_glob(models, tmp_path):
     r = judge(models["agpl"], p)
     assert r.verdict == "fail"
     denied = next(d for d in r.decisions if str(d.subject) == "license:agpl-3.0-only")
-    assert denied.severity == "block" and denied.source.endswith("policy.yaml:2")
+    assert denied.severity == "block" and str(denied.source).endswith("policy.yaml:2")
 
 
 def test_allow_and_deny_models(models, tmp_path):
@@ -389,16 +389,17 @@ def test_the_judge_gives_each_flag_its_waiver_and_rule_and_the_other_findings(ma
     r = judge(folder, load_policy(path, ["commercial"]))
     pickle = flags(r)["pickle-weights"]
     assert pickle.waiver is r.waivers[0] and pickle.waived and pickle.severity == "info"
-    assert pickle.rule == f"{path}:5 (commercial)"  # the waiver decided
+    assert pickle.rule == RuleUse(RuleSource.at(path, 5), "commercial")  # the waiver decided
     (denied,) = r.findings  # the waiver names a flag: the denial still blocks
     assert (denied.rule_id, denied.subject, denied.severity) == (
         "policy-denied",
         "model denied",
         "block",
     )
-    assert denied.rule == f"{path}:3" and denied.evidence[0].source == f"policy:{path}"
+    assert denied.rule == RuleUse(RuleSource.at(path, 3))
+    assert denied.evidence[0].source == f"policy:{path}"
     assert r.verdict == "fail"
     expired = judge(folder, load_policy(path, ["commercial"], today="3000-01-01"))
     pickle = flags(expired)["pickle-weights"]
     assert pickle.waiver is expired.waivers[0] and not pickle.waived
-    assert pickle.severity == "block" and pickle.rule == f"{path}:2 (commercial)"
+    assert pickle.severity == "block" and str(pickle.rule) == f"{path}:2 (commercial)"

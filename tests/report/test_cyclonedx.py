@@ -24,6 +24,7 @@ from report_samples import (
 from licscan.model import (
     Evidence,
     Flag,
+    LicenseFile,
     LicenseFinding,
     LicenseOrigin,
     LineageEntry,
@@ -163,6 +164,20 @@ def test_license_file_hashes_and_links() -> None:
     assert lic["url"].endswith(f"/acme-labs/llama-3.1-8b-support-ft/blob/{FT_SHA}/LICENSE")
     assert refs["model-card"]["url"].endswith(f"/blob/{FT_SHA}/README.md")
     assert refs["website"]["url"] == "https://huggingface.co/acme-labs/llama-3.1-8b-support-ft"
+
+
+def test_a_supplied_text_links_to_the_reviewers_file_whatever_the_names() -> None:
+    """LicenseFile.supplied says the reviewer supplied it: a repository file that happens to
+    be called 'supplied:…' (the Hub allows ':') still links to the Hub."""
+    m = finetune()
+    m.license_files = [
+        LicenseFile("supplied:LICENSE.txt", None, "cd" * 32),  # the repository's own
+        LicenseFile("supplied:legal/terms.txt", None, "ef" * 32, supplied="legal/terms.txt"),
+    ]
+    comp = component(bom(sample_report(m)), "llama-3.1-8b-support-ft")
+    urls = {r["comment"]: r["url"] for r in comp["externalReferences"] if r["type"] == "license"}
+    assert urls["supplied:LICENSE.txt"].endswith(f"/blob/{FT_SHA}/supplied%3ALICENSE.txt")
+    assert urls["supplied:legal/terms.txt"] == "legal/terms.txt"
 
 
 def test_hub_mirror_is_used_for_links(monkeypatch: pytest.MonkeyPatch) -> None:

@@ -3,10 +3,11 @@ source name: the link a reviewer clicks and the words that say where a quote is 
 
 from __future__ import annotations
 
-from licscan.model import Evidence, EvidenceKind, Site
+from licscan.model import Evidence, EvidenceKind, LicenseFinding, LicenseOrigin, Site
+from licscan.report import render
 from licscan.report.common import evidence_file, evidence_link
 from licscan.report.evidence import file_words, where_read, wording
-from tests.report_samples import FT_SHA, finetune
+from tests.report_samples import FT_SHA, finetune, sample_report
 
 K = EvidenceKind
 HUB = "https://huggingface.co"
@@ -49,3 +50,40 @@ def test_a_dataset_and_a_policy_are_named_by_their_fields():
     pol = Evidence(K.POLICY, "denied", Site.POLICY, "org-policy.yaml", (7, 7))
     assert wording(m, pol).label == "Policy org-policy.yaml, line 7"
     assert evidence_link(m, pol, HUB) is None
+
+
+def test_a_repository_file_named_like_a_source_prefix_is_a_file():
+    """Hub paths may hold ':' (and any name): a file called 'card:LICENSE.txt' is quoted as
+    that file, not as a card key; a file called 'policy.md' links to the Hub like any other
+    (the old reports decided both from the source name's first letters)."""
+    m = finetune()
+    odd = Evidence.at("card:LICENSE.txt", "q", (1, 1))
+    assert wording(m, odd).label == "Quoted from card:LICENSE.txt, line 1"
+    doc = Evidence.at("policy.md", "You shall not", (4, 4))
+    assert evidence_link(m, doc, HUB) == f"{HUB}/{m.repo_id}/blob/{FT_SHA}/policy.md#L4"
+    rules = Evidence.at("rules/terms.md", "You shall not", (2, 2))  # the repository's own
+    assert evidence_file(m, rules).path == "rules/terms.md"
+    decided = Evidence(K.POLICY, "model denied", Site.POLICY, "org-policy.yaml", (3, 3))
+    assert evidence_file(m, decided) is None
+
+
+def test_the_knowledge_base_key_is_read_from_the_name_whatever_the_base_id():
+    """A base named by a folder with ':' in it (a drive letter) keeps its statement's key."""
+    kb = Evidence.at("rules/licenses/mit.yaml", "summary", None, K.KNOWLEDGE_BASE)
+    for base in ("C:/models/base", "org/base", "./a:b"):
+        ev = kb.under(base)
+        assert ev.kb_key == "mit" and ev.base == base
+        assert wording(finetune(), ev).label.startswith("licscan's summary of the MIT License")
+
+
+def test_a_notice_names_an_unrecognised_license_by_its_origin():
+    """The origin's name, whole: a file path with ':' in it, or a name a lock recorded that
+    is none of card/file/base (the old notice cut both at the first ':')."""
+    m = finetune()
+    m.licenses = [
+        LicenseFinding(None, "unknown", LicenseOrigin.file("terms:v2.txt")),
+        LicenseFinding(None, "unknown", LicenseOrigin.parse("vendor:terms")),
+    ]
+    text = render("notice", sample_report(m))
+    assert "an unrecognised license (terms:v2.txt)" in text
+    assert "an unrecognised license (vendor:terms)" in text

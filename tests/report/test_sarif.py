@@ -28,6 +28,7 @@ from licscan.model import (
     Evidence,
     Flag,
     ModelResult,
+    RuleSource,
     ScanReport,
     Subject,
     SubjectKind,
@@ -257,7 +258,8 @@ def test_category_block_without_flag_is_reported(validator: Draft4Validator) -> 
         verdict="fail",
         reasons=["commercial: category:source-available -> block by commercial.yaml:8"],
         decisions=[Decision(Subject(SubjectKind.CATEGORY, "source-available"), "block",
-                            "commercial", "rules/policies/commercial.yaml:8", "")],
+                            "commercial",
+                            RuleSource.at("rules/policies/commercial.yaml", 8, "commercial"))],
         location=("models.yaml", 12),
     )  # fmt: skip
     model.findings = findings(model)  # what the judge makes of its decisions

@@ -111,7 +111,10 @@ def test_the_supplied_text_is_locked_by_its_sha256(loopback_hub, isolated_hf):
     assert licscan(project, loopback_hub, "lock", "-q").returncode == 0
     entry = yaml.safe_load((project / "licscan.lock").read_text())["models"]["orchid/gated-base"]
     sha = hashlib.sha256(text.read_bytes()).hexdigest()
-    assert entry["license_files"]["supplied:legal/orchid-terms.txt"] == {"sha256": sha}
+    assert entry["license_files"]["supplied:legal/orchid-terms.txt"] == {
+        "sha256": sha,
+        "supplied": "legal/orchid-terms.txt",  # supplied, whatever its name
+    }
     assert licscan(project, loopback_hub, "check").returncode == 0
     text.write_text(ORCHID_LICENSE.replace("non-commercial research", "any"))
     run = licscan(project, loopback_hub, "check")
