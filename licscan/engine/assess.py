@@ -227,7 +227,8 @@ def _unreadable_file(
 ) -> None:
     """A license file we cannot read binds with unknown terms: fail closed.  A file
     holding only a copyright line ("All rights reserved") grants nothing: it is quoted."""
-    ev = notice or Evidence.at(path, why, None, EvidenceKind.OBSERVED)
+    said = why.removeprefix(f"{path}: ")  # the evidence names the file; say it once
+    ev = notice or Evidence.at(path, said, None, EvidenceKind.OBSERVED)
     a.licenses.append(LicenseFinding(None, Category.UNKNOWN, LicenseOrigin.file(path)))
     a.license_evidence[LicenseOrigin.file(path)] = ev
     a.notes.append(f"{why}: its terms are unknown")

@@ -130,7 +130,7 @@ def test_an_undecodable_license_binds_with_unknown_terms(
     (flag,) = [f for f in m.flags if f.id == "unrecognized-license"]
     (ev,) = flag.evidence
     assert ev.kind == "observed" and ev.name == "LICENSE"
-    assert ev.quote.startswith("LICENSE: not valid utf-16 text: ")
+    assert ev.quote.startswith("not valid utf-16 text: ")  # (the file is its name)
     assert [(x.license, x.category) for x in m.licenses if x.origin.name == "LICENSE"] == [
         (None, "unknown")
     ]

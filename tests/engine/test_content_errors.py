@@ -170,7 +170,7 @@ def test_content_binds_with_unknown_terms_whatever_its_words():
     (flag,) = [f for f in a.flags if f.id == "unrecognized-license"]
     (ev,) = flag.evidence
     assert ev.kind is EvidenceKind.OBSERVED and ev.name == "LICENSE"
-    assert ev.quote == "LICENSE: it is a PNG"
+    assert ev.quote == "it is a PNG"  # the evidence names the file: said once
 
 
 def test_a_fetch_failure_is_never_a_finding_whatever_its_words():
@@ -213,6 +213,6 @@ def test_a_text_of_copyright_lines_alone_is_quoted_a_failed_analysis_is_not(monk
     monkeypatch.setattr(assess_module, "classify_text", broken)
     a = _assess(LicenseFile("LICENSE", notice + "\n"))
     (flag,) = [f for f in a.flags if f.id == "unrecognized-license"]
-    assert flag.evidence[0].quote.startswith("LICENSE: could not be analysed (RuntimeError")
+    assert flag.evidence[0].quote.startswith("could not be analysed (RuntimeError")
     assert flag.evidence[0].kind is EvidenceKind.OBSERVED
     assess_module.classify.cache_clear()
