@@ -66,7 +66,7 @@ def one_line(result, cause: str) -> str:
     """The model's message for a fault: its error, or the finding that carries the cause."""
     if result.error:
         return result.error
-    quotes = [e.quote for f in result.flags for e in f.evidence]
+    quotes = [f"{e.name}: {e.quote}" for f in result.flags for e in f.evidence]  # as shown
     return next((q for q in quotes if re.search(cause, q)), "")
 
 
