@@ -193,6 +193,9 @@ class Evidence:
     base: str | None = None
     # read in a use-policy document of its repository (licscan.engine.assess knows which)
     use_policy: bool = field(default=False, compare=False)
+    # read in a license text the reviewer supplied (LicenseFile.supplied): no repository
+    # holds it, whatever its name looks like (a Hub path may hold ':' too)
+    supplied: bool = field(default=False, compare=False)
 
     @classmethod
     def at(

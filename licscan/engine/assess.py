@@ -152,7 +152,25 @@ def assess(snap: ModelSnapshot) -> Assessment:
         lic.evidence = lic.evidence or a.license_evidence.get(lic.origin)
     a.flags = flags.ordered()
     a.origins = flags.origins
+    _mark_supplied(snap, a)
     return a
+
+
+def _mark_supplied(snap: ModelSnapshot, a: Assessment) -> None:
+    """Mark the evidence read in a text the reviewer supplied (LicenseFile.supplied): no
+    repository holds it, so reports link it nowhere, whatever its name looks like."""
+    paths = {lf.path for lf in snap.license_files if lf.supplied is not None}
+    if not paths:
+        return
+
+    def mark(ev: Evidence) -> Evidence:
+        return replace(ev, supplied=True) if any(_read_in(ev, p) for p in paths) else ev
+
+    for f in a.flags:
+        f.evidence = [mark(ev) for ev in f.evidence]
+    for lic in a.licenses:
+        lic.evidence = mark(lic.evidence) if lic.evidence is not None else None
+    a.license_evidence = {o: mark(ev) for o, ev in a.license_evidence.items()}
 
 
 def _files(

@@ -164,10 +164,12 @@ def _flag_dict(f: Flag, origins: list[str] | None = None) -> dict[str, Any]:
 
 
 def _evidence_dict(ev: Evidence) -> dict[str, Any]:
-    """A flag's evidence as the lock records it: its JSON form, and whether it was read in
-    a use-policy document (what a notice calls the policy to pass on)."""
+    """A flag's evidence as the lock records it: its JSON form, whether it was read in a
+    use-policy document (what a notice calls the policy to pass on) and whether in a text
+    the reviewer supplied (no repository link)."""
     d = {k: v for k, v in ev.to_dict().items() if v is not None}
-    return {**d, "use_policy": True} if ev.use_policy else d
+    marks = {"use_policy": ev.use_policy, "supplied": ev.supplied}
+    return {**d, **{k: True for k, v in marks.items() if v}}
 
 
 # --- reading ----------------------------------------------------------------------------
@@ -315,8 +317,11 @@ class _LockReader(Reader):
             "lines": (pair[0], pair[1]) if ok else None,
             "kind": scalar(f.get("kind")),
         }
-        policy_doc = scalar(f.get("use_policy")) is True
-        return dataclasses.replace(_evidence_from(record), use_policy=policy_doc)
+        return dataclasses.replace(
+            _evidence_from(record),
+            use_policy=scalar(f.get("use_policy")) is True,
+            supplied=scalar(f.get("supplied")) is True,
+        )
 
     def ancestor(self, f: Fields) -> LineageEntry:
         depth = scalar(f.get("depth"))

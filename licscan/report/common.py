@@ -148,7 +148,7 @@ def evidence_file(model: ModelResult, ev: Evidence) -> FileRef | None:
         if ev.kind is EvidenceKind.KNOWLEDGE_BASE or ev.site is Site.POLICY:
             return None
         path = ev.file
-        if path is None or ":" in path:  # not a file, or one no repository holds (supplied)
+        if path is None or ev.supplied:  # not a file, or one no repository holds
             return None
         return FileRef(model.repo_id or model.ref, model.revision, path)
     m = _BASE_REPO_RE.fullmatch(ev.base)

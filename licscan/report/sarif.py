@@ -284,7 +284,7 @@ def _local_path(m: ModelResult, ev: Evidence) -> str | None:
     if not ev.kind.quoted:
         return None  # licscan's words: no file holds them
     source = ev.file
-    if ev.base is not None or source is None or ":" in source:
+    if ev.base is not None or source is None or ev.supplied:
         return None  # a base model's file, a supplied one: not in this folder
     return str(Path(m.ref) / source)
 

@@ -3,6 +3,8 @@ source name: the link a reviewer clicks and the words that say where a quote is 
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from licscan.model import Evidence, EvidenceKind, LicenseFinding, LicenseOrigin, Site
 from licscan.report import render
 from licscan.report.common import evidence_file, evidence_link
@@ -39,7 +41,11 @@ def test_no_link_for_a_folder_base_the_knowledge_base_or_a_supplied_file():
     assert evidence_file(m, Evidence.at("LICENSE", "q").in_base("./base")) is None
     kb = Evidence.at("rules/licenses/mit.yaml", "summary", None, K.KNOWLEDGE_BASE)
     assert evidence_file(m, kb) is None
-    assert evidence_file(m, Evidence.at("supplied:LICENSE.txt", "q", (1, 1))) is None
+    supplied = replace(Evidence.at("supplied:LICENSE.txt", "q", (1, 1)), supplied=True)
+    assert evidence_file(m, supplied) is None
+    # the engine marks what the reviewer supplied: a Hub file may be called that too
+    own = evidence_file(m, Evidence.at("supplied:LICENSE.txt", "q", (1, 1)))
+    assert own.path == "supplied:LICENSE.txt"
 
 
 def test_a_dataset_and_a_policy_are_named_by_their_fields():
