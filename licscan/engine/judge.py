@@ -13,6 +13,7 @@ before the gate starts failing.
 from __future__ import annotations
 
 import fnmatch
+from dataclasses import replace
 from datetime import date
 
 from licscan.model import (
@@ -395,7 +396,7 @@ def _finding(model: ModelResult, d: Decision) -> PolicyFinding | None:
             return None  # nothing was read: the error says all there is
         return _category_finding(model, name, d.severity, rule, d.note)
     if kind is SubjectKind.LICENSE:
-        ev = [_license_evidence(lic) for lic in model.licenses if lic.license == name]
+        ev = [_license_evidence(model, lic) for lic in model.licenses if lic.license == name]
         return PolicyFinding(
             "policy-denied", f"license {name} denied", d.severity, rule, d.note, tuple(ev)
         )
@@ -429,7 +430,7 @@ def _category_finding(
     model: ModelResult, category: Category, severity: Severity, rule: RuleUse, note: str
 ) -> PolicyFinding:
     """The category, with the licenses that make it as evidence (or what shows none)."""
-    ev = [_license_evidence(lic) for lic in model.licenses if lic.category == category]
+    ev = [_license_evidence(model, lic) for lic in model.licenses if lic.category == category]
     if not ev:
         ev = [e for f in model.flags if f.id == "no-license" for e in f.evidence[:1]]
     if not ev:
@@ -445,14 +446,17 @@ def _category_finding(
     return PolicyFinding("category-not-allowed", subject, severity, rule, note, tuple(ev))
 
 
-def _license_evidence(lic: LicenseFinding) -> Evidence:
-    """Where a license was read; its own quote when the engine kept one."""
+def _license_evidence(model: ModelResult, lic: LicenseFinding) -> Evidence:
+    """Where a license was read; its own quote when the engine kept one (a lock keeps
+    none: then its origin, marked when it is a text the reviewer supplied)."""
     what = lic.license or "unrecognised license"
     if lic.evidence is not None:
         if lic.origin.kind is OriginKind.BASE:  # its name under the base it binds through
             return lic.evidence.under(lic.origin.name)
         return lic.evidence
-    return Evidence.parse(lic.source, f"{what} ({lic.category})", None, EvidenceKind.OBSERVED)
+    ev = Evidence.parse(lic.source, f"{what} ({lic.category})", None, EvidenceKind.OBSERVED)
+    supplied = {lf.path for lf in model.license_files if lf.supplied is not None}
+    return replace(ev, supplied=lic.origin.kind is OriginKind.FILE and lic.origin.name in supplied)
 
 
 def _display_name(model: ModelResult) -> str:

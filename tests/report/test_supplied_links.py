@@ -14,8 +14,10 @@ import pytest
 from licscan.engine.evaluate import evaluate
 from licscan.engine.policy import load_policy
 from licscan.lockfile.document import dump_lock, entry_from_result, load_lock, result_from_entry
+from licscan.lockfile.reuse import rejudge
 from licscan.model import CardInfo, LicenseFile, Lockfile, ModelResult, ModelSnapshot, Target
 from licscan.report import render
+from licscan.report.common import FileRef, evidence_file
 from licscan.sources.targets import hub_target, local_target
 from tests.report_samples import sample_report
 
@@ -112,3 +114,15 @@ def test_a_lock_without_the_mark_names_a_repository_file(tmp_path: Path) -> None
     path.write_text(path.read_text("utf-8").replace("supplied: true", "supplied: yes!"), "utf-8")
     m = result_from_entry(load_lock(path).entries["acme/m"], str(path))
     assert not any(ev.supplied for f in m.flags for ev in f.evidence)
+
+
+def test_a_rejudged_lock_entry_cites_a_supplied_text_without_a_link(tmp_path: Path) -> None:
+    """A lock keeps no license's evidence: judged again, the category's evidence is named
+    from the license's origin, and the lock's license_files say which text was supplied."""
+    round_trip(tmp_path)
+    entry = load_lock(tmp_path / "licscan.lock").entries["acme/m"]
+    result = rejudge(entry, load_policy(None, ["commercial"]), ["commercial"])
+    (finding,) = [pf for pf in result.findings if pf.rule_id == "category-not-allowed"]
+    refs = {ev.source: evidence_file(result, ev) for ev in finding.evidence}
+    assert refs["file:a:b.txt"] == FileRef("acme/m", SHA, "a:b.txt")
+    assert refs["file:supplied:terms.txt"] is None
