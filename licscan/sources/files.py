@@ -11,8 +11,9 @@ import hashlib
 import os
 import posixpath
 import re
+from collections.abc import Container
 
-from licscan.model import LicenseFile, ReadFailure
+from licscan.model import LicenseFile, ModelSnapshot, ReadFailure
 
 LICENSE_CAP = 1 << 20  # 1 MiB: a license text is a few dozen KB; beyond this it is not one
 MAX_TEXT_BYTES = 1_000_000  # a license is a few dozen KB; beyond this it is not one
@@ -116,6 +117,17 @@ def not_fetched(
 ) -> LicenseFile:
     """A file whose bytes could not be obtained: the model is an `error`."""
     return LicenseFile(path, None, None, blob, size, error, ReadFailure.FETCH)
+
+
+def note_unread(snap: ModelSnapshot, skip: Container[str] = ()) -> None:
+    """Note each license file that has no text (but those in `skip`, said otherwise); the
+    first that could not be obtained makes the snapshot an error: a model is never judged
+    without a file it has (one read and found no license text is a finding, not this)."""
+    for lf in snap.license_files:
+        if lf.error and lf.path not in skip:
+            snap.notes.append(lf.error)
+            if snap.error is None and lf.failure is not ReadFailure.CONTENT:
+                snap.error = f"{snap.target.ref}: {lf.error}"
 
 
 class TextError(ValueError):

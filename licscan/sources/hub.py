@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from licscan.hubref import is_commit
-from licscan.model import CardInfo, LicenseFile, ModelSnapshot, ReadFailure, SourceKind, Target
+from licscan.model import CardInfo, LicenseFile, ModelSnapshot, SourceKind, Target
 from licscan.sources import hfcache
 from licscan.sources.blobs import BlobReader, Blocked
 from licscan.sources.cache import DiskCache
@@ -31,6 +31,7 @@ from licscan.sources.files import (
     license_paths,
     not_fetched,
     not_text,
+    note_unread,
     oversize_error,
     readme_path,
     readme_text,
@@ -258,11 +259,7 @@ class HubSource:
             )
         elif blocked:
             snap.notes.append(f"gated repo: {_and(blocked)} not readable without accepted access")
-        for lf in snap.license_files:
-            if lf.error and lf.path not in blocked:
-                snap.notes.append(lf.error)
-                if snap.error is None and lf.failure is not ReadFailure.CONTENT:
-                    snap.error = f"{snap.target.ref}: {lf.error}"
+        note_unread(snap, skip=blocked)  # a gate is said above
 
     def offline_hf_cache(self, snap: ModelSnapshot, repo_id: str, revision: str | None):
         folder = hfcache.find_snapshot(repo_id, revision, self.hf_cache_dir)

@@ -14,7 +14,7 @@ import os
 from pathlib import Path
 
 from licscan.hubref import is_commit
-from licscan.model import LicenseFile, ModelSnapshot, ReadFailure, SourceKind, Target
+from licscan.model import LicenseFile, ModelSnapshot, SourceKind, Target
 from licscan.sources.card import parse_card
 from licscan.sources.files import (
     LICENSE_CAP,
@@ -23,6 +23,7 @@ from licscan.sources.files import (
     license_paths,
     not_fetched,
     not_text,
+    note_unread,
     oversize_error,
     readme_path,
     readme_text,
@@ -61,11 +62,7 @@ def read_folder(
     lic_link = snap.card.license_link if snap.card else None
     paths = license_paths(snap.files, lic_link)
     snap.license_files = [read_license(root, p, bound) for p in paths]
-    for lf in snap.license_files:
-        if lf.error:
-            snap.notes.append(lf.error)
-            if snap.error is None and lf.failure is not ReadFailure.CONTENT:
-                snap.error = f"{target.ref}: {lf.error}"
+    note_unread(snap)
     return snap
 
 
