@@ -19,7 +19,7 @@ import difflib
 import re
 from collections.abc import Callable, Sequence
 from datetime import date
-from typing import Any
+from typing import Any, TypeVar
 
 import yaml
 
@@ -40,6 +40,15 @@ def did_you_mean(value: Any, choices: Sequence[str]) -> str:
 def expected(value: Any, choices: Sequence[str]) -> str:
     """' (expected a, b, c)': the whole list, whatever was given."""
     return f" (expected {', '.join(choices)})"
+
+
+T = TypeVar("T")
+
+
+def chosen(choices: Sequence[T], value: object) -> T:
+    """The element of `choices` equal to `value` (known to be among them): for an enum's
+    members, the member itself, so what a file names is typed from here on."""
+    return choices[choices.index(value)]
 
 
 class Reader:
@@ -113,7 +122,7 @@ class Reader:
                 self.error(key_node, f"duplicate {what} '{name}'")
             else:
                 seen.add(name)
-                out.append((names[names.index(name)], (key_node, value_node)))  # an enum member
+                out.append((chosen(names, name), (key_node, value_node)))
         return out
 
     # -- values --
@@ -234,7 +243,7 @@ class OneOf(Spec):
             hint = self.hint(value, self.choices)
             r.error(node, self.message.format(value=repr(value), what=what, hint=hint))
             return None
-        return self.choices[self.choices.index(value)]  # the choice itself: an enum member
+        return chosen(self.choices, value)
 
 
 def iso_day(value: str | date) -> str:

@@ -50,7 +50,7 @@ from licscan.model import (
 from licscan.sources.files import license_paths, readme_path
 from licscan.sources.local import inside, list_files
 from licscan.yamlnodes import Invalid, kind, scalar
-from licscan.yamlschema import Reader
+from licscan.yamlschema import Reader, chosen
 
 T = TypeVar("T", bound=str)
 
@@ -417,7 +417,7 @@ class _LockReader(Reader):
         if value not in choices:
             self.bad(node, f"unknown {what} {value!r}")
             return default
-        return choices[choices.index(value)]
+        return chosen(choices, value)
 
     def gated(self, node: yaml.Node | None) -> str | bool:
         value = scalar(node) if _present(node) else False
